@@ -1,0 +1,30 @@
+"""The rules, one per module, found by discovery rather than by a hand-kept list."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from ..rule import FileRule, ProjectRule, Rule
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> tuple[type[Rule], ...]:
+    """Return every rule class of this package, ordered by code."""
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for value in vars(module).values():
+            if (isinstance(value, type) and issubclass(value, (FileRule, ProjectRule))
+                    and value.__module__ == module.__name__ and value.code):
+                found.append(value)
+    return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+def rule_by_code(code: str) -> type[Rule]:
+    """Return the rule with ``code``; raise KeyError if there is none."""
+    for rule in all_rules():
+        if rule.code == code:
+            return rule
+    raise KeyError(code)

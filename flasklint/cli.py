@@ -1,0 +1,142 @@
+"""The command line: ``flasklint PATH...``, ``flasklint rules``, ``flasklint rule CODE``.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or
+configuration error. Nothing else in flasklint imports click.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from . import __version__
+from .checks import all_rules, rule_by_code
+from .config import SEVERITIES, ConfigError, find_root, load_config
+from .docs import rule_page
+from .engine import Result, run
+from .findings import PARSE_ERROR_CODE, Severity
+from .fixes import fix_file
+from .report import REPORTERS
+
+
+def _codes(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
+    """Split repeated, comma-separated code options; None when not given."""
+    if not values:
+        return None
+    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+class DefaultCommandGroup(click.Group):
+    """A group whose default command is ``check``, so ``flasklint .`` works."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Route anything that is not a subcommand to ``check``."""
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flasklint")
+def main() -> None:
+    """flasklint: find what Explore Flask warns about in a Flask app."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--select", multiple=True, help="Rules to run: codes, prefixes (FL1) or ALL.")
+@click.option("--ignore", multiple=True, help="Rules not to run.")
+@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that makes the exit code 1.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes.")
+@click.option("--diff", is_flag=True, help="Show the fixes as a diff; change nothing.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="Read settings from this TOML file instead of pyproject.toml.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
+@click.option("--include-tests", is_flag=True, default=None, help="Also report in tests and test configs.")
+def check(paths, output_format, output, select, ignore, extend_select, fail_on, fix, diff, config_file,
+          jobs, include_tests) -> None:
+    """Lint PATHS (files or folders; default: the current folder)."""
+    paths = list(paths) or [Path(".")]
+    for path in paths:
+        if not path.exists():
+            raise click.BadParameter(f"{path} does not exist", param_hint="PATHS")
+    root = find_root(paths[0])
+    overrides = {"select": _codes(select), "ignore": _codes(ignore), "extend_select": _codes(extend_select),
+                 "fail_on": fail_on, "include_tests": include_tests}
+    known = [rule.code for rule in all_rules()] + [PARSE_ERROR_CODE]
+    try:
+        config = load_config(root, config_file, overrides, known)
+    except ConfigError as exc:
+        click.echo(f"flasklint: error: {exc}", err=True)
+        sys.exit(2)
+    try:
+        result = run(paths, config, root, jobs)
+        if fix or diff:
+            _fix(result, write=not diff)
+            if diff:
+                sys.exit(0 if not any(f.fix for f in result.findings) else 1)
+        stream = output.open("w", encoding="utf-8") if output else click.get_text_stream("stdout")
+        try:
+            REPORTERS[output_format](result, stream)
+        finally:
+            if output:
+                stream.close()
+    except (OSError, RuntimeError) as exc:
+        click.echo(f"flasklint: error: {exc}", err=True)
+        sys.exit(2)
+    threshold = Severity(config.fail_on).rank
+    sys.exit(1 if any(f.severity.rank >= threshold for f in result.findings) else 0)
+
+
+def _fix(result: Result, write: bool) -> None:
+    """Apply (or, with ``write`` false, print as a diff) every fix of ``result``."""
+    by_path = defaultdict(list)
+    for finding in result.findings:
+        if finding.fix:
+            by_path[finding.path].append(finding)
+    fixed = set()
+    for path, findings in sorted(by_path.items()):
+        outcome = fix_file(result.root, path, result.digests.get(path, ""), findings, write)
+        if outcome.error:
+            click.echo(f"flasklint: {path}: {outcome.error}", err=True)
+        if not write:
+            click.echo(outcome.diff(), nl=False)
+        fixed.update(outcome.fixed)
+    if write:
+        result.findings = [f for f in result.findings if f not in fixed]
+        if fixed:
+            click.echo(f"Fixed {len(fixed)} finding{'s' if len(fixed) != 1 else ''}.", err=True)
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List every rule."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("Code", "Name", "Severity", "Default", "Fix", "Summary", box=None)
+    for rule in all_rules():
+        table.add_row(rule.code, rule.name, rule.severity.value, "on" if rule.default_enabled else "off",
+                      "yes" if rule.fixable else "", rule.summary())
+    Console(highlight=False).print(table)
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Explain one rule."""
+    try:
+        rule = rule_by_code(code.upper())
+    except KeyError:
+        click.echo(f"flasklint: error: unknown rule code {code!r}", err=True)
+        sys.exit(2)
+    click.echo(rule_page(rule))

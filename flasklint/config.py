@@ -1,0 +1,149 @@
+"""Configuration: defaults, then ``[tool.flasklint]`` in pyproject.toml, then CLI flags.
+
+The result is one frozen :class:`Config`. Anything wrong with the file (bad
+TOML, an unknown key, a value of the wrong type, an unknown rule code) raises
+:class:`ConfigError` naming the file, the key and the reason.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+SEVERITIES = ("info", "warning", "error")
+IMPORT_STYLES = ("relative", "absolute")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting flasklint reads, with its default."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    import_style: str = "relative"
+    dev_config_names: tuple[str, ...] = ("development", "develop", "dev", "local", "test", "testing")
+    allow_above_route: tuple[str, ...] = ("*.exempt", "swag_from")
+    include_tests: bool = False
+    #: Where the settings came from, for messages; not a setting itself.
+    source: Optional[str] = field(default=None, compare=False)
+
+
+#: The TOML spelling of each key and the type its value must have.
+_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config) if f.name != "source"}
+_LISTS = {"select", "ignore", "extend_select", "exclude", "extend_exclude",
+          "dev_config_names", "allow_above_route"}
+
+
+def find_root(path: Path) -> Path:
+    """Return the project root for ``path`` as DESIGN.md defines it."""
+    start = path.resolve()
+    if start.is_file() or not start.exists():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
+            return folder
+    return start
+
+
+def _check_value(source: str, key: str, attr: str, value: Any) -> Any:
+    """Return ``value`` converted for ``attr``, or raise ConfigError."""
+    def fail(reason: str) -> ConfigError:
+        return ConfigError(f"{source}: [tool.flasklint] {key}: {reason}")
+
+    if attr in _LISTS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"expected a list of strings, got {value!r}")
+        return tuple(value)
+    if attr == "per_file_ignores":
+        if not isinstance(value, dict) or not all(
+                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):
+            raise fail('expected a table of glob = ["CODE", ...]')
+        return tuple((glob, tuple(codes)) for glob, codes in value.items())
+    if attr == "include_tests":
+        if not isinstance(value, bool):
+            raise fail(f"expected true or false, got {value!r}")
+        return value
+    choices = SEVERITIES if attr == "fail_on" else IMPORT_STYLES
+    if value not in choices:
+        raise fail(f"expected one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def parse_settings(table: dict, source: str) -> dict:
+    """Validate a ``[tool.flasklint]`` table and return Config keyword arguments."""
+    settings = {}
+    for key, value in table.items():
+        attr = _KEYS.get(key)
+        if attr is None:
+            raise ConfigError(f"{source}: [tool.flasklint] unknown key {key!r} "
+                              f"(known: {', '.join(sorted(_KEYS))})")
+        settings[attr] = _check_value(source, key, attr, value)
+    return settings
+
+
+def read_file(path: Path) -> dict:
+    """Return the flasklint table of a TOML file (``[tool.flasklint]`` or top level)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("flasklint", {})
+    else:
+        table = data.get("tool", {}).get("flasklint", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.flasklint] must be a table")
+    return table
+
+
+def load_config(root: Path, config_file: Optional[Path] = None, overrides: Optional[dict] = None,
+                known_codes: Iterable[str] = ()) -> Config:
+    """Return the configuration for ``root``; CLI ``overrides`` win over the file."""
+    path = config_file if config_file is not None else root / "pyproject.toml"
+    settings: dict = {}
+    source = None
+    if config_file is not None or path.is_file():
+        if config_file is not None and not path.is_file():
+            raise ConfigError(f"{path}: config file does not exist")
+        source = str(path)
+        settings = parse_settings(read_file(path), source)
+    for attr, value in (overrides or {}).items():
+        if value is not None:
+            settings[attr] = value
+    config = replace(Config(), source=source, **settings)
+    check_codes(config, known_codes, source or "command line")
+    return config
+
+
+def check_codes(config: Config, known_codes: Iterable[str], source: str) -> None:
+    """Raise ConfigError if a selector in ``config`` matches no rule."""
+    known = list(known_codes)
+    if not known:
+        return
+    selectors = [("select", config.select), ("ignore", config.ignore),
+                 ("extend-select", config.extend_select)]
+    selectors += [("per-file-ignores", codes) for _, codes in config.per_file_ignores]
+    for key, codes in selectors:
+        for code in codes:
+            if code != "ALL" and not any(k.startswith(code) for k in known):
+                raise ConfigError(f"{source}: {key}: unknown rule code {code!r}")

@@ -1,0 +1,39 @@
+"""Facts: the plain, picklable data that file passes extract and project rules read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """One import statement, resolved to absolute module names.
+
+    ``module`` is the imported module (``yourapp.models`` for
+    ``from .models import User`` in ``yourapp/views.py``); ``names`` holds
+    ``(name, alias)`` pairs for ``from`` imports and is empty for ``import x``.
+    """
+
+    line: int
+    module: str
+    names: tuple[tuple[str, str], ...]
+    level: int
+    at_module_level: bool
+
+
+@dataclass
+class ModuleFacts:
+    """What the file pass learned about one Python module.
+
+    ``bindings`` maps a scope-qualified local name (``app``,
+    ``create_app.app``) to where its value comes from, in the small language
+    flask_context defines (``ref:flask.Flask``, ``call:flask.Flask``, ...).
+    ``extra`` carries rule-specific facts keyed by rule code.
+    """
+
+    path: str
+    module: str
+    is_package: bool
+    bindings: dict[str, str] = field(default_factory=dict)
+    imports: list[ImportFact] = field(default_factory=list)
+    extra: dict[str, list] = field(default_factory=dict)

@@ -1,0 +1,134 @@
+"""Findings, severities and fixes: the plain data every part of flasklint shares."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is; ordered ``info`` < ``warning`` < ``error``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Return a number that orders severities from mild to severe."""
+        return ("info", "warning", "error").index(self.value)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two 1-based (line, column) positions.
+
+    Columns count characters; the end position is exclusive.
+    """
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_json(self) -> dict:
+        """Return the edit as a JSON-ready dict."""
+        return {
+            "start_line": self.start_line,
+            "start_column": self.start_column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "content": self.content,
+        }
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A description and the text edits that carry it out."""
+
+    description: str
+    edits: tuple[Edit, ...]
+
+    def to_json(self) -> dict:
+        """Return the fix as a JSON-ready dict."""
+        return {"description": self.description,
+                "edits": [edit.to_json() for edit in self.edits]}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A condition a finding needs from the whole project.
+
+    The finding holds only if the symbol ``qualname`` (a dotted name such as
+    ``yourapp.views.bp``) is an instance of one of ``kinds`` once every module's
+    facts are known, e.g. ``flask.Blueprint``.
+    """
+
+    qualname: str
+    kinds: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place in one file.
+
+    ``path`` is relative to the project root with ``/`` separators; lines and
+    columns are 1-based. ``sensitive`` findings concern a secret: reporters
+    never print the source text of their range.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    help: str = ""
+    fix: Optional[Fix] = None
+    sensitive: bool = False
+    requires: tuple[Requirement, ...] = field(default=(), compare=False)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Order findings by place, then code."""
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_json(self) -> dict:
+        """Return the finding as DESIGN.md's JSON contract describes it."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "message": self.message,
+            "fix": self.fix.to_json() if self.fix else None,
+        }
+
+
+PARSE_ERROR_CODE = "FL000"
+PARSE_ERROR_NAME = "parse-error"
+
+
+def parse_error(path: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    """Return the FL000 finding for a file flasklint could not read or parse."""
+    return Finding(
+        code=PARSE_ERROR_CODE,
+        name=PARSE_ERROR_NAME,
+        severity=Severity.ERROR,
+        path=path,
+        line=max(line, 1),
+        column=max(column, 1),
+        end_line=max(line, 1),
+        end_column=max(column, 1),
+        message=message,
+        help="Fix the file so that Python can parse it; flasklint checked nothing else in it.",
+    )

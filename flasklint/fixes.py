@@ -1,0 +1,118 @@
+"""Apply fixes to files, safely.
+
+A fixed file is written only when the file on disk is still the one that was
+linted (same hash), the edits do not overlap, and both CPython and LibCST can
+parse the result. Line endings and every byte outside the edits are kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import hashlib
+import io
+import tokenize
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from .findings import Edit, Finding
+from .source import decode, split_lines
+
+
+@dataclass
+class FixOutcome:
+    """What happened to one file's fixes."""
+
+    path: str
+    fixed: list[Finding]
+    new_text: Optional[str] = None
+    old_text: Optional[str] = None
+    error: Optional[str] = None
+
+    def diff(self) -> str:
+        """Return a unified diff of the change (empty when nothing changed)."""
+        if self.new_text is None or self.old_text is None:
+            return ""
+        return "".join(difflib.unified_diff(
+            split_lines(self.old_text), split_lines(self.new_text),
+            fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+
+
+def _offset(line_starts: list[int], line: int, column: int) -> int:
+    """Return the character offset of a 1-based (line, column) position."""
+    return line_starts[line - 1] + column - 1
+
+
+def apply_edits(text: str, findings: Iterable[Finding]) -> tuple[str, list[Finding]]:
+    """Return ``text`` with the fixes of ``findings`` applied and the findings applied.
+
+    A fix whose edits overlap an earlier one is skipped (the next run gets it).
+    """
+    lines = split_lines(text)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int, Edit]] = []
+    applied = []
+    for finding in findings:
+        spans = [(_offset(starts, e.start_line, e.start_column), _offset(starts, e.end_line, e.end_column), e)
+                 for e in finding.fix.edits]
+        if any(a < end and start < b for a, b, _ in spans for start, end in taken):
+            continue
+        taken.extend((a, b) for a, b, _ in spans)
+        chosen.extend(spans)
+        applied.append(finding)
+    for start, end, edit in sorted(chosen, key=lambda s: s[0], reverse=True):
+        text = text[:start] + edit.content + text[end:]
+    return text, applied
+
+
+def parses(text: str) -> Optional[str]:
+    """Return None when both parsers accept ``text``, else the reason."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+        cst.parse_module(text)
+    except (SyntaxError, ValueError, cst.ParserSyntaxError, RecursionError, MemoryError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
+
+
+def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write: bool) -> FixOutcome:
+    """Apply the fixes of ``findings`` to ``root/path``; write only when ``write`` and safe."""
+    target = root / path
+    try:
+        raw = target.read_bytes()
+    except OSError as exc:
+        return FixOutcome(path, [], error=f"cannot read: {exc.strerror or exc}")
+    if hashlib.sha256(raw).hexdigest() != digest:
+        return FixOutcome(path, [], error="file changed since it was linted; fix skipped")
+    old_text = decode(raw)
+    ordered = sorted(findings, key=lambda f: f.sort_key)
+    new_text, applied = apply_edits(old_text, ordered)
+    if new_text == old_text:
+        return FixOutcome(path, [])
+    reason = parses(new_text)
+    if reason:
+        return FixOutcome(path, [], error=f"fix would not parse ({reason}); file left unchanged")
+    outcome = FixOutcome(path, applied, new_text=new_text, old_text=old_text)
+    if write:
+        try:
+            target.write_bytes(_encode(raw, new_text))
+        except (OSError, UnicodeEncodeError) as exc:
+            return FixOutcome(path, [], error=f"cannot write: {exc}")
+    return outcome
+
+
+def _encode(raw: bytes, text: str) -> bytes:
+    """Encode ``text`` as the original bytes were (keeping a UTF-8 BOM)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    if encoding == "utf-8-sig":
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return text.encode(encoding)

@@ -1,0 +1,348 @@
+"""The one place that decides which objects are Flask's.
+
+The file pass records, for every module, where each name's value comes from
+(``bindings``), using CPython's ``ast`` so that every file pays only for a fast
+parse. Binding values form a tiny language:
+
+``ref:DOTTED``
+    the name is another name (an import, or ``x = y.z``);
+``call:DOTTED``
+    the name holds the result of calling DOTTED (``app = Flask(__name__)``);
+``class:BASE,BASE``
+    a class with these (resolved) bases;
+``def:QUALNAME``
+    a function returning the value of QUALNAME (empty when unknown).
+
+After all files are done, :class:`SymbolIndex` resolves any qualified name
+across modules (``from . import app`` in ``views.py`` reaches
+``app = Flask(__name__)`` in ``__init__.py``). When a chain cannot be followed,
+the answer is "unknown" and rules stay silent.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from .facts import ImportFact, ModuleFacts
+
+FLASK_APP = "flask.Flask"
+FLASK_BLUEPRINT = "flask.Blueprint"
+RESTX_NAMESPACE = "flask_restx.Namespace"
+RESTX_API = "flask_restx.Api"
+SMOREST_BLUEPRINT = "flask_smorest.Blueprint"
+
+#: Other spellings of the same classes, mapped to one canonical name.
+CANONICAL_CLASSES = {
+    "flask.app.Flask": FLASK_APP,
+    "flask.blueprints.Blueprint": FLASK_BLUEPRINT,
+    "flask.sansio.blueprints.Blueprint": FLASK_BLUEPRINT,
+    "apiflask.APIFlask": FLASK_APP,
+    "apiflask.app.APIFlask": FLASK_APP,
+    "apiflask.APIBlueprint": FLASK_BLUEPRINT,
+    "apiflask.blueprint.APIBlueprint": FLASK_BLUEPRINT,
+    "flask_restx.namespace.Namespace": RESTX_NAMESPACE,
+    "flask_restx.api.Api": RESTX_API,
+    "flask_restplus.Namespace": RESTX_NAMESPACE,
+    "flask_restplus.namespace.Namespace": RESTX_NAMESPACE,
+    "flask_restplus.Api": RESTX_API,
+    "flask_restplus.api.Api": RESTX_API,
+    "flask_smorest.blueprint.Blueprint": SMOREST_BLUEPRINT,
+}
+
+#: Methods whose return value is a known Flask object.
+METHOD_RETURNS = {
+    (RESTX_API, "namespace"): RESTX_NAMESPACE,
+}
+
+#: Objects that accept ``@obj.route(...)``.
+ROUTE_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, RESTX_NAMESPACE, RESTX_API, SMOREST_BLUEPRINT})
+#: Objects that accept the Flask 2.0 shortcuts ``@obj.get(...)``, ``.post`` ...
+SHORTCUT_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, SMOREST_BLUEPRINT})
+#: The Flask 2.0 route shortcuts.
+ROUTE_SHORTCUTS = frozenset({"get", "post", "put", "patch", "delete"})
+
+
+def canonical(dotted: str) -> str:
+    """Return the canonical name of a class spelled ``dotted``."""
+    return CANONICAL_CLASSES.get(dotted, dotted)
+
+
+# --------------------------------------------------------------------------
+# The file pass (CPython ast)
+# --------------------------------------------------------------------------
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: Optional[str]) -> str:
+    """Return the absolute module named by a ``from`` import of ``level`` dots."""
+    if level == 0:
+        return target or ""
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    if target:
+        parts.append(target)
+    return ".".join(parts)
+
+
+def ast_dotted(node: ast.AST) -> Optional[str]:
+    """Return ``a.b.c`` for a chain of names and attributes, else None."""
+    names = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    names.append(node.id)
+    return ".".join(reversed(names))
+
+
+def qualify(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
+    """Return the project-wide name of ``dotted`` used in ``scope`` of ``module``.
+
+    The innermost scope that binds the first name wins, as in Python; None
+    means the name is not bound in the module (a builtin or a star import).
+    """
+    head, _, rest = dotted.partition(".")
+    scope = tuple(scope)
+    for depth in range(len(scope), -1, -1):
+        key = ".".join(scope[:depth] + (head,))
+        if key in bindings:
+            base = f"{module}.{key}" if module else key
+            return f"{base}.{rest}" if rest else base
+    return None
+
+
+class _BindingCollector:
+    """Collect a module's bindings and imports from its ``ast`` tree."""
+
+    def __init__(self, module: str, is_package: bool):
+        self.module = module
+        self.is_package = is_package
+        self.bindings: dict[str, str] = {}
+        self.imports: list[ImportFact] = []
+
+    def qualify(self, dotted: str, scope: tuple[str, ...]) -> Optional[str]:
+        """Return the project-wide name for ``dotted`` as seen from ``scope``."""
+        return qualify(self.bindings, self.module, scope, dotted)
+
+    def value_of(self, node: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
+        """Return the binding value an expression gives a name, if it is one we model."""
+        if isinstance(node, ast.Call):
+            dotted = ast_dotted(node.func)
+            target = dotted and self.qualify(dotted, scope)
+            return f"call:{target}" if target else None
+        dotted = ast_dotted(node)
+        target = dotted and self.qualify(dotted, scope)
+        return f"ref:{target}" if target else None
+
+    def bind(self, scope: tuple[str, ...], name: str, value: Optional[str]) -> None:
+        """Record ``name`` in ``scope``; an unknown value still shadows outer names."""
+        self.bindings[".".join(scope + (name,))] = value or "ref:"
+
+    def visit_body(self, body: Iterable[ast.stmt], scope: tuple[str, ...]) -> None:
+        """Walk statements of one scope, descending into nested blocks."""
+        for stmt in body:
+            self.visit_stmt(stmt, scope)
+
+    def visit_stmt(self, stmt: ast.stmt, scope: tuple[str, ...]) -> None:
+        """Record what one statement binds."""
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    self.bind(scope, alias.asname, f"ref:{alias.name}")
+                else:
+                    head = alias.name.split(".")[0]
+                    self.bind(scope, head, f"ref:{head}")
+                self.imports.append(ImportFact(stmt.lineno, alias.name, (), 0, not scope))
+        elif isinstance(stmt, ast.ImportFrom):
+            base = resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
+            pairs = tuple((a.name, a.asname or a.name) for a in stmt.names)
+            for name, alias in pairs:
+                if name != "*":
+                    self.bind(scope, alias, f"ref:{base}.{name}" if base else f"ref:{name}")
+            self.imports.append(ImportFact(stmt.lineno, base, pairs, stmt.level, not scope))
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = self.value_of(stmt.value, scope) if stmt.value is not None else None
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    self.bind(scope, target.id, value)
+        elif isinstance(stmt, ast.ClassDef):
+            bases = [self.qualify(d, scope) or d for d in map(ast_dotted, stmt.bases) if d]
+            self.bind(scope, stmt.name, "class:" + ",".join(bases))
+            self.visit_body(stmt.body, scope + (stmt.name,))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = scope + (stmt.name,)
+            self.bind(scope, stmt.name, "def:")
+            self.visit_body(stmt.body, inner)
+            self.bind(scope, stmt.name, "def:" + (self.returned(stmt, inner) or ""))
+        else:
+            for block in ("body", "orelse", "finalbody"):
+                self.visit_body(getattr(stmt, block, ()) or (), scope)
+            for handler in getattr(stmt, "handlers", ()) or ():
+                self.visit_body(handler.body, scope)
+            for case in getattr(stmt, "cases", ()) or ():
+                self.visit_body(case.body, scope)
+
+    def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
+        """Return the qualified name a function returns, when it returns a plain name."""
+        for node in ast.walk(func):
+            if isinstance(node, ast.Return) and node.value is not None:
+                dotted = ast_dotted(node.value)
+                if dotted:
+                    return self.qualify(dotted, scope)
+                if isinstance(node.value, ast.Call):
+                    value = self.value_of(node.value, scope)
+                    if value:
+                        key = ".".join(scope + ("<return>",))
+                        self.bindings[key] = value
+                        return f"{self.module}.{key}"
+        return None
+
+
+def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:
+    """Return the bindings and imports of one module."""
+    collector = _BindingCollector(module, is_package)
+    collector.visit_body(tree.body, ())
+    return ModuleFacts(path=path, module=module, is_package=is_package,
+                       bindings=collector.bindings, imports=collector.imports)
+
+
+# --------------------------------------------------------------------------
+# The project step
+# --------------------------------------------------------------------------
+
+
+class SymbolIndex:
+    """Resolve qualified names across every module of the project."""
+
+    def __init__(self, modules: Iterable[ModuleFacts]):
+        self.modules: set[str] = set()
+        self.table: dict[str, str] = {}
+        for facts in modules:
+            self.modules.add(facts.module)
+            prefix = f"{facts.module}." if facts.module else ""
+            for key, value in facts.bindings.items():
+                self.table[prefix + key] = value
+
+    def lookup(self, qualname: str) -> Optional[str]:
+        """Return the binding value of ``qualname``, following module attributes."""
+        if qualname in self.table:
+            return self.table[qualname]
+        head, dot, attr = qualname.rpartition(".")
+        if not dot or head in self.modules:
+            return None
+        value = self.lookup(head)
+        if value and value.startswith("ref:") and value[4:]:
+            return self.lookup(f"{value[4:]}.{attr}")
+        return None
+
+    def is_project(self, dotted: str) -> bool:
+        """Return whether ``dotted`` lies inside a module of this project."""
+        parts = dotted.split(".")
+        return any(".".join(parts[:i]) in self.modules for i in range(1, len(parts) + 1))
+
+    def instance_of(self, qualname: str, _seen: Optional[set] = None) -> Optional[str]:
+        """Return the canonical class whose instance ``qualname`` holds, if known."""
+        seen = _seen if _seen is not None else set()
+        if qualname in seen or len(seen) > 50:
+            return None
+        seen.add(qualname)
+        value = self.lookup(qualname)
+        if value is None:
+            return None
+        kind, _, target = value.partition(":")
+        if not target:
+            return None
+        if kind == "ref":
+            return self.instance_of(target, seen)
+        if kind == "call":
+            return self.call_result(target, seen)
+        return None
+
+    def call_result(self, callee: str, seen: set) -> Optional[str]:
+        """Return the canonical class of what calling ``callee`` gives."""
+        cls = self.class_of(callee, set(seen))
+        if cls:
+            return cls
+        value = self.lookup(callee)
+        if value and value.startswith("def:") and value[4:]:
+            return self.instance_of(value[4:], seen)
+        owner, _, method = callee.rpartition(".")
+        if owner:
+            owner_class = self.instance_of(owner, seen)
+            if owner_class:
+                return METHOD_RETURNS.get((owner_class, method))
+        return None
+
+    def class_of(self, dotted: str, seen: set) -> Optional[str]:
+        """Return the known Flask class ``dotted`` is or derives from."""
+        if dotted in seen or len(seen) > 50:
+            return None
+        seen.add(dotted)
+        name = canonical(dotted)
+        if name in ROUTE_OWNERS:
+            return name
+        value = self.lookup(dotted)
+        if value is None:
+            return None
+        kind, _, target = value.partition(":")
+        if kind == "ref" and target:
+            return self.class_of(target, seen)
+        if kind == "class":
+            for base in filter(None, target.split(",")):
+                found = self.class_of(base, seen)
+                if found:
+                    return found
+        return None
+
+
+# --------------------------------------------------------------------------
+# Helpers for LibCST rules
+# --------------------------------------------------------------------------
+
+
+def cst_dotted(node: cst.CSTNode) -> Optional[str]:
+    """Return ``a.b.c`` for a LibCST chain of names and attributes, else None."""
+    names = []
+    while isinstance(node, cst.Attribute):
+        names.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    names.append(node.value)
+    return ".".join(reversed(names))
+
+
+def decorator_target(decorator: cst.Decorator) -> Optional[str]:
+    """Return the dotted name a decorator applies, without its call arguments."""
+    expr = decorator.decorator
+    if isinstance(expr, cst.Call):
+        expr = expr.func
+    return cst_dotted(expr)
+
+
+def route_receiver(decorator: cst.Decorator) -> Optional[tuple[str, frozenset]]:
+    """Return ``(receiver, owner kinds)`` if the decorator looks like a route.
+
+    ``@bp.route("/")`` gives ``("bp", ROUTE_OWNERS)``; ``@app.get("/")`` gives
+    ``("app", SHORTCUT_OWNERS)``. Whether the receiver really is such an object
+    is for :class:`SymbolIndex` to decide.
+    """
+    expr = decorator.decorator
+    if not isinstance(expr, cst.Call) or not isinstance(expr.func, cst.Attribute):
+        return None
+    receiver = cst_dotted(expr.func.value)
+    method = expr.func.attr.value
+    if receiver is None:
+        return None
+    if method == "route":
+        return receiver, ROUTE_OWNERS
+    if method in ROUTE_SHORTCUTS:
+        return receiver, SHORTCUT_OWNERS
+    return None

@@ -1,0 +1,123 @@
+"""The two kinds of rule, and the context a file rule reports through.
+
+A :class:`FileRule` is a LibCST visitor: it defines ``visit_<Node>`` and
+``leave_<Node>`` methods and is instantiated fresh for each file. All selected
+file rules of a file run in one read-only walk of its tree (see :mod:`.walk`).
+A :class:`ProjectRule` runs once, after every file, over the facts the file
+passes collected.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from .findings import Finding, Fix, Requirement, Severity
+from .flask_context import qualify
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .facts import ModuleFacts
+    from .flask_context import SymbolIndex
+
+
+class Rule:
+    """What every rule declares; the docstring is its reference page."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.WARNING
+    #: The remedy, shown under the message.
+    help: ClassVar[str] = ""
+    #: Off-by-default rules run only when selected by their full code.
+    default_enabled: ClassVar[bool] = True
+    fixable: ClassVar[bool] = False
+    #: Tags for SARIF and the docs, e.g. ``security``.
+    tags: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def summary(cls) -> str:
+        """Return the first line of the rule's docstring."""
+        return (cls.__doc__ or "").strip().splitlines()[0].strip()
+
+    @classmethod
+    def documentation(cls) -> str:
+        """Return the docstring without its first line, dedented."""
+        doc = cls.__doc__ or ""
+        _, _, rest = doc.partition("\n")
+        return textwrap.dedent(rest).strip()
+
+
+class FileContext:
+    """What a file rule knows about its file and how it reports."""
+
+    def __init__(self, path: str, text: str, module: cst.Module, facts: "ModuleFacts", config: "Config"):
+        self.path = path
+        #: The file's text exactly as read, for fixes that move whole lines.
+        self.text = text
+        self.module = module
+        self.facts = facts
+        self.config = config
+        #: Names of the enclosing functions and classes, outermost first.
+        self.scope: list[str] = []
+        self.findings: list[Finding] = []
+        self._positions: Optional[Callable[[cst.CSTNode], CodeRange]] = None
+
+    def position(self, node: cst.CSTNode) -> CodeRange:
+        """Return the source range of ``node`` (computed once per file, on first use)."""
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider).__getitem__
+        return self._positions(node)
+
+    def qualify(self, dotted: str) -> Optional[str]:
+        """Return the project-wide name of ``dotted`` as seen from the current scope."""
+        return qualify(self.facts.bindings, self.facts.module, self.scope, dotted)
+
+    def report(self, rule: "FileRule", node: cst.CSTNode, message: str, *, fix: Optional[Fix] = None,
+               requires: Iterable[Requirement] = (), sensitive: bool = False) -> None:
+        """Record a finding of ``rule`` at ``node``."""
+        where = self.position(node)
+        self.findings.append(Finding(
+            code=rule.code, name=rule.name, severity=rule.severity, path=self.path,
+            line=where.start.line, column=where.start.column + 1,
+            end_line=where.end.line, end_column=where.end.column + 1,
+            message=message, help=rule.help, fix=fix, sensitive=sensitive,
+            requires=tuple(requires),
+        ))
+
+
+class FileRule(Rule):
+    """A rule that inspects one file's LibCST tree."""
+
+    #: Substrings at least one of which a file must contain for the rule to
+    #: possibly fire; files without any are not parsed by LibCST at all.
+    triggers: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, context: FileContext):
+        self.context = context
+
+    def report(self, node: cst.CSTNode, message: str, **kwargs) -> None:
+        """Record a finding at ``node``; see :meth:`FileContext.report`."""
+        self.context.report(self, node, message, **kwargs)
+
+
+class ProjectRule(Rule):
+    """A rule that decides over the facts of every file of the project."""
+
+    def check(self, project: "ProjectFacts") -> Iterable[Finding]:
+        """Yield the findings of this rule."""
+        raise NotImplementedError
+
+
+class ProjectFacts:
+    """Everything project rules may read: every module's facts and the symbol index."""
+
+    def __init__(self, root: str, modules: list["ModuleFacts"], index: "SymbolIndex", config: "Config"):
+        self.root = root
+        self.modules = modules
+        self.index = index
+        self.config = config

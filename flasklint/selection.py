@@ -1,0 +1,52 @@
+"""Which rules run, and which findings a file's per-file-ignores drop.
+
+Selectors are full codes (``FL101``), prefixes (``FL1``, ``FL``) or ``ALL``.
+A prefix selects the rules that are on by default; an off-by-default rule
+runs only when named by its full code or by ``ALL``. ``ignore`` wins over
+``select``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import pathspec
+
+from .config import Config
+from .rule import Rule
+
+DEFAULT_SELECT = ("FL",)
+
+
+def matches(rule_code: str, default_enabled: bool, selectors: Iterable[str]) -> bool:
+    """Return whether any selector picks the rule."""
+    for selector in selectors:
+        if selector == "ALL" or selector == rule_code:
+            return True
+        if default_enabled and rule_code.startswith(selector):
+            return True
+    return False
+
+
+def select_rules(rules: Sequence[type[Rule]], config: Config) -> list[type[Rule]]:
+    """Return the rules the configuration turns on, in code order."""
+    selectors = (config.select or DEFAULT_SELECT) + config.extend_select
+    return [rule for rule in rules
+            if matches(rule.code, rule.default_enabled, selectors)
+            and not is_ignored(rule.code, config.ignore)]
+
+
+def is_ignored(code: str, selectors: Iterable[str]) -> bool:
+    """Return whether ``code`` falls under any of ``selectors`` (codes or prefixes)."""
+    return any(selector == "ALL" or code.startswith(selector) for selector in selectors)
+
+
+class PerFileIgnores:
+    """The ``per-file-ignores`` table, compiled once."""
+
+    def __init__(self, table: Iterable[tuple[str, tuple[str, ...]]]):
+        self.entries = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in table]
+
+    def ignores(self, path: str, code: str) -> bool:
+        """Return whether ``code`` is ignored in the root-relative ``path``."""
+        return any(spec.match_file(path) and is_ignored(code, codes) for spec, codes in self.entries)

@@ -1,0 +1,86 @@
+"""Read a Python file once, decode it as Python would, and guard the parsers.
+
+CPython's own parser runs first: it is fast, honours PEP 263 and rejects
+pathological input (deep nesting, huge unary chains) that would crash or hang
+LibCST. A file that fails here becomes an FL000 finding, never an exception.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+import warnings
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from .findings import Finding, parse_error
+
+#: Files larger than this are reported as FL000 instead of being parsed.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class Source:
+    """The decoded text of a file and CPython's syntax tree of it."""
+
+    path: str
+    raw: bytes
+    text: str
+    tree: ast.Module
+
+    @property
+    def lines(self) -> list[str]:
+        """Return the lines of the file, each with its line ending."""
+        return split_lines(self.text)
+
+
+def decode(raw: bytes) -> str:
+    """Decode ``raw`` the way Python does (BOM, PEP 263 cookie, else UTF-8)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    if encoding == "utf-8-sig":
+        raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+        encoding = "utf-8"
+    return raw.decode(encoding)
+
+
+def load(path: str, raw: bytes) -> Union[Source, Finding]:
+    """Decode and parse ``raw``; return a Source or the FL000 finding that explains why not."""
+    if len(raw) > MAX_FILE_BYTES:
+        return parse_error(path, f"file is too large to lint ({len(raw):,} bytes, limit {MAX_FILE_BYTES:,})")
+    try:
+        text = decode(raw)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        return parse_error(path, f"cannot decode file: {exc}")
+    tree = _parse(path, text)
+    if isinstance(tree, Finding):
+        return tree
+    return Source(path=path, raw=raw, text=text, tree=tree)
+
+
+def _parse(path: str, text: str) -> Union[ast.Module, Finding]:
+    """Parse ``text`` with CPython's parser, turning every failure into FL000."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return parse_error(path, f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        reason = str(exc) or type(exc).__name__
+        if isinstance(exc, (RecursionError, MemoryError)):
+            reason = "file is too deeply nested to parse"
+        return parse_error(path, f"cannot parse file: {reason}")
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` into lines as Python counts them (only CR, LF, CRLF end a line).
+
+    Unlike ``str.splitlines`` this keeps form feeds and other separators inside
+    their line, so line numbers agree with the parsers'.
+    """
+    return _LINE.findall(text)

@@ -1,0 +1,53 @@
+"""Inline suppressions: ``# flasklint: ignore[FL101]`` and ``# noqa: FL101``.
+
+A bare ``# flasklint: ignore`` silences every flasklint finding on its line. A
+bare ``# noqa`` does not: it was written for another linter, and hiding a
+security finding behind it would be a surprise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .source import split_lines
+
+_IGNORE = re.compile(r"#\s*flasklint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+
+#: Per line: the codes (or prefixes) suppressed there; None means every code.
+Suppressions = dict[int, Optional[frozenset]]
+
+
+def find_suppressions(text: str) -> Suppressions:
+    """Return the suppression comments of a file, by 1-based line."""
+    found: Suppressions = {}
+    if "flasklint" not in text and "noqa" not in text.lower():
+        return found
+    for number, line in enumerate(split_lines(text), start=1):
+        if "#" not in line:
+            continue
+        match = _IGNORE.search(line)
+        if match:
+            codes = match.group("codes")
+            found[number] = None if codes is None else _codes(codes)
+            continue
+        match = _NOQA.search(line)
+        if match:
+            found[number] = _codes(match.group("codes"))
+    return found
+
+
+def _codes(text: str) -> frozenset:
+    """Return the codes of a comma- or space-separated list."""
+    return frozenset(code.upper() for code in re.split(r"[\s,]+", text) if code)
+
+
+def is_suppressed(suppressions: Suppressions, code: str, lines: tuple[int, ...]) -> bool:
+    """Return whether a comment on any of ``lines`` suppresses ``code``."""
+    for line in lines:
+        if line in suppressions:
+            codes = suppressions[line]
+            if codes is None or any(code.startswith(c) for c in codes):
+                return True
+    return False

@@ -1,0 +1,69 @@
+"""One read-only walk over a LibCST tree that runs every file rule.
+
+LibCST's own ``visit`` rebuilds every node it passes; we only read, so we
+follow the dataclass fields ourselves, which costs a fraction of that. Each
+node's ``visit_<Type>`` callbacks run before its children, ``leave_<Type>``
+after them. The walk is iterative, so deep trees cannot exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from typing import Callable, Iterable, Iterator
+
+import libcst as cst
+
+from .rule import FileContext, FileRule
+
+_SCOPES = (cst.FunctionDef, cst.ClassDef)
+_FIELD_CACHE: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(node_type: type) -> tuple[str, ...]:
+    """Return the names of a node type's fields, cached per type."""
+    names = _FIELD_CACHE.get(node_type)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(node_type))
+        _FIELD_CACHE[node_type] = names
+    return names
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Yield the direct child nodes of ``node`` without rebuilding anything."""
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule]) -> None:
+    """Walk ``module`` once, calling every rule's visit and leave methods."""
+    visit: dict[str, list[Callable]] = defaultdict(list)
+    leave: dict[str, list[Callable]] = defaultdict(list)
+    for rule in rules:
+        for attr in dir(type(rule)):
+            if attr.startswith("visit_"):
+                visit[attr[6:]].append(getattr(rule, attr))
+            elif attr.startswith("leave_"):
+                leave[attr[6:]].append(getattr(rule, attr))
+    stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+    while stack:
+        node, leaving = stack.pop()
+        type_name = type(node).__name__
+        if leaving:
+            if isinstance(node, _SCOPES):
+                context.scope.pop()
+            for callback in leave.get(type_name, ()):
+                callback(node)
+            continue
+        for callback in visit.get(type_name, ()):
+            callback(node)
+        if isinstance(node, _SCOPES):
+            context.scope.append(node.name.value)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(list(children(node))))
