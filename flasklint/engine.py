@@ -21,7 +21,7 @@ import libcst as cst
 
 from .checks import all_rules
 from .config import Config
-from .facts import ModuleFacts
+from .facts import ModuleFacts, fact_collectors
 from .findings import Finding, parse_error
 from .flask_context import SymbolIndex, collect_module_facts
 from .project import Project, SourceFile, discover
@@ -94,6 +94,8 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
              result: FileResult) -> None:
     """Collect facts and run the triggered file rules on a parsed file."""
     result.facts = collect_module_facts(source.tree, source_file.rel, source_file.module, source_file.is_package)
+    for collect in fact_collectors():
+        collect(source, result.facts)
     result.suppressions = find_suppressions(source.text)
     rules = [rule for rule in _file_rules(rule_codes)
              if any(trigger in source.text for trigger in rule.triggers)]
@@ -135,8 +137,10 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     project = discover(list(paths), config, root)
     rules = select_rules(all_rules(), config)
     codes = tuple(rule.code for rule in rules)
-    results = lint_files(project.files, config, codes, jobs or os.cpu_count() or 1)
-    findings = decide(project, results, rules, config)
+    jobs = jobs or os.cpu_count() or 1
+    results = lint_files(project.files, config, codes, jobs)
+    context = lint_files(project.context_files, config, (), jobs)
+    findings = decide(project, results + context, rules, config)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets={r.rel: r.snippets for r in results},
                   digests={r.rel: r.digest for r in results}, in_git=project.in_git)
@@ -148,14 +152,15 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
     modules = [r.facts for r in results if r.facts is not None]
     index = SymbolIndex(modules)
     findings = [f for r in results for f in r.findings if _holds(f, index)]
-    facts = ProjectFacts(str(project.root), modules, index, config)
+    facts = ProjectFacts(project, modules, index, config)
     for rule in rules:
         if issubclass(rule, ProjectRule):
             findings.extend(rule().check(facts))
     suppressions = {r.rel: r.suppressions for r in results}
     per_file = PerFileIgnores(config.per_file_ignores)
     kept = [f for f in findings
-            if not per_file.ignores(f.path, f.code)
+            if f.path in project.targets
+            and not per_file.ignores(f.path, f.code)
             and not (f.code == "FL000" and "FL000" in config.ignore)
             and not is_suppressed(suppressions.get(f.path, {}), f.code, (f.line, f.end_line))]
     return sorted(set(kept), key=lambda f: f.sort_key)

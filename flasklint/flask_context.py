@@ -230,73 +230,63 @@ class SymbolIndex:
             for key, value in facts.bindings.items():
                 self.table[prefix + key] = value
 
-    def lookup(self, qualname: str) -> Optional[str]:
-        """Return the binding value of ``qualname``, following module attributes."""
-        if qualname in self.table:
-            return self.table[qualname]
-        head, dot, attr = qualname.rpartition(".")
-        if not dot or head in self.modules:
-            return None
-        value = self.lookup(head)
-        if value and value.startswith("ref:") and value[4:]:
-            return self.lookup(f"{value[4:]}.{attr}")
-        return None
+    def expand(self, dotted: str, _depth: int = 0) -> str:
+        """Return ``dotted`` with every alias followed (``yourapp.views.Flask`` -> ``flask.Flask``)."""
+        if _depth > 50:
+            return dotted
+        parts = dotted.split(".")
+        for i in range(len(parts), 0, -1):
+            value = self.table.get(".".join(parts[:i]))
+            if value is None:
+                continue
+            kind, _, target = value.partition(":")
+            if kind == "ref" and target:
+                return self.expand(".".join([target, *parts[i:]]), _depth + 1)
+            return dotted
+        return dotted
 
     def is_project(self, dotted: str) -> bool:
         """Return whether ``dotted`` lies inside a module of this project."""
         parts = dotted.split(".")
         return any(".".join(parts[:i]) in self.modules for i in range(1, len(parts) + 1))
 
-    def instance_of(self, qualname: str, _seen: Optional[set] = None) -> Optional[str]:
+    def instance_of(self, qualname: str, _depth: int = 0) -> Optional[str]:
         """Return the canonical class whose instance ``qualname`` holds, if known."""
-        seen = _seen if _seen is not None else set()
-        if qualname in seen or len(seen) > 50:
+        if _depth > 50:
             return None
-        seen.add(qualname)
-        value = self.lookup(qualname)
-        if value is None:
-            return None
-        kind, _, target = value.partition(":")
-        if not target:
-            return None
-        if kind == "ref":
-            return self.instance_of(target, seen)
-        if kind == "call":
-            return self.call_result(target, seen)
+        value = self.table.get(self.expand(qualname))
+        if value and value.startswith("call:"):
+            return self.call_result(value[5:], _depth + 1)
         return None
 
-    def call_result(self, callee: str, seen: set) -> Optional[str]:
+    def call_result(self, callee: str, _depth: int = 0) -> Optional[str]:
         """Return the canonical class of what calling ``callee`` gives."""
-        cls = self.class_of(callee, set(seen))
+        callee = self.expand(callee)
+        cls = self.class_of(callee, _depth + 1)
         if cls:
             return cls
-        value = self.lookup(callee)
+        value = self.table.get(callee)
         if value and value.startswith("def:") and value[4:]:
-            return self.instance_of(value[4:], seen)
+            return self.instance_of(value[4:], _depth + 1)
         owner, _, method = callee.rpartition(".")
-        if owner:
-            owner_class = self.instance_of(owner, seen)
+        if owner and value is None:
+            owner_class = self.instance_of(owner, _depth + 1)
             if owner_class:
                 return METHOD_RETURNS.get((owner_class, method))
         return None
 
-    def class_of(self, dotted: str, seen: set) -> Optional[str]:
+    def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
         """Return the known Flask class ``dotted`` is or derives from."""
-        if dotted in seen or len(seen) > 50:
+        if _depth > 50:
             return None
-        seen.add(dotted)
+        dotted = self.expand(dotted)
         name = canonical(dotted)
         if name in ROUTE_OWNERS:
             return name
-        value = self.lookup(dotted)
-        if value is None:
-            return None
-        kind, _, target = value.partition(":")
-        if kind == "ref" and target:
-            return self.class_of(target, seen)
-        if kind == "class":
-            for base in filter(None, target.split(",")):
-                found = self.class_of(base, seen)
+        value = self.table.get(dotted)
+        if value and value.startswith("class:"):
+            for base in filter(None, value[6:].split(",")):
+                found = self.class_of(base, _depth + 1)
                 if found:
                     return found
         return None

@@ -38,11 +38,31 @@ class SourceFile:
 
 @dataclass
 class Project:
-    """The root, the files to lint and what git says about them."""
+    """The root, the files to lint and what git says about them.
+
+    ``files`` are the Python files to lint. ``all_files`` lists every file of
+    the project that git (or ``.gitignore``) does not ignore, root-relative,
+    for project rules that read templates, ``.env`` files or Dockerfiles.
+    ``tracked`` holds the files git tracks, or None when the project is not a
+    git work tree (then tracked-ness can only be inferred from ``.gitignore``).
+    """
 
     root: Path
     files: list[SourceFile] = field(default_factory=list)
-    in_git: bool = False
+    #: Python files outside the given paths, read for facts only (imports,
+    #: apps, config), so that linting one file still sees its project.
+    context_files: list[SourceFile] = field(default_factory=list)
+    #: Every root-relative path the given paths select, of any kind; findings
+    #: are reported only there.
+    targets: frozenset = frozenset()
+    all_files: list[str] = field(default_factory=list)
+    tracked: Optional[frozenset] = None
+    toplevel: Optional[Path] = None
+
+    @property
+    def in_git(self) -> bool:
+        """Return whether git answered for this project."""
+        return self.tracked is not None
 
 
 def git_toplevel(folder: Path) -> Optional[Path]:
@@ -55,18 +75,28 @@ def git_toplevel(folder: Path) -> Optional[Path]:
     return Path(done.stdout.strip()).resolve() if done.returncode == 0 and done.stdout.strip() else None
 
 
-def git_files(toplevel: Path) -> Optional[list[Path]]:
-    """Return the files git tracks or would track in ``toplevel`` (None if git fails)."""
+def git_files(toplevel: Path) -> Optional[tuple[list[Path], frozenset]]:
+    """Return the files git tracks or would track in ``toplevel``, and the tracked ones.
+
+    One ``git ls-files -t`` call answers both; None when git fails.
+    """
     try:
         done = subprocess.run(
-            ["git", "-C", str(toplevel), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            ["git", "-C", str(toplevel), "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
             capture_output=True, timeout=120)
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:
         return None
-    names = done.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [toplevel / name for name in names if name]
+    listed, tracked = [], set()
+    for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if len(entry) < 3:
+            continue
+        path = toplevel / entry[2:]
+        if entry[0] != "?":
+            tracked.add(path)
+        listed.append(path)
+    return listed, frozenset(tracked)
 
 
 def walk_files(folder: Path) -> list[Path]:
@@ -129,32 +159,48 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
     project = Project(root=root)
     toplevel = git_toplevel(root)
     listing = git_files(toplevel) if toplevel else None
-    project.in_git = listing is not None
+    if listing is not None:
+        project.toplevel = toplevel
+        candidates = [p for p in listing[0] if p.is_file() or p.is_symlink()]
+        project.tracked = frozenset(_relative(p, root) for p in listing[1])
+    else:
+        candidates = walk_files(root)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude)
+    everything = {}
+    for candidate in candidates:
+        rel = _relative(candidate, root)
+        if not rel.startswith("../") and not rel.startswith("/") and not _excluded(rel, spec):
+            everything[rel] = candidate
+    project.all_files = sorted(everything)
     namer = ModuleNamer()
-    chosen: dict[str, SourceFile] = {}
+    selected: dict[str, Path] = {}
     for given in paths:
         given = given.absolute()
         if given.is_dir():
-            resolved = given.resolve()
-            if listing is not None and (resolved == toplevel or toplevel in resolved.parents):
-                candidates = [p for p in listing if resolved == p.parent or resolved in p.parents]
+            prefix = _relative(given, root).rstrip("/") + "/"
+            if prefix.startswith("../") or prefix.startswith("/"):
+                selected.update((_relative(p, root), p) for p in walk_files(given))
             else:
-                candidates = walk_files(given)
-        else:
-            candidates = [given]
-        for candidate in candidates:
-            if candidate.suffix != ".py" or (candidate.is_symlink() and not candidate.exists()):
-                continue
-            if given.is_dir() and not candidate.is_file():
-                continue
-            rel = _relative(candidate, root)
-            if _excluded(rel, spec) and given.is_dir() or spec.match_file(rel):
-                continue
-            module, is_package = namer.name(candidate.resolve() if candidate.exists() else candidate)
-            chosen[rel] = SourceFile(path=str(candidate), rel=rel, module=module, is_package=is_package)
-    project.files = [chosen[rel] for rel in sorted(chosen)]
+                selected.update((rel, p) for rel, p in everything.items()
+                                if prefix in ("./", "/") or rel.startswith(prefix))
+        elif not spec.match_file(_relative(given, root)):
+            selected[_relative(given, root)] = given
+    project.targets = frozenset(selected)
+    project.files = _python_files(selected, namer)
+    context = {rel: p for rel, p in everything.items() if rel not in selected}
+    project.context_files = _python_files(context, namer)
     return project
+
+
+def _python_files(paths: dict[str, Path], namer: ModuleNamer) -> list[SourceFile]:
+    """Return the existing ``.py`` files among ``paths``, named and sorted."""
+    found = []
+    for rel in sorted(paths):
+        path = paths[rel]
+        if path.suffix == ".py" and path.is_file():
+            module, is_package = namer.name(path.resolve())
+            found.append(SourceFile(path=str(path), rel=rel, module=module, is_package=is_package))
+    return found
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .facts import ModuleFacts
     from .flask_context import SymbolIndex
+    from .project import Project
 
 
 class Rule:
@@ -114,10 +115,25 @@ class ProjectRule(Rule):
 
 
 class ProjectFacts:
-    """Everything project rules may read: every module's facts and the symbol index."""
+    """Everything project rules may read.
 
-    def __init__(self, root: str, modules: list["ModuleFacts"], index: "SymbolIndex", config: "Config"):
-        self.root = root
+    ``modules`` are the facts of every Python file linted; ``index`` resolves
+    names across them; ``project`` knows the root, every non-ignored file and
+    which files git tracks. Project rules read other files (templates, ``.env``)
+    through :meth:`read_text`, never by walking the disk themselves.
+    """
+
+    def __init__(self, project: "Project", modules: list["ModuleFacts"], index: "SymbolIndex",
+                 config: "Config"):
+        self.project = project
+        self.root = project.root
         self.modules = modules
         self.index = index
         self.config = config
+
+    def read_text(self, rel: str) -> Optional[str]:
+        """Return the text of a root-relative file, or None if it cannot be read."""
+        try:
+            return (self.root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None

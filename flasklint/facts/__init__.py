@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -37,3 +41,20 @@ class ModuleFacts:
     bindings: dict[str, str] = field(default_factory=dict)
     imports: list[ImportFact] = field(default_factory=list)
     extra: dict[str, list] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=None)
+def fact_collectors() -> tuple[Callable, ...]:
+    """Return the ``collect(source, facts)`` function of every module in this package.
+
+    A collector runs on every parsed Python file (CPython ``ast`` tree in
+    ``source.tree``, text in ``source.text``), whether or not any file rule
+    fires there, and adds to ``facts.extra`` what project rules need. It must
+    be cheap: it runs on every file.
+    """
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if callable(getattr(module, "collect", None)):
+            found.append(module.collect)
+    return tuple(found)

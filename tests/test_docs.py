@@ -1,0 +1,75 @@
+"""The rule reference: generated pages are committed, and every example runs."""
+
+from pathlib import Path
+
+import pytest
+
+from flasklint.checks import all_rules
+from flasklint.docs import code_blocks, generate, section
+from flasklint.testing import expected_and_found
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = all_rules()
+
+
+def test_committed_pages_match_the_code():
+    pages = generate(RULES)
+    for name, text in pages.items():
+        committed = ROOT / "rules" / name
+        assert committed.is_file(), f"rules/{name} is missing: run python -m flasklint.docs"
+        assert committed.read_text(encoding="utf-8") == text, f"rules/{name} is stale: run python -m flasklint.docs"
+    extra = {p.name for p in (ROOT / "rules").glob("*.md")} - set(pages)
+    assert not extra, f"pages without a rule: {extra}"
+
+
+def test_codes_unique_and_modules_named_by_code():
+    codes = [rule.code for rule in RULES]
+    assert len(codes) == len(set(codes))
+    for rule in RULES:
+        module = rule.__module__.rsplit(".", 1)[1]
+        assert module == f"{rule.code.lower()}_{rule.name.replace('-', '_')}", module
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_docstring_has_the_sections(rule):
+    for title in ("What it does", "Why is this bad?", "Example", "Use instead", "References"):
+        assert section(rule, title), f"{rule.code} lacks ## {title}"
+    assert "Explore Flask" in section(rule, "References").splitlines()[0] or "Flask" in section(rule, "References")
+
+
+def _write_example(folder: Path, block: str) -> Path:
+    """Write a code block; ``# file: path`` lines split it into several files."""
+    current = folder / "example.py"
+    chunks: dict[Path, list[str]] = {current: []}
+    for line in block.splitlines(keepends=True):
+        if line.startswith("# file: "):
+            current = folder / line[len("# file: "):].strip()
+            chunks[current] = []
+            continue
+        chunks[current].append(line)
+    for path, lines in chunks.items():
+        if lines or path.name != "example.py":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("".join(lines), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_example_is_flagged_exactly(rule, tmp_path):
+    blocks = code_blocks(rule, "Example")
+    assert blocks, f"{rule.code} has no Example code block"
+    for number, block in enumerate(blocks):
+        folder = _write_example(tmp_path / f"bad{number}", block)
+        expected, found = expected_and_found(folder, [rule.code])
+        assert expected, f"{rule.code} Example block {number} has no # [{rule.code}] marker"
+        assert found == expected
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_use_instead_is_clean(rule, tmp_path):
+    blocks = code_blocks(rule, "Use instead")
+    assert blocks, f"{rule.code} has no Use instead code block"
+    for number, block in enumerate(blocks):
+        folder = _write_example(tmp_path / f"good{number}", block)
+        _, found = expected_and_found(folder, [rule.code])
+        assert found == set()
