@@ -1,0 +1,156 @@
+"""Route facts: which functions and classes are views, on which object, for which URLs.
+
+Collected from every file's ``ast`` so that project rules (duplicate routes,
+decorators without ``wraps``, templates of apps with POST views) share one
+view of the routing table. Whether a receiver really is a Flask app or
+Blueprint is decided later by :class:`~flasklint.flask_context.SymbolIndex`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional
+
+from ..flask_context import ROUTE_SHORTCUTS, ast_dotted, qualify
+
+KEY = "routes"
+
+
+@dataclass(frozen=True)
+class RouteFact:
+    """One route registration.
+
+    ``receiver`` is the qualified name of the object whose ``route`` (or
+    shortcut, or ``add_url_rule``) registered the view; ``view`` is the
+    qualified name of the function or class; ``decorators`` are the dotted
+    names (qualified when the module binds them) of the view's decorators, top
+    to bottom; ``methods`` is None when not given (Flask then uses GET);
+    ``conditional`` is true under an ``if`` (a config-dependent registration).
+    """
+
+    path: str
+    line: int
+    column: int
+    receiver: str
+    call: str
+    view: str
+    view_name: str
+    rule: Optional[str]
+    methods: Optional[tuple[str, ...]]
+    endpoint: Optional[str]
+    decorators: tuple[str, ...]
+    conditional: bool
+
+
+def _literal(node: Optional[ast.AST]):
+    """Return a literal's value, or None when it is not a literal."""
+    if node is None:
+        return None
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
+    """Return the value of keyword ``name`` of a call."""
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _methods(call: ast.Call, method: str) -> Optional[tuple[str, ...]]:
+    """Return the HTTP methods a route call accepts, None when defaulted or unknown."""
+    if method in ROUTE_SHORTCUTS:
+        return (method.upper(),)
+    value = _literal(_keyword(call, "methods"))
+    if isinstance(value, (list, tuple, set)) and all(isinstance(v, str) for v in value):
+        return tuple(sorted(v.upper() for v in value))
+    return None
+
+
+class _Collector:
+    """Walk one module's statements, tracking scope and ``if`` nesting."""
+
+    def __init__(self, source, facts):
+        self.path = facts.path
+        self.module = facts.module
+        self.bindings = facts.bindings
+        self.routes: list[RouteFact] = []
+
+    def qualified(self, dotted: Optional[str], scope: tuple) -> Optional[str]:
+        """Return the qualified form of ``dotted`` in ``scope`` (itself when unbound)."""
+        if dotted is None:
+            return None
+        return qualify(self.bindings, self.module, scope, dotted) or dotted
+
+    def view_name(self, scope: tuple, name: str) -> str:
+        """Return the qualified name of a view defined in ``scope``."""
+        return ".".join(filter(None, (self.module, *scope, name)))
+
+    def visit(self, body, scope: tuple, conditional: bool) -> None:
+        """Visit a block of statements."""
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.decorated(stmt, scope, conditional)
+                self.visit(stmt.body, scope + (stmt.name,), conditional)
+                continue
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                self.add_url_rule(stmt.value, scope, conditional)
+            is_if = isinstance(stmt, ast.If)
+            for block in ("body", "orelse", "finalbody"):
+                self.visit(getattr(stmt, block, ()) or (), scope, conditional or is_if)
+            for handler in getattr(stmt, "handlers", ()) or ():
+                self.visit(handler.body, scope, conditional)
+
+    def decorated(self, node, scope: tuple, conditional: bool) -> None:
+        """Record the route decorators of a function or class."""
+        names = tuple(self.qualified(ast_dotted(d.func if isinstance(d, ast.Call) else d), scope) or "?"
+                      for d in node.decorator_list)
+        for decorator in node.decorator_list:
+            if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+                continue
+            method = decorator.func.attr
+            if method != "route" and method not in ROUTE_SHORTCUTS:
+                continue
+            receiver = self.qualified(ast_dotted(decorator.func.value), scope)
+            if receiver is None:
+                continue
+            rule = _literal(decorator.args[0]) if decorator.args else _literal(_keyword(decorator, "rule"))
+            endpoint = _literal(_keyword(decorator, "endpoint"))
+            self.routes.append(RouteFact(
+                self.path, decorator.lineno, decorator.col_offset + 1, receiver, method,
+                self.view_name(scope, node.name), node.name,
+                rule if isinstance(rule, str) else None, _methods(decorator, method),
+                endpoint if isinstance(endpoint, str) else None, names, conditional))
+
+    def add_url_rule(self, call: ast.Call, scope: tuple, conditional: bool) -> None:
+        """Record ``x.add_url_rule(rule, endpoint, view_func=...)``."""
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "add_url_rule"):
+            return
+        receiver = self.qualified(ast_dotted(call.func.value), scope)
+        if receiver is None:
+            return
+        args = list(call.args)
+        rule = _literal(args[0]) if args else _literal(_keyword(call, "rule"))
+        endpoint = _literal(args[1]) if len(args) > 1 else _literal(_keyword(call, "endpoint"))
+        view = args[2] if len(args) > 2 else _keyword(call, "view_func")
+        view_dotted = ast_dotted(view.func.value if isinstance(view, ast.Call)
+                                 and isinstance(view.func, ast.Attribute) else view) if view else None
+        if isinstance(view, ast.Call) and endpoint is None and view.args:
+            endpoint = _literal(view.args[0])  # SomeView.as_view("name")
+        self.routes.append(RouteFact(
+            self.path, call.lineno, call.col_offset + 1, receiver, "add_url_rule",
+            self.qualified(view_dotted, scope) or "?", (view_dotted or "?").rpartition(".")[2],
+            rule if isinstance(rule, str) else None, _methods(call, "add_url_rule"),
+            endpoint if isinstance(endpoint, str) else None, (), conditional))
+
+
+def collect(source, facts) -> None:
+    """Add the module's route registrations to ``facts.extra["routes"]``."""
+    if "route" not in source.text and "add_url_rule" not in source.text and not any(
+            f".{m}(" in source.text for m in ROUTE_SHORTCUTS):
+        return
+    collector = _Collector(source, facts)
+    collector.visit(source.tree.body, (), False)
+    if collector.routes:
+        facts.extra[KEY] = collector.routes
