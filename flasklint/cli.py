@@ -84,7 +84,7 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
             _fix(result, write=not diff)
             if diff:
                 sys.exit(0 if not any(f.fix for f in result.findings) else 1)
-        stream = output.open("w", encoding="utf-8") if output else click.get_text_stream("stdout")
+        stream = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             REPORTERS[output_format](result, stream)
         finally:

@@ -1,0 +1,93 @@
+"""Inline suppressions, and files that cannot be read or parsed (FL000)."""
+
+from pathlib import Path
+
+import pytest
+
+from flasklint.suppressions import find_suppressions, is_suppressed
+from flasklint.testing import lint
+
+BAD = '''from flask import Flask
+app = Flask(__name__)
+
+@login_required{comment}
+@app.route("/")
+def index():
+    return ""
+'''
+
+
+@pytest.mark.parametrize("comment, suppressed", [
+    ("  # flasklint: ignore[FL101]", True),
+    ("  # flasklint: ignore[FL1]", True),
+    ("  # flasklint: ignore", True),
+    ("  # noqa: FL101", True),
+    ("  # noqa: E501, FL101", True),
+    ("  # noqa", False),
+    ("  # noqa: E501", False),
+    ("  # flasklint: ignore[FL102]", False),
+    ("", False),
+])
+def test_suppression_comments(tmp_path, comment, suppressed):
+    (tmp_path / "views.py").write_text(BAD.format(comment=comment))
+    found = lint(tmp_path, select=["FL101"]).findings
+    assert (found == []) is suppressed
+
+
+def test_suppression_parser_codes():
+    found = find_suppressions("x = 1  # noqa: FL101,FL2\ny = 2\nz = 3  # flasklint: ignore\n")
+    assert found == {1: frozenset({"FL101", "FL2"}), 3: None}
+    assert is_suppressed(found, "FL201", (1,)) and not is_suppressed(found, "FL301", (1, 2))
+
+
+def codes(result):
+    return [(f.path, f.code, f.line, f.column, f.message) for f in result.findings]
+
+
+def test_syntax_error_position(tmp_path):
+    (tmp_path / "bad.py").write_text("x = 1\nif x\n    pass\n")
+    (tmp_path / "views.py").write_text(BAD.format(comment=""))
+    result = lint(tmp_path)
+    assert codes(result)[0] == ("bad.py", "FL000", 2, 5, "syntax error: expected ':'")
+    assert [f.code for f in result.findings] == ["FL000", "FL101"]
+    assert result.parse_errors == 1
+
+
+def test_pep263_cookie_is_honoured(tmp_path):
+    text = '# -*- coding: latin-1 -*-\nname = "café"\n' + BAD.format(comment="")
+    (tmp_path / "views.py").write_bytes(text.encode("latin-1"))
+    assert [f.code for f in lint(tmp_path).findings] == ["FL101"]
+
+
+def test_undecodable_bytes_are_fl000(tmp_path):
+    (tmp_path / "views.py").write_bytes(b'name = "caf\xe9"\n')
+    (finding,) = lint(tmp_path).findings
+    assert finding.code == "FL000"
+    assert finding.message.startswith("cannot decode file: ")
+
+
+def test_null_byte_is_fl000(tmp_path):
+    (tmp_path / "views.py").write_bytes(b"x = 1\x00\n")
+    (finding,) = lint(tmp_path).findings
+    assert finding.code == "FL000"
+
+
+def test_unreadable_file_is_fl000(tmp_path, monkeypatch):
+    target = tmp_path / "secret.py"
+    target.write_text("x = 1\n")
+    real = Path.read_bytes
+
+    def read_bytes(path):
+        if path.name == "secret.py":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    (finding,) = lint(tmp_path).findings
+    assert (finding.code, finding.message) == ("FL000", "cannot read file: Permission denied")
+
+
+def test_deep_nesting_is_fl000_not_a_crash(tmp_path):
+    (tmp_path / "deep.py").write_text("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
+    (finding,) = lint(tmp_path).findings
+    assert finding.code == "FL000"
