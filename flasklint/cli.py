@@ -13,7 +13,7 @@ from typing import Optional
 
 import click
 
-from . import __version__
+from . import __version__, baseline
 from .checks import all_rules, rule_by_code
 from .config import SEVERITIES, ConfigError, find_root, load_config
 from .docs import rule_page
@@ -62,8 +62,12 @@ def main() -> None:
               help="Read settings from this TOML file instead of pyproject.toml.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
 @click.option("--include-tests", is_flag=True, default=None, help="Also report in tests and test configs.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only the findings not recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current findings in FILE (for --baseline) and exit 0.")
 def check(paths, output_format, output, select, ignore, extend_select, fail_on, fix, diff, config_file,
-          jobs, include_tests) -> None:
+          jobs, include_tests, baseline_file, write_baseline) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     paths = list(paths) or [Path(".")]
     for path in paths:
@@ -75,11 +79,18 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
     known = [rule.code for rule in all_rules()] + [PARSE_ERROR_CODE]
     try:
         config = load_config(root, config_file, overrides, known)
-    except ConfigError as exc:
+        accepted = baseline.read(baseline_file) if baseline_file else None
+    except (ConfigError, baseline.BaselineError) as exc:
         click.echo(f"flasklint: error: {exc}", err=True)
         sys.exit(2)
     try:
         result = run(paths, config, root, jobs)
+        if write_baseline:
+            count = baseline.write(write_baseline, result.findings, result.snippets)
+            click.echo(f"Recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}.", err=True)
+            sys.exit(0)
+        if accepted is not None:
+            result.findings = baseline.new_findings(result.findings, result.snippets, accepted)
         if fix or diff:
             _fix(result, write=not diff)
             if diff:

@@ -23,11 +23,12 @@ from .checks import all_rules
 from .config import Config
 from .facts import ModuleFacts, fact_collectors
 from .findings import Finding, parse_error
+from .fingerprint import flagged_lines
 from .flask_context import SymbolIndex, collect_module_facts
 from .project import Project, SourceFile, discover
 from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule
 from .selection import PerFileIgnores, select_rules
-from .source import Source, load, split_lines
+from .source import Source, decode, load, split_lines
 from .suppressions import Suppressions, find_suppressions, is_suppressed
 from .walk import run_rules
 
@@ -60,6 +61,9 @@ class Result:
     #: Content hash of each file as linted, so fixes never overwrite a newer file.
     digests: dict[str, str] = field(default_factory=dict)
     in_git: bool = False
+    #: The git work tree holding ``root`` (None outside git), for formats whose
+    #: paths are relative to the repository (SARIF, GitHub, GitLab).
+    toplevel: Optional[Path] = None
 
     @property
     def parse_errors(self) -> int:
@@ -84,10 +88,16 @@ def lint_file(source_file: SourceFile, config: Config, rule_codes: tuple[str, ..
         except Exception as exc:  # a bug in a rule must not stop the run
             result.findings.append(parse_error(rel, f"internal error while linting: {type(exc).__name__}: {exc}"))
     lines = [] if isinstance(loaded, Finding) else split_lines(loaded.text)
-    for finding in result.findings:
-        if 0 < finding.line <= len(lines):
-            result.snippets[finding.line] = lines[finding.line - 1].rstrip("\r\n")
+    _record_snippets(result.findings, lines, result.snippets)
     return result
+
+
+def _record_snippets(findings: Iterable[Finding], lines: list[str], snippets: dict[int, str]) -> None:
+    """Keep the lines that identify ``findings`` (see :func:`.fingerprint.flagged_lines`)."""
+    for finding in findings:
+        for number in flagged_lines(finding):
+            if 0 < number <= len(lines):
+                snippets[number] = lines[number - 1].rstrip("\r\n")
 
 
 def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...],
@@ -141,9 +151,28 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     results = lint_files(project.files, config, codes, jobs)
     context = lint_files(project.context_files, config, (), jobs)
     findings = decide(project, results + context, rules, config)
+    snippets = {r.rel: r.snippets for r in results}
+    _add_missing_snippets(project.root, findings, snippets)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
-                  snippets={r.rel: r.snippets for r in results},
-                  digests={r.rel: r.digest for r in results}, in_git=project.in_git)
+                  snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
+                  toplevel=project.toplevel)
+
+
+def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]]) -> None:
+    """Read the flagged lines the file passes did not keep (project rules, non-Python files)."""
+    missing = sorted({f.path for f in findings
+                      if any(n not in snippets.get(f.path, {}) for n in flagged_lines(f))})
+    for path in missing:
+        try:
+            raw = (root / path).read_bytes()
+        except OSError:
+            continue
+        try:
+            text = decode(raw)
+        except (SyntaxError, LookupError, UnicodeDecodeError):
+            text = raw.decode("utf-8", "replace")
+        _record_snippets([f for f in findings if f.path == path], split_lines(text),
+                         snippets.setdefault(path, {}))
 
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, TextIO
 
-from . import concise, json_format, text
+from . import concise, github, gitlab, json_format, sarif, text
 
 Reporter = Callable[[object, TextIO], None]
 
@@ -16,4 +16,7 @@ REPORTERS: dict[str, Reporter] = {
     "text": text.write,
     "concise": concise.write,
     "json": json_format.write,
+    "sarif": sarif.write,
+    "github": github.write,
+    "gitlab": gitlab.write,
 }
