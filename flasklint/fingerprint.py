@@ -4,7 +4,8 @@ A fingerprint hashes the rule code, the root-relative path, the flagged source
 text with its whitespace normalised, and the finding's rank among findings
 with the same code, path and text. It holds no line number, so inserting or
 removing unrelated lines, or moving the flagged code within its file, keeps
-it; editing the flagged lines or renaming the file changes it. The flagged
+it; editing the flagged lines or renaming the file changes it. A finding
+with an empty range is identified by code and path alone. The flagged
 text is at most :data:`MAX_LINES` lines, so a finding that spans a whole class
 keeps its fingerprint when lines deep inside the class change. The source
 text of a sensitive finding (a secret) is masked before hashing, so the
@@ -32,7 +33,13 @@ def flagged_lines(finding: Finding) -> range:
 
 
 def flagged_text(finding: Finding, lines: Mapping[int, str]) -> str:
-    """Return the normalised text of a finding's lines (masked when sensitive)."""
+    """Return the normalised text of a finding's lines (masked when sensitive).
+
+    An empty range (a finding about a whole file, anchored at its start) flags
+    a place, not text: its text is empty, so editing that line changes nothing.
+    """
+    if finding.line == finding.end_line and finding.end_column <= finding.column:
+        return ""
     numbers = flagged_lines(finding)
     text = "\n".join(lines.get(number, "") for number in numbers)
     if finding.sensitive:

@@ -44,3 +44,8 @@ def test_only_the_first_lines_of_a_long_range_count():
     base = one(finding(1, end_line=20), lines)
     assert one(finding(1, end_line=20), {**lines, MAX_LINES + 1: "changed"}) == base
     assert one(finding(1, end_line=20), {**lines, MAX_LINES: "changed"}) != base
+
+
+def test_a_finding_about_a_whole_file_ignores_the_text_of_its_anchor_line():
+    whole_file = finding(1, column=1, end_column=1)
+    assert one(whole_file, {1: '"""Config."""'}) == one(whole_file, {1: "# a new header"})
