@@ -97,8 +97,7 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
     for collect in fact_collectors():
         collect(source, result.facts)
     result.suppressions = find_suppressions(source.text)
-    rules = [rule for rule in _file_rules(rule_codes)
-             if any(trigger in source.text for trigger in rule.triggers)]
+    rules = [rule for rule in _file_rules(rule_codes) if rule.applies(source.text, result.facts)]
     if not rules:
         return
     try:

@@ -190,8 +190,8 @@ class _BindingCollector:
                 self.visit_body(case.body, scope)
 
     def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
-        """Return the qualified name a function returns, when it returns a plain name."""
-        for node in ast.walk(func):
+        """Return the qualified name a function returns, when it returns a plain name or call."""
+        for node in _statements(func.body):
             if isinstance(node, ast.Return) and node.value is not None:
                 dotted = ast_dotted(node.value)
                 if dotted:
@@ -203,6 +203,18 @@ class _BindingCollector:
                         self.bindings[key] = value
                         return f"{self.module}.{key}"
         return None
+
+
+def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:
+    """Yield the statements of a block and its nested blocks, not of nested functions."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in ("body", "orelse", "finalbody"):
+            yield from _statements(getattr(stmt, block, ()) or ())
+        for handler in getattr(stmt, "handlers", ()) or ():
+            yield from _statements(handler.body)
 
 
 def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:

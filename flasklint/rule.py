@@ -98,6 +98,15 @@ class FileRule(Rule):
     #: possibly fire; files without any are not parsed by LibCST at all.
     triggers: ClassVar[tuple[str, ...]] = ()
 
+    @classmethod
+    def applies(cls, text: str, facts: "ModuleFacts") -> bool:
+        """Return whether the rule may fire on a file, judged before LibCST parses it.
+
+        The default looks for :attr:`triggers` in the text; rules override it
+        with a sharper test on the file's facts.
+        """
+        return any(trigger in text for trigger in cls.triggers)
+
     def __init__(self, context: FileContext):
         self.context = context
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -66,7 +67,9 @@ def _parse(path: str, text: str) -> Union[ast.Module, Finding]:
             warnings.simplefilter("ignore")
             return ast.parse(text, filename=path)
     except SyntaxError as exc:
-        return parse_error(path, f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
+        version = ".".join(map(str, sys.version_info[:2]))
+        return parse_error(path, f"syntax error: {exc.msg} (parsed as Python {version})",
+                           exc.lineno or 1, exc.offset or 1)
     except (ValueError, RecursionError, MemoryError) as exc:
         reason = str(exc) or type(exc).__name__
         if isinstance(exc, (RecursionError, MemoryError)):
