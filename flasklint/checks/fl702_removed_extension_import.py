@@ -297,7 +297,10 @@ class RemovedExtensionImport(FileRule):
                 reasons.append(move.why)
             aliases.append(_Alias(alias, name, local, move, f"{module}.{name}"))
         problem = advice(new_module)
-        if problem and any(not alias.move.why for alias in aliases) or problem and not aliases:
+        stranded = [f"`{alias.name}`" for alias in aliases if not alias.move.why]
+        if problem and (stranded or not aliases):
+            if stranded and len(stranded) < len(aliases):
+                problem = f"{', '.join(stranded)} from {problem}"
             self.flagged.append(_Flagged(node, [problem], fixable=False))
         elif reasons:
             self.flagged.append(_Flagged(node, reasons, aliases))
