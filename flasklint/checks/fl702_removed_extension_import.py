@@ -31,8 +31,12 @@ ADVICE = {
     "werkzeug.contrib.atom": "use a feed library such as `feedgen`",
     "werkzeug.contrib": "it has no drop-in replacement",
     "wtforms.ext": "its parts became separate packages such as `wtforms-sqlalchemy`",
+    "wtforms.compat": "use Python 3's `str` and `dict` methods directly",
 }
-REMOVED_IN = {"werkzeug.contrib": "Werkzeug 1.0", "wtforms.ext": "WTForms 3.0"}
+REMOVED_IN = {"werkzeug.contrib": "Werkzeug 1.0", "wtforms.ext": "WTForms 3.0", "wtforms.compat": "WTForms 3.0"}
+
+#: Exceptions whose handler makes an import a compatibility fallback.
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 #: Fields, validators and modules that Flask-WTF re-exported from WTForms before 0.9.
 WTFORMS_FIELDS = frozenset({
@@ -259,6 +263,8 @@ class RemovedExtensionImport(FileRule):
         #: ``(function scope, parameter name)`` pairs: parameters shadow module names.
         self.params: set[tuple[tuple[str, ...], str]] = set()
         self._index: Optional[SymbolIndex] = None
+        #: Imports inside ``try: ... except ImportError:``: version fallbacks, not errors.
+        self.guarded: set[int] = set()
 
     # -- resolution -------------------------------------------------------
 
@@ -273,10 +279,16 @@ class RemovedExtensionImport(FileRule):
 
     # -- collecting -------------------------------------------------------
 
+    def visit_Try(self, node: cst.Try) -> None:
+        """Remember the imports of a ``try`` that falls back when an import fails."""
+        if any(_catches_import_error(handler) for handler in node.handlers):
+            self.guarded.update(id(n) for n in _descendants(node)
+                                if isinstance(n, (cst.Import, cst.ImportFrom)))
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         """Flag a ``from`` import of removed modules or names."""
-        self.not_uses.update(id(n) for n in _names_in(node))
-        if node.relative or node.module is None:
+        self.not_uses.update(id(n) for n in _descendants(node) if isinstance(n, cst.Name))
+        if node.relative or node.module is None or id(node) in self.guarded:
             return
         module = cst_dotted(node.module)
         if module is None:
@@ -319,7 +331,9 @@ class RemovedExtensionImport(FileRule):
 
     def visit_Import(self, node: cst.Import) -> None:
         """Flag ``import flask.ext.X`` and ``import werkzeug.contrib.X``."""
-        self.not_uses.update(id(n) for n in _names_in(node))
+        self.not_uses.update(id(n) for n in _descendants(node) if isinstance(n, cst.Name))
+        if id(node) in self.guarded:
+            return
         reasons, edits, fixable = [], [], True
         for alias in node.names:
             module = cst_dotted(alias.name)
@@ -447,13 +461,21 @@ class RemovedExtensionImport(FileRule):
         return Fix("Rewrite the import for current versions", (self.edit(node, text), *use_edits))
 
 
-def _names_in(node: Union[cst.Import, cst.ImportFrom]) -> list[cst.Name]:
-    """Return the Name nodes of an import statement (none of them is a use)."""
+def _descendants(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """Return ``node`` and every node below it."""
     found = []
     stack: list[cst.CSTNode] = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
-            found.append(current)
+        found.append(current)
         stack.extend(current.children)
     return found
+
+
+def _catches_import_error(handler: cst.ExceptHandler) -> bool:
+    """Return whether an ``except`` clause catches a failed import."""
+    if handler.type is None:
+        return True
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    names = {cst_dotted(t.value if isinstance(t, cst.Element) else t) for t in types}
+    return bool(names & IMPORT_ERRORS)
