@@ -42,12 +42,28 @@ PRODUCTION_WORDS = frozenset({"production", "prod"})
 #: Path parts that hold tests.
 TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 
+#: Keys and key prefixes of Flask and its common extensions: what makes a
+#: conventionally named module or class look like Flask configuration.
+FLASK_KEYS = frozenset({
+    "DEBUG", "TESTING", "SECRET_KEY", "SERVER_NAME", "ENV", "PROPAGATE_EXCEPTIONS", "APPLICATION_ROOT",
+    "PREFERRED_URL_SCHEME", "MAX_CONTENT_LENGTH", "TEMPLATES_AUTO_RELOAD", "EXPLAIN_TEMPLATE_LOADING",
+    "USE_X_SENDFILE", "SEND_FILE_MAX_AGE_DEFAULT", "TRAP_HTTP_EXCEPTIONS", "TRAP_BAD_REQUEST_ERRORS",
+    "PERMANENT_SESSION_LIFETIME", "BCRYPT_LOG_ROUNDS", "SECURITY_PASSWORD_SALT", "UPLOAD_FOLDER",
+})
+FLASK_KEY_PREFIXES = ("SQLALCHEMY_", "SESSION_", "WTF_", "MAIL_", "CACHE_", "BABEL_", "JWT_", "REMEMBER_COOKIE_",
+                      "SECURITY_", "CELERY_", "JSON_", "DEBUG_TB_", "RECAPTCHA_", "LOGIN_", "CORS_")
+
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def words(name: str) -> set[str]:
     """Split ``DevelopmentConfig``, ``config_dev`` or ``TESTING`` into lower-case words."""
     return {w.lower() for w in _WORD.findall(name)}
+
+
+def flask_keys(settings: Iterable[Setting]) -> bool:
+    """Return whether any of ``settings`` sets a key Flask or a common extension reads."""
+    return any(s.key in FLASK_KEYS or s.key.startswith(FLASK_KEY_PREFIXES) for s in settings)
 
 
 def is_test_path(path: str) -> bool:
@@ -90,7 +106,7 @@ class Unit:
     @property
     def label(self) -> str:
         """Return how messages name the unit."""
-        return f"`{self.name}`" if self.kind == "class" else f"config module `{self.path}`"
+        return f"config {self.kind} `{self.name}`"
 
 
 @dataclass(frozen=True)
@@ -144,10 +160,11 @@ class ConfigModel:
         for module, facts in self.facts.values():
             if self.is_config_module(module.path) and not self.is_dev_path(module.path):
                 for cls in facts.classes:
-                    self.add_class(cls.qualname)
+                    if flask_keys(cls.settings):
+                        self.add_class(cls.qualname)
                 for named in facts.dicts:
                     self.register_dict(named.qualname)
-                if facts.module_settings and not facts.classes:
+                if flask_keys(facts.module_settings) and not any(flask_keys(c.settings) for c in facts.classes):
                     self.add_module(module.module)
         for module, facts in self.facts.values():
             for load in facts.loads:
@@ -162,20 +179,11 @@ class ConfigModel:
             return self.units[qualname]
         found = self.classes.get(qualname)
         if found is None:
-            value = self.index.table.get(qualname, "")
-            if not value.startswith("class:"):
-                return None
-            module = self.module_of(qualname)
-            if module is None:
-                return None
-            line = column = 1
-            unit = Unit(qualname, qualname.rpartition(".")[2], "class", module.path, line, column)
-            unit.bases = tuple(self.index.expand(b) for b in value[6:].split(",") if b)
-        else:
-            cls, module = found
-            unit = Unit(qualname, cls.name, "class", module.path, cls.line, cls.column)
-            unit.bases = tuple(self.index.expand(b) for b in cls.bases)
-            self.own(unit, cls.settings)
+            return None
+        cls, module = found
+        unit = Unit(qualname, cls.name, "class", module.path, cls.line, cls.column)
+        unit.bases = tuple(self.index.expand(b) for b in cls.bases)
+        self.own(unit, cls.settings)
         self.units[qualname] = unit
         return unit
 
@@ -204,19 +212,6 @@ class ConfigModel:
             else:
                 unit.settings[setting.key] = setting
                 unit.unsure.add(setting.key)
-
-    def module_of(self, qualname: str) -> Optional["ModuleFacts"]:
-        """Return the facts of the module that defines ``qualname``."""
-        parts = qualname.split(".")
-        for i in range(len(parts) - 1, 0, -1):
-            found = self.facts.get(".".join(parts[:i]))
-            if found:
-                return found[0]
-        modules = {m.module: m for m in self.project.modules}
-        for i in range(len(parts) - 1, 0, -1):
-            if ".".join(parts[:i]) in modules:
-                return modules[".".join(parts[:i])]
-        return None
 
     def register_dict(self, qualname: str) -> None:
         """Make every class a ``{"name": Class}`` dict lists a unit, noting its key."""
@@ -257,7 +252,6 @@ class ConfigModel:
 
     def add_relatives(self) -> None:
         """Add the bases and the subclasses of class units, until nothing changes."""
-        classes = {name: value for name, value in self.index.table.items() if value.startswith("class:")}
         changed = True
         while changed:
             changed = False
@@ -265,11 +259,8 @@ class ConfigModel:
                 for base in unit.bases:
                     if base not in self.units and base in self.classes:
                         changed |= self.add_class(base) is not None
-            known = set(self.units)
-            for name, value in classes.items():
-                if name in known:
-                    continue
-                if any(self.index.expand(b) in known for b in value[6:].split(",") if b):
+            for name, (cls, _) in self.classes.items():
+                if name not in self.units and any(self.index.expand(b) in self.units for b in cls.bases):
                     changed |= self.add_class(name) is not None
 
     # ------------------------------------------------------------ deciding
@@ -394,8 +385,10 @@ class ConfigModel:
 
     def sets(self, key: str) -> bool:
         """Return whether any production unit or app-level code (even conditionally) sets ``key``."""
-        if any(self.resolve(u, key) is not None for u in self.production_units()):
-            return True
+        return any(self.resolve(u, key) is not None for u in self.production_units()) or self.sets_on_app(key)
+
+    def sets_on_app(self, key: str) -> bool:
+        """Return whether code outside tests and debug guards sets ``key`` on an app, even conditionally."""
         return any(a.setting.key == key and not self.is_dev_path(m.path) and not any(
             self.dev_named(g) or "__main__" in g for g in a.setting.guards)
             for m, facts in self.facts.values() for a in facts.app_settings)
@@ -504,7 +497,7 @@ def production_server(project: "ProjectFacts") -> Optional[str]:
         if PurePosixPath(rel).name == "wsgi.py" or rel.endswith(".wsgi"):
             return f"`{rel}`"
     for module in project.modules:
-        for imp in module.imports:
+        for imp in (() if is_test_path(module.path) else module.imports):
             if imp.module.startswith(_SERVER_MODULES):
                 return f"`{module.path}` imports `{imp.module}`"
     for rel in project.project.all_files:
@@ -538,11 +531,11 @@ def production_findings(rule, project: "ProjectFacts", key: str, bad) -> Iterato
             heir = found.heir
             yield rule.finding(
                 heir.path, (heir.line, heir.column), (heir.line, heir.column + 6 + len(heir.name)),
-                f"production config `{heir.name}` ({found.reason}) inherits {what} from {found.owner} "
+                f"production {heir.label} ({found.reason}) inherits {what} from {found.owner} "
                 f"({where(found.path, setting.line)})")
         else:
             yield rule.finding(found.path, (setting.line, setting.column), (setting.end_line, setting.end_column),
-                               f"{what} in production config {found.owner} ({found.reason})")
+                               f"{what} in production {found.owner} ({found.reason})")
     for path, app_setting in model.app_settings(key):
         if bad(app_setting.setting.value):
             setting = app_setting.setting

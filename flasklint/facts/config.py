@@ -28,6 +28,7 @@ project step can tell debug and test guards from production code.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -48,6 +49,7 @@ MARKERS = ("config", "environ", "getenv", "debug", "testing", "secret_key", ".ru
 #: How code spells ``os.environ`` and its readers.
 ENVIRON = frozenset({"os.environ", "environ"})
 ENV_GETTERS = frozenset({"os.environ.get", "environ.get", "os.getenv", "getenv"})
+_KEY_ASSIGNMENT = re.compile(r"^[ \t]*[A-Z][A-Z0-9_]*[ \t]*[:=]", re.MULTILINE)
 _STRING_METHODS = {"lower": str.lower, "upper": str.upper, "strip": str.strip, "casefold": str.casefold}
 _CONVERSIONS = {"bool": bool, "int": int, "str": str, "float": float}
 
@@ -123,7 +125,7 @@ class Setting:
 
 @dataclass(frozen=True)
 class ConfigClass:
-    """A class with ``UPPERCASE`` attributes, and its qualified bases."""
+    """A class with ``UPPERCASE`` attributes or bases, and its qualified bases."""
 
     qualname: str
     name: str
@@ -442,8 +444,8 @@ class _Collector:
         if node.name == "Meta" and scope and self.csrf_meta(node):
             self.out.calls.append(Call("csrf-off", ".".join(filter(None, (self.module, *scope))), keywords=(),
                                        guards=guards, function=self.function(scope[:-1]), **_mark(node)))
-        if settings:
-            bases = tuple(self.qualified(d, scope) or d for d in map(ast_dotted, node.bases) if d)
+        bases = tuple(self.qualified(d, scope) or d for d in map(ast_dotted, node.bases) if d)
+        if settings or set(bases) - {"object"}:
             self.out.classes.append(ConfigClass(
                 ".".join(filter(None, (self.module, *scope, node.name))), node.name,
                 node.lineno, node.col_offset + 1, bases, tuple(settings)))
@@ -621,8 +623,7 @@ class _Collector:
 def collect(source, facts) -> None:
     """Add the module's configuration facts to ``facts.extra["config"]``."""
     text = source.text
-    if not any(marker in text for marker in MARKERS) and not any(
-            line[:1].isupper() and "=" in line for line in text.splitlines()):
+    if not any(marker in text for marker in MARKERS) and not _KEY_ASSIGNMENT.search(text):
         return
     collector = _Collector(facts)
     collector.visit(source.tree.body, (), (), {})
