@@ -329,6 +329,16 @@ class ConfigModel:
                 return Resolved(setting, owner, key in owner.unsure)
         return None
 
+    def in_use(self) -> set[str]:
+        """Return the units some app loads or a config dict lists, with their bases.
+
+        When nothing is loaded visibly, every unit counts as in use.
+        """
+        used = {u.qualname for u in self.units.values() if u.loaded_at or u.registered}
+        if not used:
+            return set(self.units)
+        return used | {q for name in used for q in self.ancestry(self.units[name])}
+
     def production_units(self) -> list[Unit]:
         """Return the production units, in path and line order."""
         return sorted((u for u in self.units.values() if u.production), key=lambda u: (u.path, u.line))

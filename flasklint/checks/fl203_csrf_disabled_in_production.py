@@ -27,7 +27,9 @@ class CsrfDisabledInProduction(ProjectRule):
     or testing, inherited values included, or set on the app outside test and
     debug guards), and Flask-WTF/WTForms forms that switch CSRF off themselves
     (`class Meta: csrf = False`, `MyForm(meta={"csrf": False})`,
-    `MyForm(csrf_enabled=False)`) outside `tests/`.
+    `MyForm(csrf_enabled=False)`) outside `tests/`. A form given its data
+    (`formdata=request.args`, a positional argument) is not flagged: it does not
+    read a posted body.
 
     ## Why is this bad?
     Without the token, another site can make a signed-in user's browser submit
@@ -48,7 +50,7 @@ class CsrfDisabledInProduction(ProjectRule):
     from flask_wtf import FlaskForm
 
 
-    class SearchForm(FlaskForm):
+    class CommentForm(FlaskForm):
         class Meta:  # [FL203]
             csrf = False
     ```

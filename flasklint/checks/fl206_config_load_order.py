@@ -68,6 +68,8 @@ class ConfigLoadOrder(ProjectRule):
         apps = {project.index.expand(app.target): app for _, facts in model.facts.values() for app in facts.apps}
         instance = self.has_instance_folder(project)
         for module, facts in model.loads():
+            if model.is_dev_path(module.path):
+                continue
             for load in facts.loads:
                 if load.method != "from_pyfile" or not load.receiver:
                     continue

@@ -14,7 +14,7 @@ class InsecureSessionCookie(ProjectRule):
 
     ## What it does
     Flags each production configuration (the topmost production config class of a
-    hierarchy, or a config module) that does not set `SESSION_COOKIE_SECURE = True`,
+    hierarchy, or a config module, among those an app loads) that does not set `SESSION_COOKIE_SECURE = True`,
     nor `REMEMBER_COOKIE_SECURE = True` when the project uses Flask-Login. Silent
     when app-level code sets the key or the app loads configuration flasklint
     cannot read (`from_envvar`, `from_prefixed_env`, files outside the project).
@@ -71,7 +71,10 @@ class InsecureSessionCookie(ProjectRule):
         if any(imp.module.startswith("flask_login") for m in project.modules for imp in m.imports):
             keys.append("REMEMBER_COOKIE_SECURE")
         keys = [key for key in keys if not model.sets_on_app(key)]
+        used = model.in_use()
         for unit in model.production_units():
+            if unit.qualname not in used:
+                continue
             missing = [key for key in keys if not self.secure(model, unit, key)]
             if not missing or any(model.units[q].production and all(not self.secure(model, model.units[q], k)
                                                                      for k in missing)

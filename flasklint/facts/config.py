@@ -543,7 +543,7 @@ class _Collector:
         elif "subdomain" in keywords and not (isinstance(node.func, ast.Attribute)
                                                and node.func.attr in ("route", "add_url_rule")):
             kind, target = "subdomain", node.func
-        elif self.csrf_off(keywords):
+        elif self.csrf_off(keywords) and not node.args and "formdata" not in keywords:
             kind, target = "csrf-off", node.func
         if kind:
             self.out.calls.append(Call(
@@ -567,7 +567,12 @@ class _Collector:
 
     @staticmethod
     def csrf_off(keywords: dict) -> bool:
-        """Return whether a call's keywords switch CSRF off (``csrf_enabled=False``, ``meta={"csrf": False}``)."""
+        """Return whether a call's keywords switch CSRF off (``csrf_enabled=False``, ``meta={"csrf": False}``).
+
+        Callers that pass form data themselves (``formdata=request.args``, a
+        positional argument) validate data that is not a posted form, so the
+        collector records only calls that bind the request body.
+        """
         if "csrf_enabled" in keywords and evaluate(keywords["csrf_enabled"]).value is False:
             return True
         meta = keywords.get("meta")
