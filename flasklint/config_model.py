@@ -363,7 +363,8 @@ class ConfigModel:
                 seen.add((owner.qualname, key))
                 heirs = [u.name for u in self.heirs(owner) if u.production
                          and (r := self.resolve(u, key)) is not None and r.owner is owner]
-                reason = owner.reason if not heirs else f"{owner.reason}; inherited by " + ", ".join(
+                reason = owner.reason if not heirs or owner.reason.startswith("inherited") else \
+                    f"{owner.reason}; inherited by " + ", ".join(
                     f"`{h}`" for h in heirs[:3]) + (" ..." if len(heirs) > 3 else "")
                 yield ProductionValue(key, found.setting, owner.path, owner.label, reason)
             elif not any(self.units[q].production and (r := self.resolve(self.units[q], key)) is not None
