@@ -150,6 +150,7 @@ class ConfigModel:
         self.units: dict[str, Unit] = {}
         self.classes = {c.qualname: (c, m) for m, facts in self.facts.values() for c in facts.classes}
         self.dicts = {d.qualname: (d, m) for m, facts in self.facts.values() for d in facts.dicts}
+        self.apps = {self.index.expand(a.target): a for _, facts in self.facts.values() for a in facts.apps}
         if self.uses_flask:
             self.build()
 
@@ -238,17 +239,25 @@ class ConfigModel:
         elif load.method == "from_object" and kind == "item":
             self.register_dict(self.index.expand(target))
         elif load.method == "from_pyfile" and kind == "str":
-            units.extend(self.add_module(name) for name in self.pyfile_modules(target))
+            units.extend(self.add_module(name) for name in self.pyfile_modules(load))
         for unit in filter(None, units):
             unit.loaded_at.append(at)
 
-    def pyfile_modules(self, filename: str) -> list[str]:
-        """Return the modules whose file ``from_pyfile(filename)`` may name."""
-        name = filename.replace("\\", "/").lstrip("./")
-        if not name.endswith(".py"):
+    def pyfile_modules(self, load: Load) -> list[str]:
+        """Return the modules whose file ``from_pyfile(...)`` may name.
+
+        On an app created with ``instance_relative_config=True`` the name is
+        looked up in ``instance/``; otherwise anywhere but there.
+        """
+        kind, _, name = load.argument.partition(":")
+        name = name.replace("\\", "/").lstrip("./")
+        if kind != "str" or not name.endswith(".py"):
             return []
+        app = self.apps.get(self.index.expand(load.receiver or ""))
+        instance = app is not None and app.instance_relative is not False
         return [m.module for m, _ in self.facts.values()
-                if m.path == name or m.path.endswith("/" + name)]
+                if (m.path == name or m.path.endswith("/" + name))
+                and (m.path.startswith("instance/") or "/instance/" in m.path) == instance]
 
     def add_relatives(self) -> None:
         """Add the bases and the subclasses of class units, until nothing changes."""
@@ -410,7 +419,7 @@ class ConfigModel:
             for load in facts.loads:
                 if load.method in ("from_envvar", "from_prefixed_env", "from_file"):
                     return True
-                if load.method == "from_pyfile" and not self.pyfile_modules(load.argument.partition(":")[2]):
+                if load.method == "from_pyfile" and not self.pyfile_modules(load):
                     return True
                 if load.method == "from_object" and not self.resolves(load):
                     return True

@@ -65,7 +65,6 @@ class ConfigLoadOrder(ProjectRule):
         model = config_model(project)
         if not model.uses_flask:
             return
-        apps = {project.index.expand(app.target): app for _, facts in model.facts.values() for app in facts.apps}
         instance = self.has_instance_folder(project)
         for module, facts in model.loads():
             if model.is_dev_path(module.path):
@@ -81,7 +80,7 @@ class ConfigLoadOrder(ProjectRule):
                                        f"`{load.source}` runs before `{later[0].source}` (line {later[0].line}), "
                                        f"so the defaults override the instance configuration")
                     continue
-                app = apps.get(project.index.expand(load.receiver))
+                app = model.apps.get(project.index.expand(load.receiver))
                 name = load.argument.partition(":")[2] if load.argument.startswith("str:") else ""
                 if instance and app is not None and app.instance_relative is False and name \
                         and not PurePosixPath(name).is_absolute() and project.index.class_of(app.callee):
