@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..flask_context import ast_dotted, qualify, resolve_relative
+from ..flask_context import ast_dotted, qualify
 
 KEY = "config"
 
@@ -236,8 +236,6 @@ class ConfigFacts:
     apps: list[AppCreation] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     env_reads: list[EnvRead] = field(default_factory=list)
-    #: Modules star-imported at module level (``from .local import *``).
-    star_imports: list[str] = field(default_factory=list)
 
     def empty(self) -> bool:
         """Return whether nothing was found."""
@@ -396,7 +394,6 @@ class _Collector:
 
     def __init__(self, facts):
         self.module = facts.module
-        self.is_package = facts.is_package
         self.bindings = facts.bindings
         self.out = ConfigFacts()
         self.order = 0
@@ -420,8 +417,6 @@ class _Collector:
                 self.visit_function(stmt, scope, guards)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 self.visit_assign(stmt, scope, guards, conditional, owner)
-            elif isinstance(stmt, ast.ImportFrom) and not scope and any(a.name == "*" for a in stmt.names):
-                self.out.star_imports.append(self.qualified_star(stmt))
             elif isinstance(stmt, ast.If):
                 text = _guard_text(stmt.test)
                 self.visit(stmt.body, scope, guards + (text,), defaults, True, owner)
@@ -432,10 +427,6 @@ class _Collector:
                 for handler in getattr(stmt, "handlers", ()) or ():
                     self.visit(handler.body, scope, guards, defaults, True, owner)
             self.expressions(stmt, scope, guards, defaults)
-
-    def qualified_star(self, stmt: ast.ImportFrom) -> str:
-        """Return the absolute module a star import reads."""
-        return resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
 
     def visit_class(self, node: ast.ClassDef, scope: tuple, guards: tuple) -> None:
         """Record a class's UPPERCASE attributes and bases, then its methods."""
