@@ -37,7 +37,7 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     fail_on: str = "warning"
     import_style: str = "relative"
-    dev_config_names: tuple[str, ...] = ("development", "develop", "dev", "local", "test", "testing")
+    dev_config_names: tuple[str, ...] = ("development", "develop", "dev", "local", "test", "testing", "debug")
     allow_above_route: tuple[str, ...] = ("*.exempt", "swag_from")
     include_tests: bool = False
     #: Where the settings came from, for messages; not a setting itself.

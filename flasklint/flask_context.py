@@ -52,6 +52,12 @@ CANONICAL_CLASSES = {
     "flask_smorest.blueprint.Blueprint": SMOREST_BLUEPRINT,
 }
 
+#: Form base classes of Flask-WTF and WTForms.
+FORM_CLASSES = frozenset({
+    "flask_wtf.FlaskForm", "flask_wtf.Form", "flask_wtf.form.FlaskForm", "flask_wtf.form.Form",
+    "wtforms.Form", "wtforms.form.Form", "flask_security.forms.Form",
+})
+
 #: Methods whose return value is a known Flask object.
 METHOD_RETURNS = {
     (RESTX_API, "namespace"): RESTX_NAMESPACE,
@@ -286,6 +292,17 @@ class SymbolIndex:
             if owner_class:
                 return METHOD_RETURNS.get((owner_class, method))
         return None
+
+    def derives_from(self, dotted: str, names: frozenset, _depth: int = 0) -> bool:
+        """Return whether the class ``dotted`` is or derives from one of ``names`` (e.g. FORM_CLASSES)."""
+        if _depth > 50:
+            return False
+        dotted = self.expand(dotted)
+        if dotted in names:
+            return True
+        value = self.table.get(dotted)
+        return bool(value and value.startswith("class:") and any(
+            self.derives_from(base, names, _depth + 1) for base in filter(None, value[6:].split(","))))
 
     def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
         """Return the known Flask class ``dotted`` is or derives from."""
