@@ -47,7 +47,7 @@ def fix(root: Path):
 
 
 def test_every_section_is_here():
-    assert sorted(p.name for p in BOOK.iterdir() if p.is_dir()) == sorted(MODULES)
+    assert set(MODULES) <= {p.name for p in BOOK.iterdir() if p.is_dir()}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))
