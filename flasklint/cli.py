@@ -87,6 +87,8 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
         cache = None if no_cache else (cache_dir or root / FOLDER)
         with ProgressBar(enabled=output_format in ("text", "concise") and sys.stderr.isatty()) as bar:
             result = run(paths, config, root, jobs, cache, bar.update)
+        for path, reason in result.skipped:
+            click.echo(f"flasklint: warning: skipped {path}: {reason}", err=True)
         if fix or diff:
             _fix(result, write=not diff)
             if diff:

@@ -64,6 +64,8 @@ class Result:
     #: Content hash of each file as linted, so fixes never overwrite a newer file.
     digests: dict[str, str] = field(default_factory=dict)
     in_git: bool = False
+    #: ``(path, reason)`` for Python files that could not be linted at all.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def parse_errors(self) -> int:
@@ -83,7 +85,7 @@ def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes:
     """Lint the bytes of one file with the file rules named by ``rule_codes``; never raises."""
     rel = source_file.rel
     result = FileResult(rel, hashlib.sha256(raw).hexdigest())
-    loaded = load(rel, raw)
+    loaded = load(rel, raw, config.max_file_size)
     if isinstance(loaded, Finding):
         result.findings.append(loaded)
         return result
@@ -276,7 +278,8 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     findings = decide(project, results + context, rules, config)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets={r.rel: r.snippets for r in results},
-                  digests={r.rel: r.digest for r in results}, in_git=project.in_git)
+                  digests={r.rel: r.digest for r in results}, in_git=project.in_git,
+                  skipped=project.skipped)
 
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]],

@@ -18,10 +18,6 @@ from typing import Optional, Union
 
 from .findings import Finding, parse_error
 
-#: Files larger than this are reported as FL000 instead of being parsed.
-MAX_FILE_BYTES = 4 * 1024 * 1024
-
-
 @dataclass
 class Source:
     """The decoded text of a file and CPython's syntax tree of it."""
@@ -46,10 +42,10 @@ def decode(raw: bytes) -> str:
     return raw.decode(encoding)
 
 
-def load(path: str, raw: bytes) -> Union[Source, Finding]:
+def load(path: str, raw: bytes, max_size: int) -> Union[Source, Finding]:
     """Decode and parse ``raw``; return a Source or the FL000 finding that explains why not."""
-    if len(raw) > MAX_FILE_BYTES:
-        return parse_error(path, f"file is too large to lint ({len(raw):,} bytes, limit {MAX_FILE_BYTES:,})")
+    if len(raw) > max_size:
+        return parse_error(path, f"file not linted: {len(raw):,} bytes is more than max-file-size ({max_size:,})")
     try:
         text = decode(raw)
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
