@@ -130,8 +130,8 @@ class DuplicateRoute(ProjectRule):
         decorators = DecoratorIndex(project.modules, index)
         owners = defaultdict(list)
         for route, owner, _ in registered_routes(project.modules, index):
-            if route.conditional:
-                continue
+            if route.conditional or route.view == "?":
+                continue  # uncertain, or no plain view (``build_only``, ``view_func=deco(f)``)
             is_class = index.is_class(route.view)
             if route.call == "add_url_rule":
                 view = ("ref", index.expand(route.view))

@@ -36,7 +36,7 @@ LIBRARY_KEEPS = frozenset({
     "flask_login.utils.login_required", "flask_login.utils.fresh_login_required",
     "flask_security.login_required", "flask_security.roles_required", "flask_security.roles_accepted",
     "flask_security.auth_required", "flask_security.permissions_required",
-    "flask_jwt_extended.jwt_required", "flask_cors.cross_origin",
+    "flask_cors.cross_origin",
 })
 
 #: Names whose presence in a class means it may give its instances a ``__name__``.
@@ -274,6 +274,8 @@ class DecoratorIndex:
     def effect(self, dotted: str) -> Effect:
         """Return the effect of the decorator ``dotted`` (a qualified name from a route fact)."""
         dotted = self.index.expand(dotted)
+        if dotted.startswith("flask.ext."):  # Flask < 1.0 spelling of ``flask_login`` ...
+            dotted = "flask_" + dotted[len("flask.ext."):]
         if dotted in LIBRARY_KEEPS:
             return KEEPS
         fact = self.facts.get(dotted)
