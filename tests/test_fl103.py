@@ -31,7 +31,8 @@ def test_endpoint_clash_names_the_first_view():
 
 
 def test_rule_clash_names_the_shared_methods():
-    messages = [f.message for f in lint(FIXTURES / "same_rule_overlapping_methods.py", select=["FL103"]).findings]
+    findings = lint(FIXTURES / "same_rule_overlapping_methods.py", select=["FL103"]).findings
+    messages = [f.message for f in findings]
     assert messages == [
         "rule `/cart` of `bp` already serves GET with `cart` (same_rule_overlapping_methods.py:6), "
         "so `show_cart` never runs for it",

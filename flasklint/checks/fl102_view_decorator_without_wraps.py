@@ -23,15 +23,10 @@ class _Use:
     owner: str
     registered: Optional[str]
 
-    @property
-    def label(self) -> str:
-        """Return the view's name and registration place for messages."""
-        return f"`{self.route.view_name}` ({self.route.path}:{self.route.line})"
-
 
 def _names(uses: list[_Use]) -> str:
     """Return the views of ``uses`` as a readable list."""
-    labels = [use.label for use in uses]
+    labels = [use.route.label for use in uses]
     if len(labels) > SHOWN:
         labels = labels[:SHOWN] + [f"{len(uses) - SHOWN} more"]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]

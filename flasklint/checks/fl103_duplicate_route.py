@@ -24,11 +24,6 @@ class _Registration:
     endpoint: Optional[str]
     methods: Optional[frozenset]
 
-    @property
-    def label(self) -> str:
-        """Return the view's name and registration place for messages."""
-        return f"`{self.route.view_name}` ({self.route.path}:{self.route.line})"
-
 
 def _methods(route: RouteFact, is_class: bool) -> Optional[frozenset]:
     """Return the HTTP methods a route serves, None when they cannot be read."""
@@ -134,47 +129,47 @@ class DuplicateRoute(ProjectRule):
                 continue  # uncertain, or no plain view (``build_only``, ``view_func=deco(f)``)
             is_class = index.is_class(route.view)
             if route.call == "add_url_rule":
-                view = ("ref", index.expand(route.view))
-                endpoint = route.endpoint
+                view, endpoint = ("ref", index.expand(route.view)), route.endpoint
             else:
                 view = ("def", route.path, route.view_line)
-                endpoint = route.endpoint or (None if is_class else
-                                              decorators.registered_name(route.view_name, route.applied or ()))
+                endpoint = route.endpoint or (
+                    None if is_class else decorators.registered_name(route.view_name, route.applied or ()))
             owners[owner].append(_Registration(route, view, endpoint, _methods(route, is_class)))
         for owner, registrations in owners.items():
-            yield from self.clashes(owner, registrations)
+            yield from self.clashes(owner.rpartition(".")[2], registrations)
 
     def clashes(self, owner: str, registrations: list[_Registration]) -> Iterable[Finding]:
-        """Yield the findings among the registrations of one app or blueprint."""
+        """Yield the findings among the registrations of one app or blueprint, in file order."""
         decorated = {r.route.view for r in registrations if r.view[0] == "def"}
-        registrations = [r for r in registrations if r.view[0] == "def" or r.view[1] not in decorated]
-        registrations.sort(key=lambda r: (r.route.path, r.route.line))
-        name = owner.rpartition(".")[2]
-        for later, current in enumerate(registrations):
-            for earlier in registrations[:later]:
-                message = self.clash(earlier, current, name)
-                if message:
-                    route = current.route
-                    yield self.finding(route.path, route.line, route.column,
-                                       route.column + len(f"{route.receiver.rpartition('.')[2]}.{route.call}"),
-                                       message)
-                    break
+        endpoints: dict[str, _Registration] = {}
+        rules: dict[Optional[str], list[_Registration]] = defaultdict(list)
+        for current in sorted(registrations, key=lambda r: (r.route.path, r.route.line)):
+            if current.view[0] == "ref" and current.view[1] in decorated:
+                continue  # ``add_url_rule`` of a view that a route decorator registers too
+            earlier = endpoints.setdefault(current.endpoint, current) if current.endpoint else current
+            if earlier.view != current.view:
+                message = (f"endpoint `{current.endpoint}` of `{owner}` is already taken by "
+                           f"{earlier.route.label}, so Flask fails at start-up with \"View function "
+                           f"mapping is overwriting an existing endpoint function\"")
+            else:
+                message = next(filter(None, (self.rule_clash(e, current, owner)
+                                             for e in rules[current.route.rule])), None)
+            if current.route.rule is not None:
+                rules[current.route.rule].append(current)
+            if message:
+                route = current.route
+                length = len(f"{route.receiver.rpartition('.')[2]}.{route.call}")
+                yield self.finding(route.path, route.line, route.column, route.column + length, message)
 
     @staticmethod
-    def clash(earlier: _Registration, current: _Registration, owner: str) -> Optional[str]:
-        """Return the message when ``current`` clashes with ``earlier``, else None."""
-        if earlier.view == current.view:
-            return None
-        if current.endpoint and current.endpoint == earlier.endpoint:
-            return (f"endpoint `{current.endpoint}` of `{owner}` is already taken by {earlier.label}, so "
-                    f"Flask fails at start-up with \"View function mapping is overwriting an existing "
-                    f"endpoint function\"")
-        rule, other = current.route, earlier.route
-        if (rule.rule is None or rule.rule != other.rule or not current.methods or not earlier.methods
-                or MATCHING_OPTIONS & set(rule.keywords + other.keywords)):
+    def rule_clash(earlier: _Registration, current: _Registration, owner: str) -> Optional[str]:
+        """Return the message when ``current`` serves a rule and method ``earlier`` serves, else None."""
+        if (earlier.view == current.view or not current.methods or not earlier.methods
+                or MATCHING_OPTIONS & set(current.route.keywords + earlier.route.keywords)):
             return None
         shared = sorted(current.methods & earlier.methods)
         if not shared:
             return None
-        return (f"rule `{rule.rule}` of `{owner}` already serves {', '.join(shared)} with {earlier.label}, "
-                f"so `{rule.view_name}` never runs for {'it' if len(shared) == 1 else 'them'}")
+        return (f"rule `{current.route.rule}` of `{owner}` already serves {', '.join(shared)} with "
+                f"{earlier.route.label}, so `{current.route.view_name}` never runs for "
+                f"{'it' if len(shared) == 1 else 'them'}")

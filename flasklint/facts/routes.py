@@ -55,6 +55,11 @@ class RouteFact:
     keywords: tuple[str, ...] = ()
 
     @property
+    def label(self) -> str:
+        """Return the view's name and where it is registered, for messages."""
+        return f"`{self.view_name}` ({self.path}:{self.line})"
+
+    @property
     def applied(self) -> Optional[tuple[str, ...]]:
         """Return the decorators applied to the view before it is registered, top to bottom.
 
