@@ -95,18 +95,23 @@ class ClassFact:
 Fact = Union[FunctionFact, ClassFact]
 
 
-def _own_nodes(func: ast.AST) -> Iterator[ast.AST]:
-    """Yield the nodes of a function's own body, not those of nested scopes.
+def _own_statements(func: ast.AST) -> Iterator[ast.stmt]:
+    """Yield the statements of a function's own body, through ``if``/``try``/loops.
 
-    Nested functions and classes themselves are yielded, their bodies not.
+    Nested functions and classes are yielded, their bodies not; expressions
+    are never entered, which keeps this cheap enough for every function.
     """
     stack = list(reversed(func.body))
     while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, SCOPES):
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, SCOPES):
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        blocks = [getattr(stmt, name, None) or () for name in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(stmt, "handlers", None) or ()]
+        blocks += [c.body for c in getattr(stmt, "cases", None) or ()]
+        for block in reversed(blocks):
+            stack.extend(reversed(block))
 
 
 def _first_param(func: ast.AST, is_method: bool) -> Optional[str]:
@@ -115,8 +120,9 @@ def _first_param(func: ast.AST, is_method: bool) -> Optional[str]:
     return params[0].arg if params else None
 
 
-def _renamed(nodes: list[ast.AST], name: str) -> bool:
-    """Return whether the body holding ``nodes`` renames, rebinds or hands on function ``name``."""
+def _renamed(statements: list[ast.stmt], name: str) -> bool:
+    """Return whether ``statements`` rename, rebind or hand on function ``name``."""
+    nodes = (node for stmt in statements if not isinstance(stmt, SCOPES) for node in ast.walk(stmt))
     for node in nodes:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -170,7 +176,7 @@ class _Collector:
     def function(self, func: ast.AST, scope: tuple, is_method: bool, renamed: Optional[bool] = None) -> None:
         """Record ``func`` if it may be a decorator or is returned by one, then its nested functions."""
         inner_scope = scope + (func.name,)
-        nodes = list(_own_nodes(func))
+        nodes = list(_own_statements(func))
         nested = {n.name: n for n in nodes if isinstance(n, FUNCTIONS)}
         param = _first_param(func, is_method)
         returns = []
