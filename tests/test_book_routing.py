@@ -13,7 +13,7 @@ import pytest
 from flasklint.testing import expected_and_found, lint
 
 BOOK = Path(__file__).parent / "fixtures" / "book"
-PROJECTS = ["2.6.1", "2.7.4/facebook_basic", "2.7.4/facebook_dynamic_prefix", "2.7.4/sitemaker"]
+PROJECTS = ["2.6", "2.7.4/facebook_basic", "2.7.4/facebook_prefix", "2.7.4/sitemaker"]
 
 
 @pytest.mark.parametrize("project", PROJECTS)
@@ -30,7 +30,7 @@ def _copy(project: str, tmp_path: Path) -> Path:
 
 
 def test_check_expired_without_wraps_is_flagged(tmp_path):
-    root = _copy("2.6.1", tmp_path)
+    root = _copy("2.6", tmp_path)
     util = root / "myapp" / "util.py"
     util.write_text(util.read_text().replace("    @wraps(func)\n", ""))
     finding, = lint(root, select=["FL102"]).findings
@@ -41,7 +41,7 @@ def test_check_expired_without_wraps_is_flagged(tmp_path):
 
 
 def test_check_expired_on_a_second_view_would_stop_the_app(tmp_path):
-    root = _copy("2.6.1", tmp_path)
+    root = _copy("2.6", tmp_path)
     util = root / "myapp" / "util.py"
     util.write_text(util.read_text().replace("    @wraps(func)\n", ""))
     views = root / "myapp" / "views.py"
@@ -52,7 +52,7 @@ def test_check_expired_on_a_second_view_would_stop_the_app(tmp_path):
 
 
 def test_copied_profile_view_is_flagged(tmp_path):
-    root = _copy("2.7.4/facebook_dynamic_prefix", tmp_path)
+    root = _copy("2.7.4/facebook_prefix", tmp_path)
     profile = root / "facebook" / "views" / "profile.py"
     profile.write_text(profile.read_text().replace("def photos():", "def timeline():"))
     finding, = lint(root, select=["FL103"]).findings
