@@ -159,7 +159,8 @@ class DuplicateRoute(ProjectRule):
             if message:
                 route = current.route
                 length = len(f"{route.receiver.rpartition('.')[2]}.{route.call}")
-                yield self.finding(route.path, route.line, route.column, route.column + length, message)
+                yield self.finding(route.path, (route.line, route.column), (route.line, route.column + length),
+                                   message)
 
     @staticmethod
     def rule_clash(earlier: _Registration, current: _Registration, owner: str) -> Optional[str]:
