@@ -263,6 +263,10 @@ class SymbolIndex:
             return dotted
         return dotted
 
+    def is_class(self, dotted: str) -> bool:
+        """Return whether ``dotted`` names a class defined in the project."""
+        return self.table.get(self.expand(dotted), "").startswith("class:")
+
     def is_project(self, dotted: str) -> bool:
         """Return whether ``dotted`` lies inside a module of this project."""
         parts = dotted.split(".")
