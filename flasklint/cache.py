@@ -40,9 +40,23 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the cache")
 
 
+def code_fingerprint() -> str:
+    """Return a hash of flasklint's own source files (names, sizes, times).
+
+    Facts change shape between versions and during development; a cache made
+    by other code must never be read as if it were ours.
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
 def settings_key(config, rule_codes: tuple[str, ...]) -> str:
     """Return a key for everything besides file content that shapes a file's result."""
-    text = repr((__version__, sorted(rule_codes), config))
+    text = repr((code_fingerprint(), sorted(rule_codes), config))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
