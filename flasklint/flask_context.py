@@ -33,6 +33,7 @@ FLASK_BLUEPRINT = "flask.Blueprint"
 RESTX_NAMESPACE = "flask_restx.Namespace"
 RESTX_API = "flask_restx.Api"
 SMOREST_BLUEPRINT = "flask_smorest.Blueprint"
+FLASK_REQUEST = "flask.request"
 
 #: Other spellings of the same classes, mapped to one canonical name.
 CANONICAL_CLASSES = {
@@ -113,6 +114,26 @@ def qualify(bindings: dict[str, str], module: str, scope: Iterable[str], dotted:
         key = ".".join(scope[:depth] + (head,))
         if key in bindings:
             base = f"{module}.{key}" if module else key
+            return f"{base}.{rest}" if rest else base
+    return None
+
+
+def local_target(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
+    """Return what ``dotted`` names once the file's own import of its first name is followed.
+
+    ``md5`` after ``from hashlib import md5`` gives ``hashlib.md5``;
+    ``request.form`` after ``from flask import request`` gives
+    ``flask.request.form``; a name the module defines gives its qualified
+    name, as :func:`qualify` does. Only this file is read: names imported
+    from the project stay project names (:class:`SymbolIndex` follows those).
+    """
+    head, _, rest = dotted.partition(".")
+    scope = tuple(scope)
+    for depth in range(len(scope), -1, -1):
+        key = ".".join(scope[:depth] + (head,))
+        if key in bindings:
+            kind, _, target = bindings[key].partition(":")
+            base = target if kind == "ref" and target else (f"{module}.{key}" if module else key)
             return f"{base}.{rest}" if rest else base
     return None
 

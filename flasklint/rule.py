@@ -113,6 +113,13 @@ class ProjectRule(Rule):
         """Yield the findings of this rule."""
         raise NotImplementedError
 
+    def finding(self, path: str, start: tuple[int, int], end: tuple[int, int], message: str, *,
+                sensitive: bool = False) -> Finding:
+        """Return a finding of this rule from 1-based ``(line, column)`` positions."""
+        return Finding(code=self.code, name=self.name, severity=self.severity, path=path,
+                       line=start[0], column=start[1], end_line=end[0], end_column=end[1],
+                       message=message, help=self.help, sensitive=sensitive)
+
 
 class ProjectFacts:
     """Everything project rules may read.
