@@ -51,7 +51,18 @@ CANONICAL_CLASSES = {
     "flask_restplus.Api": RESTX_API,
     "flask_restplus.api.Api": RESTX_API,
     "flask_smorest.blueprint.Blueprint": SMOREST_BLUEPRINT,
+    "itsdangerous.url_safe.URLSafeTimedSerializer": "itsdangerous.URLSafeTimedSerializer",
+    "itsdangerous.timed.TimedSerializer": "itsdangerous.TimedSerializer",
+    "itsdangerous.url_safe.URLSafeSerializer": "itsdangerous.URLSafeSerializer",
+    "itsdangerous.serializer.Serializer": "itsdangerous.Serializer",
+    "itsdangerous.jws.JSONWebSignatureSerializer": "itsdangerous.JSONWebSignatureSerializer",
 }
+
+#: itsdangerous serializers whose tokens carry a timestamp (``loads`` takes ``max_age``).
+TIMED_SERIALIZERS = frozenset({"itsdangerous.URLSafeTimedSerializer", "itsdangerous.TimedSerializer"})
+#: itsdangerous serializers whose tokens never expire.
+UNTIMED_SERIALIZERS = frozenset({"itsdangerous.URLSafeSerializer", "itsdangerous.Serializer",
+                                 "itsdangerous.JSONWebSignatureSerializer"})
 
 #: Methods whose return value is a known Flask object.
 METHOD_RETURNS = {
@@ -64,6 +75,8 @@ ROUTE_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, RESTX_NAMESPACE, RESTX_API
 SHORTCUT_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, SMOREST_BLUEPRINT})
 #: The Flask 2.0 route shortcuts.
 ROUTE_SHORTCUTS = frozenset({"get", "post", "put", "patch", "delete"})
+#: Every class whose instances :class:`SymbolIndex` recognises.
+KNOWN_CLASSES = ROUTE_OWNERS | TIMED_SERIALIZERS | UNTIMED_SERIALIZERS
 
 
 def canonical(dotted: str) -> str:
@@ -297,12 +310,12 @@ class SymbolIndex:
         return None
 
     def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
-        """Return the known Flask class ``dotted`` is or derives from."""
+        """Return the known class (:data:`KNOWN_CLASSES`) ``dotted`` is or derives from."""
         if _depth > 50:
             return None
         dotted = self.expand(dotted)
         name = canonical(dotted)
-        if name in ROUTE_OWNERS:
+        if name in KNOWN_CLASSES:
             return name
         value = self.table.get(dotted)
         if value and value.startswith("class:"):
