@@ -81,7 +81,7 @@ class TokenWithoutExpiry(FileRule):
     severity = Severity.WARNING
     help = "Create tokens with `URLSafeTimedSerializer` and pass `max_age` to `loads()`"
     tags = ("security",)
-    triggers = ("Serializer",)
+    triggers = (".loads(",)
 
     def visit_Call(self, node: cst.Call) -> None:
         """Check ``<serializer>.loads(...)``."""

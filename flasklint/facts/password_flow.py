@@ -442,7 +442,8 @@ class _Function:
         for value in values:
             origin = next((o for _, o in _flatten(value) if _raw(o) and o.password), None)
             if origin:
-                self.event(kind, "sql", node, origin, f"an `{verb}` statement")
+                article = "an" if verb[0] in "AEIOU" else "a"
+                self.event(kind, "sql", node, origin, f"{article} `{verb}` statement")
                 return
 
     def document(self, node: ast.Call, method: str) -> None:
@@ -451,7 +452,9 @@ class _Function:
             for key, origin in _flatten(self.value(arg)):
                 if _raw(origin) and is_password_name(key, hashed=True):
                     kind = "store" if method in MONGO_WRITES else "compare"
-                    self.event(kind, "document", node, origin, f"document key `{key}` of `{method}`")
+                    where = next((value for item in _walk(arg) if isinstance(item, ast.Dict)
+                                  for name, value in zip(item.keys, item.values) if _const(name) == key), node)
+                    self.event(kind, "document", where, origin, f"document key `{key}` of `{method}`")
                     return
 
     def compare(self, node: ast.Compare) -> None:
