@@ -69,8 +69,8 @@ def test_compare_and_weak_hash_messages():
     assert compare[0].message == ("`content['password']` (query_by_password.py:15) matched in plaintext by "
                                   "`filter_by(password=...)` (query_by_password.py:16)")
     weak = lint(FIXTURES / "FL403" / "fast_digest_of_password.py", select=["FL403"]).findings
-    assert weak[0].message == ("`hashlib.md5` (fast_digest_of_password.py:14) hashes `content['password']` "
-                               "(fast_digest_of_password.py:13) with a fast digest, not a password hash")
+    assert weak[0].message == ("`hashlib.md5` (fast_digest_of_password.py:22) hashes `content['password']` "
+                               "(fast_digest_of_password.py:21) with a fast digest, not a password hash")
 
 
 def test_dev_config_names_setting_decides_production():

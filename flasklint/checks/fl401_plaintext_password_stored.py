@@ -23,10 +23,11 @@ class PlaintextPasswordStored(ProjectRule):
     to where they are stored: a `password`-like keyword of a model constructor, a
     `password`-like attribute of a model instance, a parameter bound into an
     `INSERT`/`UPDATE` statement, or a PyMongo document. Any call on the way (a hash
-    function, `set_password()`) ends the flow. A model counts as hashing, and the rule
-    stays silent, when assigning the attribute goes through a `property` or
-    `hybrid_property` setter or a SQLAlchemy `@validates` method that calls a hash
-    function; the model may live in another module.
+    function, `set_password()`) ends the flow. Models are Flask-SQLAlchemy `db.Model`,
+    declarative-base and MongoEngine classes, and Flask-Login `UserMixin` classes; the
+    rule stays silent when assigning the attribute goes through a `property` or
+    `hybrid_property` setter, a descriptor or a SQLAlchemy `@validates` method that may
+    hash, and in tests. The model may live in another module.
 
     ## Why is this bad?
     Whoever reads the database (a backup, an injection, a curious admin) gets every
@@ -107,7 +108,7 @@ class PlaintextPasswordStored(ProjectRule):
         models = ModelIndex(project.modules, project.index)
         for path, event in events(project.modules, "store"):
             origin = event.origin
-            if origin.kind == "literal" and is_test_path(path) and not project.config.include_tests:
+            if is_test_path(path) and not project.config.include_tests:
                 continue
             sink = event.sink
             if event.model is not None:

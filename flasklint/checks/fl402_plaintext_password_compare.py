@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Iterable
 
+from ..facts.models import ModelIndex
 from ..facts.password_flow import events
+from ..facts.passwords import is_test_path
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 
@@ -18,7 +20,9 @@ class PlaintextPasswordCompare(ProjectRule):
     parameter) compared with a stored password using `==`/`!=`
     (`user.password == form.password.data`, `row["password"] != password`), or
     matched in the database: `filter_by(password=...)`, a `SELECT ... WHERE password = ?`
-    bound to it, a PyMongo `find_one({"password": ...})`.
+    bound to it, a PyMongo `find_one({"password": ...})`. It stays silent when the
+    compared attribute has a setter or descriptor that may hash (on that model, or on any
+    model of the project when the object's class is unknown), and in tests.
 
     ## Why is this bad?
     A plain comparison works only if the password is stored as it was typed, so the
@@ -79,11 +83,16 @@ class PlaintextPasswordCompare(ProjectRule):
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every plaintext comparison of a password."""
+        models = ModelIndex(project.modules, project.index)
         for path, event in events(project.modules, "compare"):
+            if is_test_path(path) and not project.config.include_tests:
+                continue
+            if event.attribute and models.hashes(event.model, event.attribute):
+                continue  # a setter or descriptor of that name may hash, and compare hashes too
             filename = PurePosixPath(path).name
             where = f"({filename}:{event.line})"
-            if event.how == "operator":
-                how = f"compared in plaintext with `{event.sink}` using `{event.attribute}` {where}"
+            if event.how in ("==", "!="):
+                how = f"compared in plaintext with `{event.sink}` using `{event.how}` {where}"
             elif event.how == "query":
                 how = f"matched in plaintext by `{event.sink}` {where}"
             else:

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from typing import Iterable
 
 from ..facts.password_flow import events
+from ..facts.passwords import is_test_path
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 
@@ -15,10 +16,12 @@ class WeakPasswordHash(ProjectRule):
 
     ## What it does
     Flags `hashlib` digests (`md5`, `sha1`, `sha256`, ..., `blake2b`, `hashlib.new(...)`,
-    and `.update()` on such an object) applied to a password: a value from the request
-    named like a password, a password-named parameter or variable. Also flags werkzeug's
+    and `.update()` on such an object) applied to a password (a value from the request
+    named like a password, a password-named parameter or variable), and werkzeug's
     `generate_password_hash(password, method=...)` with a method that is a bare digest
-    (`"md5"`, `"sha1"`, `"sha256"`, `"plain"`) rather than `pbkdf2:...` or `scrypt:...`.
+    (`"md5"`, `"sha1"`, `"sha256"`, `"plain"`) rather than `pbkdf2:...` or `scrypt:...`,
+    when the result is stored, compared or returned in the same function. A digest used
+    otherwise (a breach-list lookup by prefix) is not a stored password.
 
     ## Why is this bad?
     Fast digests are built to be fast: a GPU tries billions of guesses a second, and
@@ -73,6 +76,8 @@ class WeakPasswordHash(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every fast digest of a password."""
         for path, event in events(project.modules, "weak-hash"):
+            if is_test_path(path) and not project.config.include_tests:
+                continue
             filename = PurePosixPath(path).name
             kind = "a fast digest" if event.how == "digest" else "a single fast digest round"
             yield self.finding(

@@ -23,10 +23,10 @@ KEY = "models"
 
 #: Last names of base classes that make a class a database model.
 MODEL_BASES = frozenset({"Model", "DeclarativeBase", "DeclarativeBaseNoMeta", "Document", "DynamicDocument"})
-#: Bases a plain model class may have besides other project classes.
-PLAIN_BASES = frozenset({"object", "flask_login.UserMixin", "flask_login.mixins.UserMixin"})
-#: Class attributes whose value is a descriptor we cannot read: assigning through them is unknown.
-DESCRIPTORS = frozenset({"property", "hybrid_property", "synonym", "column_property"})
+#: Bases that make a plain class a user account (Flask-Login's user mixin).
+USER_BASES = frozenset({"flask_login.UserMixin", "flask_login.mixins.UserMixin"})
+#: Column factories: a class attribute holding one stores what it is given.
+COLUMNS = frozenset({"Column", "mapped_column"})
 #: Functions returning a declarative base class.
 BASE_FACTORIES = ("declarative_base", "generate_base")
 
@@ -104,13 +104,15 @@ class _Collector:
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
-                    if isinstance(target, ast.Name) and is_password_name(target.id, hashed=True):
-                        form = form or _is_field(stmt.value)
-                        callee = resolve(stmt.value.func) if isinstance(stmt.value, ast.Call) else None
-                        if (callee or "").rpartition(".")[2] in DESCRIPTORS:
-                            setters[target.id] = "unknown"
-                        else:
-                            columns.append(target.id)
+                    if not (isinstance(target, ast.Name) and is_password_name(target.id, hashed=True)):
+                        continue
+                    callee = resolve(stmt.value.func) if isinstance(stmt.value, ast.Call) else None
+                    if _is_field(stmt.value):
+                        form = True
+                    elif callee is None or callee.rpartition(".")[2] in COLUMNS:
+                        columns.append(target.id)
+                    else:  # a property, synonym or descriptor class: what it stores is unknown
+                        setters[target.id] = "unknown"
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for attribute in self.assigned_by(stmt, resolve):
                     setters[attribute] = _verdict(stmt, resolve)
@@ -187,6 +189,31 @@ class ModelIndex:
         value = self.index.table.get(dotted, "")
         return value.startswith("call:") and self.index.expand(value[5:]).endswith(BASE_FACTORIES)
 
+    def is_model(self, fact: ClassFact) -> bool:
+        """Return whether a class stores what it holds: a database model or a Flask-Login user.
+
+        Value objects (dataclasses, attrs classes, pydantic models) and
+        connection builders hold passwords on purpose; forms hold them briefly.
+        """
+        classes, outside = self.chain(fact)
+        if any(c.form for c in classes):
+            return False
+        return any(c.model_base for c in classes) or any(self.is_model_base(b) or b in USER_BASES for b in outside)
+
+    def hashes_anywhere(self, attribute: str) -> bool:
+        """Return whether some class of the project sets ``attribute`` through a setter that is not plain."""
+        return any(verdict != "plain" for fact in self.classes.values() if self.is_model(fact)
+                   for name, verdict in fact.setters if name == attribute)
+
+    def hashes(self, qualname: Optional[str], attribute: str) -> bool:
+        """Return whether assigning ``attribute`` may hash: on that model, or, when unknown, on any."""
+        fact = self.lookup(qualname) if qualname else None
+        if fact is None:
+            return self.hashes_anywhere(attribute)
+        classes, _ = self.chain(fact)
+        verdict = next((dict(c.setters)[attribute] for c in classes if attribute in dict(c.setters)), "plain")
+        return verdict != "plain"
+
     def plaintext(self, qualname: str, attribute: Optional[str], how: str) -> Optional[ClassFact]:
         """Return the model that stores ``attribute`` unhashed, or None when it hashes or we cannot tell.
 
@@ -198,9 +225,9 @@ class ModelIndex:
         fact = self.lookup(qualname)
         if fact is None:
             return None
-        classes, outside = self.chain(fact)
-        if any(c.form for c in classes) or not all(self.is_model_base(b) or b in PLAIN_BASES for b in outside):
+        if not self.is_model(fact):
             return None
+        classes, _ = self.chain(fact)
         inits = [c for c in classes if c.init is not None]
         if how == "positional":
             if inits:

@@ -76,7 +76,21 @@ class Container:
     parts: tuple[tuple[Optional[str], "Value"], ...]
 
 
-Value = Union[Origin, Container, None]
+@dataclass(frozen=True)
+class Digest:
+    """A password passed through a fast digest (``hashlib.md5(password)``), and where that happened.
+
+    It becomes a ``weak-hash`` event only where it is stored, compared or
+    returned: a digest computed to query a breach list is nobody's business.
+    """
+
+    name: str
+    how: str
+    position: tuple[int, int, int, int]
+    origin: Origin
+
+
+Value = Union[Origin, Container, Digest, None]
 
 
 @dataclass(frozen=True)
@@ -85,9 +99,10 @@ class FlowEvent:
 
     ``kind`` is ``store``, ``compare`` or ``weak-hash``; ``how`` says which sink
     (``keyword``, ``positional``, ``attribute``, ``sql``, ``document``,
-    ``operator``, ``query``, ``digest``, ``method``); ``sink`` is the text
-    messages show (empty for model sinks, which the rules name); ``model`` (qualified as the file sees it) and
-    ``attribute`` tell the rules which model decides, for model sinks.
+    ``==``, ``!=``, ``query``, ``digest``, ``method``); ``sink`` is the text
+    messages show (empty for model sinks, which the rules name); ``model``
+    (qualified as the file sees it, None when unknown) and ``attribute`` tell
+    the rules which model attribute decides.
     """
 
     kind: str
@@ -118,21 +133,21 @@ def _raw(value: Value) -> Optional[Origin]:
 
 
 def _first(values) -> Value:
-    """Return the first value that carries client data, ignoring literals."""
+    """Return the first value that carries client data or a digest, ignoring literals."""
     for value in values:
-        if _raw(value) or isinstance(value, Container):
+        if _raw(value) or isinstance(value, (Container, Digest)):
             return value
     return None
 
 
-def _flatten(value: Value) -> Iterator[tuple[Optional[str], Origin]]:
-    """Yield ``(key, origin)`` for every origin inside a value."""
-    if isinstance(value, Origin):
-        yield None, value
-    elif isinstance(value, Container):
+def _flatten(value: Value) -> Iterator[tuple[Optional[str], Value]]:
+    """Yield ``(key, value)`` for every origin or digest inside a value."""
+    if isinstance(value, Container):
         for key, part in value.parts:
-            for inner_key, origin in _flatten(part):
-                yield inner_key or key, origin
+            for inner_key, inner in _flatten(part):
+                yield inner_key or key, inner
+    elif value is not None:
+        yield None, value
 
 
 def _const(node: Optional[ast.AST]) -> Optional[str]:
@@ -241,7 +256,10 @@ class _Function:
         return None
 
     def call_value(self, node: ast.Call) -> Value:
-        """Return the value a call gives: request data, the same value reshaped, or nothing."""
+        """Return the value a call gives: request data, a digest, the same value reshaped, or nothing."""
+        digest = self.weak_digest(node)
+        if digest:
+            return digest
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
         if isinstance(func, ast.Attribute):
@@ -254,7 +272,7 @@ class _Function:
                 return self.member(receiver, _const(node.args[0]), node)
             if func.attr == "format" and _const(func.value) is not None:
                 return _first(self.value(a) for a in [*node.args, *(k.value for k in node.keywords)])
-            if func.attr in SAME_VALUE and _raw(receiver):
+            if func.attr in SAME_VALUE and (_raw(receiver) or isinstance(receiver, Digest)):
                 return receiver
         if name in SAME_VALUE and node.args and not is_hash_call(self.target(func)):
             return _raw(self.value(node.args[0]))
@@ -274,7 +292,9 @@ class _Function:
             return
         for expression in _header(stmt):
             self.scan(expression)
-        if isinstance(stmt, ast.Assign):
+        if isinstance(stmt, ast.Return):
+            self.digested(self.value(stmt.value))
+        elif isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 self.assign(target, stmt.value)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
@@ -363,21 +383,22 @@ class _Function:
         """Record one event at ``node``."""
         self.module.events.append(FlowEvent(kind, how, *_position(node), origin, sink, model, attribute))
 
+    def digested(self, value: Value) -> bool:
+        """Report a digest that reaches a sink (or a ``return``); return whether it was one."""
+        found = False
+        for _, inner in _flatten(value):
+            if isinstance(inner, Digest):
+                self.module.events.append(FlowEvent("weak-hash", inner.how, *inner.position, inner.origin, inner.name))
+                found = True
+        return found
+
     def scan(self, expression: ast.AST) -> None:
         """Check every call and comparison inside an expression."""
-        nodes = list(_walk(expression))
-        prehashed = {id(inner) for node in nodes if isinstance(node, ast.Call) and self.strong_hash(node)
-                     for arg in node.args for inner in _walk(arg)}
-        for node in nodes:
+        for node in _walk(expression):
             if isinstance(node, ast.Call):
-                self.call_sinks(node, id(node) in prehashed)
+                self.call_sinks(node)
             elif isinstance(node, ast.Compare):
                 self.compare(node)
-
-    def strong_hash(self, node: ast.Call) -> bool:
-        """Return whether a call hashes with something other than a fast digest."""
-        target = self.target(node.func)
-        return is_hash_call(target) and not digest_name(target)
 
     def attribute_sink(self, target: ast.Attribute, value_node: ast.AST) -> None:
         """Record ``user.password = <password>`` on an object whose class is known."""
@@ -386,6 +407,8 @@ class _Function:
         receiver = target.value.id
         model = self.owner if receiver == "self" and self.owner else self.classes.get(receiver)
         origin = self.value(value_node)
+        if self.digested(origin):
+            return
         if model and isinstance(origin, Origin) and self.storable(origin):
             self.event("store", "attribute", target, origin, "", model, target.attr)
 
@@ -394,23 +417,26 @@ class _Function:
         """Return whether an origin stored under a password name is a plaintext password."""
         return origin.kind in ("request", "literal") or origin.password
 
-    def call_sinks(self, node: ast.Call, prehashed: bool) -> None:
-        """Check a call: constructors, queries, SQL, PyMongo and (unless a KDF wraps it) hashing."""
+    def call_sinks(self, node: ast.Call) -> None:
+        """Check a call: constructors, queries, SQL, PyMongo, and follow ``hasher.update()``."""
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if name[:1].isupper():
             self.constructor(node)
         elif name == "filter_by":
             for keyword in node.keywords:
-                origin = _raw(self.value(keyword.value))
+                value = self.value(keyword.value)
+                origin = _raw(value)
+                if self.digested(value):
+                    continue
                 if origin and is_password_name(keyword.arg, hashed=True):
                     self.event("compare", "query", keyword, origin, f"filter_by({keyword.arg}=...)")
         elif name in ("execute", "executemany") and node.args:
             self.sql(node)
         elif name in MONGO_WRITES or name in MONGO_READS:
             self.document(node, name)
-        if not prehashed:
-            self.hashing(node)
+        elif name == "update":
+            self.update(node)
 
     def constructor(self, node: ast.Call) -> None:
         """Record passwords given to what may be a model class (the project decides)."""
@@ -419,11 +445,14 @@ class _Function:
             return
         for keyword in node.keywords:
             origin = self.value(keyword.value)
+            if self.digested(origin):
+                continue
             if is_password_name(keyword.arg, hashed=True) and isinstance(origin, Origin) and self.storable(origin):
                 self.event("store", "keyword", keyword, origin, "", model, keyword.arg)
         for arg in node.args:
-            origin = _raw(self.value(arg))
-            if origin and origin.password:
+            value = self.value(arg)
+            origin = _raw(value)
+            if not self.digested(value) and origin and origin.password:
                 self.event("store", "positional", arg, origin, "", model)
 
     def sql(self, node: ast.Call) -> None:
@@ -440,6 +469,8 @@ class _Function:
         values = [self.value(node.args[0]), *map(self.value, node.args[1:]),
                   *(self.value(k.value) for k in node.keywords)]
         for value in values:
+            if self.digested(value):
+                continue
             origin = next((o for _, o in _flatten(value) if _raw(o) and o.password), None)
             if origin:
                 article = "an" if verb[0] in "AEIOU" else "a"
@@ -449,6 +480,8 @@ class _Function:
     def document(self, node: ast.Call, method: str) -> None:
         """Record a password stored in (or queried by) a PyMongo document."""
         for arg in [*node.args, *(k.value for k in node.keywords)]:
+            if self.digested(self.value(arg)):
+                continue
             for key, origin in _flatten(self.value(arg)):
                 if _raw(origin) and is_password_name(key, hashed=True):
                     kind = "store" if method in MONGO_WRITES else "compare"
@@ -464,10 +497,18 @@ class _Function:
             if not isinstance(op, (ast.Eq, ast.NotEq)):
                 continue
             for raw, stored in ((left, right), (right, left)):
-                origin = _raw(self.value(raw))
+                value = self.value(raw)
+                origin = _raw(value)
+                if self.is_stored_password(stored) and self.digested(value):
+                    return
                 if origin and self.is_stored_password(stored):
                     sign = "==" if isinstance(op, ast.Eq) else "!="
-                    self.event("compare", "operator", node, origin, ast.unparse(stored), attribute=sign)
+                    model, attribute = None, None
+                    if isinstance(stored, ast.Attribute):
+                        attribute = stored.attr
+                        receiver = stored.value.id if isinstance(stored.value, ast.Name) else ""
+                        model = self.owner if receiver == "self" else self.classes.get(receiver)
+                    self.event("compare", sign, node, origin, ast.unparse(stored), model, attribute)
                     return
 
     def is_stored_password(self, node: ast.AST) -> bool:
@@ -480,25 +521,29 @@ class _Function:
             return False
         return is_password_name(name, hashed=True) and self.value(base) is None and self.value(node) is None
 
-    def hashing(self, node: ast.Call) -> None:
-        """Record fast digests and weak werkzeug methods applied to a password."""
-        func = node.func
-        target = self.target(func)
+    def weak_digest(self, node: ast.Call) -> Optional[Digest]:
+        """Return the digest a fast hash call makes of a password, if it is one."""
+        target = self.target(node.func)
         digest = digest_name(target)
-        if digest is None and isinstance(func, ast.Attribute) and func.attr == "update":
-            holder = func.value.id if isinstance(func.value, ast.Name) else None
-            digest = self.classes.get(holder, "").partition("hashlib.")[2] or None
         args = node.args[1:] if digest == "new" else node.args
-        if digest and args:
-            origin = self.password_value(args[0])
-            if origin:
-                self.event("weak-hash", "digest", node, origin, f"hashlib.{digest}")
-            return
-        if (target or "").rpartition(".")[2] == "generate_password_hash" and node.args:
-            method = weak_method(node)
-            origin = self.password_value(node.args[0])
-            if method and origin:
-                self.event("weak-hash", "method", node, origin, f"generate_password_hash(method={method!r})")
+        origin = self.password_value(args[0]) if args else None
+        if origin is None:
+            return None
+        if digest:
+            return Digest(f"hashlib.{digest}", "digest", _position(node), origin)
+        method = weak_method(node) if (target or "").rpartition(".")[2] == "generate_password_hash" else None
+        if method:
+            return Digest(f"generate_password_hash(method={method!r})", "method", _position(node), origin)
+        return None
+
+    def update(self, node: ast.Call) -> None:
+        """Follow ``hasher.update(password)`` on a ``hashlib`` object."""
+        func = node.func
+        holder = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else None
+        digest = self.classes.get(holder or "", "").partition("hashlib.")[2]
+        origin = self.password_value(node.args[0]) if digest and node.args else None
+        if origin:
+            self.env[holder] = Digest(f"hashlib.{digest}", "digest", _position(node), origin)
 
     def password_value(self, node: ast.AST) -> Optional[Origin]:
         """Return the origin of a password: a password from the flow, or a password-named value."""

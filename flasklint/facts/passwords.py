@@ -31,7 +31,7 @@ REQUEST_METHODS = frozenset({"get_json", "get_data"})
 FIELD_GETTERS = frozenset({"get", "getlist", "pop", "getone"})
 #: Methods and builtins that return the same password in another shape.
 SAME_VALUE = frozenset({"strip", "lstrip", "rstrip", "encode", "decode", "lower", "upper",
-                        "casefold", "to_dict", "copy", "str", "bytes", "loads"})
+                        "casefold", "to_dict", "copy", "str", "bytes", "loads", "hexdigest", "digest"})
 #: ``hashlib`` constructors that are fast digests, not password hashes.
 WEAK_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s",
                           "sha3_224", "sha3_256", "sha3_384", "sha3_512", "new"})
