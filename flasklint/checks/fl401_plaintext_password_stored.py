@@ -7,7 +7,6 @@ from typing import Iterable
 
 from ..facts.models import ModelIndex
 from ..facts.password_flow import events
-from ..facts.passwords import is_test_path
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 
@@ -106,10 +105,8 @@ class PlaintextPasswordStored(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every store of a plaintext password the models do not hash."""
         models = ModelIndex(project.modules, project.index)
-        for path, event in events(project.modules, "store"):
+        for path, event in events(project.modules, "store", project.config.include_tests):
             origin = event.origin
-            if is_test_path(path) and not project.config.include_tests:
-                continue
             sink = event.sink
             if event.model is not None:
                 model = models.plaintext(event.model, event.attribute, event.how)

@@ -7,7 +7,6 @@ from typing import Iterable
 
 from ..facts.models import ModelIndex
 from ..facts.password_flow import events
-from ..facts.passwords import is_test_path
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 
@@ -84,9 +83,7 @@ class PlaintextPasswordCompare(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every plaintext comparison of a password."""
         models = ModelIndex(project.modules, project.index)
-        for path, event in events(project.modules, "compare"):
-            if is_test_path(path) and not project.config.include_tests:
-                continue
+        for path, event in events(project.modules, "compare", project.config.include_tests):
             if event.attribute and models.hashes(event.model, event.attribute):
                 continue  # a setter or descriptor of that name may hash, and compare hashes too
             filename = PurePosixPath(path).name

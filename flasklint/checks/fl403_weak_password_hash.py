@@ -6,7 +6,6 @@ from pathlib import PurePosixPath
 from typing import Iterable
 
 from ..facts.password_flow import events
-from ..facts.passwords import is_test_path
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 
@@ -75,9 +74,7 @@ class WeakPasswordHash(ProjectRule):
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every fast digest of a password."""
-        for path, event in events(project.modules, "weak-hash"):
-            if is_test_path(path) and not project.config.include_tests:
-                continue
+        for path, event in events(project.modules, "weak-hash", project.config.include_tests):
             filename = PurePosixPath(path).name
             kind = "a fast digest" if event.how == "digest" else "a single fast digest round"
             yield self.finding(

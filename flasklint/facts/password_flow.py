@@ -24,17 +24,18 @@ decided by the rules.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
 from ..flask_context import FLASK_REQUEST, ast_dotted, local_target, qualify
 from .passwords import (FIELD_GETTERS, REQUEST_DATA, REQUEST_METHODS, SAME_VALUE, digest_name,
-                        is_hash_call, is_password_name, weak_method)
+                        is_hash_call, is_password_name, is_test_path, weak_method)
 
 KEY = "password_flow"
 
-#: Words a file must contain for the collector to read it.
-TRIGGERS = ("pass", "pwd", "PASS", "Pass")
+#: A file must match this (a password-like word) for the collector to read it.
+TRIGGER = re.compile(r"passw|pwd|pswd|pw|['\"]pass", re.IGNORECASE)
 #: PyMongo methods that write a document, and those that query with one.
 MONGO_WRITES = frozenset({"insert_one", "insert_many", "update_one", "update_many", "replace_one",
                           "find_one_and_update", "find_one_and_replace"})
@@ -623,9 +624,14 @@ class _Module:
         flow.run(node.body)
 
 
-def events(modules, kind: str) -> Iterator[tuple[str, FlowEvent]]:
-    """Yield ``(path, event)`` for every flow event of ``kind`` in ``modules``."""
+def events(modules, kind: str, include_tests: bool = False) -> Iterator[tuple[str, FlowEvent]]:
+    """Yield ``(path, event)`` for every flow event of ``kind`` in ``modules``, tests only if asked.
+
+    Test code builds users with throwaway passwords and fakes password checks.
+    """
     for facts in modules:
+        if is_test_path(facts.path) and not include_tests:
+            continue
         for event in facts.extra.get(KEY, ()):
             if event.kind == kind:
                 yield facts.path, event
@@ -633,7 +639,7 @@ def events(modules, kind: str) -> Iterator[tuple[str, FlowEvent]]:
 
 def collect(source, facts) -> None:
     """Add the module's password flow events to ``facts.extra["password_flow"]``."""
-    if not any(word in source.text for word in TRIGGERS):
+    if not TRIGGER.search(source.text):
         return
     module = _Module(facts)
     _Function(module, (), None).run(source.tree.body)
