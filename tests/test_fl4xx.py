@@ -23,6 +23,8 @@ def test_markers_match_findings(code, fixture):
     ("FL401", "validates_hashes.py"),
     ("FL401", "hashing_setter_in_other_module"),
     ("FL401", "receiver_class_unknown.py"),
+    ("FL401", "value_objects_and_descriptors.py"),
+    ("FL402", "descriptor_compares_hashes.py"),
     ("FL402", "confirmation_and_hash_checks.py"),
     ("FL403", "digests_of_other_values.py"),
 ])
