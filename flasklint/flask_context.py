@@ -33,6 +33,7 @@ FLASK_BLUEPRINT = "flask.Blueprint"
 RESTX_NAMESPACE = "flask_restx.Namespace"
 RESTX_API = "flask_restx.Api"
 SMOREST_BLUEPRINT = "flask_smorest.Blueprint"
+FLASK_REQUEST = "flask.request"
 
 #: Other spellings of the same classes, mapped to one canonical name.
 CANONICAL_CLASSES = {
@@ -50,6 +51,11 @@ CANONICAL_CLASSES = {
     "flask_restplus.Api": RESTX_API,
     "flask_restplus.api.Api": RESTX_API,
     "flask_smorest.blueprint.Blueprint": SMOREST_BLUEPRINT,
+    "itsdangerous.url_safe.URLSafeTimedSerializer": "itsdangerous.URLSafeTimedSerializer",
+    "itsdangerous.timed.TimedSerializer": "itsdangerous.TimedSerializer",
+    "itsdangerous.url_safe.URLSafeSerializer": "itsdangerous.URLSafeSerializer",
+    "itsdangerous.serializer.Serializer": "itsdangerous.Serializer",
+    "itsdangerous.jws.JSONWebSignatureSerializer": "itsdangerous.JSONWebSignatureSerializer",
 }
 
 #: Form base classes of Flask-WTF and WTForms.
@@ -57,6 +63,11 @@ FORM_CLASSES = frozenset({
     "flask_wtf.FlaskForm", "flask_wtf.Form", "flask_wtf.form.FlaskForm", "flask_wtf.form.Form",
     "wtforms.Form", "wtforms.form.Form", "flask_security.forms.Form",
 })
+#: itsdangerous serializers whose tokens carry a timestamp (``loads`` takes ``max_age``).
+TIMED_SERIALIZERS = frozenset({"itsdangerous.URLSafeTimedSerializer", "itsdangerous.TimedSerializer"})
+#: itsdangerous serializers whose tokens never expire.
+UNTIMED_SERIALIZERS = frozenset({"itsdangerous.URLSafeSerializer", "itsdangerous.Serializer",
+                                 "itsdangerous.JSONWebSignatureSerializer"})
 
 #: Methods whose return value is a known Flask object.
 METHOD_RETURNS = {
@@ -69,6 +80,8 @@ ROUTE_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, RESTX_NAMESPACE, RESTX_API
 SHORTCUT_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, SMOREST_BLUEPRINT})
 #: The Flask 2.0 route shortcuts.
 ROUTE_SHORTCUTS = frozenset({"get", "post", "put", "patch", "delete"})
+#: Every class whose instances :class:`SymbolIndex` recognises.
+KNOWN_CLASSES = ROUTE_OWNERS | TIMED_SERIALIZERS | UNTIMED_SERIALIZERS
 
 
 def canonical(dotted: str) -> str:
@@ -119,6 +132,26 @@ def qualify(bindings: dict[str, str], module: str, scope: Iterable[str], dotted:
         key = ".".join(scope[:depth] + (head,))
         if key in bindings:
             base = f"{module}.{key}" if module else key
+            return f"{base}.{rest}" if rest else base
+    return None
+
+
+def local_target(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
+    """Return what ``dotted`` names once the file's own import of its first name is followed.
+
+    ``md5`` after ``from hashlib import md5`` gives ``hashlib.md5``;
+    ``request.form`` after ``from flask import request`` gives
+    ``flask.request.form``; a name the module defines gives its qualified
+    name, as :func:`qualify` does. Only this file is read: names imported
+    from the project stay project names (:class:`SymbolIndex` follows those).
+    """
+    head, _, rest = dotted.partition(".")
+    scope = tuple(scope)
+    for depth in range(len(scope), -1, -1):
+        key = ".".join(scope[:depth] + (head,))
+        if key in bindings:
+            kind, _, target = bindings[key].partition(":")
+            base = target if kind == "ref" and target else (f"{module}.{key}" if module else key)
             return f"{base}.{rest}" if rest else base
     return None
 
@@ -309,12 +342,12 @@ class SymbolIndex:
             self.derives_from(base, names, _depth + 1) for base in filter(None, value[6:].split(","))))
 
     def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
-        """Return the known Flask class ``dotted`` is or derives from."""
+        """Return the known class (:data:`KNOWN_CLASSES`) ``dotted`` is or derives from."""
         if _depth > 50:
             return None
         dotted = self.expand(dotted)
         name = canonical(dotted)
-        if name in ROUTE_OWNERS:
+        if name in KNOWN_CLASSES:
             return name
         value = self.table.get(dotted)
         if value and value.startswith("class:"):
