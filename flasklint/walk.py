@@ -16,7 +16,7 @@ import libcst as cst
 
 from .rule import FileContext, FileRule
 
-_SCOPES = (cst.FunctionDef, cst.ClassDef)
+_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef})
 
 
 def _node_types() -> frozenset:
@@ -76,14 +76,14 @@ def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule
         node, leaving = stack.pop()
         type_name = type(node).__name__
         if leaving:
-            if isinstance(node, _SCOPES):
+            if type(node) in _SCOPES:
                 context.scope.pop()
             for callback in leave.get(type_name, ()):
                 callback(node)
             continue
         for callback in visit.get(type_name, ()):
             callback(node)
-        if isinstance(node, _SCOPES):
+        if type(node) in _SCOPES:
             context.scope.append(node.name.value)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(children(node)))

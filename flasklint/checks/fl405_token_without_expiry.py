@@ -12,6 +12,11 @@ from ..flask_context import TIMED_SERIALIZERS, UNTIMED_SERIALIZERS, canonical, c
 from ..rule import FileRule
 
 #: Words in a salt or an enclosing function's name that mark a confirmation or reset token.
+#: ``<receiver>.loads(`` calls whose receiver may be a serializer: not a
+#: well-known parsing module, which most ``.loads(`` calls are.
+SERIALIZER_LOADS = re.compile(
+    r"\b(?!(?:json|simplejson|ujson|orjson|rapidjson|pickle|cPickle|dill|cloudpickle|marshal|yaml|toml|"
+    r"tomllib|tomli|msgpack|ast|jsonpickle)\.loads\()[A-Za-z_][\w.]*\.loads\(")
 ACCOUNT_TOKEN = re.compile(r"confirm|reset|recover|activat|verif|forgot|password|invit", re.IGNORECASE)
 
 
@@ -81,7 +86,11 @@ class TokenWithoutExpiry(FileRule):
     severity = Severity.WARNING
     help = "Create tokens with `URLSafeTimedSerializer` and pass `max_age` to `loads()`"
     tags = ("security",)
-    triggers = (".loads(",)
+
+    @classmethod
+    def applies(cls, text: str, facts) -> bool:
+        """Return whether the file calls ``loads`` on something that may be a serializer."""
+        return SERIALIZER_LOADS.search(text) is not None
 
     def visit_Call(self, node: cst.Call) -> None:
         """Check ``<serializer>.loads(...)``."""
@@ -99,8 +108,8 @@ class TokenWithoutExpiry(FileRule):
                 self.report(node, _message(f"{cst_dotted(receiver.func)}(...)", kind in TIMED_SERIALIZERS))
             return
         dotted = cst_dotted(receiver)
-        qualname = dotted and self.context.qualify(dotted)
-        if qualname is None:
+        qualname = dotted and SERIALIZER_LOADS.match(f"{dotted}.loads(") and self.context.qualify(dotted)
+        if not qualname:
             return
         if not timed:
             self.report(node, _message(dotted, True), requires=[Requirement(qualname, TIMED_SERIALIZERS)])
