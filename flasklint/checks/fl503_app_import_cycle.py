@@ -82,7 +82,7 @@ class AppImportCycle(ProjectRule):
         """Yield a finding for every working read of an app or blueprint from a half-run module."""
         for read in partial_reads(project.modules):
             kind = project.index.instance_of(f"{read.module}.{read.name}")
-            if read.fails or kind not in (FLASK_APP, FLASK_BLUEPRINT):
+            if read.fails or read.in_function or kind not in (FLASK_APP, FLASK_BLUEPRINT):
                 continue
             what = "app" if kind == FLASK_APP else "blueprint"
             yield self.finding(project, read.path, read.line, (

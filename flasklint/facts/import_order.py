@@ -55,7 +55,8 @@ class PartialRead:
     partially initialised module (file ``module_path``) and ``name`` what was
     read from it. ``cycle`` lists ``(path, line)`` from the reading statement
     around the cycle back to it; ``defined_at`` is where ``module`` defines
-    ``name`` when the read ``fails``.
+    ``name`` when the read ``fails``; ``entry`` is the module whose import
+    led there.
     """
 
     kind: str
@@ -68,6 +69,8 @@ class PartialRead:
     entry: str
     fails: bool
     defined_at: int = 0
+    #: The read is an import inside a function called at module level.
+    in_function: bool = False
 
     def cycle_text(self) -> str:
         """Return ``a.py:3 -> b.py:9 -> a.py``."""
@@ -293,7 +296,7 @@ class Simulation:
         self.import_module(target)
         loaded = target in self.defined
         for name, _ in step.names:
-            if loaded and name != "*" and name not in self.defined[target] and target not in self.anything:
+            if loaded and name != "*" and name not in self.defined[target]:
                 self.load(f"{target}.{name}")
         for name, alias in step.names:
             if name == "*":
@@ -336,7 +339,7 @@ class Simulation:
         current = self.stack[-1]
         cycle = ((current.path, current.line),) + tuple((f.path, f.line) for f in self.stack[start:-1])
         return PartialRead(kind, current.path, current.line, module, facts.path, name, cycle,
-                           self.entry, fails, defined_at)
+                           self.entry, fails, defined_at, current.function)
 
     def do_use(self, step: Step, scope: str) -> None:
         """``views.bp`` at module level: follow loaded submodules, then read the attribute."""
