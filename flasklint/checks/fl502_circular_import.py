@@ -87,6 +87,6 @@ class CircularImport(ProjectRule):
         for read in partial_reads(project.modules):
             if read.fails:
                 yield self.finding(project, read.path, read.line, (
-                    f"Importing `{read.entry}` fails here: `{read.module}` is still initialising and "
+                    f"{read.start()} fails here: `{read.module}` is still initialising and "
                     f"defines `{read.name}` only at {read.module_path}:{read.defined_at}; cycle "
                     f"{read.cycle_text()}; Python raises {read.error()}"))

@@ -31,6 +31,7 @@ from . import ModuleFacts
 from .execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts, Step
 
 #: Modules that start an application (``flask --app``, gunicorn, scripts).
+FACTORY = "create_app"
 ENTRY_NAMES = frozenset({"wsgi", "asgi", "run", "app", "application", "manage", "main", "server", "autoapp"})
 
 #: Names every module has before its first statement runs.
@@ -56,7 +57,7 @@ class PartialRead:
     read from it. ``cycle`` lists ``(path, line)`` from the reading statement
     around the cycle back to it; ``defined_at`` is where ``module`` defines
     ``name`` when the read ``fails``; ``entry`` is the module whose import
-    led there.
+    led there, or the ``create_app()`` call.
     """
 
     kind: str
@@ -71,6 +72,11 @@ class PartialRead:
     defined_at: int = 0
     #: The read is an import inside a function called at module level.
     in_function: bool = False
+
+    def start(self) -> str:
+        """Return what the run did when it met this read: importing a module or calling a factory."""
+        verb = "Calling" if self.entry.endswith("()") else "Importing"
+        return f"{verb} `{self.entry}`"
 
     def cycle_text(self) -> str:
         """Return ``a.py:3 -> b.py:9 -> a.py``."""
@@ -137,14 +143,26 @@ class Simulation:
     # -- entry points ---------------------------------------------------------
 
     def entries(self) -> list[ModuleFacts]:
-        """Return the modules an application is started from, packages first."""
+        """Return the modules an application is started from.
+
+        Top-level packages, modules named like entry scripts (``wsgi``,
+        ``app``, ...) and modules that define ``create_app`` (which is then
+        called, as ``flask --app`` does). A subpackage is not an entry of its
+        own: what imports it first decides the order, and guessing that order
+        would report cycles no real start-up follows.
+        """
         found = []
         for name, candidates in self.by_name.items():
             for facts in candidates:
-                if (facts.is_package or name.rpartition(".")[2] in ENTRY_NAMES
-                        or facts.bindings.get("create_app", "").startswith("def:")):
+                if ((facts.is_package and "." not in name) or name.rpartition(".")[2] in ENTRY_NAMES
+                        or self.factory(facts)):
                     found.append(facts)
         return sorted(found, key=lambda f: (f.module.count("."), f.module, f.path))
+
+    @staticmethod
+    def factory(facts: ModuleFacts) -> bool:
+        """Return whether a module defines ``create_app`` at module level."""
+        return facts.bindings.get(FACTORY, "").startswith("def:")
 
     def run_all(self) -> list[PartialRead]:
         """Return every partial read found from any entry point, each once.
@@ -184,6 +202,9 @@ class Simulation:
         self.crashed = False
         try:
             self.import_module(entry.module)
+            if self.factory(entry):
+                self.entry = f"{entry.module}.{FACTORY}()"
+                self.call(entry.module, FACTORY)
         except _Crash as crash:
             self.crashed = True
             if crash.reportable:
@@ -365,6 +386,10 @@ class Simulation:
             if origin is None:
                 break
             module, name = origin
+        self.call(module, name)
+
+    def call(self, module: str, name: str) -> None:
+        """Run the imports of function ``name`` of ``module``."""
         facts = self.lookup(module)
         execution = facts.extra.get(KEY) if facts else None
         steps = execution.functions.get(name) if execution else None
