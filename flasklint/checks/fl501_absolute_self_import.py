@@ -33,6 +33,11 @@ def is_test_file(path: str) -> bool:
             or name.endswith("_test.py") or name == "conftest.py")
 
 
+def is_migration(facts: ModuleFacts) -> bool:
+    """Return whether a module is an Alembic revision script, which Alembic loads by file path."""
+    return "revision" in facts.bindings and "down_revision" in facts.bindings
+
+
 def relative_name(package: str, target: str) -> str:
     """Return the relative spelling of ``target`` seen from ``package`` (``..models``)."""
     here, there = package.split("."), target.split(".")
@@ -52,8 +57,8 @@ class AbsoluteSelfImport(FileRule):
     relative imports instead.
 
     Scripts outside any package (`run.py`, `manage.py`, `wsgi.py`), modules with an
-    `if __name__ == "__main__":` block, and tests are left alone: relative imports
-    do not work where a file is run directly. Imports of other packages are never
+    `if __name__ == "__main__":` block, Alembic revision scripts and tests are left
+    alone: relative imports do not work where a file is run or loaded by its path. Imports of other packages are never
     flagged.
 
     ## Why is this bad?
@@ -122,7 +127,7 @@ class AbsoluteSelfImport(FileRule):
     def applies(cls, text: str, facts: ModuleFacts, config: Config) -> bool:
         """Return whether the file is a package module with an import in the wrong style."""
         package = package_of(facts)
-        if not package or is_test_file(facts.path) or _MAIN_GUARD.search(text):
+        if not package or is_test_file(facts.path) or _MAIN_GUARD.search(text) or is_migration(facts):
             return False
         top = package.split(".")[0]
         absolute = config.import_style == "absolute"
