@@ -32,14 +32,23 @@ class AppImportCycle(ProjectRule):
     # file: yourapp/__init__.py
     from flask import Flask
 
-    app = Flask(__name__)
+
+    def create_app():
+        app = Flask(__name__)
+        from .main import main
+        app.register_blueprint(main)
+        return app
+    # file: yourapp/main/__init__.py
+    from flask import Blueprint
+
+    main = Blueprint("main", __name__)
 
     from . import views  # noqa: E402
-    # file: yourapp/views.py
-    from . import app  # [FL503]
+    # file: yourapp/main/views.py
+    from . import main  # [FL503]
 
 
-    @app.route("/")
+    @main.get("/")
     def index():
         return "hello"
     ```
