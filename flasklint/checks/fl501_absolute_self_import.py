@@ -8,7 +8,6 @@ from typing import Optional
 
 import libcst as cst
 
-from ..config import Config
 from ..facts import ModuleFacts
 from ..findings import Edit, Fix, Severity
 from ..flask_context import cst_dotted, resolve_relative
@@ -124,15 +123,16 @@ class AbsoluteSelfImport(FileRule):
     triggers = ("import",)
 
     @classmethod
-    def applies(cls, text: str, facts: ModuleFacts, config: Config) -> bool:
-        """Return whether the file is a package module with an import in the wrong style."""
+    def applies(cls, text: str, facts: ModuleFacts) -> bool:
+        """Return whether the file is a package module that imports its own package in some style.
+
+        The style is checked in the walk, where the configuration is known.
+        """
         package = package_of(facts)
         if not package or is_test_file(facts.path) or _MAIN_GUARD.search(text) or is_migration(facts):
             return False
         top = package.split(".")[0]
-        absolute = config.import_style == "absolute"
-        return any((imp.level > 0) if absolute else (imp.level == 0 and imp.module.split(".")[0] == top)
-                   for imp in facts.imports)
+        return any(imp.level > 0 or imp.module.split(".")[0] == top for imp in facts.imports)
 
     def wants_absolute(self) -> bool:
         """Return whether the configuration asks for absolute imports."""

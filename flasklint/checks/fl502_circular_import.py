@@ -84,9 +84,9 @@ class CircularImport(ProjectRule):
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield a finding for every read from a partially initialised module that fails."""
-        for read in partial_reads(project.modules):
+        for read in partial_reads(project):
             if read.fails:
-                yield self.finding(project, read.path, read.line, (
+                yield self.finding(read.path, read.span[:2], read.span[2:], (
                     f"{read.start()} fails here: `{read.module}` is still initialising and "
                     f"defines `{read.name}` only at {read.module_path}:{read.defined_at}; cycle "
                     f"{read.cycle_text()}; Python raises {read.error()}"))

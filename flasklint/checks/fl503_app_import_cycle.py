@@ -89,12 +89,12 @@ class AppImportCycle(ProjectRule):
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield a finding for every working read of an app or blueprint from a half-run module."""
-        for read in partial_reads(project.modules):
+        for read in partial_reads(project):
             kind = project.index.instance_of(f"{read.module}.{read.name}")
             if read.fails or read.in_function or kind not in (FLASK_APP, FLASK_BLUEPRINT):
                 continue
             what = "app" if kind == FLASK_APP else "blueprint"
-            yield self.finding(project, read.path, read.line, (
+            yield self.finding(read.path, read.span[:2], read.span[2:], (
                 f"The {what} `{read.name}` comes from `{read.module}` while it is still initialising, "
                 f"which works only because {read.module_path} defines it before the import that closes "
                 f"the cycle {read.cycle_text()}"))

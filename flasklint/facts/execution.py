@@ -54,6 +54,14 @@ class Step:
     names: tuple[tuple[str, str], ...] = ()
     certain: bool = True
     caught: tuple[str, ...] = ()
+    #: ``(line, column, end line, end column)``, 1-based, of an import or use.
+    span: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+
+def _span(node: ast.AST) -> tuple[int, int, int, int]:
+    """Return the 1-based source range of a statement or expression."""
+    return (node.lineno, node.col_offset + 1, node.end_lineno or node.lineno,
+            (node.end_col_offset or node.col_offset) + 1)
 
 
 @dataclass
@@ -128,12 +136,12 @@ class _Collector:
         """Return the steps of an ``import`` or ``from`` statement."""
         if isinstance(stmt, ast.Import):
             return [Step(IMPORT, stmt.lineno, a.name, ((a.name, a.asname or a.name.split(".")[0]),),
-                         certain, caught) for a in stmt.names]
+                         certain, caught, _span(stmt)) for a in stmt.names]
         if stmt.level and not self.module:
             return []  # a relative import outside any package cannot be resolved
         base = resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
         pairs = tuple((a.name, a.asname or a.name) for a in stmt.names)
-        return [Step(FROM, stmt.lineno, base, pairs, certain, caught)]
+        return [Step(FROM, stmt.lineno, base, pairs, certain, caught, _span(stmt))]
 
     # -- module level -------------------------------------------------------
 
@@ -239,7 +247,7 @@ class _Collector:
             dotted = ast_dotted(node)
             if dotted:
                 if dotted.split(".")[0] in self.imported:
-                    self.add(Step(USE, node.lineno, dotted, certain=certain, caught=caught))
+                    self.add(Step(USE, node.lineno, dotted, certain=certain, caught=caught, span=_span(node)))
                 return
         for child in ast.iter_child_nodes(node):
             self.expression(child, certain, caught)

@@ -72,6 +72,8 @@ class PartialRead:
     defined_at: int = 0
     #: The read is an import inside a function called at module level.
     in_function: bool = False
+    #: ``(line, column, end line, end column)`` of the reading statement.
+    span: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     def start(self) -> str:
         """Return what the run did when it met this read: importing a module or calling a factory."""
@@ -109,6 +111,7 @@ class _Frame:
         self.path = path
         self.function = function
         self.line = 0
+        self.span = (0, 0, 0, 0)
         self.certain = True
 
 
@@ -270,6 +273,7 @@ class Simulation:
     def step(self, step: Step, frame: _Frame, scope: Optional[str]) -> None:
         """Run one step in ``frame``; ``scope`` is the module whose globals it binds (None in functions)."""
         frame.line = step.line
+        frame.span = step.span
         frame.certain = step.certain
         try:
             if step.kind == IMPORT:
@@ -360,7 +364,7 @@ class Simulation:
         current = self.stack[-1]
         cycle = ((current.path, current.line),) + tuple((f.path, f.line) for f in self.stack[start:-1])
         return PartialRead(kind, current.path, current.line, module, facts.path, name, cycle,
-                           self.entry, fails, defined_at, current.function)
+                           self.entry, fails, defined_at, current.function, current.span)
 
     def do_use(self, step: Step, scope: str) -> None:
         """``views.bp`` at module level: follow loaded submodules, then read the attribute."""
@@ -406,6 +410,9 @@ class Simulation:
             self.calling.discard((module, name))
 
 
-def partial_reads(modules: Iterable[ModuleFacts]) -> list[PartialRead]:
-    """Return every module-level read from a partially initialised project module."""
-    return Simulation(modules).run_all()
+def partial_reads(project) -> list[PartialRead]:
+    """Return every module-level read from a partially initialised module of ``project``.
+
+    ``project`` is the rules' ProjectFacts; the replay runs once per lint run.
+    """
+    return project.memo("import_order.partial_reads", lambda: Simulation(project.modules).run_all())
