@@ -40,6 +40,8 @@ class Config:
     dev_config_names: tuple[str, ...] = ("development", "develop", "dev", "local", "test", "testing")
     allow_above_route: tuple[str, ...] = ("*.exempt", "swag_from")
     include_tests: bool = False
+    #: Substrings of field and input names that carry a CSRF token (FL601).
+    csrf_field_names: tuple[str, ...] = ("csrf", "xsrf", "nonce")
     #: Where the settings came from, for messages; not a setting itself.
     source: Optional[str] = field(default=None, compare=False)
 
@@ -47,7 +49,7 @@ class Config:
 #: The TOML spelling of each key and the type its value must have.
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config) if f.name != "source"}
 _LISTS = {"select", "ignore", "extend_select", "exclude", "extend_exclude",
-          "dev_config_names", "allow_above_route"}
+          "dev_config_names", "allow_above_route", "csrf_field_names"}
 
 
 def find_root(path: Path) -> Path:

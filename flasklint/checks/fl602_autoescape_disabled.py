@@ -1,0 +1,134 @@
+"""FL602 autoescape-disabled."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..facts.request_data import DATA_ATTRIBUTES
+from ..facts.templates import RENDERS_KEY, UNSAFE_KEY
+from ..findings import Finding, Severity
+from ..flask_context import ROUTE_OWNERS
+from ..rule import ProjectFacts, ProjectRule
+from ..templates import Templates
+
+
+class AutoescapeDisabled(ProjectRule):
+    """Request data reaches the page without HTML escaping.
+
+    ## What it does
+    Flags the places where Jinja's autoescaping is switched off for data a
+    client controls:
+
+    - `{% autoescape false %}` around output of variables;
+    - `{{ value|safe }}` where `value` is request data: `request.args...`,
+      `request.form...` in the template, or a variable that a view fills from
+      the request (`render_template("page.html", q=request.args["q"])`, also
+      through local variables and URL variables of the view's route);
+    - `Markup(<request data>)` in Python, which marks the data as safe HTML;
+    - `render_template_string(<request data>)`, which compiles the data as a
+      template (server-side template injection).
+
+    `|safe` on literals or on values the app builds itself is not flagged, nor is
+    request data that went through a function flasklint does not know (such as
+    `escape()` or a sanitizer).
+
+    ## Why is this bad?
+    Flask turns on autoescaping for `.html` templates so that `<script>` in
+    user input is shown, not run. Marking request data safe undoes that: anyone
+    who gets a user to open a crafted link runs JavaScript in your site's origin
+    (cross-site scripting). A template compiled from request data lets the client
+    run code on the server. *Explore Flask* 2.11 notes that WTForms renders
+    HTML-safe strings, so `|safe` is not needed for forms.
+
+    ## Example
+    ```python
+    # file: yourapp/__init__.py
+    from flask import Flask, Markup, render_template, request
+
+    app = Flask(__name__)
+
+    @app.route("/search")
+    def search():
+        return render_template("search.html", query=request.args.get("q", ""))
+
+    @app.route("/hello")
+    def hello():
+        return Markup("<b>%s</b>" % request.args["name"])  # [FL602]
+    # file: yourapp/templates/search.html
+    <p>Results for {{ query|safe }}</p>  {# [FL602] #}
+    ```
+
+    ## Use instead
+    ```python
+    # file: yourapp/__init__.py
+    from flask import Flask, Markup, render_template, request
+
+    app = Flask(__name__)
+
+    @app.route("/search")
+    def search():
+        return render_template("search.html", query=request.args.get("q", ""))
+
+    @app.route("/hello")
+    def hello():
+        return Markup("<b>{}</b>").format(request.args["name"])
+    # file: yourapp/templates/search.html
+    <p>Results for {{ query }}</p>
+    ```
+
+    ## References
+    - *Explore Flask* 2.11.1, "Handling forms: Rendering forms"
+    - Flask documentation, "Templates: Controlling Autoescaping"
+    - Jinja documentation, "HTML Escaping"
+    """
+
+    code = "FL602"
+    name = "autoescape-disabled"
+    severity = Severity.WARNING
+    help = "Let Jinja escape request data: drop `|safe`, `Markup()` and `autoescape false` around it."
+    tags = ("security",)
+
+    def check(self, project: ProjectFacts) -> Iterable[Finding]:
+        """Yield the template and Python places where request data escapes autoescaping."""
+        templates = Templates(project)
+        yield from templates.errors
+        for rel, parsed in sorted(templates.parsed.items()):
+            for line, column, shown in parsed.autoescape_off:
+                yield self.finding(rel, line, column, f"`{{% autoescape false %}}` outputs `{shown[0]}` "
+                                                      "without HTML escaping")
+            for output in parsed.safe_outputs:
+                parts = output.expression.split(".")
+                if output.variable == "request" and len(parts) > 1 and parts[1] in DATA_ATTRIBUTES:
+                    yield self.finding(rel, output.line, output.column,
+                                       f"`{output.expression}|safe` renders request data without HTML escaping")
+        for module in project.modules:
+            for render in module.extra.get(RENDERS_KEY, ()):
+                yield from self.rendered(project, templates, render)
+            for sink in module.extra.get(UNSAFE_KEY, ()):
+                if sink.receiver and project.index.instance_of(sink.receiver) not in ROUTE_OWNERS:
+                    continue
+                what = ("marks {} as safe HTML, so it is rendered unescaped" if "Markup" in sink.sink
+                        else "compiles {} as a template (server-side template injection)")
+                yield Finding(
+                    code=self.code, name=self.name, severity=self.severity, path=sink.path,
+                    line=sink.line, column=sink.column, end_line=sink.end_line, end_column=sink.end_column,
+                    message=f"`{sink.sink}()` " + what.format(f"request data from {sink.source}"), help=self.help)
+
+    def rendered(self, project: ProjectFacts, templates: Templates, render) -> Iterable[Finding]:
+        """Yield ``|safe`` outputs of variables a view fills with request data."""
+        filled = {name: source for name, source, receiver in render.variables
+                  if not receiver or project.index.instance_of(receiver) in ROUTE_OWNERS}
+        view = render.view.rpartition(".")[2]
+        for rel in templates.resolve(render.template, render.path):
+            for output in templates.parsed[rel].safe_outputs:
+                if output.variable in filled:
+                    yield self.finding(
+                        rel, output.line, output.column,
+                        f"`{output.expression}|safe` renders request data without HTML escaping: view `{view}` "
+                        f"({render.path}:{render.line}) fills `{output.variable}` "
+                        f"from {filled[output.variable]}")
+
+    def finding(self, path: str, line: int, column: int, message: str) -> Finding:
+        """Return a finding of this rule at a template position."""
+        return Finding(code=self.code, name=self.name, severity=self.severity, path=path, line=line,
+                       column=column, end_line=line, end_column=column + 1, message=message, help=self.help)
