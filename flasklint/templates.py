@@ -58,6 +58,7 @@ class Form:
     end_line: int
     method: str
     action: str
+    closed: bool = True
 
 
 @dataclass(frozen=True)
@@ -189,9 +190,10 @@ class _FormScanner(HTMLParser):
 
 
 def _forms(text: str, words: tuple[str, ...]) -> tuple[list[Form], list[int]]:
-    """Return the closed forms of a template and the lines of token-named elements.
+    """Return the forms of a template and the lines of token-named elements.
 
-    A form not closed in its own template continues elsewhere: it is skipped.
+    A form never closed runs to the end of the template, as browsers close it
+    with its parent element.
     """
     scanner = _FormScanner(words)
     scanner.feed(html_skeleton(text))
@@ -199,14 +201,17 @@ def _forms(text: str, words: tuple[str, ...]) -> tuple[list[Form], list[int]]:
     starts = [0]
     for line in text.split("\n"):
         starts.append(starts[-1] + len(line) + 1)
+    last_line = text.count("\n") + 1
+    unclosed = [(*opened, 0) for opened in scanner.open]
     forms = []
-    for line, column, attrs, tag_text, end_line in scanner.closed:
+    for line, column, attrs, tag_text, end_line in scanner.closed + unclosed:
         original = text[starts[line - 1] + column:starts[line - 1] + column + len(tag_text)]
         method = attrs.get("method", "").strip()
         if not method:
             literal = _LITERAL_METHOD.search(original)
             method = literal.group(2) if literal else ""
-        forms.append(Form(line, column + 1, end_line, method.upper(), attrs.get("action", "")))
+        forms.append(Form(line, column + 1, end_line or last_line, method.upper(), attrs.get("action", ""),
+                          closed=bool(end_line)))
     return sorted(forms, key=lambda f: (f.line, f.column)), scanner.token_lines
 
 
@@ -214,8 +219,9 @@ def _last_line(node: nodes.Node) -> int:
     """Return the last line a node's source spans."""
     last = node.lineno
     for child in node.find_all(nodes.Node):
-        end = child.lineno + (child.data.count("\n") if isinstance(child, nodes.TemplateData) else 0)
-        last = max(last, end)
+        if child.lineno:
+            end = child.lineno + (child.data.count("\n") if isinstance(child, nodes.TemplateData) else 0)
+            last = max(last, end)
     return last
 
 
@@ -289,32 +295,35 @@ class _Reader:
 
     def expression(self, expression: nodes.Node) -> None:
         """Record what one output expression renders."""
-        evidence = self.parsed.evidence
         for node in (expression, *expression.find_all(nodes.Node)):
-            if isinstance(node, nodes.Name) and is_token_name(node.name, self.words):
-                evidence.append(Evidence(node.lineno, "token"))
-            elif isinstance(node, nodes.Getattr) and is_token_name(node.attr, self.words):
-                evidence.append(Evidence(node.lineno, "token"))
-            elif (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
-                  and isinstance(node.arg.value, str) and is_token_name(node.arg.value, self.words)):
-                evidence.append(Evidence(node.lineno, "token"))
+            line = node.lineno or expression.lineno
+            if self.names_token(node):
+                self.parsed.evidence.append(Evidence(line, "token"))
             elif isinstance(node, nodes.Call):
-                self.call(node)
+                self.call(node, line)
             elif isinstance(node, nodes.Filter) and node.name == "safe" and node.node is not None:
                 chain = _chain(node.node)
                 if chain:
                     self.parsed.safe_outputs.append(SafeOutput(
-                        node.lineno, _column(self.lines, node.lineno, r"\|\s*safe\b"), chain[0],
-                        ".".join((chain[0], *chain[1]))))
+                        line, _column(self.lines, line, r"\|\s*safe\b"), chain[0], ".".join((chain[0], *chain[1]))))
 
-    def call(self, node: nodes.Call) -> None:
+    def names_token(self, node: nodes.Node) -> bool:
+        """Return whether a variable, attribute or key is named like a CSRF token."""
+        if isinstance(node, nodes.Name):
+            return is_token_name(node.name, self.words)
+        if isinstance(node, nodes.Getattr):
+            return is_token_name(node.attr, self.words)
+        return (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
+                and isinstance(node.arg.value, str) and is_token_name(node.arg.value, self.words))
+
+    def call(self, node: nodes.Call, line: int) -> None:
         """Record a call that may be a macro's."""
         func = node.node
         if isinstance(func, nodes.Name):
             kind = "caller" if func.name == "caller" else "call"
-            self.parsed.evidence.append(Evidence(node.lineno, kind, (func.name,)))
+            self.parsed.evidence.append(Evidence(line, kind, (func.name,)))
         elif isinstance(func, nodes.Getattr) and isinstance(func.node, nodes.Name):
-            self.parsed.evidence.append(Evidence(node.lineno, "call", (func.node.name, func.attr)))
+            self.parsed.evidence.append(Evidence(line, "call", (func.node.name, func.attr)))
 
     @staticmethod
     def shown(node: nodes.Node) -> Iterable[str]:
@@ -352,7 +361,10 @@ def read_template(text: str, words: tuple[str, ...]) -> ParsedTemplate:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = _Reader(text, words)
     parsed = reader.read(jinja_parse(text))
-    parsed.forms, token_lines = _forms(text, words)
+    forms, token_lines = _forms(text, words)
+    # A macro that opens a form without closing it leaves the body to its caller.
+    parsed.forms = [form for form in forms if form.closed or not any(
+        first <= form.line <= last for first, last in parsed.macros.values())]
     parsed.evidence.extend(Evidence(line, "token") for line in token_lines)
     return parsed
 
@@ -360,6 +372,11 @@ def read_template(text: str, words: tuple[str, ...]) -> ParsedTemplate:
 # --------------------------------------------------------------------------
 # The project's templates
 # --------------------------------------------------------------------------
+
+
+def is_test_path(rel: str) -> bool:
+    """Return whether a root-relative file lies in a test folder (``tests/``, ``test/``, ``testing/``)."""
+    return any(part in ("tests", "test", "testing") for part in rel.split("/")[:-1])
 
 
 def _under(path: str, folder: str) -> bool:
@@ -387,6 +404,10 @@ class Templates:
                 self._load(rel)
         self._token_blocks: Optional[set[str]] = None
         self._changes_state: dict[str, bool] = {}
+
+    def reportable(self, rel: str) -> bool:
+        """Return whether findings in ``rel`` are wanted: a target, and not a test unless asked."""
+        return rel in self.facts.project.targets and (self.facts.config.include_tests or not is_test_path(rel))
 
     # -- where templates are ------------------------------------------------
 

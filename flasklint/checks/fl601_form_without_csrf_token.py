@@ -92,7 +92,7 @@ class FormWithoutCsrfToken(ProjectRule):
         templates = Templates(project)
         yield from templates.errors
         for rel, parsed in sorted(templates.parsed.items()):
-            if rel not in project.project.targets:
+            if not templates.reportable(rel):
                 continue
             for form in parsed.forms:
                 if (form.method in STATE_CHANGING and not is_external_url(form.action)

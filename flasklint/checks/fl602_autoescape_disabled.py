@@ -93,6 +93,8 @@ class AutoescapeDisabled(ProjectRule):
         templates = Templates(project)
         yield from templates.errors
         for rel, parsed in sorted(templates.parsed.items()):
+            if not templates.reportable(rel):
+                continue
             for line, column, shown in parsed.autoescape_off:
                 yield self.finding(rel, line, column, f"`{{% autoescape false %}}` outputs `{shown[0]}` "
                                                       "without HTML escaping")
@@ -105,7 +107,8 @@ class AutoescapeDisabled(ProjectRule):
             for render in module.extra.get(RENDERS_KEY, ()):
                 yield from self.rendered(project, templates, render)
             for sink in module.extra.get(UNSAFE_KEY, ()):
-                if sink.receiver and project.index.instance_of(sink.receiver) not in ROUTE_OWNERS:
+                if not templates.reportable(sink.path) or (
+                        sink.receiver and project.index.instance_of(sink.receiver) not in ROUTE_OWNERS):
                     continue
                 what = ("marks {} as safe HTML, so it is rendered unescaped" if "Markup" in sink.sink
                         else "compiles {} as a template (server-side template injection)")
@@ -119,7 +122,7 @@ class AutoescapeDisabled(ProjectRule):
         filled = {name: source for name, source, receiver in render.variables
                   if not receiver or project.index.instance_of(receiver) in ROUTE_OWNERS}
         view = render.view.rpartition(".")[2]
-        for rel in templates.resolve(render.template, render.path):
+        for rel in filter(templates.reportable, templates.resolve(render.template, render.path)):
             for output in templates.parsed[rel].safe_outputs:
                 if output.variable in filled:
                     yield self.finding(

@@ -13,6 +13,7 @@ Collected from every file's ``ast``:
 from __future__ import annotations
 
 import ast
+import posixpath
 from dataclasses import dataclass
 from typing import Optional
 
@@ -73,6 +74,59 @@ def _literal_str(node: Optional[ast.AST]) -> Optional[str]:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def _path_value(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int = 0) -> Optional[str]:
+    """Return the folder an expression names, relative to the module's folder.
+
+    Understands literals, ``__file__`` and the usual ways of building a path
+    from it: ``os.path.join``/``dirname``/``abspath``, ``Path(__file__).parent / "x"``,
+    and module-level names assigned one of those.
+    """
+    if node is None or depth > 10:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return _FILE if node.id == "__file__" else _path_value(names.get(node.id), names, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return _join(_path_value(node.left, names, depth + 1), _path_value(node.right, names, depth + 1))
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        return _parent(_path_value(node.value, names, depth + 1))
+    if not isinstance(node, ast.Call):
+        return None
+    func = (ast_dotted(node.func) or "").rpartition(".")[2]
+    if isinstance(node.func, ast.Attribute) and func in ("resolve", "absolute") and not node.args:
+        return _path_value(node.func.value, names, depth + 1)
+    args = [_path_value(a, names, depth + 1) for a in node.args]
+    if func in ("abspath", "realpath", "normpath", "Path") and len(args) == 1:
+        return args[0]
+    if func == "dirname" and len(args) == 1:
+        return _parent(args[0])
+    if func == "join" and args:
+        joined = args[0]
+        for part in args[1:]:
+            joined = _join(joined, part)
+        return joined
+    return None
+
+
+#: The module file itself, as ``_path_value`` sees ``__file__``.
+_FILE = "\0file"
+
+
+def _parent(path: Optional[str]) -> Optional[str]:
+    """Return the folder of ``path`` (the module's folder for ``__file__``)."""
+    if path is None:
+        return None
+    return "." if path == _FILE else posixpath.join(path, "..")
+
+
+def _join(left: Optional[str], right: Optional[str]) -> Optional[str]:
+    """Join two relative paths; None when either is unknown or is the module file."""
+    if left is None or right is None or _FILE in (left, right):
+        return None
+    return posixpath.join(left, right)
+
+
 class _Collector:
     """Walk the functions of one module and record the calls of interest."""
 
@@ -84,12 +138,14 @@ class _Collector:
 
     def folder_calls(self, tree: ast.Module) -> None:
         """Record every ``template_folder=`` keyword with a literal value."""
+        names = {t.id: stmt.value for stmt in tree.body if isinstance(stmt, ast.Assign)
+                 for t in stmt.targets if isinstance(t, ast.Name)}
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            folder = next((_literal_str(k.value) for k in node.keywords if k.arg == "template_folder"), None)
+            folder = next((_path_value(k.value, names) for k in node.keywords if k.arg == "template_folder"), None)
             callee = ast_dotted(node.func)
-            if folder and callee:
+            if folder and folder != _FILE and callee:
                 qualified = qualify(self.facts.bindings, self.facts.module, (), callee) or callee
                 self.folders.append(TemplateFolderFact(self.facts.path, node.lineno, qualified, folder))
 
