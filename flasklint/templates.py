@@ -96,6 +96,8 @@ class ParsedTemplate:
     blocks: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: Local name -> (template name, macro name or None for ``import ... as``).
     imports: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)
+    #: Names of the templates this one extends.
+    extends: list[str] = field(default_factory=list)
     safe_outputs: list[SafeOutput] = field(default_factory=list)
     #: ``{% autoescape false %}`` blocks: (line, column, expressions output inside).
     autoescape_off: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
@@ -258,8 +260,10 @@ class _Reader:
         """Collect forms, token evidence, macros, blocks, imports and unsafe outputs."""
         parsed = self.parsed
         for node in tree.find_all((nodes.Macro, nodes.Block, nodes.Include, nodes.FromImport, nodes.Import,
-                                   nodes.Output, nodes.CallBlock, nodes.ScopedEvalContextModifier)):
-            if isinstance(node, nodes.Macro):
+                                   nodes.Output, nodes.CallBlock, nodes.ScopedEvalContextModifier, nodes.Extends)):
+            if isinstance(node, nodes.Extends):
+                parsed.extends.extend(_names(node.template))
+            elif isinstance(node, nodes.Macro):
                 parsed.macros[node.name] = (node.lineno, _last_line(node))
             elif isinstance(node, nodes.Block):
                 parsed.blocks.setdefault(node.name, (node.lineno, _last_line(node)))
@@ -396,6 +400,8 @@ class Templates:
         self.errors: list[Finding] = []
         #: Template name (as ``render_template`` spells it) -> [(path, root folder)].
         self.by_name: dict[str, list[tuple[str, str]]] = {}
+        #: The same, spelled ``<folder above templates>/name``, tried when ``by_name`` has no match.
+        self.by_theme: dict[str, list[tuple[str, str]]] = {}
         self.scope: dict[str, str] = {}
         for rel in project.project.all_files:
             scope = self._scope(rel)
@@ -404,6 +410,8 @@ class Templates:
                 self._load(rel)
         self._token_blocks: Optional[set[str]] = None
         self._changes_state: dict[str, bool] = {}
+        self._exposes: dict[str, bool] = {}
+        self._includers: Optional[dict[str, set[str]]] = None
 
     def reportable(self, rel: str) -> bool:
         """Return whether findings in ``rel`` are wanted: a target, and not a test unless asked."""
@@ -461,13 +469,20 @@ class Templates:
         try:
             self.parsed[rel] = read_template(text, self.words)
         except TemplateSyntaxError as exc:
+            if "{%" not in text:
+                return  # no Jinja statement at all: maybe a Mustache or Angular template
             self.errors.append(self._error(rel, f"Jinja cannot parse template: {exc.message}", exc.lineno))
             return
         except RecursionError:
             self.errors.append(self._error(rel, "template is too deeply nested to parse", 1))
             return
         for root in self.roots(rel):
-            self.by_name.setdefault(rel[len(root) + 1:], []).append((rel, root))
+            name = rel[len(root) + 1:]
+            self.by_name.setdefault(name, []).append((rel, root))
+            # Theme loaders (CTFd, Flask-Themes) prefix names with the folder above `templates/`.
+            theme = posixpath.basename(posixpath.dirname(root))
+            if theme:
+                self.by_theme.setdefault(f"{theme}/{name}", []).append((rel, root))
 
     @staticmethod
     def _error(rel: str, message: str, line: int) -> Finding:
@@ -481,7 +496,7 @@ class Templates:
         A template in the same folder tree as ``near`` wins (Flask searches the
         app's folder, then its Blueprints'); otherwise every match counts.
         """
-        matches = self.by_name.get(name, [])
+        matches = self.by_name.get(name) or self.by_theme.get(name, [])
         home = [path for path, root in matches if _under(near, posixpath.dirname(root))]
         if home:
             deepest = max(len(posixpath.dirname(root)) for path, root in matches if path in home)
@@ -492,9 +507,44 @@ class Templates:
     # -- CSRF tokens ---------------------------------------------------------
 
     def covered(self, rel: str, form: Form) -> bool:
-        """Return whether a form's body renders, or may render, a CSRF token."""
+        """Return whether a form's body renders, or may render, a CSRF token.
+
+        A page that hands the token to JavaScript outside its forms (a
+        ``<meta>`` tag, a script variable), in the template itself, a layout it
+        extends or a template that includes it, may submit its forms by script
+        with the token in a header: that counts too.
+        """
         parsed = self.parsed[rel]
-        return any(self.positive(rel, e, set()) for e in parsed.evidence if form.line <= e.line <= form.end_line)
+        return (any(self.positive(rel, e, set()) for e in parsed.evidence if form.line <= e.line <= form.end_line)
+                or any(map(self.exposes_token, self.page_family(rel))))
+
+    def exposes_token(self, rel: str) -> bool:
+        """Return whether a template renders a token outside its forms and macros."""
+        if rel not in self._exposes:
+            parsed = self.parsed[rel]
+            spans = [(f.line, f.end_line) for f in parsed.forms] + list(parsed.macros.values())
+            self._exposes[rel] = any(self.positive(rel, e, set()) for e in parsed.evidence
+                                     if not any(a <= e.line <= b for a, b in spans))
+        return self._exposes[rel]
+
+    def page_family(self, rel: str) -> set[str]:
+        """Return the templates rendered in one page with ``rel``: the layouts it extends, its includers."""
+        if self._includers is None:
+            self._includers = {}
+            for source, parsed in self.parsed.items():
+                names = [n for e in parsed.evidence if e.kind == "include" for n in e.target]
+                names += [name for name, _ in parsed.imports.values()]
+                for target in {t for n in names for t in self.resolve(n, source)}:
+                    self._includers.setdefault(target, set()).add(source)
+        family, todo = set(), [rel]
+        while todo:
+            current = todo.pop()
+            if current in family or current not in self.parsed:
+                continue
+            family.add(current)
+            todo.extend(t for name in self.parsed[current].extends for t in self.resolve(name, current))
+            todo.extend(self._includers.get(current, ()))
+        return family
 
     def positive(self, rel: str, evidence: Evidence, seen: set) -> bool:
         """Return whether one piece of evidence renders or may render a token."""
