@@ -39,8 +39,10 @@ STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 #: Jinja's own closing and middle tags: an unknown one is a real syntax error.
 _JINJA_INNER_TAGS = frozenset({
     "endfor", "endif", "endblock", "endmacro", "endcall", "endfilter", "endset", "endwith",
-    "endautoescape", "endraw", "else", "elif", "endtrans", "pluralize",
+    "endautoescape", "endraw", "else", "elif",
 })
+#: Tags of the i18n extension, read as doing nothing (its own parser is five times slower).
+_I18N_TAGS = frozenset({"trans", "pluralize", "endtrans"})
 _UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
 _JINJA_SPAN = re.compile(
     r"(?P<raw>\{%[-+]?\s*raw\s*[-+]?%\})(?P<body>.*?)(?P<endraw>\{%[-+]?\s*endraw\s*[-+]?%\})"
@@ -77,13 +79,18 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class SafeOutput:
-    """``{{ expression|safe }}``: ``variable`` is the root name of the expression."""
+class UnescapedOutput:
+    """An output Jinja does not escape: ``{{ x|safe }}`` or ``{{ x }}`` inside ``{% autoescape false %}``.
+
+    ``variable`` is the root name of the expression, ``via`` says why it is
+    not escaped (``|safe`` or ``{% autoescape false %}``).
+    """
 
     line: int
     column: int
     variable: str
     expression: str
+    via: str
 
 
 @dataclass
@@ -98,9 +105,9 @@ class ParsedTemplate:
     imports: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)
     #: Names of the templates this one extends.
     extends: list[str] = field(default_factory=list)
-    safe_outputs: list[SafeOutput] = field(default_factory=list)
-    #: ``{% autoescape false %}`` blocks: (line, column, expressions output inside).
-    autoescape_off: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
+    unescaped: list[UnescapedOutput] = field(default_factory=list)
+    #: Whether the template is a whole page (``<html>`` or ``<body>``), not a fragment.
+    is_page: bool = False
 
 
 # --------------------------------------------------------------------------
@@ -121,7 +128,7 @@ def _environment(unknown_tags: frozenset) -> Environment:
                 next(parser.stream)
             return []
 
-    return Environment(extensions=[UnknownTags, "jinja2.ext.do", "jinja2.ext.loopcontrols", "jinja2.ext.i18n"])
+    return Environment(extensions=[UnknownTags, "jinja2.ext.do", "jinja2.ext.loopcontrols"])
 
 
 def jinja_parse(text: str) -> nodes.Template:
@@ -129,7 +136,7 @@ def jinja_parse(text: str) -> nodes.Template:
 
     Raises ``TemplateSyntaxError`` for what Jinja itself rejects.
     """
-    unknown: frozenset = frozenset()
+    unknown = _I18N_TAGS
     while True:
         try:
             return _environment(unknown).parse(text)
@@ -227,14 +234,26 @@ def _last_line(node: nodes.Node) -> int:
     return last
 
 
+#: Filters whose result still holds the markup of their input.
+_KEEPING_FILTERS = frozenset({
+    "safe", "trim", "lower", "upper", "title", "capitalize", "replace", "default", "d", "string",
+    "join", "first", "last", "truncate", "wordwrap", "center", "indent",
+})
+
+
 def _chain(node: nodes.Node) -> Optional[tuple[str, list[str]]]:
-    """Return ``(root name, attribute names)`` of ``a.b['c'].d()``, else None."""
+    """Return ``(root name, attribute names)`` of ``a.b['c'].d()|trim``, else None.
+
+    A filter that changes the markup (``escape``, ``striptags``, ``tojson``...)
+    ends the chain: what it returns is not the raw variable any more.
+    """
     attrs: list[str] = []
     while True:
         if isinstance(node, nodes.Getattr):
             attrs.insert(0, node.attr)
             node = node.node
-        elif isinstance(node, (nodes.Getitem, nodes.Call, nodes.Filter)) and node.node is not None:
+        elif isinstance(node, (nodes.Getitem, nodes.Call)) or (
+                isinstance(node, nodes.Filter) and node.name in _KEEPING_FILTERS and node.node is not None):
             node = node.node
         elif isinstance(node, nodes.Name):
             return node.name, attrs
@@ -279,10 +298,7 @@ class _Reader:
             elif isinstance(node, nodes.CallBlock):
                 self.expression(node.call)
             elif _disables_autoescape(node):
-                shown = tuple(self.shown(node))
-                if shown:
-                    parsed.autoescape_off.append((node.lineno, _column(self.lines, node.lineno, r"autoescape"),
-                                                  shown))
+                self.autoescape_off(node)
         return parsed
 
     def imported(self, node) -> None:
@@ -306,10 +322,22 @@ class _Reader:
             elif isinstance(node, nodes.Call):
                 self.call(node, line)
             elif isinstance(node, nodes.Filter) and node.name == "safe" and node.node is not None:
-                chain = _chain(node.node)
-                if chain:
-                    self.parsed.safe_outputs.append(SafeOutput(
-                        line, _column(self.lines, line, r"\|\s*safe\b"), chain[0], ".".join((chain[0], *chain[1]))))
+                self.unescaped(node.node, line, r"\|\s*safe\b", "|safe")
+
+    def unescaped(self, expression: nodes.Node, line: int, pattern: str, via: str) -> None:
+        """Record an expression rendered without escaping."""
+        chain = _chain(expression)
+        if chain:
+            dotted = ".".join((chain[0], *chain[1]))
+            self.parsed.unescaped.append(UnescapedOutput(line, _column(self.lines, line, pattern), chain[0], dotted, via))
+
+    def autoescape_off(self, node: nodes.Node) -> None:
+        """Record every variable output inside ``{% autoescape false %}``."""
+        for output in node.find_all(nodes.Output):
+            for expression in output.nodes:
+                if not isinstance(expression, (nodes.TemplateData, nodes.Const)):
+                    line = expression.lineno or node.lineno
+                    self.unescaped(expression, line, r"\{\{", "{% autoescape false %}")
 
     def names_token(self, node: nodes.Node) -> bool:
         """Return whether a variable, attribute or key is named like a CSRF token."""
@@ -328,16 +356,6 @@ class _Reader:
             self.parsed.evidence.append(Evidence(line, kind, (func.name,)))
         elif isinstance(func, nodes.Getattr) and isinstance(func.node, nodes.Name):
             self.parsed.evidence.append(Evidence(line, "call", (func.node.name, func.attr)))
-
-    @staticmethod
-    def shown(node: nodes.Node) -> Iterable[str]:
-        """Yield the variables an autoescape block outputs."""
-        for output in node.find_all(nodes.Output):
-            for expression in output.nodes:
-                chain = None if isinstance(expression, (nodes.TemplateData, nodes.Const)) else _chain(expression)
-                if chain:
-                    yield ".".join((chain[0], *chain[1]))
-
 
 def _names(template: nodes.Node) -> tuple[str, ...]:
     """Return the literal template names of an include or import, empty when dynamic."""
@@ -367,6 +385,7 @@ def read_template(text: str, words: tuple[str, ...]) -> ParsedTemplate:
     parsed = reader.read(jinja_parse(text))
     forms, token_lines = _forms(text, words)
     # A macro that opens a form without closing it leaves the body to its caller.
+    parsed.is_page = bool(re.search(r"<(?:html|body)\b", text, re.IGNORECASE))
     parsed.forms = [form for form in forms if form.closed or not any(
         first <= form.line <= last for first, last in parsed.macros.values())]
     parsed.evidence.extend(Evidence(line, "token") for line in token_lines)
@@ -512,19 +531,32 @@ class Templates:
         A page that hands the token to JavaScript outside its forms (a
         ``<meta>`` tag, a script variable), in the template itself, a layout it
         extends or a template that includes it, may submit its forms by script
-        with the token in a header: that counts too.
+        with the token in a header: that counts too, and so does a fragment
+        (see :meth:`is_fragment`) of a project whose templates hand out the token.
         """
         parsed = self.parsed[rel]
         return (any(self.positive(rel, e, set()) for e in parsed.evidence if form.line <= e.line <= form.end_line)
-                or any(map(self.exposes_token, self.page_family(rel))))
+                or any(map(self.exposes_token, self.page_family(rel)))
+                or (self.is_fragment(rel) and any(map(self.exposes_token, self.parsed))))
+
+    def is_fragment(self, rel: str) -> bool:
+        """Return whether a template is a piece of HTML that no template includes or extends into a page.
+
+        Such fragments are fetched by scripts, which send the token the app's
+        layout hands them (checked by the caller).
+        """
+        parsed = self.parsed[rel]
+        self.page_family(rel)
+        return not parsed.is_page and not parsed.extends and rel not in self._includers
 
     def exposes_token(self, rel: str) -> bool:
-        """Return whether a template renders a token outside its forms and macros."""
+        """Return whether a template renders a token, or includes one, outside its forms and macros."""
         if rel not in self._exposes:
             parsed = self.parsed[rel]
             spans = [(f.line, f.end_line) for f in parsed.forms] + list(parsed.macros.values())
             self._exposes[rel] = any(self.positive(rel, e, set()) for e in parsed.evidence
-                                     if not any(a <= e.line <= b for a, b in spans))
+                                     if e.kind in ("token", "include")
+                                     and not any(a <= e.line <= b for a, b in spans))
         return self._exposes[rel]
 
     def page_family(self, rel: str) -> set[str]:

@@ -9,7 +9,7 @@ from ..facts.templates import RENDERS_KEY, UNSAFE_KEY
 from ..findings import Finding, Severity
 from ..flask_context import ROUTE_OWNERS
 from ..rule import ProjectFacts, ProjectRule
-from ..templates import Templates
+from ..templates import Templates, UnescapedOutput
 
 
 class AutoescapeDisabled(ProjectRule):
@@ -95,14 +95,10 @@ class AutoescapeDisabled(ProjectRule):
         for rel, parsed in sorted(templates.parsed.items()):
             if not templates.reportable(rel):
                 continue
-            for line, column, shown in parsed.autoescape_off:
-                yield self.finding(rel, line, column, f"`{{% autoescape false %}}` outputs `{shown[0]}` "
-                                                      "without HTML escaping")
-            for output in parsed.safe_outputs:
+            for output in parsed.unescaped:
                 parts = output.expression.split(".")
                 if output.variable == "request" and len(parts) > 1 and parts[1] in DATA_ATTRIBUTES:
-                    yield self.finding(rel, output.line, output.column,
-                                       f"`{output.expression}|safe` renders request data without HTML escaping")
+                    yield self.finding(rel, output, f"`request.{parts[1]}`")
         for module in project.modules:
             for render in module.extra.get(RENDERS_KEY, ()):
                 yield from self.rendered(project, templates, render)
@@ -123,15 +119,16 @@ class AutoescapeDisabled(ProjectRule):
                   if not receiver or project.index.instance_of(receiver) in ROUTE_OWNERS}
         view = render.view.rpartition(".")[2]
         for rel in filter(templates.reportable, templates.resolve(render.template, render.path)):
-            for output in templates.parsed[rel].safe_outputs:
+            for output in templates.parsed[rel].unescaped:
                 if output.variable in filled:
-                    yield self.finding(
-                        rel, output.line, output.column,
-                        f"`{output.expression}|safe` renders request data without HTML escaping: view `{view}` "
-                        f"({render.path}:{render.line}) fills `{output.variable}` "
-                        f"from {filled[output.variable]}")
+                    yield self.finding(rel, output, f"{filled[output.variable]} (view `{view}`, "
+                                                    f"{render.path}:{render.line})")
 
-    def finding(self, path: str, line: int, column: int, message: str) -> Finding:
-        """Return a finding of this rule at a template position."""
-        return Finding(code=self.code, name=self.name, severity=self.severity, path=path, line=line,
-                       column=column, end_line=line, end_column=column + 1, message=message, help=self.help)
+    def finding(self, path: str, output: UnescapedOutput, source: str) -> Finding:
+        """Return the finding for request data rendered without escaping in a template."""
+        return Finding(
+            code=self.code, name=self.name, severity=self.severity, path=path, line=output.line,
+            column=output.column, end_line=output.line, end_column=output.column + 1,
+            message=f"`{output.expression}` is rendered without HTML escaping (`{output.via}`) "
+                    f"and holds request data from {source}",
+            help=self.help)
