@@ -16,21 +16,22 @@ class AutoescapeDisabled(ProjectRule):
     """Request data reaches the page without HTML escaping.
 
     ## What it does
-    Flags the places where Jinja's autoescaping is switched off for data a
-    client controls:
+    Flags the places where request data, which the client controls, escapes
+    Jinja's autoescaping:
 
-    - `{% autoescape false %}` around output of variables;
-    - `{{ value|safe }}` where `value` is request data: `request.args...`,
-      `request.form...` in the template, or a variable that a view fills from
-      the request (`render_template("page.html", q=request.args["q"])`, also
-      through local variables and URL variables of the view's route);
+    - `{{ value|safe }}`, or `{{ value }}` inside `{% autoescape false %}`, where
+      `value` is request data: `request.args...`, `request.form...` in the
+      template, or a variable that a view fills from the request
+      (`render_template("page.html", q=request.args["q"])`, also through local
+      variables and text URL variables of the view's route);
     - `Markup(<request data>)` in Python, which marks the data as safe HTML;
     - `render_template_string(<request data>)`, which compiles the data as a
       template (server-side template injection).
 
-    `|safe` on literals or on values the app builds itself is not flagged, nor is
-    request data that went through a function flasklint does not know (such as
-    `escape()` or a sanitizer).
+    `|safe` and `{% autoescape false %}` on literals or on values the app builds
+    itself (a plain-text mail subject, HTML from the database) are not flagged,
+    nor is request data that went through a function or filter flasklint does
+    not know to keep markup (`escape()`, `|e`, a sanitizer).
 
     ## Why is this bad?
     Flask turns on autoescaping for `.html` templates so that `<script>` in
