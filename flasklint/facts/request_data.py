@@ -21,7 +21,7 @@ REQUEST = frozenset({"flask.request", "flask.globals.request"})
 #: Attributes and methods of ``request`` whose value the client chooses.
 DATA_ATTRIBUTES = frozenset({
     "args", "form", "values", "json", "get_json", "data", "get_data", "cookies", "headers",
-    "files", "view_args", "query_string", "referrer",
+    "files", "view_args", "query_string", "referrer", "path", "full_path", "url", "base_url",
 })
 #: Builtins that keep their argument's characters.
 PASS_THROUGH = frozenset({"str", "format"})
