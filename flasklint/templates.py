@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
@@ -124,7 +124,7 @@ def _environment(unknown_tags: frozenset) -> Environment:
 
         def parse(self, parser):
             next(parser.stream)
-            while not parser.stream.current.test("block_end"):
+            while not parser.stream.current.test_any("block_end", "eof"):
                 next(parser.stream)
             return []
 
@@ -432,6 +432,12 @@ class Templates:
         self._exposes: dict[str, bool] = {}
         self._includers: Optional[dict[str, set[str]]] = None
 
+    def reported(self) -> Iterator[tuple[str, ParsedTemplate]]:
+        """Yield the parsed templates that findings may be reported in, by path."""
+        for rel in sorted(self.parsed):
+            if self.reportable(rel):
+                yield rel, self.parsed[rel]
+
     def reportable(self, rel: str) -> bool:
         """Return whether findings in ``rel`` are wanted: a target, and not a test unless asked."""
         return rel in self.facts.project.targets and (self.facts.config.include_tests or not is_test_path(rel))
@@ -546,8 +552,7 @@ class Templates:
         layout hands them (checked by the caller).
         """
         parsed = self.parsed[rel]
-        self.page_family(rel)
-        return not parsed.is_page and not parsed.extends and rel not in self._includers
+        return not parsed.is_page and not parsed.extends and rel not in self.includers()
 
     def exposes_token(self, rel: str) -> bool:
         """Return whether a template renders a token, or includes one, outside its forms and macros."""
@@ -561,13 +566,6 @@ class Templates:
 
     def page_family(self, rel: str) -> set[str]:
         """Return the templates rendered in one page with ``rel``: the layouts it extends, its includers."""
-        if self._includers is None:
-            self._includers = {}
-            for source, parsed in self.parsed.items():
-                names = [n for e in parsed.evidence if e.kind == "include" for n in e.target]
-                names += [name for name, _ in parsed.imports.values()]
-                for target in {t for n in names for t in self.resolve(n, source)}:
-                    self._includers.setdefault(target, set()).add(source)
         family, todo = set(), [rel]
         while todo:
             current = todo.pop()
@@ -575,8 +573,19 @@ class Templates:
                 continue
             family.add(current)
             todo.extend(t for name in self.parsed[current].extends for t in self.resolve(name, current))
-            todo.extend(self._includers.get(current, ()))
+            todo.extend(self.includers().get(current, ()))
         return family
+
+    def includers(self) -> dict[str, set[str]]:
+        """Return, for each template, the templates that include or import it."""
+        if self._includers is None:
+            self._includers = {}
+            for source, parsed in self.parsed.items():
+                names = [n for e in parsed.evidence if e.kind == "include" for n in e.target]
+                names += [name for name, _ in parsed.imports.values()]
+                for target in {t for n in names for t in self.resolve(n, source)}:
+                    self._includers.setdefault(target, set()).add(source)
+        return self._includers
 
     def positive(self, rel: str, evidence: Evidence, seen: set) -> bool:
         """Return whether one piece of evidence renders or may render a token."""

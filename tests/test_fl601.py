@@ -3,7 +3,10 @@
 from pathlib import Path
 
 import pytest
+from jinja2 import nodes
+from jinja2.exceptions import TemplateSyntaxError
 
+from flasklint.templates import jinja_parse
 from flasklint.testing import expected_and_found, lint
 
 FIXTURES = Path(__file__).parent / "fixtures" / "FL601"
@@ -65,3 +68,10 @@ def test_only_targets_are_reported():
     assert result.findings == []
     result = lint(folder / "shop" / "templates", select=["FL601"], root=folder)
     assert {f.path for f in result.findings} == {"shop/templates/cart.html"}
+
+
+def test_unknown_tags_are_skipped_and_unterminated_ones_fail():
+    tree = jinja_parse('{% assets "js" %}<script src="{{ ASSET_URL }}"></script>{% endassets %}')
+    assert tree.find(nodes.Name).name == "ASSET_URL"
+    with pytest.raises(TemplateSyntaxError):
+        jinja_parse("<p>{% cache 60")

@@ -91,9 +91,7 @@ class FormWithoutCsrfToken(ProjectRule):
         """Yield a finding for each unprotected POST form of a state-changing app."""
         templates = Templates(project)
         yield from templates.errors
-        for rel, parsed in sorted(templates.parsed.items()):
-            if not templates.reportable(rel):
-                continue
+        for rel, parsed in templates.reported():
             for form in parsed.forms:
                 if (form.method in STATE_CHANGING and not is_external_url(form.action)
                         and templates.changes_state(templates.scope[rel]) and not templates.covered(rel, form)):

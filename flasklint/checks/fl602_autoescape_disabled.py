@@ -93,9 +93,7 @@ class AutoescapeDisabled(ProjectRule):
         """Yield the template and Python places where request data escapes autoescaping."""
         templates = Templates(project)
         yield from templates.errors
-        for rel, parsed in sorted(templates.parsed.items()):
-            if not templates.reportable(rel):
-                continue
+        for rel, parsed in templates.reported():
             for output in parsed.unescaped:
                 parts = output.expression.split(".")
                 if output.variable == "request" and len(parts) > 1 and parts[1] in DATA_ATTRIBUTES:
