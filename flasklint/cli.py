@@ -14,12 +14,14 @@ from typing import Optional
 import click
 
 from . import __version__
+from .cache import FOLDER
 from .checks import all_rules, rule_by_code
 from .config import SEVERITIES, ConfigError, find_root, load_config
 from .docs import rule_page
 from .engine import Result, run
 from .findings import PARSE_ERROR_CODE, Severity
 from .fixes import fix_file
+from .progress import ProgressBar
 from .report import REPORTERS
 
 
@@ -62,8 +64,11 @@ def main() -> None:
               help="Read settings from this TOML file instead of pyproject.toml.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
 @click.option("--include-tests", is_flag=True, default=None, help="Also report in tests and test configs.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=f"Where to keep the cache (default: {FOLDER}/ at the project root).")
 def check(paths, output_format, output, select, ignore, extend_select, fail_on, fix, diff, config_file,
-          jobs, include_tests) -> None:
+          jobs, include_tests, no_cache, cache_dir) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     paths = list(paths) or [Path(".")]
     for path in paths:
@@ -79,7 +84,11 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
         click.echo(f"flasklint: error: {exc}", err=True)
         sys.exit(2)
     try:
-        result = run(paths, config, root, jobs)
+        cache = None if no_cache else (cache_dir or root / FOLDER)
+        with ProgressBar(enabled=output_format in ("text", "concise") and sys.stderr.isatty()) as bar:
+            result = run(paths, config, root, jobs, cache, bar.update)
+        for path, reason in result.skipped:
+            click.echo(f"flasklint: warning: skipped {path}: {reason}", err=True)
         if fix or diff:
             _fix(result, write=not diff)
             if diff:
