@@ -23,9 +23,9 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.ext import Extension
 
-from .facts.request_data import DATA_ATTRIBUTES
 from .facts.routes import KEY as ROUTES_KEY
 from .facts.templates import FOLDERS_KEY
+from .config_model import is_test_path
 from .findings import Finding, parse_error
 from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS, SMOREST_BLUEPRINT
 
@@ -395,11 +395,6 @@ def read_template(text: str, words: tuple[str, ...]) -> ParsedTemplate:
 # --------------------------------------------------------------------------
 # The project's templates
 # --------------------------------------------------------------------------
-
-
-def is_test_path(rel: str) -> bool:
-    """Return whether a root-relative file lies in a test folder (``tests/``, ``test/``, ``testing/``)."""
-    return any(part in ("tests", "test", "testing") for part in rel.split("/")[:-1])
 
 
 def _under(path: str, folder: str) -> bool:

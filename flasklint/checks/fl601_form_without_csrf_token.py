@@ -95,9 +95,7 @@ class FormWithoutCsrfToken(ProjectRule):
             for form in parsed.forms:
                 if (form.method in STATE_CHANGING and not is_external_url(form.action)
                         and templates.changes_state(templates.scope[rel]) and not templates.covered(rel, form)):
-                    yield Finding(
-                        code=self.code, name=self.name, severity=self.severity, path=rel,
-                        line=form.line, column=form.column, end_line=form.line, end_column=form.column + 5,
-                        message=(f"This `{form.method}` form (lines {form.line}-{form.end_line}) renders no CSRF "
-                                 "token such as `form.csrf_token`, `form.hidden_tag()` or `csrf_token()`"),
-                        help=self.help)
+                    yield self.finding(
+                        rel, (form.line, form.column), (form.line, form.column + 5),
+                        f"This `{form.method}` form (lines {form.line}-{form.end_line}) renders no CSRF "
+                        "token such as `form.csrf_token`, `form.hidden_tag()` or `csrf_token()`")

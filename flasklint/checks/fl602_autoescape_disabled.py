@@ -97,7 +97,7 @@ class AutoescapeDisabled(ProjectRule):
             for output in parsed.unescaped:
                 parts = output.expression.split(".")
                 if output.variable == "request" and len(parts) > 1 and parts[1] in DATA_ATTRIBUTES:
-                    yield self.finding(rel, output, f"`request.{parts[1]}`")
+                    yield self.unescaped(rel, output, f"`request.{parts[1]}`")
         for module in project.modules:
             for render in module.extra.get(RENDERS_KEY, ()):
                 yield from self.rendered(project, templates, render)
@@ -107,10 +107,8 @@ class AutoescapeDisabled(ProjectRule):
                     continue
                 what = ("marks {} as safe HTML, so it is rendered unescaped" if "Markup" in sink.sink
                         else "compiles {} as a template (server-side template injection)")
-                yield Finding(
-                    code=self.code, name=self.name, severity=self.severity, path=sink.path,
-                    line=sink.line, column=sink.column, end_line=sink.end_line, end_column=sink.end_column,
-                    message=f"`{sink.sink}()` " + what.format(f"request data from {sink.source}"), help=self.help)
+                yield self.finding(sink.path, (sink.line, sink.column), (sink.end_line, sink.end_column),
+                                   f"`{sink.sink}()` " + what.format(f"request data from {sink.source}"))
 
     def rendered(self, project: ProjectFacts, templates: Templates, render) -> Iterable[Finding]:
         """Yield ``|safe`` outputs of variables a view fills with request data."""
@@ -120,14 +118,11 @@ class AutoescapeDisabled(ProjectRule):
         for rel in filter(templates.reportable, templates.resolve(render.template, render.path)):
             for output in templates.parsed[rel].unescaped:
                 if output.variable in filled:
-                    yield self.finding(rel, output, f"{filled[output.variable]} (view `{view}`, "
+                    yield self.unescaped(rel, output, f"{filled[output.variable]} (view `{view}`, "
                                                     f"{render.path}:{render.line})")
 
-    def finding(self, path: str, output: UnescapedOutput, source: str) -> Finding:
+    def unescaped(self, path: str, output: UnescapedOutput, source: str) -> Finding:
         """Return the finding for request data rendered without escaping in a template."""
-        return Finding(
-            code=self.code, name=self.name, severity=self.severity, path=path, line=output.line,
-            column=output.column, end_line=output.line, end_column=output.column + 1,
-            message=f"`{output.expression}` is rendered without HTML escaping (`{output.via}`) "
-                    f"and holds request data from {source}",
-            help=self.help)
+        return self.finding(path, (output.line, output.column), (output.line, output.column + 1),
+                            f"`{output.expression}` is rendered without HTML escaping (`{output.via}`) "
+                            f"and holds request data from {source}")

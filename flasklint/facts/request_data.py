@@ -15,13 +15,13 @@ import ast
 import re
 from typing import Callable, Iterable, Optional
 
-from ..flask_context import ROUTE_SHORTCUTS, ast_dotted, qualify
+from ..flask_context import FLASK_REQUEST, ROUTE_SHORTCUTS, ast_dotted, qualify
+from .passwords import REQUEST_DATA, REQUEST_METHODS
 
-REQUEST = frozenset({"flask.request", "flask.globals.request"})
-#: Attributes and methods of ``request`` whose value the client chooses.
-DATA_ATTRIBUTES = frozenset({
-    "args", "form", "values", "json", "get_json", "data", "get_data", "cookies", "headers",
-    "files", "view_args", "query_string", "referrer", "path", "full_path", "url", "base_url",
+REQUEST = frozenset({FLASK_REQUEST, "flask.globals.request"})
+#: Attributes and methods of ``request`` whose value the client chooses, markup included.
+DATA_ATTRIBUTES = REQUEST_DATA | REQUEST_METHODS | frozenset({
+    "headers", "view_args", "query_string", "referrer", "path", "full_path", "url", "base_url",
 })
 #: Builtins that keep their argument's characters.
 PASS_THROUGH = frozenset({"str", "format"})
@@ -31,24 +31,6 @@ _URL_VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 #: A taint: what the value is, and the route receiver it depends on ("" when none).
 Taint = tuple[str, str]
-
-
-def imported_name(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
-    """Return the absolute name ``dotted`` denotes when its head is an import, else None.
-
-    ``request.args`` after ``from flask import request`` gives ``flask.request.args``.
-    """
-    head, _, rest = dotted.partition(".")
-    scope = tuple(scope)
-    for depth in range(len(scope), -1, -1):
-        value = bindings.get(".".join(scope[:depth] + (head,)))
-        if value is None:
-            continue
-        kind, _, target = value.partition(":")
-        if kind != "ref" or not target:
-            return None
-        return f"{target}.{rest}" if rest else target
-    return None
 
 
 def url_variables(func: ast.AST, bindings: dict[str, str], module: str, scope: tuple) -> dict[str, Taint]:

@@ -17,8 +17,8 @@ import posixpath
 from dataclasses import dataclass
 from typing import Optional
 
-from ..flask_context import ast_dotted, qualify
-from .request_data import RequestFlow, Taint, imported_name, url_variables
+from ..flask_context import ast_dotted, local_target, qualify
+from .request_data import RequestFlow, Taint, url_variables
 
 FOLDERS_KEY = "template_folders"
 RENDERS_KEY = "template_renders"
@@ -155,7 +155,7 @@ class _Collector:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = scope + (stmt.name,)
                 tainted = url_variables(stmt, self.facts.bindings, self.facts.module, scope)
-                flow = RequestFlow(lambda dotted, s=inner: imported_name(
+                flow = RequestFlow(lambda dotted, s=inner: local_target(
                     self.facts.bindings, self.facts.module, s, dotted), tainted)
                 view = ".".join(filter(None, (self.facts.module, *inner)))
                 flow.run(stmt.body, lambda call, f=flow, v=view, s=inner: self.call(call, f, v, s))
@@ -166,7 +166,7 @@ class _Collector:
     def call(self, call: ast.Call, flow: RequestFlow, view: str, scope: tuple) -> None:
         """Record a call that sends request data into HTML or a template."""
         dotted = ast_dotted(call.func)
-        callee = dotted and imported_name(self.facts.bindings, self.facts.module, scope, dotted)
+        callee = dotted and local_target(self.facts.bindings, self.facts.module, scope, dotted)
         if callee in RENDER_TEMPLATE:
             self.render(call, flow, view)
             return
