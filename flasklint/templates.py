@@ -25,7 +25,7 @@ from jinja2.ext import Extension
 
 from .facts.routes import KEY as ROUTES_KEY
 from .facts.templates import FOLDERS_KEY
-from .config_model import is_test_path
+from .config_model import TEST_FOLDERS, is_test_path
 from .findings import Finding, parse_error
 from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS, SMOREST_BLUEPRINT
 
@@ -435,7 +435,12 @@ class Templates:
 
     def reportable(self, rel: str) -> bool:
         """Return whether findings in ``rel`` are wanted: a target, and not a test unless asked."""
-        return rel in self.facts.project.targets and (self.facts.config.include_tests or not is_test_path(rel))
+        if rel not in self.facts.project.targets or self.facts.config.include_tests:
+            return rel in self.facts.project.targets
+        # `yaml_test.html` is a page about a test, not a test: only folders count for templates.
+        in_tests = is_test_path(rel) if rel.endswith(".py") else any(
+            part in TEST_FOLDERS for part in rel.split("/")[:-1])
+        return not in_tests
 
     # -- where templates are ------------------------------------------------
 

@@ -67,7 +67,7 @@ def test_only_targets_are_reported():
     result = lint(folder / "shop" / "__init__.py", select=["FL601"], root=folder)
     assert result.findings == []
     result = lint(folder / "shop" / "templates", select=["FL601"], root=folder)
-    assert {f.path for f in result.findings} == {"shop/templates/cart.html"}
+    assert {f.path for f in result.findings} == {"shop/templates/cart.html", "shop/templates/unit_test.html"}
 
 
 def test_unknown_tags_are_skipped_and_unterminated_ones_fail():
