@@ -43,6 +43,8 @@ class Config:
     #: Files larger than this many bytes are not parsed (FL000): LibCST needs
     #: seconds per megabyte, and such files are generated data, not views.
     max_file_size: int = 2 * 1024 * 1024
+    #: Substrings of field and input names that carry a CSRF token (FL601).
+    csrf_field_names: tuple[str, ...] = ("csrf", "xsrf", "nonce")
     #: Where the settings came from, for messages; not a setting itself.
     source: Optional[str] = field(default=None, compare=False)
 
