@@ -14,12 +14,14 @@ from typing import Optional
 import click
 
 from . import __version__, baseline
+from .cache import FOLDER
 from .checks import all_rules, rule_by_code
 from .config import SEVERITIES, ConfigError, find_root, load_config
 from .docs import rule_page
 from .engine import Result, run
 from .findings import PARSE_ERROR_CODE, Severity
 from .fixes import fix_file
+from .progress import ProgressBar
 from .report import REPORTERS
 
 
@@ -62,12 +64,15 @@ def main() -> None:
               help="Read settings from this TOML file instead of pyproject.toml.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
 @click.option("--include-tests", is_flag=True, default=None, help="Also report in tests and test configs.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=f"Where to keep the cache (default: {FOLDER}/ at the project root).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Report only the findings not recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Record the current findings in FILE (for --baseline) and exit 0.")
 def check(paths, output_format, output, select, ignore, extend_select, fail_on, fix, diff, config_file,
-          jobs, include_tests, baseline_file, write_baseline) -> None:
+          jobs, include_tests, no_cache, cache_dir, baseline_file, write_baseline) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     paths = list(paths) or [Path(".")]
     for path in paths:
@@ -84,7 +89,11 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
         click.echo(f"flasklint: error: {exc}", err=True)
         sys.exit(2)
     try:
-        result = run(paths, config, root, jobs)
+        cache = None if no_cache else (cache_dir or root / FOLDER)
+        with ProgressBar(enabled=output_format in ("text", "concise") and sys.stderr.isatty()) as bar:
+            result = run(paths, config, root, jobs, cache, bar.update)
+        for path, reason in result.skipped:
+            click.echo(f"flasklint: warning: skipped {path}: {reason}", err=True)
         if write_baseline:
             count = baseline.write(write_baseline, result.findings, result.snippets)
             click.echo(f"Recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}.", err=True)

@@ -37,17 +37,22 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     fail_on: str = "warning"
     import_style: str = "relative"
-    dev_config_names: tuple[str, ...] = ("development", "develop", "dev", "local", "test", "testing")
+    dev_config_names: tuple[str, ...] = ("development", "develop", "dev", "local", "test", "testing", "debug")
     allow_above_route: tuple[str, ...] = ("*.exempt", "swag_from")
     include_tests: bool = False
+    #: Files larger than this many bytes are not parsed (FL000): LibCST needs
+    #: seconds per megabyte, and such files are generated data, not views.
+    max_file_size: int = 2 * 1024 * 1024
+    #: Substrings of field and input names that carry a CSRF token (FL601).
+    csrf_field_names: tuple[str, ...] = ("csrf", "xsrf", "nonce")
     #: Where the settings came from, for messages; not a setting itself.
     source: Optional[str] = field(default=None, compare=False)
 
 
-#: The TOML spelling of each key and the type its value must have.
+#: The TOML spelling of each key, mapped to the Config field.
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config) if f.name != "source"}
-_LISTS = {"select", "ignore", "extend_select", "exclude", "extend_exclude",
-          "dev_config_names", "allow_above_route"}
+_DEFAULTS = {f.name: f.default for f in fields(Config)}
+_CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES}
 
 
 def find_root(path: Path) -> Path:
@@ -62,26 +67,38 @@ def find_root(path: Path) -> Path:
 
 
 def _check_value(source: str, key: str, attr: str, value: Any) -> Any:
-    """Return ``value`` converted for ``attr``, or raise ConfigError."""
+    """Return ``value`` converted for ``attr``, or raise ConfigError.
+
+    The expected type is the type of the setting's default: a tuple means a
+    list of strings, a bool true/false, an int a whole number; settings with
+    a fixed set of choices are listed in ``_CHOICES``.
+    """
     def fail(reason: str) -> ConfigError:
         return ConfigError(f"{source}: [tool.flasklint] {key}: {reason}")
 
-    if attr in _LISTS:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(f"expected a list of strings, got {value!r}")
-        return tuple(value)
+    default = _DEFAULTS[attr]
     if attr == "per_file_ignores":
         if not isinstance(value, dict) or not all(
                 isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):
             raise fail('expected a table of glob = ["CODE", ...]')
         return tuple((glob, tuple(codes)) for glob, codes in value.items())
-    if attr == "include_tests":
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"expected a list of strings, got {value!r}")
+        return tuple(value)
+    if isinstance(default, bool):
         if not isinstance(value, bool):
             raise fail(f"expected true or false, got {value!r}")
         return value
-    choices = SEVERITIES if attr == "fail_on" else IMPORT_STYLES
-    if value not in choices:
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise fail(f"expected a positive whole number, got {value!r}")
+        return value
+    choices = _CHOICES.get(attr)
+    if choices and value not in choices:
         raise fail(f"expected one of {', '.join(choices)}, got {value!r}")
+    if not isinstance(value, str):
+        raise fail(f"expected a string, got {value!r}")
     return value
 
 

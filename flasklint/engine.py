@@ -10,15 +10,19 @@ project rules, applies suppressions and per-file-ignores, and sorts.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import itertools
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 import libcst as cst
 
+from .cache import Cache, entry_key, settings_key
 from .checks import all_rules
 from .config import Config
 from .facts import ModuleFacts, fact_collectors
@@ -64,6 +68,8 @@ class Result:
     #: The git work tree holding ``root`` (None outside git), for formats whose
     #: paths are relative to the repository (SARIF, GitHub, GitLab).
     toplevel: Optional[Path] = None
+    #: ``(path, reason)`` for Python files that could not be linted at all.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def parse_errors(self) -> int:
@@ -71,23 +77,27 @@ class Result:
         return sum(1 for f in self.findings if f.code == "FL000")
 
 
-def lint_file(source_file: SourceFile, config: Config, rule_codes: tuple[str, ...]) -> FileResult:
-    """Lint one file with the file rules named by ``rule_codes``; never raises."""
-    rel = source_file.rel
+def read_file(source_file: SourceFile) -> tuple[Optional[bytes], Optional[Finding]]:
+    """Return a file's bytes, or the FL000 finding saying why it cannot be read."""
     try:
-        raw = Path(source_file.path).read_bytes()
+        return Path(source_file.path).read_bytes(), None
     except OSError as exc:
-        return FileResult(rel, "", findings=[parse_error(rel, f"cannot read file: {exc.strerror or exc}")])
+        return None, parse_error(source_file.rel, f"cannot read file: {exc.strerror or exc}")
+
+
+def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes: tuple[str, ...]) -> FileResult:
+    """Lint the bytes of one file with the file rules named by ``rule_codes``; never raises."""
+    rel = source_file.rel
     result = FileResult(rel, hashlib.sha256(raw).hexdigest())
-    loaded = load(rel, raw)
+    loaded = load(rel, raw, config.max_file_size)
     if isinstance(loaded, Finding):
         result.findings.append(loaded)
-    else:
-        try:
-            _analyse(loaded, source_file, config, rule_codes, result)
-        except Exception as exc:  # a bug in a rule must not stop the run
-            result.findings.append(parse_error(rel, f"internal error while linting: {type(exc).__name__}: {exc}"))
-    lines = [] if isinstance(loaded, Finding) else split_lines(loaded.text)
+        return result
+    try:
+        _analyse(loaded, source_file, config, rule_codes, result)
+    except Exception as exc:  # a bug in a rule must not stop the run
+        result.findings.append(parse_error(rel, f"internal error while linting: {type(exc).__name__}: {exc}"))
+    lines = split_lines(loaded.text) if result.findings else []
     _record_snippets(result.findings, lines, result.snippets)
     return result
 
@@ -102,13 +112,12 @@ def _record_snippets(findings: Iterable[Finding], lines: list[str], snippets: di
 
 def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...],
              result: FileResult) -> None:
-    """Collect facts and run the triggered file rules on a parsed file."""
+    """Collect facts and run the file rules that may fire on a parsed file."""
     result.facts = collect_module_facts(source.tree, source_file.rel, source_file.module, source_file.is_package)
     for collect in fact_collectors():
         collect(source, result.facts)
     result.suppressions = find_suppressions(source.text)
-    rules = [rule for rule in _file_rules(rule_codes)
-             if any(trigger in source.text for trigger in rule.triggers)]
+    rules = [rule for rule in _file_rules(rule_codes) if rule.applies(source.text, result.facts)]
     if not rules:
         return
     try:
@@ -126,36 +135,162 @@ def _file_rules(codes: tuple[str, ...]) -> list[type[FileRule]]:
     return [r for r in all_rules() if r.code in codes and issubclass(r, FileRule)]
 
 
-def _lint_chunk(args: tuple) -> list[FileResult]:
-    """Lint several files in a worker (one pickled call per chunk)."""
-    files, config, codes = args
-    return [lint_file(f, config, codes) for f in files]
+#: A unit of work: the file, its bytes and the codes of the file rules to run.
+Task = tuple[SourceFile, bytes, tuple[str, ...]]
+_WORKER_CONFIG: Optional[Config] = None
 
 
-def lint_files(files: Sequence[SourceFile], config: Config, codes: tuple[str, ...], jobs: int) -> list[FileResult]:
-    """Lint ``files``, in a pool of ``jobs`` processes when worth it; keep their order."""
-    if jobs <= 1 or len(files) < POOL_THRESHOLD:
-        return [lint_file(f, config, codes) for f in files]
-    size = max(1, min(64, len(files) // (jobs * 8)))
-    chunks = [(files[i:i + size], config, codes) for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return [result for chunk in pool.map(_lint_chunk, chunks) for result in chunk]
+def _init_worker(config: Config) -> None:
+    """Remember the configuration in a worker process."""
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config
 
 
-def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] = None) -> Result:
-    """Lint ``paths`` and return the filtered, sorted findings."""
+def _lint_many(tasks: Sequence[Task], config: Optional[Config] = None) -> list[FileResult]:
+    """Lint several files; the cyclic GC runs every 100 files rather than all the time."""
+    config = config or _WORKER_CONFIG
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        results = []
+        for number, (source_file, raw, codes) in enumerate(tasks, start=1):
+            results.append(lint_source(source_file, raw, config, codes))
+            if number % 100 == 0:
+                gc.collect()
+        return results
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _crashed(task: Task) -> FileResult:
+    """Return the result for a file whose worker process died."""
+    source_file, raw, _ = task
+    return FileResult(source_file.rel, hashlib.sha256(raw).hexdigest(), findings=[parse_error(
+        source_file.rel, "flasklint's worker process crashed while linting this file; it was skipped")])
+
+
+def _isolate(tasks: Sequence[Task], config: Config) -> list[FileResult]:
+    """Lint each task of a chunk whose worker died in a pool of its own, to find the culprit."""
+    results = []
+    for task in tasks:
+        try:
+            with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(config,)) as pool:
+                results.extend(pool.submit(_lint_many, [task]).result())
+        except BrokenProcessPool:
+            results.append(_crashed(task))
+    return results
+
+
+def lint_tasks(tasks: Sequence[Task], config: Config, jobs: int,
+               progress: Optional[Callable[[int], None]] = None) -> list[FileResult]:
+    """Lint ``tasks`` in order, in a pool of ``jobs`` processes when it pays off."""
+    if jobs <= 1 or len(tasks) < POOL_THRESHOLD:
+        results = []
+        for task in tasks:
+            results.extend(_lint_many([task], config))
+            if progress:
+                progress(1)
+        return results
+    size = max(1, min(32, len(tasks) // (jobs * 8)))
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    done: dict[int, list[FileResult]] = {}
+    broken: list[int] = []
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        pending = {}
+        queue = iter(enumerate(chunks))
+        for number, chunk in itertools.islice(queue, jobs * 4):
+            pending[pool.submit(_lint_many, chunk)] = number
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                number = pending.pop(future)
+                try:
+                    done[number] = future.result()
+                except BrokenProcessPool:
+                    broken.append(number)
+                if progress:
+                    progress(len(chunks[number]))
+                if not broken:
+                    for following, chunk in itertools.islice(queue, 1):
+                        pending[pool.submit(_lint_many, chunk)] = following
+        broken.extend(number for number, _ in queue)
+    for number in broken:
+        done[number] = _isolate(chunks[number], config)
+    return [result for number in range(len(chunks)) for result in done[number]]
+
+
+def analyse_files(project: Project, config: Config, codes: tuple[str, ...], jobs: int,
+                  cache: Optional[Cache] = None,
+                  progress: Optional[Callable[[int], None]] = None) -> tuple[list[FileResult], list[FileResult]]:
+    """Return the results of the target files and of the context files.
+
+    Each file is read once, here; its hash decides whether the cache answers.
+    Context files (outside the given paths) only need facts: a cached full
+    result serves them too.
+    """
+    work = [(f, codes, True) for f in project.files] + [(f, (), False) for f in project.context_files]
+    slots: list[Optional[FileResult]] = [None] * len(work)
+    tasks, positions = [], []
+    for position, (source_file, file_codes, is_target) in enumerate(work):
+        raw, error = read_file(source_file)
+        if error:
+            slots[position] = FileResult(source_file.rel, "", findings=[error])
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        key = entry_key(digest, source_file.module, source_file.is_package)
+        cached = cache and (cache.get(source_file.rel, f"{key}:full", FileResult)
+                            or (not is_target and cache.get(source_file.rel, f"{key}:facts", FileResult)))
+        if cached:
+            slots[position] = cached
+            if progress:
+                progress(1)
+            continue
+        tasks.append((source_file, raw, file_codes))
+        positions.append(position)
+    for position, result in zip(positions, lint_tasks(tasks, config, jobs, progress)):
+        slots[position] = result
+        if cache is not None and result.digest:
+            source_file, _, is_target = work[position]
+            key = entry_key(result.digest, source_file.module, source_file.is_package)
+            cache.put(source_file.rel, f"{key}:{'full' if is_target else 'facts'}", result)
+    count = len(project.files)
+    return slots[:count], slots[count:]
+
+
+def _progress_counter(progress: Callable[[int, int], None], total: int) -> Callable[[int], None]:
+    """Return a function that adds finished files and tells ``progress``."""
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        progress(done, total)
+
+    return advance
+
+
+def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] = None,
+        cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None) -> Result:
+    """Lint ``paths`` and return the filtered, sorted findings.
+
+    ``cache_dir`` enables the cache; ``progress(done, total)`` hears about
+    every file finished.
+    """
     project = discover(list(paths), config, root)
     rules = select_rules(all_rules(), config)
     codes = tuple(rule.code for rule in rules)
-    jobs = jobs or os.cpu_count() or 1
-    results = lint_files(project.files, config, codes, jobs)
-    context = lint_files(project.context_files, config, (), jobs)
+    cache = Cache(cache_dir, settings_key(config, codes)).load() if cache_dir else None
+    advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
+    results, context = analyse_files(project, config, codes, jobs or os.cpu_count() or 1, cache, advance)
+    if cache is not None:
+        cache.save()
     findings = decide(project, results + context, rules, config)
     snippets = {r.rel: r.snippets for r in results}
     _add_missing_snippets(project.root, findings, snippets)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
-                  toplevel=project.toplevel)
+                  skipped=project.skipped, toplevel=project.toplevel)
 
 
 def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]]) -> None:

@@ -33,6 +33,7 @@ FLASK_BLUEPRINT = "flask.Blueprint"
 RESTX_NAMESPACE = "flask_restx.Namespace"
 RESTX_API = "flask_restx.Api"
 SMOREST_BLUEPRINT = "flask_smorest.Blueprint"
+FLASK_REQUEST = "flask.request"
 
 #: Other spellings of the same classes, mapped to one canonical name.
 CANONICAL_CLASSES = {
@@ -50,7 +51,23 @@ CANONICAL_CLASSES = {
     "flask_restplus.Api": RESTX_API,
     "flask_restplus.api.Api": RESTX_API,
     "flask_smorest.blueprint.Blueprint": SMOREST_BLUEPRINT,
+    "itsdangerous.url_safe.URLSafeTimedSerializer": "itsdangerous.URLSafeTimedSerializer",
+    "itsdangerous.timed.TimedSerializer": "itsdangerous.TimedSerializer",
+    "itsdangerous.url_safe.URLSafeSerializer": "itsdangerous.URLSafeSerializer",
+    "itsdangerous.serializer.Serializer": "itsdangerous.Serializer",
+    "itsdangerous.jws.JSONWebSignatureSerializer": "itsdangerous.JSONWebSignatureSerializer",
 }
+
+#: Form base classes of Flask-WTF and WTForms.
+FORM_CLASSES = frozenset({
+    "flask_wtf.FlaskForm", "flask_wtf.Form", "flask_wtf.form.FlaskForm", "flask_wtf.form.Form",
+    "wtforms.Form", "wtforms.form.Form", "flask_security.forms.Form",
+})
+#: itsdangerous serializers whose tokens carry a timestamp (``loads`` takes ``max_age``).
+TIMED_SERIALIZERS = frozenset({"itsdangerous.URLSafeTimedSerializer", "itsdangerous.TimedSerializer"})
+#: itsdangerous serializers whose tokens never expire.
+UNTIMED_SERIALIZERS = frozenset({"itsdangerous.URLSafeSerializer", "itsdangerous.Serializer",
+                                 "itsdangerous.JSONWebSignatureSerializer"})
 
 #: Methods whose return value is a known Flask object.
 METHOD_RETURNS = {
@@ -63,6 +80,8 @@ ROUTE_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, RESTX_NAMESPACE, RESTX_API
 SHORTCUT_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, SMOREST_BLUEPRINT})
 #: The Flask 2.0 route shortcuts.
 ROUTE_SHORTCUTS = frozenset({"get", "post", "put", "patch", "delete"})
+#: Every class whose instances :class:`SymbolIndex` recognises.
+KNOWN_CLASSES = ROUTE_OWNERS | TIMED_SERIALIZERS | UNTIMED_SERIALIZERS
 
 
 def canonical(dotted: str) -> str:
@@ -113,6 +132,26 @@ def qualify(bindings: dict[str, str], module: str, scope: Iterable[str], dotted:
         key = ".".join(scope[:depth] + (head,))
         if key in bindings:
             base = f"{module}.{key}" if module else key
+            return f"{base}.{rest}" if rest else base
+    return None
+
+
+def local_target(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
+    """Return what ``dotted`` names once the file's own import of its first name is followed.
+
+    ``md5`` after ``from hashlib import md5`` gives ``hashlib.md5``;
+    ``request.form`` after ``from flask import request`` gives
+    ``flask.request.form``; a name the module defines gives its qualified
+    name, as :func:`qualify` does. Only this file is read: names imported
+    from the project stay project names (:class:`SymbolIndex` follows those).
+    """
+    head, _, rest = dotted.partition(".")
+    scope = tuple(scope)
+    for depth in range(len(scope), -1, -1):
+        key = ".".join(scope[:depth] + (head,))
+        if key in bindings:
+            kind, _, target = bindings[key].partition(":")
+            base = target if kind == "ref" and target else (f"{module}.{key}" if module else key)
             return f"{base}.{rest}" if rest else base
     return None
 
@@ -190,8 +229,8 @@ class _BindingCollector:
                 self.visit_body(case.body, scope)
 
     def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
-        """Return the qualified name a function returns, when it returns a plain name."""
-        for node in ast.walk(func):
+        """Return the qualified name a function returns, when it returns a plain name or call."""
+        for node in _statements(func.body):
             if isinstance(node, ast.Return) and node.value is not None:
                 dotted = ast_dotted(node.value)
                 if dotted:
@@ -203,6 +242,18 @@ class _BindingCollector:
                         self.bindings[key] = value
                         return f"{self.module}.{key}"
         return None
+
+
+def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:
+    """Yield the statements of a block and its nested blocks, not of nested functions."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in ("body", "orelse", "finalbody"):
+            yield from _statements(getattr(stmt, block, ()) or ())
+        for handler in getattr(stmt, "handlers", ()) or ():
+            yield from _statements(handler.body)
 
 
 def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:
@@ -245,6 +296,10 @@ class SymbolIndex:
             return dotted
         return dotted
 
+    def is_class(self, dotted: str) -> bool:
+        """Return whether ``dotted`` names a class defined in the project."""
+        return self.table.get(self.expand(dotted), "").startswith("class:")
+
     def is_project(self, dotted: str) -> bool:
         """Return whether ``dotted`` lies inside a module of this project."""
         parts = dotted.split(".")
@@ -275,13 +330,24 @@ class SymbolIndex:
                 return METHOD_RETURNS.get((owner_class, method))
         return None
 
+    def derives_from(self, dotted: str, names: frozenset, _depth: int = 0) -> bool:
+        """Return whether the class ``dotted`` is or derives from one of ``names`` (e.g. FORM_CLASSES)."""
+        if _depth > 50:
+            return False
+        dotted = self.expand(dotted)
+        if dotted in names:
+            return True
+        value = self.table.get(dotted)
+        return bool(value and value.startswith("class:") and any(
+            self.derives_from(base, names, _depth + 1) for base in filter(None, value[6:].split(","))))
+
     def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
-        """Return the known Flask class ``dotted`` is or derives from."""
+        """Return the known class (:data:`KNOWN_CLASSES`) ``dotted`` is or derives from."""
         if _depth > 50:
             return None
         dotted = self.expand(dotted)
         name = canonical(dotted)
-        if name in ROUTE_OWNERS:
+        if name in KNOWN_CLASSES:
             return name
         value = self.table.get(dotted)
         if value and value.startswith("class:"):

@@ -58,6 +58,8 @@ class Project:
     all_files: list[str] = field(default_factory=list)
     tracked: Optional[frozenset] = None
     toplevel: Optional[Path] = None
+    #: ``(path, reason)`` for Python files that could not be linted at all.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def in_git(self) -> bool:
@@ -186,31 +188,56 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
         elif not spec.match_file(_relative(given, root)):
             selected[_relative(given, root)] = given
     project.targets = frozenset(selected)
-    project.files = _python_files(selected, namer)
+    project.files = _python_files(selected, namer, project.skipped)
     context = {rel: p for rel, p in everything.items() if rel not in selected}
-    project.context_files = _python_files(context, namer)
+    project.context_files = _python_files(context, namer, [])
     return project
 
 
-def _python_files(paths: dict[str, Path], namer: ModuleNamer) -> list[SourceFile]:
-    """Return the existing ``.py`` files among ``paths``, named and sorted."""
+def _python_files(paths: dict[str, Path], namer: ModuleNamer, skipped: list) -> list[SourceFile]:
+    """Return the ``.py`` files among ``paths``, named and sorted; note those unusable."""
     found = []
     for rel in sorted(paths):
         path = paths[rel]
-        if path.suffix == ".py" and path.is_file():
-            module, is_package = namer.name(path.resolve())
-            found.append(SourceFile(path=str(path), rel=rel, module=module, is_package=is_package))
+        if path.suffix != ".py" or path.is_dir():
+            continue
+        if not path.is_file():
+            skipped.append((rel, _why_not_a_file(path)))
+            continue
+        module, is_package = namer.name(path.resolve())
+        found.append(SourceFile(path=str(path), rel=rel, module=module, is_package=is_package))
     return found
 
 
+def _why_not_a_file(path: Path) -> str:
+    """Return why ``path`` cannot be read as a file."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except (RuntimeError, OSError) as exc:
+            if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
+                return "symbolic link loop"
+        return "broken symbolic link"
+    return "not a regular file" if path.exists() else "file disappeared"
+
+
 def _relative(path: Path, root: Path) -> str:
-    """Return ``path`` relative to ``root`` with ``/`` separators (absolute if outside)."""
+    """Return ``path`` relative to ``root`` with ``/`` separators (absolute if outside).
+
+    Names that are not valid UTF-8 are shown with U+FFFD, so that every
+    output format can print them.
+    """
     for base in (root, root.resolve()):
         try:
-            return path.relative_to(base).as_posix()
+            return _printable(path.relative_to(base).as_posix())
         except ValueError:
             pass
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return _printable(path.resolve().relative_to(root.resolve()).as_posix())
     except ValueError:
-        return path.as_posix()
+        return _printable(path.as_posix())
+
+
+def _printable(name: str) -> str:
+    """Return ``name`` with undecodable bytes (surrogate escapes) replaced."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -98,6 +98,15 @@ class FileRule(Rule):
     #: possibly fire; files without any are not parsed by LibCST at all.
     triggers: ClassVar[tuple[str, ...]] = ()
 
+    @classmethod
+    def applies(cls, text: str, facts: "ModuleFacts") -> bool:
+        """Return whether the rule may fire on a file, judged before LibCST parses it.
+
+        The default looks for :attr:`triggers` in the text; rules override it
+        with a sharper test on the file's facts.
+        """
+        return any(trigger in text for trigger in cls.triggers)
+
     def __init__(self, context: FileContext):
         self.context = context
 
@@ -112,6 +121,13 @@ class ProjectRule(Rule):
     def check(self, project: "ProjectFacts") -> Iterable[Finding]:
         """Yield the findings of this rule."""
         raise NotImplementedError
+
+    def finding(self, path: str, start: tuple[int, int], end: tuple[int, int], message: str,
+                **kwargs) -> Finding:
+        """Return a finding of this rule from 1-based ``(line, column)`` positions."""
+        return Finding(code=self.code, name=self.name, severity=self.severity, path=path,
+                       line=start[0], column=start[1], end_line=end[0], end_column=end[1],
+                       message=message, help=self.help, **kwargs)
 
 
 class ProjectFacts:
@@ -130,6 +146,13 @@ class ProjectFacts:
         self.modules = modules
         self.index = index
         self.config = config
+        self._memo: dict = {}
+
+    def memo(self, key: str, build: Callable[[], object]):
+        """Return what ``build()`` gives, built once per run: models several rules share."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def read_text(self, rel: str) -> Optional[str]:
         """Return the text of a root-relative file, or None if it cannot be read."""

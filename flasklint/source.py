@@ -10,16 +10,13 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
 from typing import Optional, Union
 
 from .findings import Finding, parse_error
-
-#: Files larger than this are reported as FL000 instead of being parsed.
-MAX_FILE_BYTES = 4 * 1024 * 1024
-
 
 @dataclass
 class Source:
@@ -45,10 +42,10 @@ def decode(raw: bytes) -> str:
     return raw.decode(encoding)
 
 
-def load(path: str, raw: bytes) -> Union[Source, Finding]:
+def load(path: str, raw: bytes, max_size: int) -> Union[Source, Finding]:
     """Decode and parse ``raw``; return a Source or the FL000 finding that explains why not."""
-    if len(raw) > MAX_FILE_BYTES:
-        return parse_error(path, f"file is too large to lint ({len(raw):,} bytes, limit {MAX_FILE_BYTES:,})")
+    if len(raw) > max_size:
+        return parse_error(path, f"file not linted: {len(raw):,} bytes is more than max-file-size ({max_size:,})")
     try:
         text = decode(raw)
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
@@ -66,7 +63,9 @@ def _parse(path: str, text: str) -> Union[ast.Module, Finding]:
             warnings.simplefilter("ignore")
             return ast.parse(text, filename=path)
     except SyntaxError as exc:
-        return parse_error(path, f"syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
+        version = ".".join(map(str, sys.version_info[:2]))
+        return parse_error(path, f"syntax error: {exc.msg} (parsed as Python {version})",
+                           exc.lineno or 1, exc.offset or 1)
     except (ValueError, RecursionError, MemoryError) as exc:
         reason = str(exc) or type(exc).__name__
         if isinstance(exc, (RecursionError, MemoryError)):

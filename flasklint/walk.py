@@ -3,42 +3,62 @@
 LibCST's own ``visit`` rebuilds every node it passes; we only read, so we
 follow the dataclass fields ourselves, which costs a fraction of that. Each
 node's ``visit_<Type>`` callbacks run before its children, ``leave_<Type>``
-after them. The walk is iterative, so deep trees cannot exhaust the stack.
+after them. Whitespace and comment nodes are not visited. The walk is iterative, so deep trees cannot exhaust the stack.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import libcst as cst
 
 from .rule import FileContext, FileRule
 
-_SCOPES = (cst.FunctionDef, cst.ClassDef)
+_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef})
+
+
+def _node_types() -> frozenset:
+    """Return every concrete LibCST node class, for a fast ``type(x) in`` test."""
+    found, pending = set(), [cst.CSTNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        found.add(cls)
+    return frozenset(found)
+
+
+_NODE_TYPES = _node_types()
+_SEQUENCES = (list, tuple)
 _FIELD_CACHE: dict[type, tuple[str, ...]] = {}
 
 
 def _fields(node_type: type) -> tuple[str, ...]:
-    """Return the names of a node type's fields, cached per type."""
+    """Return the fields of a node type that may hold nodes, cached per type.
+
+    Whitespace and parenthesis fields are left out: no rule looks at them,
+    and they make up much of the tree.
+    """
     names = _FIELD_CACHE.get(node_type)
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(node_type))
+        names = tuple(f.name for f in dataclasses.fields(node_type)
+                      if "whitespace" not in f.name and f.name not in ("lpar", "rpar"))
         _FIELD_CACHE[node_type] = names
     return names
 
 
-def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Yield the direct child nodes of ``node`` without rebuilding anything."""
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """Return the direct child nodes of ``node`` without rebuilding anything."""
+    found = []
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
+        kind = type(value)
+        if kind in _NODE_TYPES:
+            found.append(value)
+        elif kind in _SEQUENCES:
+            found.extend(item for item in value if type(item) in _NODE_TYPES)
+    return found
 
 
 def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule]) -> None:
@@ -56,14 +76,14 @@ def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule
         node, leaving = stack.pop()
         type_name = type(node).__name__
         if leaving:
-            if isinstance(node, _SCOPES):
+            if type(node) in _SCOPES:
                 context.scope.pop()
             for callback in leave.get(type_name, ()):
                 callback(node)
             continue
         for callback in visit.get(type_name, ()):
             callback(node)
-        if isinstance(node, _SCOPES):
+        if type(node) in _SCOPES:
             context.scope.append(node.name.value)
         stack.append((node, True))
-        stack.extend((child, False) for child in reversed(list(children(node))))
+        stack.extend((child, False) for child in reversed(children(node)))

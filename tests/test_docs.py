@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from flasklint.checks import all_rules
-from flasklint.docs import code_blocks, generate, section
+from flasklint.docs import code_blocks, generate, section, with_rule_table
 from flasklint.testing import expected_and_found
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +20,11 @@ def test_committed_pages_match_the_code():
         assert committed.read_text(encoding="utf-8") == text, f"rules/{name} is stale: run python -m flasklint.docs"
     extra = {p.name for p in (ROOT / "rules").glob("*.md")} - set(pages)
     assert not extra, f"pages without a rule: {extra}"
+
+
+def test_readme_rule_table_matches_the_code():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == with_rule_table(readme, RULES), "README's rule table is stale: run python -m flasklint.docs"
 
 
 def test_codes_unique_and_modules_named_by_code():

@@ -7,6 +7,7 @@ from typing import Union
 
 import libcst as cst
 
+from ..facts.routes import KEY as ROUTES
 from ..findings import Edit, Fix, Requirement, Severity
 from ..flask_context import decorator_target, route_receiver
 from ..rule import FileRule
@@ -86,7 +87,12 @@ class RouteNotOutermost(FileRule):
     help = "Move the route decorator to the top of the stack, above every other decorator."
     fixable = True
     tags = ("security", "correctness")
-    triggers = (".route(", ".get(", ".post(", ".put(", ".patch(", ".delete(")
+
+    @classmethod
+    def applies(cls, text: str, facts) -> bool:
+        """Return whether some route decorator of the file is not the topmost decorator."""
+        return any(route.decorators[:1] != (f"{route.receiver}.{route.call}",)
+                   for route in facts.extra.get(ROUTES, ()) if route.decorators)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Check a function's decorators."""
@@ -104,7 +110,9 @@ class RouteNotOutermost(FileRule):
         if not routes:
             return
         lowest = max(routes)
-        offenders = [i for i in range(lowest) if i not in routes and not self.allowed(decorators[i], node)]
+        receivers = {receiver for receiver, _ in routes.values()}
+        offenders = [i for i in range(lowest)
+                     if i not in routes and not self.allowed(decorators[i], node, receivers)]
         if not offenders:
             return
         receiver, kinds = routes[lowest]
@@ -122,12 +130,21 @@ class RouteNotOutermost(FileRule):
             requires=[Requirement(qualname, kinds)],
         )
 
-    def allowed(self, decorator: cst.Decorator, node: Decorated) -> bool:
-        """Return whether a decorator may stand above a route."""
+    def allowed(self, decorator: cst.Decorator, node: Decorated, receivers: set) -> bool:
+        """Return whether a decorator may stand above a route.
+
+        Allowed are the configured patterns, the route owner's own
+        decorators (``@bp.errorhandler``, ``@bp.endpoint``: Flask's
+        registering decorators return the function unchanged), and
+        Flask-RESTX documentation markers on resource classes.
+        """
         target = decorator_target(decorator) or ""
         if any(fnmatch.fnmatchcase(target, pattern) for pattern in self.context.config.allow_above_route):
             return True
-        return isinstance(node, cst.ClassDef) and target.rpartition(".")[2] in RESTX_CLASS_MARKERS
+        owner, _, attribute = target.rpartition(".")
+        if owner in receivers:
+            return True
+        return isinstance(node, cst.ClassDef) and attribute in RESTX_CLASS_MARKERS
 
     def fix(self, decorators: list[cst.Decorator], routes: dict) -> Fix:
         """Return the edit that puts the route decorators first, keeping all else in order."""

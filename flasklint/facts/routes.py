@@ -9,10 +9,15 @@ Blueprint is decided later by :class:`~flasklint.flask_context.SymbolIndex`.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
-from ..flask_context import ROUTE_SHORTCUTS, ast_dotted, qualify
+from ..flask_context import ROUTE_OWNERS, ROUTE_SHORTCUTS, ast_dotted, qualify
+
+if TYPE_CHECKING:
+    from ..facts import ModuleFacts
+    from ..flask_context import SymbolIndex
 
 KEY = "routes"
 
@@ -27,6 +32,11 @@ class RouteFact:
     names (qualified when the module binds them) of the view's decorators, top
     to bottom; ``methods`` is None when not given (Flask then uses GET);
     ``conditional`` is true under an ``if`` (a config-dependent registration).
+    ``view_line`` is the line of the view's ``def``/``class`` (0 for
+    ``add_url_rule``), so that two definitions of one name stay apart;
+    ``keywords`` names every keyword argument of the registering call
+    (``**`` for ``**options``), so that rules know when an option they do not
+    model (``subdomain=``, ``host=``, an unreadable ``methods=``) is present.
     """
 
     path: str
@@ -41,6 +51,26 @@ class RouteFact:
     endpoint: Optional[str]
     decorators: tuple[str, ...]
     conditional: bool
+    view_line: int = 0
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Return the view's name and where it is registered, for messages."""
+        return f"`{self.view_name}` ({self.path}:{self.line})"
+
+    @property
+    def applied(self) -> Optional[tuple[str, ...]]:
+        """Return the decorators applied to the view before it is registered, top to bottom.
+
+        Those are the ones below the lowest route decorator; None when not
+        known (``add_url_rule``).
+        """
+        if self.call == "add_url_rule":
+            return None
+        routes = [i for i, name in enumerate(self.decorators)
+                  if name.rpartition(".")[2] in ROUTE_SHORTCUTS | {"route"}]
+        return self.decorators[max(routes) + 1:] if routes else None
 
 
 def _literal(node: Optional[ast.AST]):
@@ -56,6 +86,11 @@ def _literal(node: Optional[ast.AST]):
 def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
     """Return the value of keyword ``name`` of a call."""
     return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _keywords(call: ast.Call) -> tuple[str, ...]:
+    """Return the keyword names of a call, ``**`` standing for ``**mapping``."""
+    return tuple(k.arg or "**" for k in call.keywords)
 
 
 def _methods(call: ast.Call, method: str) -> Optional[tuple[str, ...]]:
@@ -121,7 +156,8 @@ class _Collector:
                 self.path, decorator.lineno, decorator.col_offset + 1, receiver, method,
                 self.view_name(scope, node.name), node.name,
                 rule if isinstance(rule, str) else None, _methods(decorator, method),
-                endpoint if isinstance(endpoint, str) else None, names, conditional))
+                endpoint if isinstance(endpoint, str) else None, names, conditional,
+                node.lineno, _keywords(decorator)))
 
     def add_url_rule(self, call: ast.Call, scope: tuple, conditional: bool) -> None:
         """Record ``x.add_url_rule(rule, endpoint, view_func=...)``."""
@@ -142,7 +178,7 @@ class _Collector:
             self.path, call.lineno, call.col_offset + 1, receiver, "add_url_rule",
             self.qualified(view_dotted, scope) or "?", (view_dotted or "?").rpartition(".")[2],
             rule if isinstance(rule, str) else None, _methods(call, "add_url_rule"),
-            endpoint if isinstance(endpoint, str) else None, (), conditional))
+            endpoint if isinstance(endpoint, str) else None, (), conditional, 0, _keywords(call)))
 
 
 def collect(source, facts) -> None:
@@ -154,3 +190,57 @@ def collect(source, facts) -> None:
     collector.visit(source.tree.body, (), False)
     if collector.routes:
         facts.extra[KEY] = collector.routes
+
+
+def ambiguous_modules(modules: Iterable["ModuleFacts"]) -> set[str]:
+    """Return the module names that several files of the project share.
+
+    Two top-level ``app.py`` files (examples, scripts) are both module
+    ``app``: their qualified names cannot be told apart, so rules skip them.
+    """
+    counts = Counter(m.module for m in modules)
+    return {name for name, count in counts.items() if count > 1}
+
+
+def _local_kind(module: "ModuleFacts", receiver: str, index: "SymbolIndex") -> Optional[str]:
+    """Return the Flask class of a receiver created in its own module, from that module alone.
+
+    For modules whose name other files share, the project-wide index cannot
+    be trusted; ``app = Flask(__name__)`` with ``from flask import Flask`` in
+    the same file can.
+    """
+    prefix = module.module + "."
+    value = module.bindings.get(receiver[len(prefix):], "") if receiver.startswith(prefix) else ""
+    callee = value[5:] if value.startswith("call:") else ""
+    if callee.startswith(prefix):
+        ref = module.bindings.get(callee[len(prefix):], "")
+        callee = ref[4:] if ref.startswith("ref:") else ""
+    if not callee or index.is_project(callee):
+        return None
+    return index.class_of(callee)
+
+
+def registered_routes(modules: Iterable["ModuleFacts"], index: "SymbolIndex",
+                      kinds: frozenset = ROUTE_OWNERS) -> Iterator[tuple[RouteFact, str, str]]:
+    """Yield ``(route, owner, kind)`` for each route on a proven Flask object of ``kinds``.
+
+    ``owner`` is the qualified name of the app or blueprint with every alias
+    followed, so that routes of one object share it across modules. In a
+    module whose name other files share (``examples/*/app.py``), only objects
+    created in the same file count, and their owner starts with the file's
+    path (``examples/a/app.py::app.app``) so that they stay apart.
+    """
+    modules = list(modules)
+    ambiguous = ambiguous_modules(modules)
+    for module in modules:
+        for route in module.extra.get(KEY, ()):
+            if module.module in ambiguous:
+                kind = _local_kind(module, route.receiver, index)
+                owner = f"{module.path}::{route.receiver}"
+            else:
+                kind = index.instance_of(route.receiver)
+                owner = index.expand(route.receiver)
+                if any(owner.startswith(name + ".") for name in ambiguous):
+                    continue
+            if kind in kinds:
+                yield route, owner, kind

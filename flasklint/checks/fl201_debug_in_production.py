@@ -1,0 +1,116 @@
+"""FL201 debug-in-production."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..config_model import config_model, debug_flags, environment_files, production_findings
+from ..findings import Finding, Severity
+from ..rule import ProjectFacts, ProjectRule
+
+
+class DebugInProduction(ProjectRule):
+    """Debug mode is on in a configuration that runs in production.
+
+    ## What it does
+    Flags `DEBUG` set to a true value in a production configuration: a config
+    module or class that is not named for development or testing (a class
+    inherits its bases' `DEBUG` unless it overrides it, across modules), the
+    flasky-style `config = {"production": ProductionConfig}` dict, `app.debug =
+    True`, `app.config["DEBUG"] = True` and `app.config.update(DEBUG=True)` outside
+    test and debug guards, and environment reads whose fallback turns debug on
+    (`os.environ.get("DEBUG", True)`). It also reads the committed `.flaskenv`,
+    `.env`, `Procfile`, `Dockerfile*` and `docker-compose*.yml`/`compose*.yml`
+    files for `FLASK_DEBUG=1`, `FLASK_ENV=development` and `flask run --debug`.
+
+    Not flagged: development and testing configs, files under `tests/`,
+    `instance/` files that git ignores (flasklint never reads them), values
+    under an `if`, and `app.run(debug=True)` (that is FL202).
+
+    ## Why is this bad?
+    Debug mode serves the Werkzeug debugger, whose interactive console runs any
+    Python code a visitor types. *Explore Flask* 2.5.1: "Make sure `DEBUG` is set
+    to `False` in production. Leaving it on will allow users to run arbitrary
+    Python code on your server."
+
+    ## Example
+    ```python
+    # file: config.py
+    class Config:
+        DEBUG = True  # [FL201]
+
+
+    class ProductionConfig(Config):
+        SQLALCHEMY_DATABASE_URI = "postgresql:///app"
+
+
+    config = {"production": ProductionConfig}
+    # file: app.py
+    from flask import Flask
+
+    from config import config
+
+    app = Flask(__name__)
+    app.config.from_object(config["production"])
+    # file: .flaskenv
+    FLASK_DEBUG=1  # [FL201]
+    ```
+
+    ## Use instead
+    ```python
+    # file: config.py
+    import os
+
+
+    class Config:
+        DEBUG = os.environ.get("DEBUG", "false").lower() == "true"
+
+
+    class DevelopmentConfig(Config):
+        DEBUG = True
+
+
+    class ProductionConfig(Config):
+        SQLALCHEMY_DATABASE_URI = "postgresql:///app"
+
+
+    config = {"development": DevelopmentConfig, "production": ProductionConfig}
+    # file: app.py
+    from flask import Flask
+
+    from config import config
+
+    app = Flask(__name__)
+    app.config.from_object(config["production"])
+    ```
+
+    ## Options
+    `dev-config-names`: words that mark a config class, module or file as
+    development or testing (matched against the words of `DevelopmentConfig`,
+    `config/dev.py`, `docker-compose.dev.yml`). Default: `development`, `develop`,
+    `dev`, `local`, `test`, `testing`, `debug`.
+
+    ## References
+    - *Explore Flask* 2.5, "Configuration" (2.5.1 and 2.5.2), and 2.3.3 "Debugging"
+    - Flask documentation, "Debug Mode" and "Configuration Handling"
+    """
+
+    code = "FL201"
+    name = "debug-in-production"
+    severity = Severity.ERROR
+    help = ("Set `DEBUG = True` only in the development configuration (or read it from the "
+            "environment with a false fallback) and keep it out of committed deployment files.")
+    tags = ("security",)
+
+    def check(self, project: ProjectFacts) -> Iterable[Finding]:
+        """Yield every place debug mode is on for production."""
+        model = config_model(project)
+        if not model.uses_flask:
+            return
+        yield from production_findings(self, project, "DEBUG", lambda value: value.truthy())
+        yield from production_findings(self, project, "ENV", lambda value: value.value == "development")
+        for rel in environment_files(project, model.dev_named):
+            for flag in debug_flags(rel, project.read_text(rel) or ""):
+                yield self.finding(rel, (flag.line, flag.column), (flag.line, flag.end_column),
+                                   f"`{flag.text}` in committed `{rel}` turns debug mode on wherever "
+                                   f"this file is used")

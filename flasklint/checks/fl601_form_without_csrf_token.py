@@ -1,0 +1,101 @@
+"""FL601 form-without-csrf-token."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..findings import Finding, Severity
+from ..rule import ProjectFacts, ProjectRule
+from ..templates import STATE_CHANGING, Templates, is_external_url
+
+
+class FormWithoutCsrfToken(ProjectRule):
+    """A template's POST form renders no CSRF token.
+
+    ## What it does
+    Flags a `<form method="post">` (any case, or a method given as a Jinja
+    literal such as `{{ 'post' }}`) in a Jinja template of a Flask app when
+    nothing between `<form>` and `</form>` renders a CSRF token:
+    `{{ form.csrf_token }}`, `{{ form.hidden_tag() }}`, `{{ csrf_token() }}`,
+    an input or form field whose name contains `csrf`, `xsrf` or `nonce`, an
+    `{% include %}` of a partial that renders one, or a call of a macro (of the
+    same template or an imported one) that renders one.
+
+    Templates are parsed with Jinja2's own parser. They are looked for in each
+    app's and Blueprint's `template_folder` and in any `templates/` folder that a
+    Flask app or Blueprint of the project can own. Not flagged: GET forms, forms
+    whose `action` is an external URL, forms opened in one template and closed
+    in another, and templates of an app that has no view accepting POST, PUT,
+    PATCH or DELETE. A macro or include flasklint cannot find counts as
+    rendering a token.
+
+    ## Why is this bad?
+    Without the token, any other site can make a signed-in user's browser submit
+    the form (cross-site request forgery): delete the account, change the
+    password. Flask-WTF's `CSRFProtect` and `form.validate_on_submit()` reject a
+    request without the token, so a form that forgets it is either broken or
+    unprotected. *Explore Flask* 2.11: "`{{ form.csrf_token }}` renders a hidden
+    field containing one of those fancy CSRF tokens".
+
+    ## Example
+    ```python
+    # file: yourapp/__init__.py
+    from flask import Flask
+
+    app = Flask(__name__)
+
+    @app.route("/account/delete", methods=["GET", "POST"])
+    def delete_account():
+        return "deleted"
+    # file: yourapp/templates/delete_account.html
+    <form action="{{ url_for('delete_account') }}" method="POST">  {# [FL601] #}
+      <button type="submit">Delete my account</button>
+    </form>
+    ```
+
+    ## Use instead
+    ```python
+    # file: yourapp/__init__.py
+    from flask import Flask
+
+    app = Flask(__name__)
+
+    @app.route("/account/delete", methods=["GET", "POST"])
+    def delete_account():
+        return "deleted"
+    # file: yourapp/templates/delete_account.html
+    <form action="{{ url_for('delete_account') }}" method="POST">
+      {{ form.csrf_token }}
+      <button type="submit">Delete my account</button>
+    </form>
+    ```
+
+    ## Options
+    `csrf-field-names`: substrings of input and form field names that carry a
+    CSRF token. Default: `["csrf", "xsrf", "nonce"]` (CTFd names its token
+    `nonce`); add your own and keep these.
+
+    ## References
+    - *Explore Flask* 2.11.1, "Handling forms: CSRF Protection and validation"
+    - Flask-WTF documentation, "CSRF Protection"
+    - OWASP, "Cross-Site Request Forgery Prevention Cheat Sheet"
+    """
+
+    code = "FL601"
+    name = "form-without-csrf-token"
+    severity = Severity.ERROR
+    help = "Render `{{ form.csrf_token }}` (or `{{ csrf_token() }}`) inside the form and protect the app with Flask-WTF."
+    tags = ("security",)
+
+    def check(self, project: ProjectFacts) -> Iterable[Finding]:
+        """Yield a finding for each unprotected POST form of a state-changing app."""
+        templates = Templates(project)
+        yield from templates.errors
+        for rel, parsed in templates.reported():
+            for form in parsed.forms:
+                if (form.method in STATE_CHANGING and not is_external_url(form.action)
+                        and templates.changes_state(templates.scope[rel]) and not templates.covered(rel, form)):
+                    yield self.finding(
+                        rel, (form.line, form.column), (form.line, form.column + 5),
+                        f"This `{form.method}` form (lines {form.line}-{form.end_line}) renders no CSRF "
+                        "token such as `form.csrf_token`, `form.hidden_tag()` or `csrf_token()`")

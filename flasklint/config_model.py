@@ -1,0 +1,565 @@
+"""The configuration model: which configuration runs in production, and why.
+
+Built once per run from the facts :mod:`flasklint.facts.config` collects in
+every file (see RULES.md, "Production configuration"):
+
+- *config units* are config modules (conventional names such as
+  ``config.py``, ``settings.py``, ``config/*.py``, or any module loaded with
+  ``from_object``/``from_pyfile``) and config classes (classes with
+  ``UPPERCASE`` attributes in a config module, loaded with ``from_object``,
+  listed in a ``config = {"production": ProductionConfig}`` dict, or
+  inheriting from / inherited by such a class, across modules);
+- a unit whose class name or file path says development or testing (the
+  configurable ``dev-config-names``), or that lies under ``tests/``, is not
+  production; every other unit is, with a short reason the messages show;
+- a class inherits its bases' settings unless it overrides them;
+- ``app.config[...] =`` and friends on a Flask app count as production
+  unless they stand under an ``if`` or in a test, a pytest fixture or a
+  script that runs the development server.
+
+Files git ignores (``instance/``) are not in the project, so they never
+become units. Rules ask :func:`config_model` for the shared instance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+
+from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
+from .flask_context import FLASK_APP
+
+if TYPE_CHECKING:
+    from .facts import ModuleFacts
+    from .rule import ProjectFacts
+
+#: File stems and folders that make a module a config module by convention.
+CONFIG_WORDS = frozenset({"config", "configs", "settings", "configuration"})
+#: Words in a name that say production.
+PRODUCTION_WORDS = frozenset({"production", "prod"})
+#: Path parts that hold tests.
+TEST_FOLDERS = frozenset({"tests", "test", "testing"})
+
+#: Keys and key prefixes of Flask and its common extensions: what makes a
+#: conventionally named module or class look like Flask configuration.
+FLASK_KEYS = frozenset({
+    "DEBUG", "TESTING", "SECRET_KEY", "SERVER_NAME", "ENV", "PROPAGATE_EXCEPTIONS", "APPLICATION_ROOT",
+    "PREFERRED_URL_SCHEME", "MAX_CONTENT_LENGTH", "TEMPLATES_AUTO_RELOAD", "EXPLAIN_TEMPLATE_LOADING",
+    "USE_X_SENDFILE", "SEND_FILE_MAX_AGE_DEFAULT", "TRAP_HTTP_EXCEPTIONS", "TRAP_BAD_REQUEST_ERRORS",
+    "PERMANENT_SESSION_LIFETIME", "BCRYPT_LOG_ROUNDS", "SECURITY_PASSWORD_SALT", "UPLOAD_FOLDER",
+})
+FLASK_KEY_PREFIXES = ("SQLALCHEMY_", "SESSION_", "WTF_", "MAIL_", "CACHE_", "BABEL_", "JWT_", "REMEMBER_COOKIE_",
+                      "SECURITY_", "CELERY_", "JSON_", "DEBUG_TB_", "RECAPTCHA_", "LOGIN_", "CORS_")
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def words(name: str) -> set[str]:
+    """Split ``DevelopmentConfig``, ``config_dev`` or ``TESTING`` into lower-case words."""
+    return {w.lower() for w in _WORD.findall(name)}
+
+
+def flask_keys(settings: Iterable[Setting]) -> bool:
+    """Return whether any of ``settings`` sets a key Flask or a common extension reads."""
+    return any(s.key in FLASK_KEYS or s.key.startswith(FLASK_KEY_PREFIXES) for s in settings)
+
+
+def is_test_path(path: str) -> bool:
+    """Return whether a root-relative path belongs to the tests."""
+    parts = PurePosixPath(path).parts
+    stem = PurePosixPath(path).stem
+    return (any(p in TEST_FOLDERS for p in parts[:-1]) or stem.startswith("test_")
+            or stem.endswith("_test") or stem in ("conftest", "tests"))
+
+
+def where(path: str, line: int) -> str:
+    """Return ``path:line`` for messages."""
+    return f"{path}:{line}"
+
+
+@dataclass
+class Unit:
+    """A config module or config class.
+
+    ``settings`` are its own settings (the last unconditional assignment of
+    each key; a later conditional one makes the key ``unsure``); ``bases``
+    are the qualified names of its base classes that are units too.
+    """
+
+    qualname: str
+    name: str
+    kind: str
+    path: str
+    line: int
+    column: int
+    settings: dict[str, Setting] = field(default_factory=dict)
+    unsure: set[str] = field(default_factory=set)
+    bases: tuple[str, ...] = ()
+    production: bool = True
+    reason: str = ""
+    #: Why the unit is a config unit at all: registrations, loads.
+    registered: list[str] = field(default_factory=list)
+    loaded_at: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """Return how messages name the unit."""
+        return f"config {self.kind} `{self.name}`"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A key's value as a unit sees it: the setting and the unit that sets it."""
+
+    setting: Setting
+    owner: Unit
+    unsure: bool
+
+
+@dataclass(frozen=True)
+class ProductionValue:
+    """A value that holds in production, where it comes from, and why it counts."""
+
+    key: str
+    setting: Setting
+    path: str
+    owner: str
+    reason: str
+    #: When the value is inherited: the production unit inheriting it (reported at its class line).
+    heir: Optional[Unit] = None
+
+    @property
+    def value(self) -> Value:
+        """Return the value."""
+        return self.setting.value
+
+
+class ConfigModel:
+    """Config units, their inheritance, and the app-level settings of a project."""
+
+    def __init__(self, project: "ProjectFacts"):
+        self.project = project
+        self.index = project.index
+        self.dev_words = {w.lower() for w in project.config.dev_config_names}
+        self.facts: dict[str, tuple["ModuleFacts", ConfigFacts]] = {
+            m.module: (m, m.extra[KEY]) for m in project.modules if KEY in m.extra}
+        self.uses_flask = any(imp.module == "flask" or imp.module.startswith(("flask.", "flask_"))
+                              for m in project.modules for imp in m.imports)
+        self.units: dict[str, Unit] = {}
+        self.classes = {c.qualname: (c, m) for m, facts in self.facts.values() for c in facts.classes}
+        self.dicts = {d.qualname: (d, m) for m, facts in self.facts.values() for d in facts.dicts}
+        self.apps = {self.index.expand(a.target): a for _, facts in self.facts.values() for a in facts.apps}
+        if self.uses_flask:
+            self.build()
+
+    # ------------------------------------------------------------ building
+
+    def build(self) -> None:
+        """Find the units, link their bases, and decide which are production."""
+        for module, facts in self.facts.values():
+            if self.is_config_module(module.path) and not self.is_dev_path(module.path):
+                for cls in facts.classes:
+                    if flask_keys(cls.settings):
+                        self.add_class(cls.qualname)
+                for named in facts.dicts:
+                    self.register_dict(named.qualname)
+                if flask_keys(facts.module_settings) and not any(flask_keys(c.settings) for c in facts.classes):
+                    self.add_module(module.module)
+        for module, facts in self.facts.values():
+            for load in facts.loads:
+                self.add_loaded(load, module)
+        self.add_relatives()
+        for unit in self.units.values():
+            self.decide(unit)
+
+    def add_class(self, qualname: str) -> Optional[Unit]:
+        """Make the config class ``qualname`` a unit (once) and return it."""
+        if qualname in self.units:
+            return self.units[qualname]
+        found = self.classes.get(qualname)
+        if found is None:
+            return None
+        cls, module = found
+        unit = Unit(qualname, cls.name, "class", module.path, cls.line, cls.column)
+        unit.bases = tuple(self.index.expand(b) for b in cls.bases)
+        self.own(unit, cls.settings)
+        self.units[qualname] = unit
+        return unit
+
+    def add_module(self, name: str) -> Optional[Unit]:
+        """Make module ``name`` (its module-level settings) a unit and return it."""
+        if name in self.units:
+            return self.units[name]
+        found = self.facts.get(name)
+        if found is None:
+            return None
+        module, facts = found
+        unit = Unit(name, module.path, "module", module.path, 1, 1)
+        self.own(unit, facts.module_settings)
+        self.units[name] = unit
+        return unit
+
+    @staticmethod
+    def own(unit: Unit, settings: Iterable[Setting]) -> None:
+        """Record a unit's own settings: last unconditional wins, a later conditional one unsettles."""
+        for setting in settings:
+            if not setting.conditional:
+                unit.settings[setting.key] = setting
+                unit.unsure.discard(setting.key)
+            elif setting.key in unit.settings:
+                unit.unsure.add(setting.key)
+            else:
+                unit.settings[setting.key] = setting
+                unit.unsure.add(setting.key)
+
+    def register_dict(self, qualname: str) -> None:
+        """Make every class a ``{"name": Class}`` dict lists a unit, noting its key."""
+        named = self.dicts.get(qualname)
+        if named is None:
+            return
+        short = qualname.rpartition(".")[2]
+        for key, target in named[0].entries:
+            unit = self.add_class(self.index.expand(target))
+            if unit is not None:
+                unit.registered.append(f"{short}['{key}']")
+
+    def add_loaded(self, load: Load, module: "ModuleFacts") -> None:
+        """Make what ``from_object``/``from_pyfile`` loads a unit, noting where."""
+        kind, _, target = load.argument.partition(":")
+        at = f"`{load.method}` at {where(module.path, load.line)}"
+        units: list[Optional[Unit]] = []
+        if load.method == "from_object" and kind == "str":
+            units.append(self.add_module(target) if target in self.facts
+                         else self.add_class(self.index.expand(target)))
+        elif load.method == "from_object" and kind == "name":
+            expanded = self.index.expand(target)
+            units.append(self.add_module(expanded) if expanded in self.facts else self.add_class(expanded))
+        elif load.method == "from_object" and kind == "item":
+            self.register_dict(self.index.expand(target))
+        elif load.method == "from_pyfile" and kind == "str":
+            units.extend(self.add_module(name) for name in self.pyfile_modules(load))
+        for unit in filter(None, units):
+            unit.loaded_at.append(at)
+
+    def pyfile_modules(self, load: Load) -> list[str]:
+        """Return the modules whose file ``from_pyfile(...)`` may name.
+
+        On an app created with ``instance_relative_config=True`` the name is
+        looked up in ``instance/``; otherwise anywhere but there.
+        """
+        kind, _, name = load.argument.partition(":")
+        name = name.replace("\\", "/").lstrip("./")
+        if kind != "str" or not name.endswith(".py"):
+            return []
+        app = self.apps.get(self.index.expand(load.receiver or ""))
+        instance = app is not None and app.instance_relative is not False
+        return [m.module for m, _ in self.facts.values()
+                if (m.path == name or m.path.endswith("/" + name))
+                and (m.path.startswith("instance/") or "/instance/" in m.path) == instance]
+
+    def add_relatives(self) -> None:
+        """Add the bases and the subclasses of class units, until nothing changes."""
+        changed = True
+        while changed:
+            changed = False
+            for unit in list(self.units.values()):
+                for base in unit.bases:
+                    if base not in self.units and base in self.classes:
+                        changed |= self.add_class(base) is not None
+            for name, (cls, _) in self.classes.items():
+                if name not in self.units and any(self.index.expand(b) in self.units for b in cls.bases):
+                    changed |= self.add_class(name) is not None
+
+    # ------------------------------------------------------------ deciding
+
+    def dev_named(self, name: str) -> bool:
+        """Return whether a name says development or testing."""
+        found = words(name)
+        return bool(found & self.dev_words or {w[:-1] for w in found if w.endswith("s")} & self.dev_words)
+
+    def is_dev_path(self, path: str) -> bool:
+        """Return whether a file is a test or development file by its path."""
+        pure = PurePosixPath(path)
+        return is_test_path(path) or any(self.dev_named(p) for p in (*pure.parts[:-1], pure.stem))
+
+    @staticmethod
+    def is_config_module(path: str) -> bool:
+        """Return whether a file's name or folder makes it a config module by convention."""
+        pure = PurePosixPath(path)
+        return bool(words(pure.stem) & CONFIG_WORDS) or any(p in CONFIG_WORDS for p in pure.parts[:-1])
+
+    def decide(self, unit: Unit) -> None:
+        """Set ``unit.production`` and ``unit.reason``."""
+        if is_test_path(unit.path):
+            unit.production, unit.reason = False, "under tests"
+        elif unit.kind == "class" and self.dev_named(unit.name):
+            unit.production, unit.reason = False, "named for development or testing"
+        elif self.is_dev_path(unit.path):
+            unit.production, unit.reason = False, "in a development or testing file"
+        elif unit.registered and all(self.dev_named(r.partition("[")[2]) for r in unit.registered) \
+                and not unit.loaded_at:
+            unit.production, unit.reason = False, f"registered only as {', '.join(unit.registered)}"
+        elif unit.registered and any(not self.dev_named(r.partition("[")[2]) for r in unit.registered):
+            shown = [r for r in unit.registered if not self.dev_named(r.partition("[")[2])]
+            unit.reason = f"registered as `{shown[0]}`"
+        elif words(unit.name) & PRODUCTION_WORDS:
+            unit.reason = "named for production"
+        elif unit.loaded_at:
+            unit.reason = f"loaded by {unit.loaded_at[0]}"
+        else:
+            heirs = [u.name for u in self.heirs(unit) if u.production and words(u.name) & PRODUCTION_WORDS]
+            unit.reason = (f"inherited by `{heirs[0]}`" if heirs else
+                           "not named for development or testing")
+
+    def heirs(self, unit: Unit) -> list[Unit]:
+        """Return the units that inherit from ``unit``, directly or not."""
+        return [u for u in self.units.values() if u is not unit and unit.qualname in self.ancestry(u)]
+
+    def ancestry(self, unit: Unit, _seen: Optional[set] = None) -> list[str]:
+        """Return the qualified names of a unit's base units, nearest first (no repeats)."""
+        seen = _seen if _seen is not None else set()
+        found = []
+        for base in unit.bases:
+            if base in self.units and base not in seen:
+                seen.add(base)
+                found.append(base)
+                found.extend(self.ancestry(self.units[base], seen))
+        return found
+
+    # ------------------------------------------------------------ asking
+
+    def resolve(self, unit: Unit, key: str) -> Optional[Resolved]:
+        """Return the value ``unit`` has for ``key``, its own or inherited."""
+        for owner in (unit, *(self.units[q] for q in self.ancestry(unit))):
+            setting = owner.settings.get(key)
+            if setting is not None:
+                return Resolved(setting, owner, key in owner.unsure)
+        return None
+
+    def in_use(self) -> set[str]:
+        """Return the units some app loads or a config dict lists, with their bases.
+
+        When nothing is loaded visibly, every unit counts as in use.
+        """
+        used = {u.qualname for u in self.units.values() if u.loaded_at or u.registered}
+        if not used:
+            return set(self.units)
+        return used | {q for name in used for q in self.ancestry(self.units[name])}
+
+    def production_units(self) -> list[Unit]:
+        """Return the production units, in path and line order."""
+        return sorted((u for u in self.units.values() if u.production), key=lambda u: (u.path, u.line))
+
+    def production_values(self, key: str) -> Iterator[ProductionValue]:
+        """Yield each unconditional value of ``key`` that holds in production.
+
+        A setting in a production unit is reported once, where it is made,
+        naming the production units that inherit it. A setting made in a
+        non-production unit (``DevelopmentConfig``) and inherited by a
+        production one is reported at the topmost such heir's class line.
+        """
+        seen: set[tuple] = set()
+        for unit in self.production_units():
+            found = self.resolve(unit, key)
+            if found is None or found.unsure:
+                continue
+            owner = found.owner
+            if owner.production:
+                if (owner.qualname, key) in seen:
+                    continue
+                seen.add((owner.qualname, key))
+                heirs = [u.name for u in self.heirs(owner) if u.production
+                         and (r := self.resolve(u, key)) is not None and r.owner is owner]
+                reason = owner.reason if not heirs or owner.reason.startswith("inherited") else \
+                    f"{owner.reason}; inherited by " + ", ".join(
+                    f"`{h}`" for h in heirs[:3]) + (" ..." if len(heirs) > 3 else "")
+                yield ProductionValue(key, found.setting, owner.path, owner.label, reason)
+            elif not any(self.units[q].production and (r := self.resolve(self.units[q], key)) is not None
+                         and r.owner is owner for q in self.ancestry(unit)):
+                yield ProductionValue(key, found.setting, owner.path, owner.label, unit.reason, heir=unit)
+
+    def app_settings(self, key: str) -> Iterator[tuple[str, AppSetting]]:
+        """Yield ``(path, setting)`` for production app-level settings of ``key`` on a Flask app."""
+        for module, facts in self.facts.values():
+            if self.is_dev_path(module.path) or self.runs_dev_server(facts):
+                continue
+            for app_setting in facts.app_settings:
+                if app_setting.setting.key == key and not app_setting.setting.guards \
+                        and self.is_flask_app(app_setting.receiver):
+                    yield module.path, app_setting
+
+    def is_flask_app(self, receiver: Optional[str]) -> bool:
+        """Return whether ``receiver`` (a qualified name or ``call:CALLEE``) is a Flask app."""
+        if not receiver:
+            return False
+        if receiver.startswith("call:"):
+            return self.index.call_result(receiver[5:]) == FLASK_APP
+        return self.index.instance_of(receiver) == FLASK_APP
+
+    @staticmethod
+    def runs_dev_server(facts: ConfigFacts) -> bool:
+        """Return whether a module runs the development server at module level, unguarded."""
+        return any(c.kind == "run" and not c.function and not c.guards for c in facts.calls)
+
+    def sets(self, key: str) -> bool:
+        """Return whether any production unit or app-level code (even conditionally) sets ``key``."""
+        return any(self.resolve(u, key) is not None for u in self.production_units()) or self.sets_on_app(key)
+
+    def sets_on_app(self, key: str) -> bool:
+        """Return whether code outside tests and debug guards sets ``key`` on an app, even conditionally."""
+        return any(a.setting.key == key and not self.is_dev_path(m.path) and not any(
+            self.dev_named(g) or "__main__" in g for g in a.setting.guards)
+            for m, facts in self.facts.values() for a in facts.app_settings)
+
+    def loads_unseen(self) -> bool:
+        """Return whether some app loads configuration flasklint cannot see."""
+        for _, facts in self.facts.values():
+            for load in facts.loads:
+                if load.method in ("from_envvar", "from_prefixed_env", "from_file"):
+                    return True
+                if load.method == "from_pyfile" and not self.pyfile_modules(load):
+                    return True
+                if load.method == "from_object" and not self.resolves(load):
+                    return True
+        return False
+
+    def resolves(self, load: Load) -> bool:
+        """Return whether a ``from_object`` argument names a unit."""
+        kind, _, target = load.argument.partition(":")
+        if kind == "item":
+            return self.index.expand(target) in self.dicts
+        return kind in ("str", "name") and (target in self.units or self.index.expand(target) in self.units)
+
+    def calls(self, kind: str) -> Iterator[tuple[str, Call]]:
+        """Yield ``(path, call)`` for the recorded calls of ``kind`` outside tests."""
+        for module, facts in self.facts.values():
+            if not is_test_path(module.path):
+                for call in facts.calls:
+                    if call.kind == kind:
+                        yield module.path, call
+
+    def loads(self) -> Iterator[tuple["ModuleFacts", ConfigFacts]]:
+        """Yield the module facts and config facts of every module that loads configuration."""
+        for module, facts in self.facts.values():
+            if facts.loads:
+                yield module, facts
+
+
+def config_model(project: "ProjectFacts") -> ConfigModel:
+    """Return the project's configuration model, built once per run."""
+    return project.memo("config_model", lambda: ConfigModel(project))
+
+
+# --------------------------------------------------------------------------
+# Environment and deployment files
+# --------------------------------------------------------------------------
+
+#: File names that set the environment of a deployed app (FL201).
+_ENV_FILE = re.compile(r"(^|/)(\.flaskenv|\.env|Procfile|Dockerfile([.-][^/]*)?|[^/]*\.dockerfile|"
+                       r"(docker-)?compose[^/]*\.ya?ml)$", re.IGNORECASE)
+_ASSIGNMENT = re.compile(r"""(?:^|[\s"'\-])(?P<key>FLASK_DEBUG|FLASK_ENV)\s*(?:=|:|\s)\s*["']?(?P<value>[\w.-]*)""")
+_DEBUG_FLAG = re.compile(r"\bflask\b[^\n#]*\s--debug\b")
+
+
+@dataclass(frozen=True)
+class EnvFlag:
+    """A line of an environment or deployment file that turns debug mode on."""
+
+    path: str
+    line: int
+    column: int
+    end_column: int
+    text: str
+
+
+def environment_files(project: "ProjectFacts", dev_named) -> list[str]:
+    """Return the project's ``.flaskenv``/``.env``/Procfile/Dockerfile/compose files outside tests."""
+    return [rel for rel in project.project.all_files
+            if _ENV_FILE.search(rel) and not is_test_path(rel)
+            and not dev_named(PurePosixPath(rel).name.replace(".", " "))]
+
+
+def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
+    """Yield the lines of a file that set ``FLASK_DEBUG`` on, ``FLASK_ENV=development`` or ``flask --debug``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            continue
+        for match in _ASSIGNMENT.finditer(line):
+            value = match.group("value").lower()
+            on = value in ("1", "true", "yes", "on") if match.group("key") == "FLASK_DEBUG" \
+                else value == "development"
+            if on:
+                yield EnvFlag(path, number, match.start("key") + 1, match.end("value") + 1,
+                              f"{match.group('key')}={match.group('value')}")
+        found = _DEBUG_FLAG.search(line)
+        if found:
+            yield EnvFlag(path, number, found.start() + 1, found.end() + 1, "flask --debug")
+
+
+# --------------------------------------------------------------------------
+# What rules report
+# --------------------------------------------------------------------------
+
+#: Files and words that show the app is served by a production server.
+_SERVER_FILES = re.compile(r"(^|/)(Procfile[^/]*|Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml|[^/]*\.(sh|ini|cfg|toml|conf|"
+                           r"service)|requirements[^/]*\.txt|Pipfile|app\.ya?ml)$")
+_SERVERS = re.compile(r"\b(gunicorn|uwsgi|waitress|mod_wsgi|hypercorn|uvicorn|cheroot|bjoern|meinheld)\b", re.I)
+_SERVER_MODULES = ("gunicorn", "waitress", "tornado", "gevent.pywsgi", "cheroot", "bjoern", "meinheld",
+                   "uwsgi", "hypercorn")
+
+
+def production_server(project: "ProjectFacts") -> Optional[str]:
+    """Return what shows the project is served by a production server (a file, a word), or None."""
+    for rel in project.project.all_files:
+        if PurePosixPath(rel).name == "wsgi.py" or rel.endswith(".wsgi"):
+            return f"`{rel}`"
+    for module in project.modules:
+        for imp in (() if is_test_path(module.path) else module.imports):
+            if imp.module.startswith(_SERVER_MODULES):
+                return f"`{module.path}` imports `{imp.module}`"
+    for rel in project.project.all_files:
+        if _SERVER_FILES.search(rel) and not is_test_path(rel):
+            found = _SERVERS.search(project.read_text(rel) or "")
+            if found:
+                return f"`{rel}` runs {found.group(1).lower()}"
+    return None
+
+
+def value_phrase(key: str, value: Value) -> str:
+    """Return ``DEBUG = True`` or ``DEBUG`` defaulting to True when ``X`` is unset, for messages."""
+    if value.env is None:
+        return f"`{key} = {value.shown()}`"
+    return f"`{key}` defaulting to {value.shown()} when `{value.env}` is unset"
+
+
+def production_findings(rule, project: "ProjectFacts", key: str, bad) -> Iterator:
+    """Yield findings of ``rule`` for each production value of ``key`` that ``bad(value)`` accepts.
+
+    Config units and app-level settings both count; messages say which
+    configuration was judged production and why, and never show a string.
+    """
+    model = config_model(project)
+    for found in model.production_values(key):
+        if not bad(found.value):
+            continue
+        setting = found.setting
+        what = value_phrase(key, found.value)
+        if found.heir is not None:
+            heir = found.heir
+            yield rule.finding(
+                heir.path, (heir.line, heir.column), (heir.line, heir.column + 6 + len(heir.name)),
+                f"production {heir.label} ({found.reason}) inherits {what} from {found.owner} "
+                f"({where(found.path, setting.line)})")
+        else:
+            yield rule.finding(found.path, (setting.line, setting.column), (setting.end_line, setting.end_column),
+                               f"{what} in production {found.owner} ({found.reason})")
+    for path, app_setting in model.app_settings(key):
+        if bad(app_setting.setting.value):
+            setting = app_setting.setting
+            app = app_setting.receiver.rpartition(".")[2]
+            yield rule.finding(path, (setting.line, setting.column), (setting.end_line, setting.end_column),
+                               f"{value_phrase(key, setting.value)} on the Flask app `{app}` outside any test "
+                               f"or debug guard, so it holds in production")

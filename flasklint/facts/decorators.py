@@ -1,0 +1,332 @@
+"""Decorator facts: which functions and classes wrap the functions they decorate, and how.
+
+The file pass records, from every module's ``ast``, each function that may be
+a decorator (it returns its argument or a function defined inside it), each
+inner function such a decorator returns (with its own decorators, and
+whether the enclosing function renames it by hand or hands it to another
+call), and each class with a ``__call__`` method. After all files are read,
+:class:`DecoratorIndex` tells project rules what applying a decorator named
+on a view does to the view's ``__name__``, which is the endpoint Flask
+registers when none is given: it keeps it (``functools.wraps``, or the
+function itself is returned), renames it to the inner function's name, leaves
+an object without any ``__name__``, or is unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
+
+from ..flask_context import ast_dotted, qualify
+from .routes import ambiguous_modules
+
+if TYPE_CHECKING:
+    from ..facts import ModuleFacts
+    from ..flask_context import SymbolIndex
+
+KEY = "decorators"
+
+#: Functions that copy ``__name__`` from the wrapped function to the wrapper.
+WRAPS = frozenset({"functools.wraps", "functools.update_wrapper", "six.wraps"})
+
+#: Library view decorators known to wrap with ``functools.wraps`` (bare or as factories).
+LIBRARY_KEEPS = frozenset({
+    "flask_login.login_required", "flask_login.fresh_login_required",
+    "flask_login.utils.login_required", "flask_login.utils.fresh_login_required",
+    "flask_security.login_required", "flask_security.roles_required", "flask_security.roles_accepted",
+    "flask_security.auth_required", "flask_security.permissions_required",
+    "flask_cors.cross_origin",
+})
+
+#: Names whose presence in a class means it may give its instances a ``__name__``.
+NAMING_MARKERS = frozenset({
+    "__name__", "__getattr__", "__getattribute__", "__dict__", "setattr", "wraps", "update_wrapper",
+})
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@dataclass(frozen=True)
+class FunctionFact:
+    """A function that may be a decorator, or the inner function a decorator returns.
+
+    ``returns`` describes each ``return`` of the function's own body:
+    ``param`` (its first argument, as ``return f`` does), ``def:QUALNAME``
+    (a function defined inside it) or ``other``. ``decorators`` are the
+    qualified names of the function's own decorators (calls by their
+    callee). ``renamed`` is true when the enclosing function assigns the
+    function's ``__name__``, rebinds it, or passes it to some call
+    (``update_wrapper(inner, f)``): its name is then not provably its own.
+    """
+
+    qualname: str
+    name: str
+    path: str
+    line: int
+    column: int
+    returns: tuple[str, ...]
+    decorators: tuple[str, ...]
+    renamed: bool
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    """A class with a ``__call__`` method, which may be used as a decorator.
+
+    ``takes_function`` is true when ``__init__`` takes exactly one required
+    argument besides ``self`` (``@Check`` then makes each view a ``Check``
+    instance); ``may_name`` is true when anything in the class could give
+    instances a ``__name__`` (an assignment to it, ``update_wrapper``,
+    ``__getattr__``, ``setattr``, ``__dict__``).
+    """
+
+    qualname: str
+    name: str
+    path: str
+    line: int
+    column: int
+    bases: tuple[str, ...]
+    takes_function: bool
+    may_name: bool
+
+
+Fact = Union[FunctionFact, ClassFact]
+
+
+def _own_statements(func: ast.AST) -> Iterator[ast.stmt]:
+    """Yield the statements of a function's own body, through ``if``/``try``/loops.
+
+    Nested functions and classes are yielded, their bodies not; expressions
+    are never entered, which keeps this cheap enough for every function.
+    """
+    stack = list(reversed(func.body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, SCOPES):
+            continue
+        blocks = [getattr(stmt, name, None) or () for name in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(stmt, "handlers", None) or ()]
+        blocks += [c.body for c in getattr(stmt, "cases", None) or ()]
+        for block in reversed(blocks):
+            stack.extend(reversed(block))
+
+
+def _first_param(func: ast.AST, is_method: bool) -> Optional[str]:
+    """Return the name of the first argument of a function (after ``self`` for methods)."""
+    params = [*func.args.posonlyargs, *func.args.args][1 if is_method else 0:]
+    return params[0].arg if params else None
+
+
+def _renamed(statements: list[ast.stmt], name: str) -> bool:
+    """Return whether ``statements`` rename, rebind or hand on function ``name``."""
+    nodes = (node for stmt in statements if not isinstance(stmt, SCOPES) for node in ast.walk(stmt))
+    for node in nodes:
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id == name:
+                    return True
+                if isinstance(target, ast.Attribute) and ast_dotted(target.value) == name:
+                    return True
+        elif isinstance(node, ast.Call):
+            arguments = [*node.args, *(k.value for k in node.keywords)]
+            if any(isinstance(a, (ast.Name, ast.Starred)) and ast_dotted(getattr(a, "value", a)) == name
+                   for a in arguments):
+                return True
+    return False
+
+
+class _Collector:
+    """Walk one module and record its decorator-like functions and callable classes."""
+
+    def __init__(self, facts: "ModuleFacts"):
+        self.facts = facts
+        self.found: list[Fact] = []
+
+    def qualname(self, scope: tuple, name: str) -> str:
+        """Return the project-wide name of ``name`` defined in ``scope``."""
+        return ".".join(filter(None, (self.facts.module, *scope, name)))
+
+    def decorator_names(self, node: ast.AST, scope: tuple) -> tuple[str, ...]:
+        """Return the qualified names of a definition's decorators."""
+        names = []
+        for decorator in node.decorator_list:
+            dotted = ast_dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
+            names.append(dotted and (qualify(self.facts.bindings, self.facts.module, scope, dotted)
+                                     or dotted) or "?")
+        return tuple(names)
+
+    def visit(self, body: Iterable[ast.stmt], scope: tuple, in_class: bool) -> None:
+        """Visit a block of statements of one scope, descending into nested blocks."""
+        for stmt in body:
+            if isinstance(stmt, FUNCTIONS):
+                self.function(stmt, scope, in_class)
+            elif isinstance(stmt, ast.ClassDef):
+                self.klass(stmt, scope)
+                self.visit(stmt.body, scope + (stmt.name,), True)
+            else:
+                for block in ("body", "orelse", "finalbody"):
+                    self.visit(getattr(stmt, block, ()) or (), scope, in_class)
+                for handler in getattr(stmt, "handlers", ()) or ():
+                    self.visit(handler.body, scope, in_class)
+
+    def function(self, func: ast.AST, scope: tuple, is_method: bool, renamed: Optional[bool] = None) -> None:
+        """Record ``func`` if it may be a decorator or is returned by one, then its nested functions."""
+        inner_scope = scope + (func.name,)
+        nodes = list(_own_statements(func))
+        nested = {n.name: n for n in nodes if isinstance(n, FUNCTIONS)}
+        param = _first_param(func, is_method)
+        returns = []
+        for node in nodes:
+            if isinstance(node, ast.Return):
+                name = node.value.id if isinstance(node.value, ast.Name) else None
+                if name is not None and name == param:
+                    returns.append("param")
+                elif name in nested:
+                    returns.append("def:" + self.qualname(inner_scope, name))
+                else:
+                    returns.append("other")
+        returned = {r[4:] for r in returns if r.startswith("def:")}
+        if renamed is not None or "param" in returns or returned:
+            self.found.append(FunctionFact(
+                self.qualname(scope, func.name), func.name, self.facts.path, func.lineno,
+                func.col_offset + 1, tuple(dict.fromkeys(returns)), self.decorator_names(func, scope),
+                bool(renamed)))
+        for name, node in nested.items():
+            is_returned = self.qualname(inner_scope, name) in returned
+            self.function(node, inner_scope, False, _renamed(nodes, name) if is_returned else None)
+        for node in nodes:
+            if isinstance(node, ast.ClassDef):
+                self.klass(node, inner_scope)
+
+    def klass(self, node: ast.ClassDef, scope: tuple) -> None:
+        """Record a class that has a ``__call__`` method."""
+        methods = {m.name: m for m in node.body if isinstance(m, FUNCTIONS)}
+        if "__call__" not in methods:
+            return
+        init = methods.get("__init__")
+        required = 0
+        if init is not None:
+            positional = [*init.args.posonlyargs, *init.args.args]
+            required = len(positional) - len(init.args.defaults) - 1
+        markers = {getattr(n, "id", None) or getattr(n, "attr", None) or getattr(n, "name", None)
+                   for n in ast.walk(node)}
+        bases = tuple(qualify(self.facts.bindings, self.facts.module, scope, d) or d
+                      for d in map(ast_dotted, node.bases) if d)
+        self.found.append(ClassFact(
+            self.qualname(scope, node.name), node.name, self.facts.path, node.lineno, node.col_offset + 1,
+            bases + (("?",) if len(bases) < len(node.bases) or node.keywords else ()),
+            required == 1 and not init.args.vararg, bool(markers & NAMING_MARKERS)))
+
+
+def collect(source, facts: "ModuleFacts") -> None:
+    """Add the module's decorator-like functions and callable classes to ``facts.extra``."""
+    if "return" not in source.text and "__call__" not in source.text:
+        return
+    collector = _Collector(facts)
+    collector.visit(source.tree.body, (), False)
+    if collector.found:
+        facts.extra[KEY] = collector.found
+
+
+# --------------------------------------------------------------------------
+# The project step
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What applying a decorator does to the ``__name__`` of the function it decorates.
+
+    ``kind`` is ``keeps`` (the name survives), ``renames`` (the result is
+    named ``name``, the inner function ``inner`` defined without
+    ``functools.wraps``), ``nameless`` (the result is an instance of a class
+    that has no ``__name__``) or ``unknown``. ``origin`` is the definition
+    named on the view (a factory, for ``@check("admin")``).
+    """
+
+    kind: str
+    origin: Optional[Fact] = None
+    inner: Optional[FunctionFact] = None
+
+    @property
+    def name(self) -> Optional[str]:
+        """Return the ``__name__`` the decorated function gets, when it is renamed."""
+        return self.inner.name if self.inner else None
+
+
+UNKNOWN = Effect("unknown")
+KEEPS = Effect("keeps")
+
+
+class DecoratorIndex:
+    """Tell what a decorator named anywhere in the project does to a function's name."""
+
+    def __init__(self, modules: Iterable["ModuleFacts"], index: "SymbolIndex"):
+        modules = list(modules)
+        ambiguous = ambiguous_modules(modules)
+        self.index = index
+        self.facts: dict[str, Optional[Fact]] = {}
+        for module in modules:
+            if module.module in ambiguous:
+                continue
+            for fact in module.extra.get(KEY, ()):
+                # A name defined twice (``if PY2: def deco...``) is ambiguous.
+                self.facts[fact.qualname] = None if fact.qualname in self.facts else fact
+
+    def effect(self, dotted: str) -> Effect:
+        """Return the effect of the decorator ``dotted`` (a qualified name from a route fact)."""
+        dotted = self.index.expand(dotted)
+        if dotted.startswith("flask.ext."):  # Flask < 1.0 spelling of ``flask_login`` ...
+            dotted = "flask_" + dotted[len("flask.ext."):]
+        if dotted in LIBRARY_KEEPS:
+            return KEEPS
+        fact = self.facts.get(dotted)
+        if isinstance(fact, ClassFact):
+            return self.class_effect(fact)
+        if isinstance(fact, FunctionFact):
+            return self.function_effect(fact, fact)
+        return UNKNOWN
+
+    def class_effect(self, fact: ClassFact) -> Effect:
+        """Return the effect of a class used as a decorator (or as a decorator factory)."""
+        call = self.facts.get(fact.qualname + ".__call__")
+        if isinstance(call, FunctionFact) and call.returns:
+            return self.function_effect(call, fact)
+        if fact.may_name or fact.bases not in ((), ("object",)) or not fact.takes_function:
+            return UNKNOWN
+        return Effect("nameless", fact)
+
+    def function_effect(self, fact: FunctionFact, origin: Fact, depth: int = 0) -> Effect:
+        """Return the effect of decorator ``fact``, reported as ``origin``."""
+        kinds = set(fact.returns)
+        if kinds == {"param"}:
+            return KEEPS
+        if len(kinds) != 1 or not fact.returns[0].startswith("def:") or depth > 3:
+            return UNKNOWN
+        inner = self.facts.get(fact.returns[0][4:])
+        if not isinstance(inner, FunctionFact):
+            return UNKNOWN
+        if inner.returns and all(r == "param" or r.startswith("def:") for r in inner.returns):
+            # A factory: ``@check("admin")`` applies the function ``check`` returns.
+            return self.function_effect(inner, origin, depth + 1)
+        if inner.renamed:
+            return UNKNOWN
+        if not inner.decorators:
+            return Effect("renames", origin, inner)
+        if all(self.index.expand(d) in WRAPS for d in inner.decorators):
+            return KEEPS
+        return UNKNOWN
+
+    def registered_name(self, name: str, decorators: Iterable[str]) -> Optional[str]:
+        """Return the ``__name__`` of function ``name`` after ``decorators`` (top to bottom), if known."""
+        for dotted in reversed(tuple(decorators)):
+            effect = self.effect(dotted)
+            if effect.kind == "renames":
+                name = effect.name
+            elif effect.kind != "keeps":
+                return None
+        return name

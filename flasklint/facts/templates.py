@@ -1,0 +1,213 @@
+"""Template facts from Python: template folders, and request data reaching HTML unescaped.
+
+Collected from every file's ``ast``:
+
+- ``template_folders``: ``template_folder="..."`` given to any call (whether
+  the callee is a Flask app or Blueprint is decided by the SymbolIndex later);
+- ``template_renders``: ``render_template("name.html", var=...)`` calls that
+  pass request data into a template variable;
+- ``unsafe_html``: ``Markup(<request data>)`` and
+  ``render_template_string(<request data>)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from dataclasses import dataclass
+from typing import Optional
+
+from ..flask_context import ast_dotted, local_target, qualify
+from .request_data import RequestFlow, Taint, url_variables
+
+FOLDERS_KEY = "template_folders"
+RENDERS_KEY = "template_renders"
+UNSAFE_KEY = "unsafe_html"
+
+RENDER_TEMPLATE = frozenset({"flask.render_template", "flask.templating.render_template"})
+RENDER_TEMPLATE_STRING = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
+MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup"})
+
+
+@dataclass(frozen=True)
+class TemplateFolderFact:
+    """``callee(..., template_folder=folder)`` in the module at ``path``."""
+
+    path: str
+    line: int
+    callee: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class RenderFact:
+    """A ``render_template`` call that fills template variables with request data.
+
+    ``variables`` holds ``(variable, source, route receiver)`` triples; the
+    receiver is non-empty when the data is a URL variable, which counts only
+    if the receiver is a Flask app or Blueprint.
+    """
+
+    path: str
+    line: int
+    view: str
+    template: str
+    variables: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class UnsafeHtmlFact:
+    """Request data given to ``Markup`` or compiled by ``render_template_string``."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    sink: str
+    source: str
+    receiver: str
+
+
+def _literal_str(node: Optional[ast.AST]) -> Optional[str]:
+    """Return a string constant's value."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _path_value(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int = 0) -> Optional[str]:
+    """Return the folder an expression names, relative to the module's folder.
+
+    Understands literals, ``__file__`` and the usual ways of building a path
+    from it: ``os.path.join``/``dirname``/``abspath``, ``Path(__file__).parent / "x"``,
+    and module-level names assigned one of those.
+    """
+    if node is None or depth > 10:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return _FILE if node.id == "__file__" else _path_value(names.get(node.id), names, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return _join(_path_value(node.left, names, depth + 1), _path_value(node.right, names, depth + 1))
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        return _parent(_path_value(node.value, names, depth + 1))
+    if not isinstance(node, ast.Call):
+        return None
+    func = (ast_dotted(node.func) or "").rpartition(".")[2]
+    if isinstance(node.func, ast.Attribute) and func in ("resolve", "absolute") and not node.args:
+        return _path_value(node.func.value, names, depth + 1)
+    args = [_path_value(a, names, depth + 1) for a in node.args]
+    if func in ("abspath", "realpath", "normpath", "Path") and len(args) == 1:
+        return args[0]
+    if func == "dirname" and len(args) == 1:
+        return _parent(args[0])
+    if func == "join" and args:
+        joined = args[0]
+        for part in args[1:]:
+            joined = _join(joined, part)
+        return joined
+    return None
+
+
+#: The module file itself, as ``_path_value`` sees ``__file__``.
+_FILE = "\0file"
+
+
+def _parent(path: Optional[str]) -> Optional[str]:
+    """Return the folder of ``path`` (the module's folder for ``__file__``)."""
+    if path is None:
+        return None
+    return "." if path == _FILE else posixpath.join(path, "..")
+
+
+def _join(left: Optional[str], right: Optional[str]) -> Optional[str]:
+    """Join two relative paths; None when either is unknown or is the module file."""
+    if left is None or right is None or _FILE in (left, right):
+        return None
+    return posixpath.join(left, right)
+
+
+class _Collector:
+    """Walk the functions of one module and record the calls of interest."""
+
+    def __init__(self, facts):
+        self.facts = facts
+        self.folders: list[TemplateFolderFact] = []
+        self.renders: list[RenderFact] = []
+        self.unsafe: list[UnsafeHtmlFact] = []
+
+    def folder_calls(self, tree: ast.Module) -> None:
+        """Record every ``template_folder=`` keyword with a literal value."""
+        names = {t.id: stmt.value for stmt in tree.body if isinstance(stmt, ast.Assign)
+                 for t in stmt.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            folder = next((_path_value(k.value, names) for k in node.keywords if k.arg == "template_folder"), None)
+            callee = ast_dotted(node.func)
+            if folder and folder != _FILE and callee:
+                qualified = qualify(self.facts.bindings, self.facts.module, (), callee) or callee
+                self.folders.append(TemplateFolderFact(self.facts.path, node.lineno, qualified, folder))
+
+    def functions(self, body: list, scope: tuple) -> None:
+        """Run the request-data flow over every function, nested ones included."""
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = scope + (stmt.name,)
+                tainted = url_variables(stmt, self.facts.bindings, self.facts.module, scope)
+                flow = RequestFlow(lambda dotted, s=inner: local_target(
+                    self.facts.bindings, self.facts.module, s, dotted), tainted)
+                view = ".".join(filter(None, (self.facts.module, *inner)))
+                flow.run(stmt.body, lambda call, f=flow, v=view, s=inner: self.call(call, f, v, s))
+                self.functions(stmt.body, inner)
+            elif isinstance(stmt, ast.ClassDef):
+                self.functions(stmt.body, scope + (stmt.name,))
+
+    def call(self, call: ast.Call, flow: RequestFlow, view: str, scope: tuple) -> None:
+        """Record a call that sends request data into HTML or a template."""
+        dotted = ast_dotted(call.func)
+        callee = dotted and local_target(self.facts.bindings, self.facts.module, scope, dotted)
+        if callee in RENDER_TEMPLATE:
+            self.render(call, flow, view)
+            return
+        if callee in MARKUP:
+            argument = call.args[0] if call.args else None
+        elif callee in RENDER_TEMPLATE_STRING:
+            argument = call.args[0] if call.args else next(
+                (k.value for k in call.keywords if k.arg == "source"), None)
+        else:
+            return
+        taint = flow.source(argument)
+        if taint:
+            self.unsafe.append(UnsafeHtmlFact(
+                self.facts.path, call.lineno, call.col_offset + 1, call.end_lineno or call.lineno,
+                (call.end_col_offset or call.col_offset) + 1, dotted, taint[0], taint[1]))
+
+    def render(self, call: ast.Call, flow: RequestFlow, view: str) -> None:
+        """Record ``render_template("x.html", var=<request data>)``."""
+        name = _literal_str(call.args[0] if call.args else next(
+            (k.value for k in call.keywords if k.arg == "template_name_or_list"), None))
+        if name is None:
+            return
+        variables = []
+        for keyword in call.keywords:
+            taint: Optional[Taint] = flow.source(keyword.value) if keyword.arg else None
+            if taint:
+                variables.append((keyword.arg, taint[0], taint[1]))
+        if variables:
+            self.renders.append(RenderFact(self.facts.path, call.lineno, view, name, tuple(variables)))
+
+
+def collect(source, facts) -> None:
+    """Add template folders and request data sent to HTML to ``facts.extra``."""
+    text = source.text
+    collector = _Collector(facts)
+    if "template_folder" in text:
+        collector.folder_calls(source.tree)
+    if ("request" in text or "<" in text) and any(
+            word in text for word in ("render_template", "Markup")):
+        collector.functions(source.tree.body, ())
+    for key, found in ((FOLDERS_KEY, collector.folders), (RENDERS_KEY, collector.renders),
+                       (UNSAFE_KEY, collector.unsafe)):
+        if found:
+            facts.extra[key] = found

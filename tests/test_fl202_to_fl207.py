@@ -1,0 +1,38 @@
+"""FL202-FL207: fixtures per situation, look-alikes, and the messages."""
+
+from pathlib import Path
+
+import pytest
+
+from flasklint.testing import expected_and_found, lint
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = [(code, p.name) for code in ("FL202", "FL203", "FL204", "FL205", "FL206", "FL207")
+         for p in sorted((FIXTURES / code).iterdir())]
+
+
+@pytest.mark.parametrize("code,fixture", CASES, ids=[f"{c}-{f}" for c, f in CASES])
+def test_markers_match_findings(code, fixture):
+    expected, found = expected_and_found(FIXTURES / code / fixture, [code])
+    assert found == expected
+
+
+def test_fl202_message_names_the_public_host():
+    finding = lint(FIXTURES / "FL202" / "public_host_with_procfile", select=["FL202"]).findings[0]
+    assert finding.message == ("`app.run(host='0.0.0.0', debug=True)` starts the interactive debugger on "
+                               "`0.0.0.0`, so every machine that reaches it gets a Python console")
+
+
+def test_fl205_is_silent_when_config_comes_from_an_unseen_file():
+    assert lint(FIXTURES / "FL205" / "config_from_envvar", select=["FL205"]).findings == []
+
+
+def test_fl207_is_off_by_default():
+    assert lint(FIXTURES / "FL207" / "flasky_style").findings == []
+
+
+def test_fl207_reports_the_topmost_production_config():
+    finding = lint(FIXTURES / "FL207" / "flasky_style", select=["FL207"]).findings[0]
+    assert finding.message == ("production config class `Config` (inherited by `ProductionConfig`) leaves "
+                               "`SESSION_COOKIE_SECURE` at False, so the browser also sends the cookie over "
+                               "plain HTTP")

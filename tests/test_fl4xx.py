@@ -1,0 +1,82 @@
+"""FL401-FL405 users and passwords: line-exact fixtures, look-alikes, the book's listings, messages."""
+
+from pathlib import Path
+
+import pytest
+
+from flasklint.testing import expected_and_found, lint
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CODES = ("FL401", "FL402", "FL403", "FL404", "FL405")
+CASES = [(code, path.name) for code in CODES for path in sorted((FIXTURES / code).iterdir())]
+
+
+@pytest.mark.parametrize("code, fixture", CASES)
+def test_markers_match_findings(code, fixture):
+    expected, found = expected_and_found(FIXTURES / code / fixture, [code])
+    assert found == expected
+
+
+@pytest.mark.parametrize("code, fixture", [
+    ("FL401", "hashed_before_storing.py"),
+    ("FL401", "set_password_method.py"),
+    ("FL401", "validates_hashes.py"),
+    ("FL401", "hashing_setter_in_other_module"),
+    ("FL401", "receiver_class_unknown.py"),
+    ("FL401", "value_objects_and_descriptors.py"),
+    ("FL402", "descriptor_compares_hashes.py"),
+    ("FL402", "confirmation_and_hash_checks.py"),
+    ("FL403", "digests_of_other_values.py"),
+])
+def test_look_alikes_are_silent(code, fixture):
+    assert lint(FIXTURES / code / fixture, select=CODES).findings == []
+
+
+def test_book_listings_are_clean():
+    assert lint(FIXTURES / "book" / "2.12-users", select=CODES).findings == []
+
+
+def test_book_variants_break_each_practice_on_the_marked_lines():
+    expected, found = expected_and_found(FIXTURES / "book" / "2.12-broken", CODES)
+    assert {code for _, _, code in expected} == set(CODES)
+    assert found == expected
+
+
+def test_store_message_names_source_and_sink_with_lines():
+    findings = lint(FIXTURES / "FL401" / "plain_model_in_other_module", select=["FL401"]).findings
+    assert [f.message for f in findings] == [
+        "`request.form['password']` (views.py:9) stored in `User.password` (views.py:9) without hashing",
+        "`request.form['password']` (views.py:17) stored in `User.password` (views.py:17) without hashing",
+    ]
+
+
+def test_flow_through_variables_reports_both_lines():
+    finding = lint(FIXTURES / "FL401" / "tuple_unpacking_and_reshaping.py", select=["FL401"]).findings[0]
+    assert finding.message == ("`request.form['password']` (tuple_unpacking_and_reshaping.py:16) stored in "
+                               "`Account.password_hash` (tuple_unpacking_and_reshaping.py:18) without hashing")
+
+
+def test_literal_passwords_are_sensitive_and_skipped_in_tests(tmp_path):
+    findings = lint(FIXTURES / "FL401" / "literal_seed_password.py", select=["FL401"]).findings
+    assert findings and all(f.sensitive and "admin123" not in f.message for f in findings)
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_seed.py").write_text((FIXTURES / "FL401" / "literal_seed_password.py").read_text())
+    assert lint(tmp_path, select=["FL401"]).findings == []
+    assert len(lint(tmp_path, select=["FL401"], include_tests=True).findings) == 2
+
+
+def test_compare_and_weak_hash_messages():
+    compare = lint(FIXTURES / "FL402" / "query_by_password.py", select=["FL402"]).findings
+    assert compare[0].message == ("`content['password']` (query_by_password.py:15) matched in plaintext by "
+                                  "`filter_by(password=...)` (query_by_password.py:16)")
+    weak = lint(FIXTURES / "FL403" / "fast_digest_of_password.py", select=["FL403"]).findings
+    assert weak[0].message == ("`hashlib.md5` (fast_digest_of_password.py:22) hashes `content['password']` "
+                               "(fast_digest_of_password.py:21) with a fast digest, not a password hash")
+
+
+def test_dev_config_names_setting_decides_production():
+    fixture = FIXTURES / "FL404" / "config_classes.py"
+    assert [f.line for f in lint(fixture, select=["FL404"]).findings] == [3]
+    found = lint(fixture, select=["FL404"], dev_config_names=("testing",)).findings
+    assert [f.line for f in found] == [3, 11]

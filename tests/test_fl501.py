@@ -1,0 +1,82 @@
+"""FL501 absolute-self-import: both import styles, scripts and tests left alone, the fix."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flasklint.fixes import apply_edits
+from flasklint.testing import expected_and_found, lint
+
+FIXTURES = Path(__file__).parent / "fixtures" / "FL501"
+STYLES = [(style, project.name) for style in ("relative", "absolute")
+          for project in sorted((FIXTURES / f"{style}_style").iterdir())]
+
+
+@pytest.mark.parametrize("style,project", STYLES)
+def test_markers_match_findings(style, project):
+    expected, found = expected_and_found(FIXTURES / f"{style}_style" / project, ["FL501"], import_style=style)
+    assert found == expected
+
+
+def test_relative_imports_are_flagged_only_in_absolute_style():
+    project = FIXTURES / "absolute_style" / "package_relative_imports"
+    assert [(f.path, f.line) for f in lint(project, select=["FL501"]).findings] == [("yourapp/views.py", 1)]
+    clean = FIXTURES / "relative_style" / "relative_imports_clean"
+    assert len(lint(clean, select=["FL501"], import_style="absolute").findings) == 3
+
+
+def _fix_all(root: Path, **settings) -> None:
+    """Apply every FL501 fix under ``root`` in place."""
+    findings = lint(root, select=["FL501"], **settings).findings
+    for rel in {f.path for f in findings}:
+        mine = [f for f in findings if f.path == rel and f.fix]
+        text, _ = apply_edits((root / rel).read_text(), sorted(mine, key=lambda f: f.sort_key))
+        (root / rel).write_text(text)
+
+
+def test_fix_keeps_comments_aliases_and_parentheses(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "relative_style" / "package_imports", root)
+    _fix_all(root)
+    views = (root / "yourapp" / "views.py").read_text()
+    assert (
+        "from .models import (  # [FL501]\n"
+        "    User as Member,  # shown as \"member\" in the templates\n"
+        "    Post,\n"
+        ")\n"
+        "from . import models as models  # [FL501]\n"
+        "import yourapp.api  # [FL501]\n"
+    ) in views
+    assert "    from .api.users import listing  # [FL501]\n" in views
+    users = (root / "yourapp" / "api" / "users.py").read_text()
+    assert users.startswith("from .. import db  # [FL501]\nfrom ..models import User  # [FL501]\n")
+    assert "from . import views" in (root / "yourapp" / "__init__.py").read_text()
+    assert (root / "run.py").read_text() == "from yourapp import app\n"
+    remaining = lint(root, select=["FL501"]).findings
+    assert [(f.path, f.line, f.fix) for f in remaining] == [("yourapp/views.py", 11, None)]
+
+
+def test_fix_to_absolute_style_is_idempotent(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "absolute_style" / "package_relative_imports", root)
+    _fix_all(root, import_style="absolute")
+    users = (root / "yourapp" / "api" / "users.py").read_text()
+    assert users == ("from yourapp import models as m  # [FL501]\n"
+                     "from yourapp.models import User  # [FL501]\n"
+                     "from yourapp.api import helpers  # [FL501]\n")
+    assert "from yourapp.models import (  # [FL501]\n    User,  # the account\n)" in (
+        root / "yourapp" / "views.py").read_text()
+    assert lint(root, select=["FL501"], import_style="absolute").findings == []
+    _fix_all(root)
+    assert lint(root, select=["FL501"]).findings == []
+    assert (root / "yourapp" / "api" / "users.py").read_text() == (
+        "from .. import models as m  # [FL501]\n"
+        "from ..models import User  # [FL501]\n"
+        "from . import helpers  # [FL501]\n")
+
+
+def test_message_names_module_and_package():
+    finding = lint(FIXTURES / "relative_style" / "src_layout", select=["FL501"]).findings[0]
+    assert finding.message == "Absolute import of `yourapp` from inside its own package `yourapp`"
+    assert finding.fix.edits[0].content == "."
