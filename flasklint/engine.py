@@ -64,6 +64,9 @@ class Result:
     #: Content hash of each file as linted, so fixes never overwrite a newer file.
     digests: dict[str, str] = field(default_factory=dict)
     in_git: bool = False
+    #: True when a selected rule needed git's view but the project is not a
+    #: git work tree, so tracked-ness was inferred from ``.gitignore`` files.
+    tracked_inferred: bool = False
 
     @property
     def parse_errors(self) -> int:
@@ -276,7 +279,8 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     findings = decide(project, results + context, rules, config)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets={r.rel: r.snippets for r in results},
-                  digests={r.rel: r.digest for r in results}, in_git=project.in_git)
+                  digests={r.rel: r.digest for r in results}, in_git=project.in_git,
+                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
 
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]],
