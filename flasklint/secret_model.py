@@ -34,6 +34,14 @@ SECRET_ENDINGS = (
     ("SECRET", "KEY"), ("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("SIGNING", "KEY"),
     ("ENCRYPTION", "KEY"), ("MASTER", "KEY"), ("PASSWORD", "SALT"),
 )
+#: Final words that make a key describe a secret rather than hold it (``SECRET_KEY_FILE``).
+METADATA_WORDS = frozenset({
+    "FILE", "PATH", "DIR", "NAME", "HEADER", "LENGTH", "LEN", "MIN", "MAX", "TTL", "EXPIRES", "EXPIRATION",
+    "TIMEOUT", "AGE", "FIELD", "PARAM", "LOCATION", "TYPE", "ALGORITHM", "HASH", "SCHEME", "ROUNDS", "ENABLED",
+    "REQUIRED", "URL", "URI", "ENDPOINT", "PREFIX", "TEMPLATE", "ENV", "VAR",
+})
+#: Keys that sign what the app hands out (sessions, tokens, CSRF tokens): FL305 judges their strength.
+SIGNING_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"})
 #: Words that make a configuration, a guard or a folder a test one.
 TEST_WORDS = frozenset({"test", "tests", "testing", "unittest", "pytest"})
 #: Values that stand for a secret rather than being one, compared lower-case without punctuation.
@@ -54,27 +62,56 @@ _ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*
 _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 
 
+def _key_words(name: str) -> tuple[str, ...]:
+    """Return the words of a key, upper-case, without trailing numbers (``SECRET_KEY_2`` -> SECRET, KEY)."""
+    parts = [p for p in name.upper().split("_") if p]
+    while parts and parts[-1].isdigit():
+        parts.pop()
+    return tuple(parts)
+
+
 def is_secret_key(name: str) -> bool:
-    """Return whether a config key or environment variable name names a secret."""
-    parts = tuple(p for p in name.upper().split("_") if p)
-    return any(parts[-len(ending):] == ending for ending in SECRET_ENDINGS)
+    """Return whether a config key or environment variable name names a secret.
+
+    Its last words must name one (``MAIL_PASSWORD``, ``STRIPE_API_KEY``), or it
+    must be a variant of ``SECRET_KEY`` (``SECRET_KEY_HMAC``) that does not end
+    in a word describing the secret (``SECRET_KEY_FILE``).
+    """
+    parts = _key_words(name)
+    if any(parts[-len(ending):] == ending for ending in SECRET_ENDINGS):
+        return True
+    return parts[:2] == ("SECRET", "KEY") and parts[-1] not in METADATA_WORDS
 
 
-def not_a_secret(value: str) -> bool:
+def is_signing_key(name: str) -> bool:
+    """Return whether a key signs sessions or tokens (``SECRET_KEY``, ``JWT_SECRET_KEY``, ``SECRET_KEY_HMAC``)."""
+    return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
+
+
+def not_a_secret(value: str, key: str = "") -> bool:
     """Return whether a value stands for a secret rather than being one.
 
     Empty strings, placeholders (``changeme``, ``your-secret-key``, ``xxxx``),
-    template references (``${SECRET}``, ``%(key)s``, ``<token>``) and file
-    paths (``/run/secrets/key``) are not secrets.
+    template references (``${SECRET}``, ``%(key)s``, ``<token>``), file
+    paths (``/run/secrets/key``) and slugs that name the secret after its key
+    (``QE_CONFIG_SECRET = "quay-enterprise-config-secret"``, the name of a
+    Kubernetes secret) are not secrets. Values with other than ASCII
+    characters are never placeholders.
     """
     stripped = value.strip()
+    if not stripped or _TEMPLATE.match(stripped) or _PATH.match(stripped):
+        return True
+    if not stripped.isascii():
+        return False
     norm = re.sub(r"[^a-z0-9]", "", stripped.lower())
-    return (not norm or norm in PLACEHOLDERS or len(set(norm)) == 1 or norm.startswith(_PLACEHOLDER_PREFIXES)
-            or bool(_TEMPLATE.match(stripped)) or bool(_PATH.match(stripped)))
+    slug = re.fullmatch(r"[a-z0-9]+([-_.][a-z0-9]+){2,}", stripped)
+    names_key = bool(slug) and bool(key) and _key_words(key)[-1].lower() in re.split(r"[-_.]", stripped)
+    return (not norm or norm in PLACEHOLDERS or len(set(stripped)) == 1 or norm.startswith(_PLACEHOLDER_PREFIXES)
+            or names_key)
 
 
 def weakness(value: str) -> Optional[str]:
-    """Return why ``value`` is a weak ``SECRET_KEY`` (a placeholder, too short), or None."""
+    """Return why ``value`` is a weak signing key (a placeholder, too short), or None."""
     if not_a_secret(value):
         return "a placeholder"
     if len(value) < MIN_SECRET_KEY_LENGTH:
@@ -85,6 +122,11 @@ def weakness(value: str) -> Optional[str]:
 def is_test_name(name: str) -> bool:
     """Return whether a class name, a path or an ``if`` test says testing."""
     return bool(words(name.replace("/", " ").replace(".", " ")) & TEST_WORDS) or name.startswith("def test")
+
+
+def counted_path(model: ConfigModel, path: str, tests: bool) -> bool:
+    """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``)."""
+    return not model.is_dev_path(path) or (tests and (is_test_path(path) or is_test_name(path)))
 
 
 def is_test_unit(model: ConfigModel, unit: Unit) -> bool:
@@ -121,8 +163,7 @@ class SecretValue:
     """A literal secret: the key it is given to, the literal, the file, and in what.
 
     ``owner`` names what sets it (``config class `Config```, ``the Flask app
-    `app```); ``env`` is the variable it is the fallback of, if any;
-    ``production`` is false for development configurations.
+    `app```); ``env`` is the variable it is the fallback of, if any.
     """
 
     key: str
@@ -130,7 +171,6 @@ class SecretValue:
     path: str
     owner: str
     env: Optional[str] = None
-    production: bool = True
 
     @property
     def start(self) -> tuple[int, int]:
@@ -150,20 +190,21 @@ class SecretValue:
                 f"{tracked_phrase(project, self.path)}")
 
 
-def _from_setting(key: str, setting: Setting, path: str, owner: str, production: bool = True) -> Optional[SecretValue]:
-    """Return the secret value a setting gives ``key``, if it is a literal."""
+def _from_setting(setting: Setting, path: str, owner: str) -> Optional[SecretValue]:
+    """Return the secret value a setting gives its key, if it is a literal."""
     if setting.literal is None:
         return None
-    return SecretValue(key, setting.literal, path, owner, setting.value.env, production)
+    return SecretValue(setting.key, setting.literal, path, owner, setting.value.env)
 
 
 def secret_values(project: "ProjectFacts") -> list[SecretValue]:
     """Return every literal given to a secret-looking key in the project's Python files, once each.
 
-    Config units (their own assignments, overridden ones included), modules
-    named like config modules, settings on a Flask app, and environment reads
-    with a literal fallback (``os.environ.get("API_TOKEN", "...")``). Test
-    configurations, test guards and files under tests/ are left out unless
+    Production config units (their own assignments, overridden ones
+    included), modules named like config modules, settings on a Flask app,
+    and environment reads with a literal fallback (``os.environ.get("API_TOKEN",
+    "...")``). Development and test configurations, files and guards are
+    left out, since their keys are local defaults; test ones count when
     ``include-tests`` is set.
     """
     return project.memo("secret_values", lambda: _secret_values(project))
@@ -176,26 +217,27 @@ def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
     found: dict[tuple, SecretValue] = {}
 
     def add(value: Optional[SecretValue]) -> None:
-        if value is not None and (tests or not is_test_path(value.path)):
+        if value is not None:
             found.setdefault((value.path, value.start), value)
 
     for unit in model.units.values():
-        if tests or not is_test_unit(model, unit):
+        if unit.production or (tests and is_test_unit(model, unit)):
             for setting in _own_settings(model, unit):
                 if is_secret_key(setting.key):
-                    add(_from_setting(setting.key, setting, unit.path, unit.label, unit.production))
+                    add(_from_setting(setting, unit.path, unit.label))
     for module, facts in model.facts.values():
+        if not counted_path(model, module.path, tests):
+            continue
         if model.is_config_module(module.path) and module.module not in model.units:
             for setting in facts.module_settings:
                 if is_secret_key(setting.key):
-                    add(_from_setting(setting.key, setting, module.path, f"config module `{module.path}`",
-                                      not model.is_dev_path(module.path)))
+                    add(_from_setting(setting, module.path, f"config module `{module.path}`"))
         for app_setting in facts.app_settings:
             setting = app_setting.setting
             if is_secret_key(setting.key) and model.is_flask_app(app_setting.receiver) \
-                    and (tests or not any(is_test_name(g) for g in setting.guards)):
+                    and all(not model.dev_named(g) or (tests and is_test_name(g)) for g in setting.guards):
                 app = (app_setting.receiver or "").rpartition(".")[2]
-                add(_from_setting(setting.key, setting, module.path, f"the Flask app `{app}`"))
+                add(_from_setting(setting, module.path, f"the Flask app `{app}`"))
         for read in facts.env_reads:
             if read.literal is not None and read.var and is_secret_key(read.var):
                 add(SecretValue(read.var, read.literal, module.path, "an environment read", read.var))
@@ -270,7 +312,7 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
         if not match or line.lstrip().startswith("#"):
             continue
         value, start = _unquote(match.group("value"), match.start("value"))
-        if not value or not_a_secret(value):
+        if not value or not_a_secret(value, match.group("key")):
             continue
         if is_secret_key(match.group("key")) or credential_uri(value):
             yield match.group("key"), Literal(value, number, start + 1, number, start + 1 + len(value))
@@ -318,18 +360,17 @@ def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int,
 
 
 def uses_dotenv(project: "ProjectFacts") -> Optional[tuple[str, int]]:
-    """Return where python-dotenv is imported or required (path, line), or None."""
+    """Return where an app module imports python-dotenv at module level (path, line), or None.
+
+    Imports inside functions are left out: that is how libraries (Flask's
+    own CLI) load ``.env`` for whoever uses them.
+    """
+    model = config_model(project)
     for module in project.modules:
-        if not is_test_path(module.path):
+        if not model.is_dev_path(module.path):
             for imp in module.imports:
-                if imp.module == "dotenv" or imp.module.startswith("dotenv."):
+                if imp.at_module_level and (imp.module == "dotenv" or imp.module.startswith("dotenv.")):
                     return module.path, imp.line
-    for rel in project.project.all_files:
-        name = PurePosixPath(rel).name
-        if (name.startswith("requirements") and name.endswith(".txt")) or name in ("Pipfile", "pyproject.toml"):
-            for number, line in enumerate((project.read_text(rel) or "").splitlines(), start=1):
-                if re.match(r"""^\s*["']?python-dotenv\b""", line, re.IGNORECASE):
-                    return rel, number
     return None
 
 

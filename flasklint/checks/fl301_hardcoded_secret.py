@@ -92,7 +92,7 @@ class HardcodedSecret(ProjectRule):
         if not config_model(project).uses_flask:
             return
         for secret in secret_values(project):
-            if not_a_secret(secret.literal.text):
+            if not_a_secret(secret.literal.text, secret.key):
                 continue
             yield self.finding(secret.path, secret.start, secret.end,
                                f"`{secret.key}` is {secret.described(project)}", sensitive=True)

@@ -8,7 +8,8 @@ from typing import Iterable, Iterator
 from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import gitignore_fix, ini_credentials, instance_folders, is_env_file, report_place, uses_dotenv
+from ..secret_model import (counted_path, env_secrets, gitignore_fix, ini_credentials, instance_folders, is_env_file,
+                            report_place, uses_dotenv)
 
 
 class SecretsNotIgnored(ProjectRule):
@@ -19,8 +20,9 @@ class SecretsNotIgnored(ProjectRule):
     `pathspec` outside a git work tree) whether the ignore rules cover:
     - the app's instance folder, when the app reads its configuration from it
       (`instance_relative_config=True`, `from_pyfile`) or the folder exists;
-    - `.env`, when python-dotenv is imported or required, and every existing
-      `.env` file (`.env.production`, but not templates such as `.env.example`);
+    - `.env`, when an app module imports python-dotenv, and every existing
+      `.env` file that holds secrets (`.env.production`; not templates such as
+      `.env.example`, nor development ones such as `.env.development`);
     - an `alembic.ini` that holds a database URI with a password.
 
     The finding is reported on the first line of the root `.gitignore`, or, when
@@ -93,6 +95,7 @@ class SecretsNotIgnored(ProjectRule):
     def places(project: ProjectFacts) -> Iterator[tuple[str, list[str], tuple[str, int], str]]:
         """Yield ``(pattern to ignore, paths to ask about, fallback place, what the place is)``."""
         files = project.project.all_files
+        model = config_model(project)
         seen = set()
         for folder, module, (line, _), used in instance_folders(project):
             existing = [f for f in files if f.startswith(folder + "/")]
@@ -103,7 +106,9 @@ class SecretsNotIgnored(ProjectRule):
                 f"the app in `{module}` reads its configuration from" if used else f"of the app in `{module}`")
             fallback = (existing[0], 1) if existing else (module, line)
             yield "instance/", existing or [f"{folder}/config.py"], fallback, subject
-        env_files = [f for f in files if is_env_file(f) and PurePosixPath(f).name.startswith(".env")]
+        env_files = [f for f in files if is_env_file(f) and PurePosixPath(f).name.startswith(".env")
+                     and counted_path(model, f, project.config.include_tests)
+                     and next(env_secrets(project.read_text(f)), None)]
         for rel in env_files:
             yield PurePosixPath(rel).name, [rel], (rel, 1), f"`{rel}`, a file of environment settings"
         dotenv = uses_dotenv(project)

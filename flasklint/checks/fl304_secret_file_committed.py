@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
-from ..config_model import config_model, is_test_path
+from ..config_model import config_model
 from ..facts.config import KEY as CONFIG, Literal
 from ..facts.credentials import KEY as CREDENTIALS
 from ..findings import Finding, Severity, redact
 from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import env_secrets, is_committed, is_env_file, is_secret_key, not_a_secret, tracked_phrase
+from ..secret_model import (counted_path, env_secrets, is_committed, is_env_file, is_secret_key, not_a_secret,
+                            tracked_phrase)
 
 
 #: Instance files read for assignments (not databases, uploads or logs).
@@ -33,7 +34,8 @@ class SecretFileCommitted(ProjectRule):
 
     Without git, tracked-ness is inferred: files no `.gitignore` covers count
     as committed, and the summary says so. Files under `tests/` are skipped
-    unless `--include-tests`.
+    unless `--include-tests`; development files and folders (`local-dev/`,
+    `.env.development`) are skipped too, since they hold local defaults.
 
     ## Why is this bad?
     These files exist to keep secrets out of the code; committed, they publish
@@ -86,12 +88,13 @@ class SecretFileCommitted(ProjectRule):
         """Yield one finding per committed file that holds secrets."""
         if not config_model(project).uses_flask:
             return
+        model = config_model(project)
         modules = {m.path: m for m in project.modules}
         for rel in project.project.all_files:
             pure = PurePosixPath(rel)
             in_instance = "instance" in pure.parts[:-1] and pure.suffix in TEXT_SUFFIXES
             if not (in_instance or is_env_file(rel)) or not is_committed(project, rel) \
-                    or (is_test_path(rel) and not project.config.include_tests):
+                    or not counted_path(model, rel, project.config.include_tests):
                 continue
             secrets = list(self.secrets(project, rel, modules.get(rel)))
             if secrets:
@@ -111,7 +114,7 @@ class SecretFileCommitted(ProjectRule):
             return
         settings = module.extra[CONFIG].module_settings if CONFIG in module.extra else []
         found = [(s.key, s.literal) for s in settings
-                 if s.literal is not None and is_secret_key(s.key) and not not_a_secret(s.literal.text)]
+                 if s.literal is not None and is_secret_key(s.key) and not not_a_secret(s.literal.text, s.key)]
         for literal in module.extra.get(CREDENTIALS, ()):
             owner = next((s.key for s in settings if s.line <= literal.line <= s.end_line), "a URI")
             found.append((owner, literal))

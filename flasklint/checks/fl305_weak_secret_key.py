@@ -7,16 +7,17 @@ from typing import Iterable
 from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import MIN_SECRET_KEY_LENGTH, ignored_instance_keys, secret_values, weakness
+from ..secret_model import MIN_SECRET_KEY_LENGTH, ignored_instance_keys, is_signing_key, secret_values, weakness
 
 
 class WeakSecretKey(ProjectRule):
     """The app's `SECRET_KEY` is a placeholder or too short.
 
     ## What it does
-    Flags a literal `SECRET_KEY` that is a known placeholder (`dev`, `secret`,
-    `changeme`, `your-secret-key`, ...) or shorter than 24 characters, wherever a
-    production configuration sets it: config modules and classes, settings on the
+    Flags a literal `SECRET_KEY` (or another signing key: `JWT_SECRET_KEY`,
+    `WTF_CSRF_SECRET_KEY`, `SECRET_KEY_*`) that is a known placeholder (`dev`,
+    `secret`, `changeme`, `your-secret-key`, ...) or shorter than 24 characters,
+    wherever a production configuration sets it: config modules and classes, settings on the
     Flask app (`app.secret_key`, `app.config.from_mapping(SECRET_KEY=...)`), and
     `instance/` config files, including those git ignores (flasklint reads them
     for this rule only). The message shows the value redacted: its first 2
@@ -79,9 +80,9 @@ class WeakSecretKey(ProjectRule):
         """Yield each guessable literal ``SECRET_KEY`` of a production configuration."""
         if not config_model(project).uses_flask:
             return
-        candidates = [s for s in secret_values(project) if s.key == "SECRET_KEY" and s.production]
+        candidates = [s for s in secret_values(project) if is_signing_key(s.key)]
         for secret in [*candidates, *ignored_instance_keys(project)]:
             why = weakness(secret.literal.text)
             if why and secret.env is None:
                 yield self.finding(secret.path, secret.start, secret.end,
-                                   f"`SECRET_KEY` is {why}: {secret.described(project)}", sensitive=True)
+                                   f"`{secret.key}` is {why}: {secret.described(project)}", sensitive=True)

@@ -25,12 +25,16 @@ _NOT_PASSWORDS = re.compile(r"^(\$.*|%\(.*|\{.*\}|<.*>|\*+|x+|\.\.\.|password|pa
 
 
 def credential_uri(text: str) -> Optional[tuple[str, str]]:
-    """Return ``(scheme, password)`` when ``text`` is a URI with a real-looking password, else None."""
+    """Return ``(scheme, password)`` when ``text`` is a URI with a real-looking password, else None.
+
+    A password equal to the user name (``postgres:postgres``, ``guest:guest``)
+    is a well-known default, not a secret.
+    """
     match = _URI.match(text.strip())
     if not match or match.group("scheme").lower().startswith("sqlite"):
         return None
     password = match.group("password")
-    if _NOT_PASSWORDS.match(password):
+    if _NOT_PASSWORDS.match(password) or password == match.group("user"):
         return None
     return match.group("scheme"), password
 
