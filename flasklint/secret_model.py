@@ -93,9 +93,10 @@ def not_a_secret(value: str, key: str = "") -> bool:
 
     Empty strings, placeholders (``changeme``, ``your-secret-key``, ``xxxx``),
     template references (``${SECRET}``, ``%(key)s``, ``<token>``), file
-    paths (``/run/secrets/key``) and slugs that name the secret after its key
-    (``QE_CONFIG_SECRET = "quay-enterprise-config-secret"``, the name of a
-    Kubernetes secret) are not secrets. Values with other than ASCII
+    paths (``/run/secrets/key``) and slugs that end like their key, naming a
+    secret rather than holding it (``QE_CONFIG_SECRET =
+    "quay-enterprise-config-secret"``, a Kubernetes secret's name), are not
+    secrets. Values with other than ASCII
     characters are never placeholders.
     """
     stripped = value.strip()
@@ -105,7 +106,7 @@ def not_a_secret(value: str, key: str = "") -> bool:
         return False
     norm = re.sub(r"[^a-z0-9]", "", stripped.lower())
     slug = re.fullmatch(r"[a-z0-9]+([-_.][a-z0-9]+){2,}", stripped)
-    names_key = bool(slug) and bool(key) and _key_words(key)[-1].lower() in re.split(r"[-_.]", stripped)
+    names_key = bool(slug) and bool(key) and re.split(r"[-_.]", stripped)[-1] == _key_words(key)[-1].lower()
     return (not norm or norm in PLACEHOLDERS or len(set(stripped)) == 1 or norm.startswith(_PLACEHOLDER_PREFIXES)
             or names_key)
 
@@ -126,7 +127,8 @@ def is_test_name(name: str) -> bool:
 
 def counted_path(model: ConfigModel, path: str, tests: bool) -> bool:
     """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``)."""
-    return not model.is_dev_path(path) or (tests and (is_test_path(path) or is_test_name(path)))
+    dev = model.is_dev_path(path) or model.dev_named(PurePosixPath(path).name.replace(".", " "))
+    return not dev or (tests and (is_test_path(path) or is_test_name(path)))
 
 
 def is_test_unit(model: ConfigModel, unit: Unit) -> bool:
@@ -225,10 +227,10 @@ def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
             for setting in _own_settings(model, unit):
                 if is_secret_key(setting.key):
                     add(_from_setting(setting, unit.path, unit.label))
-    for module, facts in model.facts.values():
+    for key, (module, facts) in model.facts.items():
         if not counted_path(model, module.path, tests):
             continue
-        if model.is_config_module(module.path) and module.module not in model.units:
+        if model.is_config_module(module.path) and key not in model.units:
             for setting in facts.module_settings:
                 if is_secret_key(setting.key):
                     add(_from_setting(setting, module.path, f"config module `{module.path}`"))
