@@ -33,7 +33,13 @@ def test_every_secret_is_flagged(root):
         if finding.sensitive:
             text = "".join(split_lines((root / finding.path).read_text())[finding.line - 1:finding.end_line])
             flagged.update(s for s in SECRETS if s in text)
-    assert len(SECRETS) == 12 and flagged == set(SECRETS)
+    assert len(SECRETS) == 13 and flagged == set(SECRETS)
+
+
+def test_findings_sharing_a_line_with_a_secret_are_sensitive(root):
+    result = lint(root, select=["ALL"])
+    debug, = [f for f in result.findings if f.code == "FL201"]
+    assert (debug.path, debug.line, debug.sensitive) == ("config.py", 10, True)
 
 
 def assert_no_secret(output: str) -> None:

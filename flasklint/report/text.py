@@ -4,8 +4,7 @@ Uses rich; colour only when the stream is a terminal and NO_COLOR is unset.
 The source line of a sensitive finding (a secret) is cut at the flagged place,
 and every quoted string before it is masked too: the line may hold more
 secrets than the one flagged, and the flagged range may not be the secret
-itself. Any other finding on a line that holds a flagged secret is shown
-the same way.
+itself.
 """
 
 from __future__ import annotations
@@ -23,12 +22,12 @@ from ..findings import MASK
 _QUOTED = re.compile(r"""(["'])(?:\\.|(?!\1).)*(?:\1|$)""")
 
 
-def _marker_line(finding, source: str, masked: bool = False) -> tuple[str, str]:
-    """Return the source line (masked for sensitive findings or when ``masked``) and the caret line under it."""
+def _marker_line(finding, source: str) -> tuple[str, str]:
+    """Return the (possibly masked) source line and the caret line under it."""
     start = min(max(finding.column - 1, 0), len(source))
     end = finding.end_column - 1 if finding.end_line == finding.line else len(source)
     end = max(min(end, len(source)), start + 1)
-    if finding.sensitive or masked:
+    if finding.sensitive:
         source = _QUOTED.sub(lambda m: m.group(1) + MASK + m.group(1), source[:start])
         start, end = len(source), len(source) + 1
         source += MASK
@@ -39,13 +38,12 @@ def write(result, stream: TextIO) -> None:
     """Write every finding with context, then a count per code."""
     console = Console(file=stream, highlight=False, soft_wrap=True,
                       no_color="NO_COLOR" in os.environ or None, emoji=False)
-    secret_lines = {(f.path, n) for f in result.findings if f.sensitive for n in range(f.line, f.end_line + 1)}
     for f in result.findings:
         console.print(f"[bold]{escape(f.path)}[/]:{f.line}:{f.column}: "
                       f"[bold red]{f.code}[/] {escape(f.message)}")
         source = result.snippets.get(f.path, {}).get(f.line)
         if source is not None:
-            shown, carets = _marker_line(f, source.expandtabs(1), (f.path, f.line) in secret_lines)
+            shown, carets = _marker_line(f, source.expandtabs(1))
             width = len(str(f.line))
             console.print(f"{' ' * width} |")
             console.print(f"{f.line} | {escape(shown)}")
