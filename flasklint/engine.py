@@ -16,7 +16,7 @@ import itertools
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -66,6 +66,9 @@ class Result:
     in_git: bool = False
     #: ``(path, reason)`` for Python files that could not be linted at all.
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: True when a selected rule needed git's view but the project is not a
+    #: git work tree, so tracked-ness was inferred from ``.gitignore`` files.
+    tracked_inferred: bool = False
 
     @property
     def parse_errors(self) -> int:
@@ -279,7 +282,8 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets={r.rel: r.snippets for r in results},
                   digests={r.rel: r.digest for r in results}, in_git=project.in_git,
-                  skipped=project.skipped)
+                  skipped=project.skipped,
+                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
 
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]],
@@ -299,7 +303,19 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
             and not per_file.ignores(f.path, f.code)
             and not (f.code == "FL000" and "FL000" in config.ignore)
             and not is_suppressed(suppressions.get(f.path, {}), f.code, (f.line, f.end_line))]
-    return sorted(set(kept), key=lambda f: f.sort_key)
+    return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key)
+
+
+def _share_secrecy(findings: list[Finding]) -> list[Finding]:
+    """Make every finding on a line that holds a flagged secret sensitive too.
+
+    Reporters never show the source of sensitive findings; another finding
+    on the same line (FL303 on line 1 of ``.env``, FL201 beside a key) would
+    otherwise show the secret in its snippet or fingerprint text.
+    """
+    secret = {(f.path, n) for f in findings if f.sensitive for n in range(f.line, f.end_line + 1)}
+    return [replace(f, sensitive=True) if not f.sensitive and any(
+        (f.path, n) in secret for n in range(f.line, f.end_line + 1)) else f for f in findings]
 
 
 def _holds(finding: Finding, index: SymbolIndex) -> bool:

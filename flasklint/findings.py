@@ -46,15 +46,26 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
-    """A description and the text edits that carry it out."""
+    """A description and the text edits that carry it out.
+
+    The edits apply to the finding's own file, unless ``path`` names another
+    root-relative file (``.gitignore`` for a finding elsewhere); ``digest`` is
+    then the SHA-256 of that file as the rule read it, or ``""`` when it did
+    not exist and the fix creates it.
+    """
 
     description: str
     edits: tuple[Edit, ...]
+    path: Optional[str] = None
+    digest: Optional[str] = None
 
     def to_json(self) -> dict:
-        """Return the fix as a JSON-ready dict."""
-        return {"description": self.description,
-                "edits": [edit.to_json() for edit in self.edits]}
+        """Return the fix as a JSON-ready dict (``path`` only when the fix edits another file)."""
+        document = {"description": self.description,
+                    "edits": [edit.to_json() for edit in self.edits]}
+        if self.path is not None:
+            document["path"] = self.path
+        return document
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,20 @@ class Finding:
             "message": self.message,
             "fix": self.fix.to_json() if self.fix else None,
         }
+
+
+#: Stands for the hidden part of a secret, in messages and masked source lines.
+MASK = "…"
+
+
+def redact(secret: str) -> str:
+    """Return ``secret`` as messages may show it: its first 2 characters, ``…`` and its length.
+
+    Secrets of 6 characters or fewer show no character at all, since 2 of
+    them would be a third of the secret.
+    """
+    shown = secret[:2] if len(secret) > 6 else ""
+    return f"{shown}{MASK}({len(secret)} chars)"
 
 
 PARSE_ERROR_CODE = "FL000"
