@@ -120,12 +120,19 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
 def _fix(result: Result, write: bool) -> None:
     """Apply (or, with ``write`` false, print as a diff) every fix of ``result``."""
     by_path = defaultdict(list)
+    digests = dict(result.digests)
+    sensitive = defaultdict(list)
     for finding in result.findings:
         if finding.fix:
-            by_path[finding.path].append(finding)
+            target = finding.fix.path or finding.path
+            by_path[target].append(finding)
+            if finding.fix.path:
+                digests[target] = finding.fix.digest or ""
+        if finding.sensitive:
+            sensitive[finding.path].append(finding)
     fixed = set()
     for path, findings in sorted(by_path.items()):
-        outcome = fix_file(result.root, path, result.digests.get(path, ""), findings, write)
+        outcome = fix_file(result.root, path, digests.get(path, ""), findings, write, sensitive[path])
         if outcome.error:
             click.echo(f"flasklint: {path}: {outcome.error}", err=True)
         if not write:

@@ -143,8 +143,11 @@ class ConfigModel:
         self.project = project
         self.index = project.index
         self.dev_words = {w.lower() for w in project.config.dev_config_names}
-        self.facts: dict[str, tuple["ModuleFacts", ConfigFacts]] = {
-            m.module: (m, m.extra[KEY]) for m in project.modules if KEY in m.extra}
+        self.facts: dict[str, tuple["ModuleFacts", ConfigFacts]] = {}
+        for m in sorted((m for m in project.modules if KEY in m.extra), key=lambda m: (m.path.count("/"), m.path)):
+            # config.py and a tracked instance/config.py both claim the name `config`:
+            # the shallower file keeps it, the other is known by its path.
+            self.facts[m.path if m.module in self.facts else m.module] = (m, m.extra[KEY])
         self.uses_flask = any(imp.module == "flask" or imp.module.startswith(("flask.", "flask_"))
                               for m in project.modules for imp in m.imports)
         self.units: dict[str, Unit] = {}
@@ -158,7 +161,7 @@ class ConfigModel:
 
     def build(self) -> None:
         """Find the units, link their bases, and decide which are production."""
-        for module, facts in self.facts.values():
+        for key, (module, facts) in self.facts.items():
             if self.is_config_module(module.path) and not self.is_dev_path(module.path):
                 for cls in facts.classes:
                     if flask_keys(cls.settings):
@@ -166,7 +169,7 @@ class ConfigModel:
                 for named in facts.dicts:
                     self.register_dict(named.qualname)
                 if flask_keys(facts.module_settings) and not any(flask_keys(c.settings) for c in facts.classes):
-                    self.add_module(module.module)
+                    self.add_module(key)
         for module, facts in self.facts.values():
             for load in facts.loads:
                 self.add_loaded(load, module)
@@ -255,7 +258,7 @@ class ConfigModel:
             return []
         app = self.apps.get(self.index.expand(load.receiver or ""))
         instance = app is not None and app.instance_relative is not False
-        return [m.module for m, _ in self.facts.values()
+        return [key for key, (m, _) in self.facts.items()
                 if (m.path == name or m.path.endswith("/" + name))
                 and (m.path.startswith("instance/") or "/instance/" in m.path) == instance]
 

@@ -16,7 +16,7 @@ import itertools
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -70,6 +70,9 @@ class Result:
     toplevel: Optional[Path] = None
     #: ``(path, reason)`` for Python files that could not be linted at all.
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: True when a selected rule needed git's view but the project is not a
+    #: git work tree, so tracked-ness was inferred from ``.gitignore`` files.
+    tracked_inferred: bool = False
 
     @property
     def parse_errors(self) -> int:
@@ -290,7 +293,8 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     _add_missing_snippets(project.root, findings, snippets)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
-                  skipped=project.skipped, toplevel=project.toplevel)
+                  skipped=project.skipped, toplevel=project.toplevel,
+                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
 
 
 def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]]) -> None:
@@ -327,7 +331,19 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
             and not per_file.ignores(f.path, f.code)
             and not (f.code == "FL000" and "FL000" in config.ignore)
             and not is_suppressed(suppressions.get(f.path, {}), f.code, (f.line, f.end_line))]
-    return sorted(set(kept), key=lambda f: f.sort_key)
+    return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key)
+
+
+def _share_secrecy(findings: list[Finding]) -> list[Finding]:
+    """Make every finding on a line that holds a flagged secret sensitive too.
+
+    Reporters never show the source of sensitive findings; another finding
+    on the same line (FL303 on line 1 of ``.env``, FL201 beside a key) would
+    otherwise show the secret in its snippet or fingerprint text.
+    """
+    secret = {(f.path, n) for f in findings if f.sensitive for n in range(f.line, f.end_line + 1)}
+    return [replace(f, sensitive=True) if not f.sensitive and any(
+        (f.path, n) in secret for n in range(f.line, f.end_line + 1)) else f for f in findings]
 
 
 def _holds(finding: Finding, index: SymbolIndex) -> bool:

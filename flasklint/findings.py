@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -46,15 +47,26 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
-    """A description and the text edits that carry it out."""
+    """A description and the text edits that carry it out.
+
+    The edits apply to the finding's own file, unless ``path`` names another
+    root-relative file (``.gitignore`` for a finding elsewhere); ``digest`` is
+    then the SHA-256 of that file as the rule read it, or ``""`` when it did
+    not exist and the fix creates it.
+    """
 
     description: str
     edits: tuple[Edit, ...]
+    path: Optional[str] = None
+    digest: Optional[str] = None
 
     def to_json(self) -> dict:
-        """Return the fix as a JSON-ready dict."""
-        return {"description": self.description,
-                "edits": [edit.to_json() for edit in self.edits]}
+        """Return the fix as a JSON-ready dict (``path`` only when the fix edits another file)."""
+        document = {"description": self.description,
+                    "edits": [edit.to_json() for edit in self.edits]}
+        if self.path is not None:
+            document["path"] = self.path
+        return document
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,35 @@ class Finding:
             "message": self.message,
             "fix": self.fix.to_json() if self.fix else None,
         }
+
+
+#: Stands for the hidden part of a secret, in messages and masked source lines.
+MASK = "…"
+
+
+def redact(secret: str) -> str:
+    """Return ``secret`` as messages may show it: its first 2 characters, ``…`` and its length.
+
+    Secrets of 6 characters or fewer show no character at all, since 2 of
+    them would be a third of the secret.
+    """
+    shown = secret[:2] if len(secret) > 6 else ""
+    return f"{shown}{MASK}({len(secret)} chars)"
+
+
+_QUOTED = re.compile(r"""(["'])(?:\\.|(?!\1).)*(?:\1|$)""")
+
+
+def mask_line(line: str, column: int) -> str:
+    """Return a sensitive finding's source line as outputs may use it.
+
+    The line is cut at the finding's 1-based ``column`` and ends in ``MASK``;
+    every quoted string before the cut is masked too, since the line may hold
+    more secrets than the flagged one and the flagged range may not be the
+    secret itself.
+    """
+    before = line[:max(column - 1, 0)]
+    return _QUOTED.sub(lambda m: m.group(1) + MASK + m.group(1), before) + MASK
 
 
 PARSE_ERROR_CODE = "FL000"

@@ -7,9 +7,10 @@ removing unrelated lines, or moving the flagged code within its file, keeps
 it; editing the flagged lines or renaming the file changes it. A finding
 with an empty range is identified by code and path alone. The flagged
 text is at most :data:`MAX_LINES` lines, so a finding that spans a whole class
-keeps its fingerprint when lines deep inside the class change. The source
-text of a sensitive finding (a secret) is masked before hashing, so the
-fingerprint does not depend on the secret and cannot be used to guess it.
+keeps its fingerprint when lines deep inside the class change. For a
+sensitive finding (a secret) only its line up to the flagged column, with
+quoted strings masked, is hashed (:func:`~flasklint.findings.mask_line`), so
+the fingerprint does not depend on any secret and cannot be used to guess one.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ import hashlib
 from collections import Counter
 from typing import Iterable, Mapping
 
-from .findings import Finding
+from .findings import Finding, mask_line
 
 #: How many lines of a finding's range, from its first, enter its fingerprint.
 MAX_LINES = 5
 #: Bump when the recipe changes: old baselines then stop matching visibly.
 VERSION = "1"
-MASK = "…"
 
 
 def flagged_lines(finding: Finding) -> range:
@@ -40,14 +40,10 @@ def flagged_text(finding: Finding, lines: Mapping[int, str]) -> str:
     """
     if finding.line == finding.end_line and finding.end_column <= finding.column:
         return ""
-    numbers = flagged_lines(finding)
-    text = "\n".join(lines.get(number, "") for number in numbers)
     if finding.sensitive:
-        start = finding.column - 1
-        end = len(text)
-        if finding.end_line == numbers[-1]:
-            end = len(text) - len(lines.get(numbers[-1], "")) + finding.end_column - 1
-        text = text[:start] + MASK + text[max(end, start):]
+        text = mask_line(lines.get(finding.line, ""), finding.column)
+    else:
+        text = "\n".join(lines.get(number, "") for number in flagged_lines(finding))
     return " ".join(text.split())
 
 

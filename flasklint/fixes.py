@@ -1,8 +1,11 @@
 """Apply fixes to files, safely.
 
 A fixed file is written only when the file on disk is still the one that was
-linted (same hash), the edits do not overlap, and both CPython and LibCST can
-parse the result. Line endings and every byte outside the edits are kept.
+linted (same hash), the edits do not overlap, and, for a Python file, both
+CPython and LibCST can parse the result. Line endings and every byte outside
+the edits are kept. A fix may target a file other than its finding's
+(``.gitignore``) and create it when it is missing. Diffs never show the
+source text of sensitive findings (secrets).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from .findings import Edit, Finding
+from .findings import MASK, Edit, Finding
 from .source import decode, split_lines
 
 
@@ -32,14 +35,36 @@ class FixOutcome:
     new_text: Optional[str] = None
     old_text: Optional[str] = None
     error: Optional[str] = None
+    #: Source texts that diffs must not show (the ranges of sensitive findings).
+    hidden: tuple[str, ...] = ()
 
     def diff(self) -> str:
-        """Return a unified diff of the change (empty when nothing changed)."""
+        """Return a unified diff of the change (empty when nothing changed), secrets masked."""
         if self.new_text is None or self.old_text is None:
             return ""
-        return "".join(difflib.unified_diff(
+        text = "".join(difflib.unified_diff(
             split_lines(self.old_text), split_lines(self.new_text),
             fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+        for secret in sorted(self.hidden, key=len, reverse=True):
+            text = text.replace(secret, MASK)
+        return text
+
+
+def hidden_texts(text: str, findings: Iterable[Finding]) -> tuple[str, ...]:
+    """Return the non-blank lines of text that the sensitive ``findings`` cover in ``text``."""
+    lines = split_lines(text)
+    found = set()
+    for finding in findings:
+        if not finding.sensitive or not 0 < finding.line <= finding.end_line <= len(lines):
+            continue
+        for number in range(finding.line, finding.end_line + 1):
+            line = lines[number - 1].rstrip("\r\n")
+            start = finding.column - 1 if number == finding.line else 0
+            end = finding.end_column - 1 if number == finding.end_line else len(line)
+            piece = line[start:end].strip()
+            if piece:
+                found.add(piece)
+    return tuple(found)
 
 
 def _offset(line_starts: list[int], line: int, column: int) -> int:
@@ -84,27 +109,34 @@ def parses(text: str) -> Optional[str]:
     return None
 
 
-def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write: bool) -> FixOutcome:
-    """Apply the fixes of ``findings`` to ``root/path``; write only when ``write`` and safe."""
+def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write: bool,
+             sensitive: Iterable[Finding] = ()) -> FixOutcome:
+    """Apply the fixes of ``findings`` to ``root/path``; write only when ``write`` and safe.
+
+    ``digest`` ``""`` means the file did not exist when linted: the fix
+    creates it. ``sensitive`` findings of the same file are masked in diffs.
+    """
     target = root / path
     try:
-        raw = target.read_bytes()
+        raw = b"" if digest == "" and not target.exists() else target.read_bytes()
     except OSError as exc:
         return FixOutcome(path, [], error=f"cannot read: {exc.strerror or exc}")
-    if hashlib.sha256(raw).hexdigest() != digest:
+    if (hashlib.sha256(raw).hexdigest() if raw or digest else "") != digest:
         return FixOutcome(path, [], error="file changed since it was linted; fix skipped")
-    old_text = decode(raw)
+    old_text = decode(raw) if path.endswith(".py") else raw.decode("utf-8", "surrogateescape")
     ordered = sorted(findings, key=lambda f: f.sort_key)
     new_text, applied = apply_edits(old_text, ordered)
     if new_text == old_text:
         return FixOutcome(path, [])
-    reason = parses(new_text)
+    reason = parses(new_text) if path.endswith(".py") else None
     if reason:
         return FixOutcome(path, [], error=f"fix would not parse ({reason}); file left unchanged")
-    outcome = FixOutcome(path, applied, new_text=new_text, old_text=old_text)
+    outcome = FixOutcome(path, applied, new_text=new_text, old_text=old_text,
+                         hidden=hidden_texts(old_text, sensitive))
     if write:
         try:
-            target.write_bytes(_encode(raw, new_text))
+            target.write_bytes(_encode(raw, new_text) if path.endswith(".py")
+                               else new_text.encode("utf-8", "surrogateescape"))
         except (OSError, UnicodeEncodeError) as exc:
             return FixOutcome(path, [], error=f"cannot write: {exc}")
     return outcome

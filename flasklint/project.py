@@ -4,6 +4,9 @@ In a git work tree the file list comes from git itself (``git ls-files
 --cached --others --exclude-standard``), so flasklint skips exactly what git
 ignores. Elsewhere the ``.gitignore`` files are read with ``pathspec``.
 ``exclude`` globs from the configuration use the same gitignore syntax.
+Whether the ignore rules cover a given path (``.env``, ``instance/``) is
+asked of git once per run (``git check-ignore --stdin``), or of the same
+``.gitignore`` files without git.
 """
 
 from __future__ import annotations
@@ -60,11 +63,32 @@ class Project:
     toplevel: Optional[Path] = None
     #: ``(path, reason)`` for Python files that could not be linted at all.
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: Ignored ``.py``/``.cfg`` files under an ``instance/`` folder: per-machine
+    #: configuration, read only by rules that must see it (weak secret keys).
+    ignored_instance: list[str] = field(default_factory=list)
+    #: Folders holding a ``pyvenv.cfg`` (virtual environments) that nothing ignores.
+    venvs: list[str] = field(default_factory=list)
+    _ignore_answers: dict = field(default_factory=dict, repr=False)
 
     @property
     def in_git(self) -> bool:
         """Return whether git answered for this project."""
         return self.tracked is not None
+
+    def ignored(self, paths: Iterable[str]) -> frozenset:
+        """Return which of the root-relative ``paths`` the repository's ignore rules cover.
+
+        Tracked files count as covered when a rule matches them. Git answers
+        in a work tree, in one call for all the paths not asked before;
+        elsewhere the ``.gitignore`` files from the root down are read.
+        """
+        asked = [p for p in dict.fromkeys(paths) if p not in self._ignore_answers]
+        if asked:
+            found = git_check_ignore(self.root, asked) if self.in_git else None
+            if found is None:
+                found = {p for p in asked if gitignore_covers(self.root, p)}
+            self._ignore_answers.update((p, p in found) for p in asked)
+        return frozenset(p for p in paths if self._ignore_answers[p])
 
 
 def git_toplevel(folder: Path) -> Optional[Path]:
@@ -101,8 +125,61 @@ def git_files(toplevel: Path) -> Optional[tuple[list[Path], frozenset]]:
     return listed, frozenset(tracked)
 
 
-def walk_files(folder: Path) -> list[Path]:
-    """Return the files under ``folder`` that its ``.gitignore`` files do not ignore."""
+def git_check_ignore(folder: Path, paths: list[str]) -> Optional[set]:
+    """Return which of ``paths`` (relative to ``folder``) git's ignore rules cover; None when git fails.
+
+    ``--no-index`` judges tracked files by the rules too, and the user's own
+    excludes file is left out: the question is what the repository ignores
+    for everyone who clones it.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "-c", f"core.excludesFile={os.devnull}", "check-ignore", "--no-index",
+             "--stdin", "-z"],
+            input="\0".join(paths).encode("utf-8", "surrogateescape"), capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode not in (0, 1):
+        return None
+    return set(done.stdout.decode("utf-8", "surrogateescape").split("\0")) - {""}
+
+
+def gitignore_covers(root: Path, rel: str) -> bool:
+    """Return whether a ``.gitignore`` file between ``root`` and ``rel`` ignores it (no git needed)."""
+    parts = rel.rstrip("/").split("/")
+    for depth in range(len(parts)):
+        ignore_file = root.joinpath(*parts[:depth], ".gitignore")
+        if not ignore_file.is_file():
+            continue
+        try:
+            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        if pathspec.GitIgnoreSpec.from_lines(lines).match_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):]):
+            return True
+    return False
+
+
+def git_ignored_instance(toplevel: Path) -> list[Path]:
+    """Return the ``.py``/``.cfg`` files git ignores under any ``instance/`` folder of ``toplevel``."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(toplevel), "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--",
+             ":(glob)**/instance/**/*.py", ":(glob)**/instance/**/*.cfg"],
+            capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode != 0:
+        return []
+    return [toplevel / entry for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0") if entry]
+
+
+def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
+    """Return the files under ``folder`` that its ``.gitignore`` files do not ignore.
+
+    ``skipped``, when given, receives ``(path, is_dir, ignored)`` for what
+    was left out: ignored files and folders, and folders excluded by default.
+    """
     found = []
     specs: list[tuple[Path, pathspec.PathSpec]] = []
     for current, dirs, names in os.walk(folder):
@@ -123,8 +200,19 @@ def walk_files(folder: Path) -> list[Path]:
                     return True
             return False
 
-        dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDE and not ignored(here / d, True))
-        found.extend(here / n for n in sorted(names) if not ignored(here / n, False))
+        kept = []
+        for name in sorted(dirs):
+            is_ignored = ignored(here / name, True)
+            if name not in DEFAULT_EXCLUDE and not is_ignored:
+                kept.append(name)
+            elif skipped is not None:
+                skipped.append((here / name, True, is_ignored))
+        dirs[:] = kept
+        for name in sorted(names):
+            if not ignored(here / name, False):
+                found.append(here / name)
+            elif skipped is not None:
+                skipped.append((here / name, False, True))
     return found
 
 
@@ -158,6 +246,7 @@ def _excluded(rel: str, spec: pathspec.PathSpec) -> bool:
 
 def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
     """Return the project at ``root`` with the Python files under ``paths``."""
+    paths = list(paths)
     project = Project(root=root)
     toplevel = git_toplevel(root)
     listing = git_files(toplevel) if toplevel else None
@@ -165,8 +254,17 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
         project.toplevel = toplevel
         candidates = [p for p in listing[0] if p.is_file() or p.is_symlink()]
         project.tracked = frozenset(_relative(p, root) for p in listing[1])
+        instance = git_ignored_instance(toplevel)
+        venvs = [p.parent for p in candidates if p.name == "pyvenv.cfg"]
     else:
-        candidates = walk_files(root)
+        skipped: list = []
+        candidates = walk_files(root, skipped)
+        instance = _ignored_instance(skipped)
+        venvs = [p for p, is_dir, ignored in skipped if is_dir and not ignored and (p / "pyvenv.cfg").is_file()]
+    inside = [_relative(p, root) for p in instance]
+    project.ignored_instance = sorted(rel for rel in inside if not rel.startswith(("../", "/"))
+                                      and not set(rel.split("/")[:-1]) & set(DEFAULT_EXCLUDE))
+    project.venvs = sorted(_relative(p, root) for p in venvs)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude)
     everything = {}
     for candidate in candidates:
@@ -187,11 +285,29 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
                                 if prefix in ("./", "/") or rel.startswith(prefix))
         elif not spec.match_file(_relative(given, root)):
             selected[_relative(given, root)] = given
-    project.targets = frozenset(selected)
+    project.targets = frozenset(selected).union(
+        rel for rel in project.ignored_instance if _selects(paths, root / rel))
     project.files = _python_files(selected, namer, project.skipped)
     context = {rel: p for rel, p in everything.items() if rel not in selected}
     project.context_files = _python_files(context, namer, [])
     return project
+
+
+def _ignored_instance(skipped: list) -> list[Path]:
+    """Return the ``.py``/``.cfg`` files among ``walk_files``' ignored entries that lie in an ``instance/`` folder."""
+    found = []
+    for path, is_dir, ignored in skipped:
+        if not ignored:
+            continue
+        files = sorted(path.rglob("*")) if is_dir and "instance" in path.parts else [path]
+        found.extend(f for f in files if "instance" in f.parts[:-1] and f.suffix in (".py", ".cfg") and f.is_file())
+    return found
+
+
+def _selects(paths: Iterable[Path], target: Path) -> bool:
+    """Return whether one of the given ``paths`` is ``target`` or a folder holding it."""
+    target = target.absolute()
+    return any(given.absolute() == target or given.absolute() in target.parents for given in paths)
 
 
 def _python_files(paths: dict[str, Path], namer: ModuleNamer, skipped: list) -> list[SourceFile]:

@@ -9,6 +9,7 @@ passes collected.
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
 
@@ -38,6 +39,9 @@ class Rule:
     fixable: ClassVar[bool] = False
     #: Tags for SARIF and the docs, e.g. ``security``.
     tags: ClassVar[tuple[str, ...]] = ()
+    #: Whether findings depend on what git tracks or ignores; without git the
+    #: summary then says that this was inferred from ``.gitignore`` files.
+    uses_git: ClassVar[bool] = False
 
     @classmethod
     def summary(cls) -> str:
@@ -153,6 +157,17 @@ class ProjectFacts:
         if key not in self._memo:
             self._memo[key] = build()
         return self._memo[key]
+
+    def digest(self, rel: str) -> str:
+        """Return the SHA-256 of a root-relative file's bytes, or ``""`` when it does not exist.
+
+        Fixes that edit a file other than the finding's (``.gitignore``) carry
+        it, so ``--fix`` never overwrites a file changed since the run.
+        """
+        try:
+            return hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+        except OSError:
+            return ""
 
     def read_text(self, rel: str) -> Optional[str]:
         """Return the text of a root-relative file, or None if it cannot be read."""

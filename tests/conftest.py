@@ -1,6 +1,7 @@
 """Shared pytest helpers."""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,39 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def fixtures() -> Path:
     """Return the fixtures folder."""
     return FIXTURES
+
+
+def _git(folder: Path, *args: str) -> None:
+    """Run git in ``folder`` with a fixed identity, failing loudly."""
+    subprocess.run(["git", "-C", str(folder), "-c", "user.name=flasklint", "-c", "user.email=flasklint@example.com",
+                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+
+
+def build_project(source: Path, target: Path, git: bool = True, force: tuple = ()) -> Path:
+    """Copy a fixture project to ``target``; with ``git``, make it a repository and commit it.
+
+    Fixture files named ``gitignore`` become ``.gitignore`` (a real one would
+    act on flasklint's own repository). ``git add .`` honours it; the paths in
+    ``force`` are committed even so (``git add -f``), as a careless commit does.
+    """
+    shutil.copytree(source, target)
+    for stand_in in target.rglob("gitignore"):
+        stand_in.rename(stand_in.with_name(".gitignore"))
+    if git:
+        _git(target, "init", "-q")
+        _git(target, "add", ".")
+        if force:
+            _git(target, "add", "-f", *force)
+        _git(target, "commit", "-q", "-m", "fixture")
+    return target
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Return :func:`build_project` writing under a fresh temporary folder."""
+    def build(source: Path, git: bool = True, force: tuple = ()) -> Path:
+        return build_project(source, tmp_path / source.name, git, force)
+    return build
 
 
 @pytest.fixture

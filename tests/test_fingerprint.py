@@ -49,3 +49,11 @@ def test_only_the_first_lines_of_a_long_range_count():
 def test_a_finding_about_a_whole_file_ignores_the_text_of_its_anchor_line():
     whole_file = finding(1, column=1, end_column=1)
     assert one(whole_file, {1: '"""Config."""'}) == one(whole_file, {1: "# a new header"})
+
+
+def test_other_secrets_on_the_line_do_not_enter_the_fingerprint():
+    def line(first, second):
+        text = f'KEYS = ("{first}", "{second}")'
+        return one(finding(4, column=text.index(second), end_column=len(text), sensitive=True), {4: text})
+
+    assert line("first-secret", "second-secret") == line("other-value", "another-value")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
+from conftest import build_project
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "tests" / "fixtures" / "projects" / "exampleapp"
@@ -18,9 +19,9 @@ pytestmark = [
 ]
 
 
-def git(folder: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=flasklint", "-c", "user.email=tests@flasklint.invalid",
-                    "-c", "commit.gpgsign=false", *args], cwd=folder, check=True, capture_output=True)
+def stage(folder: Path) -> None:
+    """Stage every change, as pre-commit checks what is staged."""
+    subprocess.run(["git", "add", "."], cwd=folder, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -30,25 +31,17 @@ def hook_repo(tmp_path_factory) -> Path:
     A copy rather than the checkout itself, so the test sees the working files
     whatever the checkout's git state (worktree, uncommitted edits, no git).
     """
-    repo = tmp_path_factory.mktemp("hookrepo")
+    files = tmp_path_factory.mktemp("hookfiles")
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        shutil.copy(REPO / name, repo / name)
-    shutil.copytree(REPO / "flasklint", repo / "flasklint", ignore=shutil.ignore_patterns("__pycache__"))
-    git(repo, "init", "-q")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "flasklint")
-    return repo
+        shutil.copy(REPO / name, files / name)
+    shutil.copytree(REPO / "flasklint", files / "flasklint", ignore=shutil.ignore_patterns("__pycache__"))
+    return build_project(files, tmp_path_factory.mktemp("hookrepo") / "flasklint")
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
-    """Return a git repository holding the example app (one FL101 finding), staged."""
-    target = tmp_path / "project"
-    shutil.copytree(EXAMPLE, target)
-    (target / "pyproject.toml").write_text("[project]\nname = 'exampleapp'\n")
-    git(target, "init", "-q")
-    git(target, "add", ".")
-    return target
+def app_repo(tmp_path) -> Path:
+    """Return a git repository holding the example app (one FL101 finding)."""
+    return build_project(EXAMPLE, tmp_path / "project")
 
 
 def pre_commit(project: Path, *args: str, home: Optional[Path] = None) -> subprocess.CompletedProcess:
@@ -59,14 +52,14 @@ def pre_commit(project: Path, *args: str, home: Optional[Path] = None) -> subpro
                           cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
 
-def test_try_repo_fails_on_a_finding_and_passes_when_clean(project, hook_repo):
-    bad = pre_commit(project, "try-repo", str(hook_repo), "flasklint", "--all-files")
+def test_try_repo_fails_on_a_finding_and_passes_when_clean(app_repo, hook_repo):
+    bad = pre_commit(app_repo, "try-repo", str(hook_repo), "flasklint", "--all-files")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "yourapp/views.py:12:1: FL101 `@login_required` is above the route decorator" in bad.stdout
-    views = project / "yourapp" / "views.py"
+    views = app_repo / "yourapp" / "views.py"
     views.write_text(views.read_text().replace("@login_required  # [FL101]\n", ""))
-    git(project, "add", ".")
-    good = pre_commit(project, "try-repo", str(hook_repo), "flasklint", "--all-files")
+    stage(app_repo)
+    good = pre_commit(app_repo, "try-repo", str(hook_repo), "flasklint", "--all-files")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout
 
@@ -86,24 +79,24 @@ def run_hook(project: Path, hook_repo: Path, home: Path, hook: str, *args: str) 
                          check=True).stdout.strip()
     (project / ".pre-commit-config.yaml").write_text(
         f"repos:\n- repo: {hook_repo.as_uri()}\n  rev: {rev}\n  hooks:\n  - id: {hook}\n")
-    git(project, "add", ".pre-commit-config.yaml")
+    stage(project)
     return pre_commit(project, "run", hook, *args, home=home)
 
 
-def test_given_files_are_reported_with_their_project_as_context(project, hook_repo, pre_commit_home):
+def test_given_files_are_reported_with_their_project_as_context(app_repo, hook_repo, pre_commit_home):
     # views.py imports `app` from the package: only the context says it is a Flask app.
-    views = run_hook(project, hook_repo, pre_commit_home, "flasklint", "--files", "yourapp/views.py")
+    views = run_hook(app_repo, hook_repo, pre_commit_home, "flasklint", "--files", "yourapp/views.py")
     assert views.returncode == 1, views.stdout + views.stderr
     assert "yourapp/views.py:12:1: FL101" in views.stdout
-    other = run_hook(project, hook_repo, pre_commit_home, "flasklint", "--files", "yourapp/__init__.py")
+    other = run_hook(app_repo, hook_repo, pre_commit_home, "flasklint", "--files", "yourapp/__init__.py")
     assert other.returncode == 0, other.stdout + other.stderr
 
 
-def test_fix_hook_fixes_then_passes(project, hook_repo, pre_commit_home):
-    fixed = run_hook(project, hook_repo, pre_commit_home, "flasklint-fix", "--all-files")
+def test_fix_hook_fixes_then_passes(app_repo, hook_repo, pre_commit_home):
+    fixed = run_hook(app_repo, hook_repo, pre_commit_home, "flasklint-fix", "--all-files")
     assert fixed.returncode == 1  # pre-commit fails a hook that changed files
     assert "files were modified by this hook" in fixed.stdout
-    assert '@app.route("/admin")\n@login_required' in (project / "yourapp" / "views.py").read_text()
-    git(project, "add", ".")
-    again = run_hook(project, hook_repo, pre_commit_home, "flasklint-fix", "--all-files")
+    assert '@app.route("/admin")\n@login_required' in (app_repo / "yourapp" / "views.py").read_text()
+    stage(app_repo)
+    again = run_hook(app_repo, hook_repo, pre_commit_home, "flasklint-fix", "--all-files")
     assert again.returncode == 0, again.stdout + again.stderr

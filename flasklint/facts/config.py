@@ -104,6 +104,21 @@ class Value:
 
 
 @dataclass(frozen=True)
+class Literal:
+    """The string (or bytes) literal a value comes from, and where it is written.
+
+    Secret rules report at the literal itself, so that reporters mask exactly
+    the secret; bytes are decoded as Latin-1.
+    """
+
+    text: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
 class Setting:
     """One configuration key set to a value at one place.
 
@@ -121,6 +136,8 @@ class Setting:
     end_column: int
     guards: tuple[str, ...] = ()
     conditional: bool = False
+    #: The non-empty string or bytes literal the value comes from, if any.
+    literal: Optional[Literal] = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +239,8 @@ class EnvRead:
     has_fallback: bool
     line: int
     column: int
+    #: The non-empty string or bytes literal of the fallback, if any.
+    literal: Optional[Literal] = None
 
 
 @dataclass
@@ -334,6 +353,16 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
     except TypeError:
         return UNKNOWN
     return UNKNOWN
+
+
+def literal_of(node: Optional[ast.AST], value: Value) -> Optional[Literal]:
+    """Return the non-empty string or bytes literal in ``node`` that ``value`` comes from."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, bytes) and node.value:
+        return Literal(node.value.decode("latin-1"), **_mark(node))
+    if node is None or not (value.known and isinstance(value.value, str) and value.value):
+        return None
+    found = [n for n in ast.walk(node) if isinstance(n, ast.Constant) and n.value == value.value]
+    return Literal(value.value, **_mark(found[-1])) if found else None
 
 
 def _call(node: ast.Call, env: list) -> Any:
@@ -460,23 +489,26 @@ class _Collector:
         value = evaluate(stmt.value)
         for target in targets:
             if isinstance(target, ast.Name) and _is_key(target.id) and (owner is not None or not scope):
-                setting = Setting(target.id, value, guards=guards, conditional=conditional, **_mark(stmt))
+                setting = Setting(target.id, value, guards=guards, conditional=conditional,
+                                  literal=literal_of(stmt.value, value), **_mark(stmt))
                 (owner if owner is not None else self.out.module_settings).append(setting)
             elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
                     and target.value.attr == "config" and isinstance(target.slice, ast.Constant) \
                     and isinstance(target.slice.value, str):
-                self.app_setting(ast_dotted(target.value.value), "item", target.slice.value, value, stmt,
+                self.app_setting(ast_dotted(target.value.value), "item", target.slice.value, stmt.value, stmt,
                                  scope, guards)
             elif isinstance(target, ast.Attribute) and target.attr in APP_ATTRIBUTES:
-                self.app_setting(ast_dotted(target.value), "attribute", APP_ATTRIBUTES[target.attr], value, stmt,
-                                 scope, guards)
+                self.app_setting(ast_dotted(target.value), "attribute", APP_ATTRIBUTES[target.attr], stmt.value,
+                                 stmt, scope, guards)
             if isinstance(target, ast.Name):
                 self.named_value(target.id, stmt.value, scope)
 
-    def app_setting(self, receiver: Optional[str], via: str, key: str, value: Value, node: ast.AST,
+    def app_setting(self, receiver: Optional[str], via: str, key: str, expression: ast.AST, node: ast.AST,
                     scope: tuple, guards: tuple) -> None:
-        """Record a setting made on an app object."""
-        setting = Setting(key, value, guards=guards, conditional=bool(guards), **_mark(node))
+        """Record a setting made on an app object: ``key`` set to ``expression`` at ``node``."""
+        value = evaluate(expression)
+        setting = Setting(key, value, guards=guards, conditional=bool(guards),
+                          literal=literal_of(expression, value), **_mark(node))
         self.out.app_settings.append(AppSetting(self.qualified(receiver, scope), via,
                                                 setting, self.function(scope)))
 
@@ -516,8 +548,9 @@ class _Collector:
                 read = env_read(node)
                 if read is not None:
                     var, fallback, _ = read
-                    self.out.env_reads.append(EnvRead(var, evaluate(fallback) if fallback else Value(True, None),
-                                                      fallback is not None, node.lineno, node.col_offset + 1))
+                    value = evaluate(fallback) if fallback else Value(True, None)
+                    self.out.env_reads.append(EnvRead(var, value, fallback is not None, node.lineno,
+                                                      node.col_offset + 1, literal_of(fallback, value)))
 
     def call(self, node: ast.Call, scope: tuple, guards: tuple, defaults: dict) -> None:
         """Record config loads and mappings, ``run``, ``subdomain=`` and CSRF switches."""
@@ -574,15 +607,22 @@ class _Collector:
 
     @staticmethod
     def mapping_items(node: ast.Call):
-        """Yield ``(key, Value, node)`` for the keywords and dict items of ``update``/``from_mapping``."""
-        for keyword in node.keywords:
+        """Yield ``(key, expression, node)`` for the keywords and dict items of ``update``/``from_mapping``.
+
+        ``update(dict(KEY=...))``, the old Flask tutorial's spelling, counts too.
+        """
+        keywords = list(node.keywords)
+        for arg in node.args:
+            if isinstance(arg, ast.Call) and ast_dotted(arg.func) == "dict" and not arg.args:
+                keywords.extend(arg.keywords)
+        for keyword in keywords:
             if keyword.arg and _is_key(keyword.arg):
-                yield keyword.arg, evaluate(keyword.value), keyword
+                yield keyword.arg, keyword.value, keyword
         for arg in node.args:
             if isinstance(arg, ast.Dict):
                 for key, value in zip(arg.keys, arg.values):
                     if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_key(key.value):
-                        yield key.value, evaluate(value), key
+                        yield key.value, value, key
 
     def load(self, node: ast.Call, found: tuple, scope: tuple, guards: tuple, defaults: dict) -> None:
         """Record ``x.config.from_object(arg)`` and its siblings."""

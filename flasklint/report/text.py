@@ -1,7 +1,10 @@
 """Human-readable output: location, message, the source line with a marker, help.
 
 Uses rich; colour only when the stream is a terminal and NO_COLOR is unset.
-The source text of sensitive findings (secrets) is masked.
+The source line of a sensitive finding (a secret) is cut at the flagged place,
+and every quoted string before it is masked too: the line may hold more
+secrets than the one flagged, and the flagged range may not be the secret
+itself.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.markup import escape
 
-MASK = "…"
+from ..findings import mask_line
 
 
 def _marker_line(finding, source: str) -> tuple[str, str]:
@@ -22,8 +25,8 @@ def _marker_line(finding, source: str) -> tuple[str, str]:
     end = finding.end_column - 1 if finding.end_line == finding.line else len(source)
     end = max(min(end, len(source)), start + 1)
     if finding.sensitive:
-        source = source[:start] + MASK + source[end:]
-        end = start + 1
+        source = mask_line(source, start + 1)
+        start, end = len(source) - 1, len(source)
     return source, " " * start + "^" * (end - start)
 
 
@@ -54,3 +57,5 @@ def write(result, stream: TextIO) -> None:
         console.print(f"Found {len(result.findings)} {noun} in {result.files} files.")
     else:
         console.print(f"All checks passed ({result.files} files).")
+    if result.tracked_inferred:
+        console.print("Not a git work tree: which files are tracked was inferred from `.gitignore` files.")

@@ -1,0 +1,121 @@
+"""FL303 secrets-not-ignored."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Iterable, Iterator
+
+from ..config_model import config_model
+from ..findings import Finding, Severity
+from ..rule import ProjectFacts, ProjectRule
+from ..secret_model import (counted_path, env_secrets, gitignore_fix, ini_credentials, instance_folders, is_env_file,
+                            report_place, uses_dotenv)
+
+
+class SecretsNotIgnored(ProjectRule):
+    """The repository's ignore rules do not cover a place that holds secrets.
+
+    ## What it does
+    Asks git (`git check-ignore`, once per run; `.gitignore` files read with
+    `pathspec` outside a git work tree) whether the ignore rules cover:
+    - the app's instance folder, when the app reads its configuration from it
+      (`instance_relative_config=True`, `from_pyfile`) or the folder exists;
+    - `.env`, when an app module imports python-dotenv, and every existing
+      `.env` file that holds secrets (`.env.production`; not templates such as
+      `.env.example`, nor development ones such as `.env.development`);
+    - an `alembic.ini` that holds a database URI with a password.
+
+    The finding is reported on the first line of the root `.gitignore`, or, when
+    there is none, on the unprotected file or where the app uses the place.
+
+    ## Why is this bad?
+    These places exist to hold secrets outside the code. Without an ignore rule,
+    one `git add .` commits them, and git history keeps them. *Explore Flask*
+    2.3.2 starts every `.gitignore` with `instance/`, and 2.5.2: "You should also
+    add the instance folder to your version control system's ignore list."
+
+    ## Example
+    ```python
+    # file: .gitignore
+    # [FL303]
+    *.pyc
+    # file: yourapp/__init__.py
+    from flask import Flask
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object("config")
+    app.config.from_pyfile("config.py")
+    ```
+
+    ## Use instead
+    ```python
+    # file: .gitignore
+    *.pyc
+    instance/
+    # file: yourapp/__init__.py
+    from flask import Flask
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object("config")
+    app.config.from_pyfile("config.py")
+    ```
+
+    ## Fix safety
+    The fix appends the missing pattern (`instance/`, `.env`, the `alembic.ini`
+    path) to the root `.gitignore`, creating it if needed, and changes no other
+    line. It is skipped when `.gitignore` changed since the run. Files git
+    already tracks stay tracked: FL304 says so.
+
+    ## References
+    - *Explore Flask* 2.3.2, "What to keep out of version control", and 2.5.2, "Instance folder"
+    - git documentation, `gitignore` and `git check-ignore`
+    """
+
+    code = "FL303"
+    name = "secrets-not-ignored"
+    severity = Severity.ERROR
+    help = "Add the place to `.gitignore` (the book's starting point: `*.pyc` and `instance/`)."
+    fixable = True
+    tags = ("security",)
+    uses_git = True
+
+    def check(self, project: ProjectFacts) -> Iterable[Finding]:
+        """Yield one finding per secret-holding place the ignore rules leave uncovered."""
+        if not config_model(project).uses_flask:
+            return
+        places = list(self.places(project))
+        ignored = project.project.ignored([probe for _, probes, _, _ in places for probe in probes])
+        for pattern, probes, place, subject in places:
+            if any(p not in ignored for p in probes):
+                path, line = report_place(project, place)
+                yield self.finding(path, (line, 1), (line, 1), f"no ignore rule covers {subject}",
+                                   fix=gitignore_fix(project, [pattern]))
+
+    @staticmethod
+    def places(project: ProjectFacts) -> Iterator[tuple[str, list[str], tuple[str, int], str]]:
+        """Yield ``(pattern to ignore, paths to ask about, fallback place, what the place is)``."""
+        files = project.project.all_files
+        model = config_model(project)
+        seen = set()
+        for folder, module, (line, _), used in instance_folders(project):
+            existing = [f for f in files if f.startswith(folder + "/")]
+            if folder in seen or not (existing or used):
+                continue
+            seen.add(folder)
+            subject = f"`{folder}/`, the instance folder " + (
+                f"the app in `{module}` reads its configuration from" if used else f"of the app in `{module}`")
+            fallback = (existing[0], 1) if existing else (module, line)
+            yield "instance/", existing or [f"{folder}/config.py"], fallback, subject
+        env_files = [f for f in files if is_env_file(f) and PurePosixPath(f).name.startswith(".env")
+                     and counted_path(model, f, project.config.include_tests)
+                     and next(env_secrets(project.read_text(f)), None)]
+        for rel in env_files:
+            yield PurePosixPath(rel).name, [rel], (rel, 1), f"`{rel}`, a file of environment settings"
+        dotenv = uses_dotenv(project)
+        if dotenv and ".env" not in env_files:
+            yield ".env", [".env"], dotenv, f"`.env`, which python-dotenv loads (`{dotenv[0]}:{dotenv[1]}`)"
+        for rel in files:
+            if PurePosixPath(rel).name == "alembic.ini":
+                found = next(ini_credentials(project.read_text(rel)), None)
+                if found:
+                    yield f"/{rel}", [rel], (rel, found.line), f"`{rel}`, which holds a database URI with a password"

@@ -1,0 +1,121 @@
+"""FL304 secret-file-committed."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Iterable, Iterator
+
+from ..config_model import config_model
+from ..facts.config import KEY as CONFIG, Literal
+from ..facts.credentials import KEY as CREDENTIALS
+from ..findings import Finding, Severity, redact
+from ..rule import ProjectFacts, ProjectRule
+from ..secret_model import (counted_path, env_secrets, is_committed, is_env_file, is_secret_key, not_a_secret,
+                            tracked_phrase)
+
+
+#: Instance files read for assignments (not databases, uploads or logs).
+TEXT_SUFFIXES = ("", ".py", ".cfg", ".conf", ".ini", ".env", ".toml", ".txt", ".sh")
+
+
+class SecretFileCommitted(ProjectRule):
+    """A file made to hold secrets is committed to git.
+
+    ## What it does
+    Flags a file that git tracks (`git ls-files`) and that holds secret-looking
+    assignments: a config file under an `instance/` folder, a `.env` file
+    (`.env`, `.env.production`, `prod.env`; not templates such as
+    `.env.example`), `.flaskenv`, `.envrc`, or a `start.sh`-style shell script
+    that exports variables. An assignment is secret-looking when its key names a
+    secret (`SECRET_KEY`, `*_PASSWORD`, `*_TOKEN`, `*_API_KEY`, ...) and its
+    value is not empty, a placeholder or a `$VARIABLE`, or when its value is a
+    URI with a password. One finding per file, on its first secret, with every
+    value redacted.
+
+    Without git, tracked-ness is inferred: files no `.gitignore` covers count
+    as committed, and the summary says so. Files under `tests/` are skipped
+    unless `--include-tests`; development files and folders (`local-dev/`,
+    `.env.development`) are skipped too, since they hold local defaults.
+
+    ## Why is this bad?
+    These files exist to keep secrets out of the code; committed, they publish
+    them to every clone, and git history keeps them after the file is deleted.
+    *Explore Flask* 2.5.2: the instance folder "contains a configuration file
+    specifically for this instance of the application. We don't want to commit it
+    into version control"; 2.5.3: `start.sh` "is unique to each environment, so it
+    should be left out of version control".
+
+    ## Example
+    ```python
+    # file: .env
+    FLASK_APP=yourapp
+    SECRET_KEY=3f9a1c77d2be4e0b9f6a52c1e8d4a7b0  # [FL304]
+    MAIL_PASSWORD=n0t-in-git-pl3ase
+    # file: yourapp/__init__.py
+    from flask import Flask
+
+    app = Flask(__name__)
+    ```
+
+    ## Use instead
+    ```python
+    # file: .gitignore
+    .env
+    # file: .env.example
+    FLASK_APP=yourapp
+    SECRET_KEY=
+    MAIL_PASSWORD=change-me
+    # file: yourapp/__init__.py
+    from flask import Flask
+
+    app = Flask(__name__)
+    ```
+
+    ## References
+    - *Explore Flask* 2.5.2, "Instance folder", and 2.5.3, "Configuring based on environment variables"
+    - git documentation, `git rm --cached`
+    """
+
+    code = "FL304"
+    name = "secret-file-committed"
+    severity = Severity.ERROR
+    help = ("Stop tracking the file (`git rm --cached FILE`), ignore it, commit a template with empty values "
+            "instead, and change the secrets: git history keeps them.")
+    tags = ("security",)
+    uses_git = True
+
+    def check(self, project: ProjectFacts) -> Iterable[Finding]:
+        """Yield one finding per committed file that holds secrets."""
+        if not config_model(project).uses_flask:
+            return
+        model = config_model(project)
+        modules = {m.path: m for m in project.modules}
+        for rel in project.project.all_files:
+            pure = PurePosixPath(rel)
+            in_instance = "instance" in pure.parts[:-1] and pure.suffix in TEXT_SUFFIXES
+            if not (in_instance or is_env_file(rel)) or not is_committed(project, rel) \
+                    or not counted_path(model, rel, project.config.include_tests):
+                continue
+            secrets = list(self.secrets(project, rel, modules.get(rel)))
+            if secrets:
+                key, first = secrets[0]
+                more = [k for k, _ in secrets[1:]]
+                rest = f" and {len(more)} more (`{'`, `'.join(more[:3])}`{', ...' if len(more) > 3 else ''})" \
+                    if more else ""
+                yield self.finding(rel, (first.line, first.column), (first.end_line, first.end_column),
+                                   f"`{rel}`, {tracked_phrase(project, rel)}, sets `{key}` to "
+                                   f"`{redact(first.text)}`{rest}", sensitive=True)
+
+    @staticmethod
+    def secrets(project: ProjectFacts, rel: str, module) -> Iterator[tuple[str, Literal]]:
+        """Yield ``(key, literal)`` for each secret a file sets, in line order."""
+        if module is None:
+            yield from env_secrets(project.read_text(rel))
+            return
+        settings = module.extra[CONFIG].module_settings if CONFIG in module.extra else []
+        found = [(s.key, s.literal) for s in settings
+                 if s.literal is not None and is_secret_key(s.key) and not not_a_secret(s.literal.text, s.key)]
+        for literal in module.extra.get(CREDENTIALS, ()):
+            owner = next((s.key for s in settings if s.line <= literal.line <= s.end_line), "a URI")
+            found.append((owner, literal))
+        yield from sorted(found, key=lambda item: (item[1].line, item[1].column))

@@ -1,0 +1,401 @@
+"""Secrets and version control: what is a secret, where secrets are written, what git keeps.
+
+Shared by the FL3xx rules (book 2.3.2 "What to keep out of version control"
+and 2.5.2 "Instance folder"). Secret values are read from the configuration
+facts (:mod:`flasklint.facts.config`, :mod:`flasklint.facts.credentials`)
+and from a few non-Python files (``.env``, shell scripts, ``alembic.ini``);
+which configuration is a test configuration comes from the configuration
+model (:mod:`flasklint.config_model`). Messages never show a secret: only
+:func:`flasklint.findings.redact` of it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+
+from .config_model import ConfigModel, Unit, config_model, is_test_path, words
+from .facts.config import Literal, Setting, evaluate, literal_of
+from .facts.credentials import KEY as CREDENTIALS, credential_uri
+from .findings import Edit, Fix, redact
+from .flask_context import FLASK_APP
+from .source import split_lines
+
+if TYPE_CHECKING:
+    from .rule import ProjectFacts
+
+#: Final words of a key (split on ``_``) that name a secret. ``SECRET_KEY_FILE``,
+#: ``PASSWORD_MIN_LENGTH`` or ``CSRF_TOKEN_HEADER`` end otherwise, so they are not secrets.
+SECRET_ENDINGS = (
+    ("SECRET",), ("PASSWORD",), ("PASSWD",), ("PASSPHRASE",), ("TOKEN",), ("APIKEY",),
+    ("SECRET", "KEY"), ("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("SIGNING", "KEY"),
+    ("ENCRYPTION", "KEY"), ("MASTER", "KEY"), ("PASSWORD", "SALT"),
+)
+#: Final words that make a key describe a secret rather than hold it (``SECRET_KEY_FILE``).
+METADATA_WORDS = frozenset({
+    "FILE", "PATH", "DIR", "NAME", "HEADER", "LENGTH", "LEN", "MIN", "MAX", "TTL", "EXPIRES", "EXPIRATION",
+    "TIMEOUT", "AGE", "FIELD", "PARAM", "LOCATION", "TYPE", "ALGORITHM", "HASH", "SCHEME", "ROUNDS", "ENABLED",
+    "REQUIRED", "URL", "URI", "ENDPOINT", "PREFIX", "TEMPLATE", "ENV", "VAR",
+})
+#: Keys that sign what the app hands out (sessions, tokens, CSRF tokens): FL305 judges their strength.
+SIGNING_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"})
+#: Words that make a configuration, a guard or a folder a test one.
+TEST_WORDS = frozenset({"test", "tests", "testing", "unittest", "pytest"})
+#: Values that stand for a secret rather than being one, compared lower-case without punctuation.
+PLACEHOLDERS = frozenset({
+    "dev", "development", "secret", "secretkey", "changeme", "changethis", "changeit", "mysecret",
+    "mysecretkey", "password", "passwd", "pass", "test", "testing", "default", "key", "insecure",
+    "notsecret", "notasecret", "supersecret", "supersecretkey", "todo", "example", "none", "null",
+    "foo", "bar", "foobar", "dummy", "fake", "sample", "placeholder", "token", "apikey",
+})
+_PLACEHOLDER_PREFIXES = ("your", "change", "replace", "insert", "enter", "put")
+_TEMPLATE = re.compile(r"^\s*(\$|%\(|\{\{|<.*>\s*$|\{.*\}\s*$)")
+_PATH = re.compile(r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|^[\w.-]+\.(pem|key|crt|json|txt|cfg)$")
+#: Minimum length of a ``SECRET_KEY`` (FL305): 24 characters, as ``os.urandom(24)`` in Flask's docs.
+MIN_SECRET_KEY_LENGTH = 24
+#: Names of ``.env`` templates, meant to be committed with empty or fake values.
+_ENV_TEMPLATES = frozenset({"example", "sample", "template", "dist", "defaults", "default", "tpl"})
+_ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:]\s*(?P<value>.*?)\s*$""")
+_INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
+
+
+def _key_words(name: str) -> tuple[str, ...]:
+    """Return the words of a key, upper-case, without trailing numbers (``SECRET_KEY_2`` -> SECRET, KEY)."""
+    parts = [p for p in name.upper().split("_") if p]
+    while parts and parts[-1].isdigit():
+        parts.pop()
+    return tuple(parts)
+
+
+def is_secret_key(name: str) -> bool:
+    """Return whether a config key or environment variable name names a secret.
+
+    Its last words must name one (``MAIL_PASSWORD``, ``STRIPE_API_KEY``), or it
+    must be a variant of ``SECRET_KEY`` (``SECRET_KEY_HMAC``) that does not end
+    in a word describing the secret (``SECRET_KEY_FILE``).
+    """
+    parts = _key_words(name)
+    if any(parts[-len(ending):] == ending for ending in SECRET_ENDINGS):
+        return True
+    return parts[:2] == ("SECRET", "KEY") and parts[-1] not in METADATA_WORDS
+
+
+def is_signing_key(name: str) -> bool:
+    """Return whether a key signs sessions or tokens (``SECRET_KEY``, ``JWT_SECRET_KEY``, ``SECRET_KEY_HMAC``)."""
+    return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
+
+
+def not_a_secret(value: str, key: str = "") -> bool:
+    """Return whether a value stands for a secret rather than being one.
+
+    Empty strings, placeholders (``changeme``, ``your-secret-key``, ``xxxx``),
+    template references (``${SECRET}``, ``%(key)s``, ``<token>``), file
+    paths (``/run/secrets/key``) and slugs that end like their key, naming a
+    secret rather than holding it (``QE_CONFIG_SECRET =
+    "quay-enterprise-config-secret"``, a Kubernetes secret's name), are not
+    secrets. Values with other than ASCII
+    characters are never placeholders.
+    """
+    stripped = value.strip()
+    if not stripped or _TEMPLATE.match(stripped) or _PATH.match(stripped):
+        return True
+    if not stripped.isascii():
+        return False
+    norm = re.sub(r"[^a-z0-9]", "", stripped.lower())
+    slug = re.fullmatch(r"[a-z0-9]+([-_.][a-z0-9]+){2,}", stripped)
+    names_key = bool(slug) and bool(key) and re.split(r"[-_.]", stripped)[-1] == _key_words(key)[-1].lower()
+    return (not norm or norm in PLACEHOLDERS or len(set(stripped)) == 1 or norm.startswith(_PLACEHOLDER_PREFIXES)
+            or names_key)
+
+
+def weakness(value: str) -> Optional[str]:
+    """Return why ``value`` is a weak signing key (a placeholder, too short), or None."""
+    if not_a_secret(value):
+        return "a placeholder"
+    if len(value) < MIN_SECRET_KEY_LENGTH:
+        return f"shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    return None
+
+
+def is_test_name(name: str) -> bool:
+    """Return whether a class name, a path or an ``if`` test says testing."""
+    return bool(words(name.replace("/", " ").replace(".", " ")) & TEST_WORDS) or name.startswith("def test")
+
+
+def counted_path(model: ConfigModel, path: str, tests: bool) -> bool:
+    """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``)."""
+    dev = model.is_dev_path(path) or model.dev_named(PurePosixPath(path).name.replace(".", " "))
+    return not dev or (tests and (is_test_path(path) or is_test_name(path)))
+
+
+def is_test_unit(model: ConfigModel, unit: Unit) -> bool:
+    """Return whether a config unit is a test configuration (under tests/, named or registered for tests)."""
+    if is_test_path(unit.path) or is_test_name(unit.path) or (unit.kind == "class" and is_test_name(unit.name)):
+        return True
+    keys = [r.partition("[")[2] for r in unit.registered]
+    return bool(keys) and not unit.loaded_at and all(is_test_name(k) for k in keys)
+
+
+def tracked_phrase(project: "ProjectFacts", rel: str) -> str:
+    """Return ``which git tracks`` / ``which git does not ignore`` / ``which no .gitignore covers`` for ``rel``."""
+    tracked = project.project.tracked
+    if rel in project.project.ignored_instance:
+        return "which `.gitignore` covers" if tracked is None else "which git ignores"
+    if tracked is None:
+        return "which no `.gitignore` covers"
+    return "which git tracks" if rel in tracked else "which git does not ignore"
+
+
+def is_committed(project: "ProjectFacts", rel: str) -> bool:
+    """Return whether git tracks ``rel``; without git, whether no ``.gitignore`` covers it (inferred)."""
+    tracked = project.project.tracked
+    return rel in tracked if tracked is not None else rel in set(project.project.all_files)
+
+
+# --------------------------------------------------------------------------
+# Secret values written in Python
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SecretValue:
+    """A literal secret: the key it is given to, the literal, the file, and in what.
+
+    ``owner`` names what sets it (``config class `Config```, ``the Flask app
+    `app```); ``env`` is the variable it is the fallback of, if any.
+    """
+
+    key: str
+    literal: Literal
+    path: str
+    owner: str
+    env: Optional[str] = None
+
+    @property
+    def start(self) -> tuple[int, int]:
+        """Return where the literal starts."""
+        return self.literal.line, self.literal.column
+
+    @property
+    def end(self) -> tuple[int, int]:
+        """Return where the literal ends."""
+        return self.literal.end_line, self.literal.end_column
+
+    def described(self, project: "ProjectFacts") -> str:
+        """Return ``the literal `ab…(20 chars)` ... in config class `Config` in `config.py`, which git tracks``."""
+        fallback = f" (the fallback when `{self.env}` is unset)" if self.env else ""
+        where = "" if f"`{self.path}`" in self.owner else f" in `{self.path}`"
+        return (f"the literal `{redact(self.literal.text)}`{fallback} in {self.owner}{where}, "
+                f"{tracked_phrase(project, self.path)}")
+
+
+def _from_setting(setting: Setting, path: str, owner: str) -> Optional[SecretValue]:
+    """Return the secret value a setting gives its key, if it is a literal."""
+    if setting.literal is None:
+        return None
+    return SecretValue(setting.key, setting.literal, path, owner, setting.value.env)
+
+
+def secret_values(project: "ProjectFacts") -> list[SecretValue]:
+    """Return every literal given to a secret-looking key in the project's Python files, once each.
+
+    Production config units (their own assignments, overridden ones
+    included), modules named like config modules, settings on a Flask app,
+    and environment reads with a literal fallback (``os.environ.get("API_TOKEN",
+    "...")``). Development and test configurations, files and guards are
+    left out, since their keys are local defaults; test ones count when
+    ``include-tests`` is set.
+    """
+    return project.memo("secret_values", lambda: _secret_values(project))
+
+
+def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
+    """Collect :func:`secret_values`."""
+    model = config_model(project)
+    tests = project.config.include_tests
+    found: dict[tuple, SecretValue] = {}
+
+    def add(value: Optional[SecretValue]) -> None:
+        if value is not None:
+            found.setdefault((value.path, value.start), value)
+
+    for unit in model.units.values():
+        if unit.production or (tests and is_test_unit(model, unit)):
+            for setting in _own_settings(model, unit):
+                if is_secret_key(setting.key):
+                    add(_from_setting(setting, unit.path, unit.label))
+    for key, (module, facts) in model.facts.items():
+        if not counted_path(model, module.path, tests):
+            continue
+        if model.is_config_module(module.path) and key not in model.units:
+            for setting in facts.module_settings:
+                if is_secret_key(setting.key):
+                    add(_from_setting(setting, module.path, f"config module `{module.path}`"))
+        for app_setting in facts.app_settings:
+            setting = app_setting.setting
+            if is_secret_key(setting.key) and model.is_flask_app(app_setting.receiver) \
+                    and all(not model.dev_named(g) or (tests and is_test_name(g)) for g in setting.guards):
+                app = (app_setting.receiver or "").rpartition(".")[2]
+                add(_from_setting(setting, module.path, f"the Flask app `{app}`"))
+        for read in facts.env_reads:
+            if read.literal is not None and read.var and is_secret_key(read.var):
+                add(SecretValue(read.var, read.literal, module.path, "an environment read", read.var))
+    return sorted(found.values(), key=lambda v: (v.path, v.start))
+
+
+def _own_settings(model: ConfigModel, unit: Unit) -> list[Setting]:
+    """Return every setting a unit writes itself, overridden ones included."""
+    if unit.kind == "class":
+        return list(model.classes[unit.qualname][0].settings)
+    return list(model.facts[unit.qualname][1].module_settings)
+
+
+def ignored_instance_keys(project: "ProjectFacts") -> Iterator[SecretValue]:
+    """Yield the literal ``SECRET_KEY`` of each git-ignored instance config file (read here, never linted)."""
+    for rel in project.project.ignored_instance:
+        try:
+            tree = ast.parse(project.read_text(rel) or "")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SECRET_KEY"
+                                                    for t in stmt.targets):
+                value = evaluate(stmt.value)
+                literal = literal_of(stmt.value, value)
+                if literal is not None:
+                    yield SecretValue("SECRET_KEY", literal, rel, f"instance config `{rel}`", value.env)
+
+
+def credential_uris(project: "ProjectFacts") -> Iterator[tuple[str, Literal]]:
+    """Yield ``(path, literal)`` for each URI with a password in Python files and ``.ini``/``.cfg`` files."""
+    tests = project.config.include_tests
+    for module in project.modules:
+        if tests or not is_test_path(module.path):
+            for literal in module.extra.get(CREDENTIALS, ()):
+                yield module.path, literal
+    for rel in project.project.all_files:
+        if rel.endswith((".ini", ".cfg")) and (tests or not is_test_path(rel)):
+            yield from ((rel, literal) for literal in ini_credentials(project.read_text(rel)))
+
+
+def ini_credentials(text: Optional[str]) -> Iterator[Literal]:
+    """Yield the ``key = scheme://user:password@host`` values of an ini file."""
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        match = _INI_URL.match(line)
+        if match and not line.lstrip().startswith(("#", ";")) and credential_uri(match.group("value")):
+            yield Literal(match.group("value"), number, match.start("value") + 1, number, match.end("value") + 1)
+
+
+# --------------------------------------------------------------------------
+# Secret assignments in environment files and scripts
+# --------------------------------------------------------------------------
+
+
+def is_env_file(rel: str) -> bool:
+    """Return whether a file sets environment variables: ``.env*`` (not templates), ``.flaskenv``, ``*.sh``, ``.envrc``."""
+    name = PurePosixPath(rel).name
+    if name.startswith(".env") and name != ".envrc":
+        return not set(re.split(r"[.\-_]", name.lower())) & _ENV_TEMPLATES
+    return name in (".flaskenv", ".envrc") or name.endswith((".sh", ".bash", ".env"))
+
+
+def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
+    """Yield ``(key, literal)`` for each secret-looking assignment of an env file or shell script.
+
+    ``KEY=value``, ``export KEY="value"``, ``KEY: value``; comments, empty
+    values, placeholders and references to other variables are skipped. A
+    value holding a URI with a password counts whatever its key.
+    """
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        match = _ENV_LINE.match(line)
+        if not match or line.lstrip().startswith("#"):
+            continue
+        value, start = _unquote(match.group("value"), match.start("value"))
+        if not value or not_a_secret(value, match.group("key")):
+            continue
+        if is_secret_key(match.group("key")) or credential_uri(value):
+            yield match.group("key"), Literal(value, number, start + 1, number, start + 1 + len(value))
+
+
+def _unquote(value: str, start: int) -> tuple[str, int]:
+    """Return an env value without quotes or a trailing `` # comment``, and where it starts."""
+    if value[:1] in ("'", '"'):
+        closing = value.find(value[0], 1)
+        return (value[1:closing], start + 1) if closing > 0 else ("", start)
+    return re.split(r"\s+#", value, maxsplit=1)[0].strip(), start
+
+
+# --------------------------------------------------------------------------
+# Ignore rules and their fix
+# --------------------------------------------------------------------------
+
+GITIGNORE = ".gitignore"
+
+
+def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int, int], bool]]:
+    """Return ``(folder, module path, (line, column), used)`` for each Flask app's instance folder.
+
+    Flask puts the instance folder beside the app's top-level package (or
+    beside its module); ``used`` is true when the app reads its config from
+    there (``instance_relative_config=True``, ``from_pyfile``).
+    """
+    model = config_model(project)
+    pyfile = {model.index.expand(load.receiver or "") for _, facts in model.loads() for load in facts.loads
+              if load.method == "from_pyfile"}
+    found = []
+    for module, facts in model.facts.values():
+        if is_test_path(module.path):
+            continue
+        for app in facts.apps:
+            target = model.index.expand(app.target)
+            if model.index.instance_of(target) != FLASK_APP:
+                continue
+            parts = PurePosixPath(module.path).parts
+            depth = len(module.module.split(".")) - (0 if module.is_package else 1)
+            base = "/".join(parts[:max(len(parts) - 1 - depth, 0)])
+            folder = f"{base}/instance" if base else "instance"
+            found.append((folder, module.path, (app.line, 1), bool(app.instance_relative) or target in pyfile))
+    return found
+
+
+def uses_dotenv(project: "ProjectFacts") -> Optional[tuple[str, int]]:
+    """Return where an app module imports python-dotenv at module level (path, line), or None.
+
+    Imports inside functions are left out: that is how libraries (Flask's
+    own CLI) load ``.env`` for whoever uses them.
+    """
+    model = config_model(project)
+    for module in project.modules:
+        if not model.is_dev_path(module.path):
+            for imp in module.imports:
+                if imp.at_module_level and (imp.module == "dotenv" or imp.module.startswith("dotenv.")):
+                    return module.path, imp.line
+    return None
+
+
+def gitignore_fix(project: "ProjectFacts", patterns: Iterable[str]) -> Fix:
+    """Return the fix that appends ``patterns`` to the root ``.gitignore``, creating it if needed."""
+    text = project.read_text(GITIGNORE)
+    patterns = list(patterns)
+    current = text or ""
+    lines = split_lines(current)
+    if not current:
+        position = (1, 1)
+    elif current.endswith(("\n", "\r")):
+        position = (len(lines) + 1, 1)
+    else:
+        position = (len(lines), len(lines[-1]) + 1)
+    newline = "\r\n" if "\r\n" in current else "\n"
+    content = (newline if current and not current.endswith(("\n", "\r")) else "") + newline.join(patterns) + newline
+    digest = project.digest(GITIGNORE)
+    shown = ", ".join(f"`{p}`" for p in patterns)
+    return Fix(f"Append {shown} to `{GITIGNORE}`", (Edit(*position, *position, content),),
+               path=GITIGNORE, digest=digest)
+
+
+def report_place(project: "ProjectFacts", fallback: tuple[str, int]) -> tuple[str, int]:
+    """Return where an ignore finding goes: the root ``.gitignore`` when it exists, else ``fallback``."""
+    return (GITIGNORE, 1) if GITIGNORE in set(project.project.all_files) else fallback

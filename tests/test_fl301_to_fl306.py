@@ -1,0 +1,154 @@
+"""FL301-FL306 secrets and version control, on fixture projects made into git repositories."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flasklint.cli import main
+from flasklint.testing import expected_and_found, lint
+
+from conftest import build_project
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CODES = ["FL301", "FL302", "FL303", "FL304", "FL305", "FL306"]
+SECRETS = CODES[:5]
+CASES = [(code, case.name) for code in CODES for case in sorted((FIXTURES / code).iterdir())]
+#: Fixtures whose markers hold only with these settings (their default is tested below).
+SETTINGS = {"test_configs_and_tests_folder": {"include_tests": True}}
+INSTANCE_CONFIG = 'SECRET_KEY = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5"\nMAIL_PASSWORD = "m4il-passw0rd-xyz"\n'
+
+
+def codes_of(result, code):
+    return [(f.path, f.line) for f in result.findings if f.code == code]
+
+
+@pytest.mark.parametrize("code,case", CASES)
+def test_markers_match_findings_in_a_git_repository(code, case, project):
+    root = project(FIXTURES / code / case)
+    expected, found = expected_and_found(root, [code], **SETTINGS.get(case, {}))
+    assert found == expected
+
+
+def test_tests_and_test_configs_are_skipped_by_default(project):
+    root = project(FIXTURES / "FL301" / "test_configs_and_tests_folder")
+    assert lint(root, select=SECRETS).findings == []
+
+
+def test_message_shows_the_value_redacted(project):
+    root = project(FIXTURES / "FL301" / "config_class_and_app")
+    messages = {f.line: f.message for f in lint(root / "config.py", select=["FL301"], root=root).findings}
+    assert messages[5] == ("`SECRET_KEY` is the literal `ha…(20 chars)` (the fallback when `SECRET_KEY` is unset) "
+                           "in config class `Config` in `config.py`, which git tracks")
+    assert all(f.sensitive for f in lint(root, select=CODES).findings)
+
+
+def test_ignored_instance_config_is_silent_and_tracked_one_is_flagged(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL303" / "instance_ignored", source)
+    (source / "instance").mkdir()
+    (source / "instance" / "config.py").write_text(INSTANCE_CONFIG)
+    ignored = build_project(source, tmp_path / "ignored")
+    assert lint(ignored, select=CODES).findings == []
+    tracked = build_project(source, tmp_path / "tracked", force=("instance/config.py",))
+    found = {(f.code, f.path, f.line) for f in lint(tracked, select=CODES).findings}
+    assert found == {("FL301", "instance/config.py", 1), ("FL301", "instance/config.py", 2),
+                     ("FL304", "instance/config.py", 1)}
+
+
+def test_committed_env_is_flagged_once_it_is_tracked(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL304" / "committed_env", source)
+    (source / "gitignore").write_text(".env\n")
+    root = build_project(source, tmp_path / "repo")
+    assert codes_of(lint(root, select=["FL303", "FL304"]), "FL304") == []
+    subprocess.run(["git", "-C", str(root), "add", "-f", ".env"], check=True)
+    finding, = lint(root, select=["FL303", "FL304"]).findings
+    assert (finding.code, finding.path, finding.line) == ("FL304", ".env", 2)
+    assert finding.message == ("`.env`, which git tracks, sets `SECRET_KEY` to `3f…(32 chars)` and 2 more "
+                               "(`MAIL_PASSWORD`, `DATABASE_URL`)")
+
+
+def test_alembic_ini_with_credentials(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL304" / "env_without_secrets", source)
+    (source / ".env").unlink()
+    (source / "alembic.ini").write_text("[alembic]\nscript_location = migrations\n"
+                                        "sqlalchemy.url = postgresql://u:p4ssw0rd-db@h/db\n"
+                                        "# sqlalchemy.url = postgresql://u:old-pa55word@h/db\n")
+    root = build_project(source, tmp_path / "repo")
+    found = {(f.code, f.path, f.line, f.column) for f in lint(root, select=SECRETS).findings}
+    assert found == {("FL302", "alembic.ini", 3, 18), ("FL303", "alembic.ini", 3, 1)}
+    (root / ".gitignore").write_text("/alembic.ini\n")
+    assert codes_of(lint(root, select=SECRETS), "FL303") == []
+
+
+def test_repository_without_gitignore_is_reported_where_the_secret_place_is(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL303" / "instance_used_not_ignored", source)
+    (source / "gitignore").unlink()
+    root = build_project(source, tmp_path / "repo")
+    finding, = lint(root, select=["FL303"]).findings
+    assert (finding.path, finding.line) == ("yourapp/__init__.py", 3)
+    assert finding.fix.path == ".gitignore" and finding.fix.digest == ""
+    assert "`instance/`, the instance folder the app in `yourapp/__init__.py` reads its configuration from" \
+        in finding.message
+
+
+def test_folder_that_is_not_a_git_repository_infers_and_says_so(tmp_path):
+    root = build_project(FIXTURES / "FL304" / "committed_env", tmp_path / "plain", git=False)
+    result = lint(root, select=CODES)
+    assert result.tracked_inferred
+    assert [f.message.split(",")[1] for f in result.findings if f.code == "FL304"] == [" which no `.gitignore` covers"]
+    output = CliRunner().invoke(main, [str(root), "--select", "FL304", "--no-cache"]).output
+    assert "Not a git work tree: which files are tracked was inferred from `.gitignore` files." in output
+    repo = build_project(FIXTURES / "FL304" / "committed_env", tmp_path / "repo")
+    assert not lint(repo, select=CODES).tracked_inferred
+
+
+def test_fix_appends_to_gitignore_and_keeps_its_lines(tmp_path):
+    root = build_project(FIXTURES / "FL303" / "dotenv_imported", tmp_path / "repo")
+    (root / ".gitignore").write_text("# [FL303]\ninstance/\n*.log")
+    (root / "yourapp").mkdir()
+    (root / "yourapp" / "__init__.py").write_text("")
+    result = CliRunner().invoke(main, [str(root), "--select", "FL303,FL306", "--fix", "--no-cache"])
+    assert "Fixed 2 findings." in result.output
+    assert (root / ".gitignore").read_text() == "# [FL303]\ninstance/\n*.log\n__pycache__/\n*.py[cod]\n\n.env\n"
+    assert CliRunner().invoke(main, [str(root), "--select", "FL303,FL306", "--no-cache"]).exit_code == 0
+
+
+def test_fix_creates_gitignore_and_leaves_python_alone(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL303" / "instance_used_not_ignored", source)
+    (source / "gitignore").unlink()
+    root = build_project(source, tmp_path / "repo")
+    before = (root / "yourapp" / "__init__.py").read_text()
+    diff = CliRunner().invoke(main, [str(root), "--select", "FL303", "--diff", "--no-cache"]).output
+    assert "+instance/" in diff and not (root / ".gitignore").exists()
+    CliRunner().invoke(main, [str(root), "--select", "FL303", "--fix", "--no-cache"])
+    assert (root / ".gitignore").read_text() == "instance/\n"
+    assert (root / "yourapp" / "__init__.py").read_text() == before
+    assert lint(root, select=["FL303"]).findings == []
+
+
+def test_fix_is_skipped_when_gitignore_changed_since_the_run(tmp_path):
+    root = build_project(FIXTURES / "FL303" / "dotenv_imported", tmp_path / "repo")
+    result = lint(root, select=["FL303"])
+    (root / ".gitignore").write_text("changed\n")
+    from flasklint.cli import _fix
+    _fix(result, write=True)
+    assert (root / ".gitignore").read_text() == "changed\n"
+
+
+def test_weak_key_in_git_ignored_instance_config_is_flagged(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL303" / "instance_ignored", source)
+    (source / "instance").mkdir()
+    (source / "instance" / "config.py").write_text('SECRET_KEY = "changeme"\nMAIL_PASSWORD = "m4il-passw0rd"\n')
+    for git in (True, False):
+        root = build_project(source, tmp_path / f"repo{git}", git=git)
+        finding, = lint(root, select=CODES).findings
+        assert (finding.code, finding.path, finding.line) == ("FL305", "instance/config.py", 1)
+        assert finding.message.endswith("which git ignores" if git else "which `.gitignore` covers")
