@@ -1,10 +1,16 @@
 """Baselines: record today's findings, then fail only on new ones."""
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import build_project
 
 from flasklint.cli import main
+from flasklint.source import split_lines
+from flasklint.testing import lint
+
+SECRETS = Path(__file__).parent / "fixtures" / "projects" / "secrets_everywhere"
 
 NEW_VIEW = '''
 
@@ -56,3 +62,17 @@ def test_bad_baseline_is_a_usage_error(example_app, tmp_path):
         assert f"{baseline}: not a flasklint baseline" in result.stderr
     result = invoke(example_app, "--baseline", tmp_path / "missing.json")
     assert result.exit_code == 2 and "cannot read baseline" in result.stderr
+
+
+def test_baseline_holds_no_secret(tmp_path):
+    root = build_project(SECRETS, tmp_path / "secrets", force=("instance/config.py", ".env"))
+    baseline = tmp_path / "baseline.json"
+    assert invoke(root, "--select", "ALL", "--no-cache", "--write-baseline", baseline).exit_code == 0
+    recorded = baseline.read_text()
+    flagged = [f for f in lint(root, select=["ALL"]).findings
+               if f.sensitive and f.code.startswith("FL3") and f.line == f.end_line]
+    assert flagged
+    for finding in flagged:
+        line = split_lines((root / finding.path).read_text())[finding.line - 1]
+        secret = line[finding.column - 1:finding.end_column - 1].strip(" \"'")
+        assert secret and secret not in recorded, finding
