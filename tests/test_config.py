@@ -80,3 +80,15 @@ def test_unreadable_config_is_a_config_error(tmp_path):
     (tmp_path / "pyproject.toml").write_bytes(b"\xff\xfe[tool]")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(tmp_path)
+
+
+def test_readme_configuration_example_is_valid():
+    import re
+    tomllib = pytest.importorskip("tomllib")
+
+    from flasklint.config import parse_settings
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[tool\.flasklint\].*?)```", readme, re.DOTALL).group(1)
+    table = tomllib.loads(block)["tool"]["flasklint"]
+    assert parse_settings(table, "README.md")["fail_on"] == "warning"
