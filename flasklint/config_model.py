@@ -29,7 +29,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
-from .flask_context import FLASK_APP
+from .flask_context import FLASK_APP, is_test_path, words
 
 if TYPE_CHECKING:
     from .facts import ModuleFacts
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 CONFIG_WORDS = frozenset({"config", "configs", "settings", "configuration"})
 #: Words in a name that say production.
 PRODUCTION_WORDS = frozenset({"production", "prod"})
-#: Path parts that hold tests.
-TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 
 #: Keys and key prefixes of Flask and its common extensions: what makes a
 #: conventionally named module or class look like Flask configuration.
@@ -53,25 +51,10 @@ FLASK_KEYS = frozenset({
 FLASK_KEY_PREFIXES = ("SQLALCHEMY_", "SESSION_", "WTF_", "MAIL_", "CACHE_", "BABEL_", "JWT_", "REMEMBER_COOKIE_",
                       "SECURITY_", "CELERY_", "JSON_", "DEBUG_TB_", "RECAPTCHA_", "LOGIN_", "CORS_")
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-
-
-def words(name: str) -> set[str]:
-    """Split ``DevelopmentConfig``, ``config_dev`` or ``TESTING`` into lower-case words."""
-    return {w.lower() for w in _WORD.findall(name)}
-
 
 def flask_keys(settings: Iterable[Setting]) -> bool:
     """Return whether any of ``settings`` sets a key Flask or a common extension reads."""
     return any(s.key in FLASK_KEYS or s.key.startswith(FLASK_KEY_PREFIXES) for s in settings)
-
-
-def is_test_path(path: str) -> bool:
-    """Return whether a root-relative path belongs to the tests."""
-    parts = PurePosixPath(path).parts
-    stem = PurePosixPath(path).stem
-    return (any(p in TEST_FOLDERS for p in parts[:-1]) or stem.startswith("test_")
-            or stem.endswith("_test") or stem in ("conftest", "tests"))
 
 
 def where(path: str, line: int) -> str:
@@ -286,6 +269,10 @@ class ConfigModel:
         """Return whether a file is a test or development file by its path."""
         pure = PurePosixPath(path)
         return is_test_path(path) or any(self.dev_named(p) for p in (*pure.parts[:-1], pure.stem))
+
+    def is_dev_code(self, path: str, places: Iterable[str]) -> bool:
+        """Return whether code in ``path`` inside ``places`` (scope names, ``if`` tests) is for development or tests."""
+        return self.is_dev_path(path) or any(self.dev_named(place) for place in places)
 
     @staticmethod
     def is_config_module(path: str) -> bool:
@@ -538,11 +525,12 @@ def value_phrase(key: str, value: Value) -> str:
     return f"`{key}` defaulting to {value.shown()} when `{value.env}` is unset"
 
 
-def production_findings(rule, project: "ProjectFacts", key: str, bad) -> Iterator:
+def production_findings(rule, project: "ProjectFacts", key: str, bad, note: str = "") -> Iterator:
     """Yield findings of ``rule`` for each production value of ``key`` that ``bad(value)`` accepts.
 
     Config units and app-level settings both count; messages say which
     configuration was judged production and why, and never show a string.
+    ``note`` ends each message (``, fewer than 12 rounds``).
     """
     model = config_model(project)
     for found in model.production_values(key):
@@ -555,14 +543,14 @@ def production_findings(rule, project: "ProjectFacts", key: str, bad) -> Iterato
             yield rule.finding(
                 heir.path, (heir.line, heir.column), (heir.line, heir.column + 6 + len(heir.name)),
                 f"production {heir.label} ({found.reason}) inherits {what} from {found.owner} "
-                f"({where(found.path, setting.line)})")
+                f"({where(found.path, setting.line)}){note}")
         else:
             yield rule.finding(found.path, (setting.line, setting.column), (setting.end_line, setting.end_column),
-                               f"{what} in production {found.owner} ({found.reason})")
+                               f"{what} in production {found.owner} ({found.reason}){note}")
     for path, app_setting in model.app_settings(key):
         if bad(app_setting.setting.value):
             setting = app_setting.setting
             app = app_setting.receiver.rpartition(".")[2]
             yield rule.finding(path, (setting.line, setting.column), (setting.end_line, setting.end_column),
                                f"{value_phrase(key, setting.value)} on the Flask app `{app}` outside any test "
-                               f"or debug guard, so it holds in production")
+                               f"or debug guard, so it holds in production{note}")

@@ -22,6 +22,8 @@ the answer is "unknown" and rules stay silent.
 from __future__ import annotations
 
 import ast
+import re
+from pathlib import PurePosixPath
 from typing import Iterable, Optional
 
 import libcst as cst
@@ -87,6 +89,32 @@ KNOWN_CLASSES = ROUTE_OWNERS | TIMED_SERIALIZERS | UNTIMED_SERIALIZERS
 def canonical(dotted: str) -> str:
     """Return the canonical name of a class spelled ``dotted``."""
     return CANONICAL_CLASSES.get(dotted, dotted)
+
+
+# --------------------------------------------------------------------------
+# Names and paths
+# --------------------------------------------------------------------------
+
+#: Folders that hold tests.
+TEST_FOLDERS = frozenset({"tests", "test", "testing"})
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+def words(name: str) -> set[str]:
+    """Split ``DevelopmentConfig``, ``config_dev`` or ``TESTING`` into lower-case words."""
+    return {w.lower() for w in _WORD.findall(name)}
+
+
+def is_test_path(path: str) -> bool:
+    """Return whether a root-relative path belongs to the tests.
+
+    A file under a ``tests``/``test``/``testing`` folder, ``test_*``,
+    ``*_test``, ``*_tests``, ``tests`` and ``conftest``.
+    """
+    pure = PurePosixPath(path)
+    stem = pure.stem
+    return (any(p in TEST_FOLDERS for p in pure.parts[:-1]) or stem.startswith("test_")
+            or stem.endswith(("_test", "_tests")) or stem in ("conftest", "tests"))
 
 
 # --------------------------------------------------------------------------

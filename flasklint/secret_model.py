@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
-from .config_model import ConfigModel, Unit, config_model, is_test_path, words
+from .config_model import ConfigModel, Unit, config_model
 from .facts.config import Literal, Setting, evaluate, literal_of
 from .facts.credentials import KEY as CREDENTIALS, credential_uri
 from .findings import Edit, Fix, redact
-from .flask_context import FLASK_APP
+from .flask_context import FLASK_APP, is_test_path, words
 from .source import split_lines
 
 if TYPE_CHECKING:

@@ -25,9 +25,8 @@ from jinja2.ext import Extension
 
 from .facts.routes import KEY as ROUTES_KEY
 from .facts.templates import FOLDERS_KEY
-from .config_model import TEST_FOLDERS, is_test_path
 from .findings import Finding, parse_error
-from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS, SMOREST_BLUEPRINT
+from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS, SMOREST_BLUEPRINT, TEST_FOLDERS, is_test_path
 
 if TYPE_CHECKING:
     from .rule import ProjectFacts

@@ -27,6 +27,8 @@ def test_markers_match_findings(code, fixture):
     ("FL402", "descriptor_compares_hashes.py"),
     ("FL402", "confirmation_and_hash_checks.py"),
     ("FL403", "digests_of_other_values.py"),
+    ("FL404", "testing_config_only"),
+    ("FL404", "development_config_only"),
 ])
 def test_look_alikes_are_silent(code, fixture):
     assert lint(FIXTURES / code / fixture, select=CODES).findings == []
@@ -80,3 +82,18 @@ def test_dev_config_names_setting_decides_production():
     assert [f.line for f in lint(fixture, select=["FL404"]).findings] == [3]
     found = lint(fixture, select=["FL404"], dev_config_names=("testing",)).findings
     assert [f.line for f in found] == [3, 11]
+
+
+@pytest.mark.parametrize("fixture", ["testing_config_only", "development_config_only"])
+def test_low_rounds_outside_production_are_judged_by_dev_config_names(fixture):
+    lines = (FIXTURES / "FL404" / fixture / "config.py").read_text().splitlines()
+    setting = next(n for n, line in enumerate(lines, start=1) if "BCRYPT_LOG_ROUNDS" in line)
+    found = lint(FIXTURES / "FL404" / fixture, select=["FL404"], dev_config_names=()).findings
+    assert [(f.path, f.line) for f in found] == [("config.py", setting)]
+
+
+def test_low_rounds_in_base_config_name_the_production_heir():
+    findings = lint(FIXTURES / "FL404" / "base_inherited_by_production", select=["FL404"]).findings
+    assert [f.message for f in findings] == [
+        "`BCRYPT_LOG_ROUNDS = 4` in production config class `Config` (inherited by `ProductionConfig`), "
+        "fewer than 12 rounds"]

@@ -2,44 +2,37 @@
 
 from __future__ import annotations
 
-import re
-from typing import Optional
+from typing import Iterable
 
-import libcst as cst
-
-from ..facts.passwords import MIN_BCRYPT_ROUNDS, is_test_path
-from ..findings import Severity
-from ..flask_context import cst_dotted, local_target
-from ..rule import FileRule
+from ..config_model import config_model, production_findings
+from ..facts.bcrypt_rounds import KEY
+from ..facts.config import Value
+from ..facts.passwords import MIN_BCRYPT_ROUNDS
+from ..findings import Finding, Severity
+from ..rule import ProjectFacts, ProjectRule
 
 SETTING = "BCRYPT_LOG_ROUNDS"
-#: An ``if`` whose test mentions one of these guards test or debug code.
-GUARD = re.compile(r"test|debug", re.IGNORECASE)
 
 
-def _words(name: str) -> set[str]:
-    """Return the lower-case words of a path or a CamelCase/snake_case name."""
-    return {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
+def too_few(value: Value) -> bool:
+    """Return whether a setting's value is a round count below the book's minimum."""
+    return value.known and type(value.value) is int and value.value < MIN_BCRYPT_ROUNDS
 
 
-def _rounds(node: Optional[cst.BaseExpression]) -> Optional[int]:
-    """Return an integer literal's value when it is below the book's minimum."""
-    if isinstance(node, cst.Integer) and node.evaluated_value < MIN_BCRYPT_ROUNDS:
-        return node.evaluated_value
-    return None
-
-
-class LowBcryptRounds(FileRule):
+class LowBcryptRounds(ProjectRule):
     """bcrypt is configured with fewer than 12 rounds outside tests.
 
     ## What it does
-    Flags `BCRYPT_LOG_ROUNDS` set below 12 in a production configuration (a module
-    constant, a config class attribute, `app.config["BCRYPT_LOG_ROUNDS"] = ...`,
-    `app.config.update(BCRYPT_LOG_ROUNDS=...)`), and bcrypt calls with a literal round
+    Flags `BCRYPT_LOG_ROUNDS` set below 12 in a production configuration, as the
+    configuration model judges it (see FL201): a config module or class not named
+    for development or testing, inherited values included, the flasky-style
+    `config = {"production": ProductionConfig}` dict, and
+    `app.config["BCRYPT_LOG_ROUNDS"] = ...` or `app.config.update(BCRYPT_LOG_ROUNDS=...)`
+    outside test and debug guards. It also flags bcrypt calls with a literal round
     count below 12: `bcrypt.gensalt(10)`, `bcrypt.gensalt(rounds=10)`, Flask-Bcrypt's
-    `generate_password_hash(password, 10)`, passlib's `bcrypt.using(rounds=10)`. Test
-    code and configurations named for development or testing (`TestingConfig`,
-    `config/dev.py`, the `dev-config-names` setting) are not production.
+    `generate_password_hash(password, 10)`, passlib's `bcrypt.using(rounds=10)`,
+    unless they stand in test code or in a file, function, class or `if` named for
+    development or testing (the `dev-config-names` setting).
 
     ## Why is this bad?
     Every round doubles the work of one guess. Low counts make tests fast and cracking
@@ -47,24 +40,57 @@ class LowBcryptRounds(FileRule):
 
     ## Example
     ```python
+    # file: config.py
     class Config:
         BCRYPT_LOG_ROUNDS = 10  # [FL404]
 
+
+    class ProductionConfig(Config):
+        pass
+
+
     class TestingConfig(Config):
         BCRYPT_LOG_ROUNDS = 4
+    # file: app.py
+    import bcrypt
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.config.from_object("config.ProductionConfig")
+
+
+    def hash_api_key(key):
+        return bcrypt.hashpw(key, bcrypt.gensalt(10))  # [FL404]
     ```
 
     ## Use instead
     ```python
+    # file: config.py
     class Config:
         BCRYPT_LOG_ROUNDS = 12
 
+
+    class ProductionConfig(Config):
+        pass
+
+
     class TestingConfig(Config):
         BCRYPT_LOG_ROUNDS = 4
+    # file: app.py
+    import bcrypt
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.config.from_object("config.ProductionConfig")
+
+
+    def hash_api_key(key):
+        return bcrypt.hashpw(key, bcrypt.gensalt(12))
     ```
 
     ## Options
-    `dev-config-names`: the words that mark a configuration as development or testing.
+    `dev-config-names`: the words that mark a configuration, file, function or `if`
+    as development or testing (see FL201).
 
     ## References
     - *Explore Flask* 2.12.2, "Storing passwords"
@@ -76,69 +102,15 @@ class LowBcryptRounds(FileRule):
     severity = Severity.WARNING
     help = "Use at least 12 bcrypt rounds in production (Flask-Bcrypt's default is 12)"
     tags = ("security",)
-    triggers = (SETTING, "gensalt(", "rounds=", "generate_password_hash(")
 
-    def __init__(self, context):
-        super().__init__(context)
-        self.guards: list[bool] = []
-
-    def visit_If(self, node: cst.If) -> None:
-        """Remember whether this ``if`` guards test or debug code."""
-        self.guards.append(bool(GUARD.search(self.context.module.code_for_node(node.test))))
-
-    def leave_If(self, node: cst.If) -> None:
-        """Leave the ``if``."""
-        self.guards.pop()
-
-    def production(self) -> bool:
-        """Return whether the current place is production code."""
-        if is_test_path(self.context.path) or any(self.guards):
-            return False
-        names = set(self.context.config.dev_config_names)
-        place = _words(self.context.path) | {w for part in self.context.scope for w in _words(part)}
-        return not place & names
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        """Check ``BCRYPT_LOG_ROUNDS = N`` and ``app.config["BCRYPT_LOG_ROUNDS"] = N``."""
-        rounds = _rounds(node.value)
-        if rounds is None or not self.production():
-            return
-        for target in node.targets:
-            expr = target.target
-            if isinstance(expr, cst.Subscript) and len(expr.slice) == 1:
-                index = expr.slice[0].slice
-                expr = index.value if isinstance(index, cst.Index) else None
-                named = isinstance(expr, cst.SimpleString) and expr.evaluated_value == SETTING
-            else:
-                named = isinstance(expr, cst.Name) and expr.value == SETTING
-            if named:
-                self.report(node, self.setting_message(rounds))
-
-    def visit_Call(self, node: cst.Call) -> None:
-        """Check ``config.update(BCRYPT_LOG_ROUNDS=N)`` and bcrypt calls with a literal round count."""
-        dotted = cst_dotted(node.func) or ""
-        facts = self.context.facts
-        target = local_target(facts.bindings, facts.module, self.context.scope, dotted) or dotted
-        last = target.rpartition(".")[2]
-        keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword}
-        positional = [arg.value for arg in node.args if not arg.keyword and not arg.star]
-        if last in ("update", "from_mapping") and _rounds(keywords.get(SETTING)) is not None:
-            if self.production():
-                self.report(node, self.setting_message(_rounds(keywords[SETTING])))
-            return
-        if target == "bcrypt.gensalt":
-            given = keywords.get("rounds", positional[0] if positional else None)
-        elif last == "generate_password_hash":
-            given = keywords.get("rounds", positional[1] if len(positional) > 1 else None)
-        elif last == "using" and target.startswith("passlib.hash.bcrypt"):
-            given = keywords.get("rounds")
-        else:
-            return
-        rounds = _rounds(given)
-        if rounds is not None and self.production():
-            self.report(node, f"`{dotted}` hashes with {rounds} bcrypt rounds, fewer than {MIN_BCRYPT_ROUNDS}")
-
-    def setting_message(self, rounds: int) -> str:
-        """Return the message for the setting."""
-        where = f" in `{self.context.scope[-1]}`" if self.context.scope else ""
-        return f"`{SETTING}` is {rounds}{where}, fewer than {MIN_BCRYPT_ROUNDS} rounds in production"
+    def check(self, project: ProjectFacts) -> Iterable[Finding]:
+        """Yield each production setting and each bcrypt call with too few rounds."""
+        yield from production_findings(self, project, SETTING, too_few,
+                                       note=f", fewer than {MIN_BCRYPT_ROUNDS} rounds")
+        model = config_model(project)
+        for module in project.modules:
+            for call in module.extra.get(KEY, ()):
+                if not model.is_dev_code(module.path, call.places):
+                    yield self.finding(module.path, (call.line, call.column), (call.end_line, call.end_column),
+                                       f"`{call.callee}` hashes with {call.rounds} bcrypt rounds, "
+                                       f"fewer than {MIN_BCRYPT_ROUNDS}")

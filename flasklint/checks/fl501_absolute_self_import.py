@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 from typing import Optional
 
 import libcst as cst
 
 from ..facts import ModuleFacts
 from ..findings import Edit, Fix, Severity
-from ..flask_context import cst_dotted, resolve_relative
+from ..flask_context import cst_dotted, is_test_path, resolve_relative
 from ..rule import FileRule
 
 #: Modules meant to be run as scripts (``python yourapp/cli.py``), where
 #: relative imports fail.
 _MAIN_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]", re.MULTILINE)
-_TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 
 
 def package_of(facts: ModuleFacts) -> str:
     """Return the package a module belongs to (itself for an ``__init__``), '' outside packages."""
     return facts.module if facts.is_package else facts.module.rpartition(".")[0]
-
-
-def is_test_file(path: str) -> bool:
-    """Return whether a root-relative path is a test module or lies in a tests folder."""
-    parts = PurePosixPath(path).parts
-    name = parts[-1] if parts else ""
-    return (any(p in _TEST_FOLDERS for p in parts[:-1]) or name.startswith("test_")
-            or name.endswith("_test.py") or name == "conftest.py")
 
 
 def is_migration(facts: ModuleFacts) -> bool:
@@ -129,7 +119,7 @@ class AbsoluteSelfImport(FileRule):
         The style is checked in the walk, where the configuration is known.
         """
         package = package_of(facts)
-        if not package or is_test_file(facts.path) or _MAIN_GUARD.search(text) or is_migration(facts):
+        if not package or is_test_path(facts.path) or _MAIN_GUARD.search(text) or is_migration(facts):
             return False
         top = package.split(".")[0]
         return any(imp.level > 0 or imp.module.split(".")[0] == top for imp in facts.imports)

@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
-from ..flask_context import FLASK_REQUEST, ast_dotted, local_target, qualify
+from ..flask_context import FLASK_REQUEST, ast_dotted, is_test_path, local_target, qualify
 from .passwords import (FIELD_GETTERS, REQUEST_DATA, REQUEST_METHODS, SAME_VALUE, digest_name,
-                        is_hash_call, is_password_name, is_test_path, weak_method)
+                        is_hash_call, is_password_name, weak_method)
 
 KEY = "password_flow"
 

@@ -39,8 +39,6 @@ WEAK_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512",
 KDF_METHODS = ("pbkdf2", "scrypt")
 #: What the book asks for: at least this many bcrypt rounds (2.12.2).
 MIN_BCRYPT_ROUNDS = 12
-#: Test places: literal passwords there are fixtures, not accounts.
-_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_tests?\.py$|(^|/)conftest\.py$")
 
 
 def is_password_name(name: Optional[str], hashed: bool = False) -> bool:
@@ -100,7 +98,3 @@ def low_rounds(node: Optional[ast.AST]) -> Optional[int]:
         return node.value
     return None
 
-
-def is_test_path(path: str) -> bool:
-    """Return whether a root-relative path is test code."""
-    return bool(_TEST_PATH.search(path))
