@@ -5,6 +5,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: CI runs the bounded "ci" profile; `pytest --hypothesis-profile=soak`
+# (applied by hypothesis' plugin after this file loads) tries many more examples.
+settings.register_profile("ci", max_examples=300, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("soak", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile("ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -134,3 +134,24 @@ def test_rules_and_rule_commands():
 
 def test_version():
     assert invoke("--version").output.strip() == f"flasklint, version {__version__}"
+
+
+def test_a_file_changed_after_linting_is_not_overwritten_and_others_are_fixed(app, monkeypatch):
+    """One file's failed fix never stops the others; a file edited meanwhile is left alone."""
+    from flasklint import cli
+
+    second = app / "yourapp" / "more.py"
+    second.write_text((app / "yourapp" / "views.py").read_text().replace("def admin", "def admin2")
+                      .replace('"/admin"', '"/admin2"').replace('"/"', '"/two"').replace("def index", "def index2"))
+    real_fix = cli._fix
+
+    def edit_then_fix(result, write):
+        (app / "yourapp" / "views.py").write_text("# edited by someone else\n")
+        return real_fix(result, write)
+
+    monkeypatch.setattr(cli, "_fix", edit_then_fix)
+    result = invoke(app, "--fix", "--format", "concise")
+    assert "yourapp/views.py: file changed since it was linted; fix skipped" in result.output
+    assert (app / "yourapp" / "views.py").read_text() == "# edited by someone else\n"
+    assert '@app.route("/admin2")\n@login_required' in second.read_text()
+    assert "Fixed 1 finding." in result.output

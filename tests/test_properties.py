@@ -11,7 +11,7 @@ from pathlib import Path
 
 import hypothesmith
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flasklint.config import Config
@@ -27,11 +27,6 @@ PYTHON_FIXTURES = sorted(p for p in FIXTURES.rglob("*.py") if p.is_file())
 CODES = tuple(rule.code for rule in all_rules())
 CONFIG = Config()
 
-settings.register_profile("ci", max_examples=300, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("soak", max_examples=5000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.load_profile("ci")
 
 
 def lint_bytes(raw: bytes, rel: str = "pkg/views.py"):
