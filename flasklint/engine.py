@@ -17,6 +17,7 @@ import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -88,10 +89,14 @@ def read_file(source_file: SourceFile) -> tuple[Optional[bytes], Optional[Findin
         return None, parse_error(source_file.rel, f"cannot read file: {exc.strerror or exc}")
 
 
-def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes: tuple[str, ...]) -> FileResult:
-    """Lint the bytes of one file with the file rules named by ``rule_codes``; never raises."""
+def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes: tuple[str, ...],
+                digest: Optional[str] = None) -> FileResult:
+    """Lint the bytes of one file with the file rules named by ``rule_codes``; never raises.
+
+    ``digest`` is the bytes' SHA-256 when the caller has already computed it.
+    """
     rel = source_file.rel
-    result = FileResult(rel, hashlib.sha256(raw).hexdigest())
+    result = FileResult(rel, digest or hashlib.sha256(raw).hexdigest())
     loaded = load(rel, raw, config.max_file_size)
     if isinstance(loaded, Finding):
         result.findings.append(loaded)
@@ -133,13 +138,15 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
     result.findings.extend(context.findings)
 
 
-def _file_rules(codes: tuple[str, ...]) -> list[type[FileRule]]:
+@lru_cache(maxsize=None)
+def _file_rules(codes: tuple[str, ...]) -> tuple[type[FileRule], ...]:
     """Return the file rules among the rules with ``codes``."""
-    return [r for r in all_rules() if r.code in codes and issubclass(r, FileRule)]
+    return tuple(r for r in all_rules() if r.code in codes and issubclass(r, FileRule))
 
 
-#: A unit of work: the file, its bytes and the codes of the file rules to run.
-Task = tuple[SourceFile, bytes, tuple[str, ...]]
+#: A unit of work: the file, its bytes, the codes of the file rules to run and
+#: the bytes' SHA-256 (computed once, in the main process, for the cache).
+Task = tuple[SourceFile, bytes, tuple[str, ...], str]
 _WORKER_CONFIG: Optional[Config] = None
 
 
@@ -156,8 +163,8 @@ def _lint_many(tasks: Sequence[Task], config: Optional[Config] = None) -> list[F
     gc.disable()
     try:
         results = []
-        for number, (source_file, raw, codes) in enumerate(tasks, start=1):
-            results.append(lint_source(source_file, raw, config, codes))
+        for number, (source_file, raw, codes, digest) in enumerate(tasks, start=1):
+            results.append(lint_source(source_file, raw, config, codes, digest))
             if number % 100 == 0:
                 gc.collect()
         return results
@@ -168,8 +175,8 @@ def _lint_many(tasks: Sequence[Task], config: Optional[Config] = None) -> list[F
 
 def _crashed(task: Task) -> FileResult:
     """Return the result for a file whose worker process died."""
-    source_file, raw, _ = task
-    return FileResult(source_file.rel, hashlib.sha256(raw).hexdigest(), findings=[parse_error(
+    source_file, _, _, digest = task
+    return FileResult(source_file.rel, digest, findings=[parse_error(
         source_file.rel, "flasklint's worker process crashed while linting this file; it was skipped")])
 
 
@@ -249,7 +256,7 @@ def analyse_files(project: Project, config: Config, codes: tuple[str, ...], jobs
             if progress:
                 progress(1)
             continue
-        tasks.append((source_file, raw, file_codes))
+        tasks.append((source_file, raw, file_codes, digest))
         positions.append(position)
     for position, result in zip(positions, lint_tasks(tasks, config, jobs, progress)):
         slots[position] = result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import libcst as cst
@@ -61,16 +62,20 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
+@lru_cache(maxsize=None)
+def _callbacks(rule_class: type) -> tuple[tuple[str, str, bool], ...]:
+    """Return ``(method, node type, is_leave)`` for a rule class's callbacks, found once per class."""
+    return tuple((attr, attr[6:], attr.startswith("leave_")) for attr in dir(rule_class)
+                 if attr.startswith(("visit_", "leave_")))
+
+
 def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule]) -> None:
     """Walk ``module`` once, calling every rule's visit and leave methods."""
     visit: dict[str, list[Callable]] = defaultdict(list)
     leave: dict[str, list[Callable]] = defaultdict(list)
     for rule in rules:
-        for attr in dir(type(rule)):
-            if attr.startswith("visit_"):
-                visit[attr[6:]].append(getattr(rule, attr))
-            elif attr.startswith("leave_"):
-                leave[attr[6:]].append(getattr(rule, attr))
+        for attr, node_type, leaving in _callbacks(type(rule)):
+            (leave if leaving else visit)[node_type].append(getattr(rule, attr))
     stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
     while stack:
         node, leaving = stack.pop()
