@@ -1,9 +1,9 @@
 """The pipeline: discover, lint each file once, decide project rules, filter, sort.
 
 Per file (in a worker process when ``jobs > 1``): read once, parse with
-CPython's parser (guard + facts), and, when some selected file rule's trigger
-words occur in the text, parse once with LibCST and run every such rule in one
-walk. Workers return picklable :class:`FileResult` objects; no tree outlives
+CPython's parser (guard + facts), run the file rules that decide from that,
+and, when some selected LibCST rule may fire (its ``applies`` test on the text
+and facts), parse once with LibCST and run every such rule in one walk. Workers return picklable :class:`FileResult` objects; no tree outlives
 its file. The main process then resolves cross-module conditions, runs
 project rules, applies suppressions and per-file-ignores, and sorts.
 """
@@ -128,13 +128,18 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
     rules = [rule for rule in _file_rules(rule_codes) if rule.applies(source.text, result.facts)]
     if not rules:
         return
-    try:
-        module = cst.parse_module(source.text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError) as exc:
-        result.findings.append(parse_error(source.path, f"LibCST cannot parse file: {exc}".splitlines()[0]))
-        return
-    context = FileContext(source.path, source.text, module, result.facts, config)
-    run_rules(module, context, [rule(context) for rule in rules])
+    context = FileContext(source, result.facts, config)
+    for rule in rules:
+        if not rule.uses_cst:
+            rule(context).check()
+    walkers = [rule for rule in rules if rule.uses_cst]
+    if walkers:
+        try:
+            context.module = cst.parse_module(source.text)
+        except (cst.ParserSyntaxError, RecursionError, MemoryError) as exc:
+            context.findings.append(parse_error(source.path, f"LibCST cannot parse file: {exc}".splitlines()[0]))
+        else:
+            run_rules(context.module, context, [rule(context) for rule in walkers])
     result.findings.extend(context.findings)
 
 

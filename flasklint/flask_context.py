@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import PurePosixPath
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import libcst as cst
 
@@ -270,6 +270,16 @@ class _BindingCollector:
                         self.bindings[key] = value
                         return f"{self.module}.{key}"
         return None
+
+
+def all_statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
+    """Yield every statement of a block in source order, nested functions and classes included."""
+    for stmt in body:
+        yield stmt
+        for block in ("body", "orelse", "finalbody"):
+            yield from all_statements(getattr(stmt, block, ()) or ())
+        for holder in [*(getattr(stmt, "handlers", None) or ()), *(getattr(stmt, "cases", None) or ())]:
+            yield from all_statements(holder.body)
 
 
 def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:

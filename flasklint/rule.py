@@ -3,12 +3,16 @@
 A :class:`FileRule` is a LibCST visitor: it defines ``visit_<Node>`` and
 ``leave_<Node>`` methods and is instantiated fresh for each file. All selected
 file rules of a file run in one read-only walk of its tree (see :mod:`.walk`).
+A file rule that decides from what the file pass already has (CPython's tree,
+the text, the facts) sets ``uses_cst = False`` and implements ``check``; a file
+none of whose rules walks the LibCST tree is never parsed by LibCST.
 A :class:`ProjectRule` runs once, after every file, over the facts the file
 passes collected.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import textwrap
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from .facts import ModuleFacts
     from .flask_context import SymbolIndex
     from .project import Project
+    from .source import Source
 
 
 class Rule:
@@ -59,11 +64,15 @@ class Rule:
 class FileContext:
     """What a file rule knows about its file and how it reports."""
 
-    def __init__(self, path: str, text: str, module: cst.Module, facts: "ModuleFacts", config: "Config"):
-        self.path = path
+    def __init__(self, source: "Source", facts: "ModuleFacts", config: "Config"):
+        self.source = source
+        self.path = source.path
         #: The file's text exactly as read, for fixes that move whole lines.
-        self.text = text
-        self.module = module
+        self.text = source.text
+        #: CPython's tree of the file, always there.
+        self.tree: ast.Module = source.tree
+        #: LibCST's tree, set before the walk; None for rules with ``uses_cst = False``.
+        self.module: Optional[cst.Module] = None
         self.facts = facts
         self.config = config
         #: Names of the enclosing functions and classes, outermost first.
@@ -82,25 +91,33 @@ class FileContext:
         """Return the project-wide name of ``dotted`` as seen from the current scope."""
         return qualify(self.facts.bindings, self.facts.module, self.scope, dotted)
 
-    def report(self, rule: "FileRule", node: cst.CSTNode, message: str, *, fix: Optional[Fix] = None,
-               requires: Iterable[Requirement] = (), sensitive: bool = False) -> None:
-        """Record a finding of ``rule`` at ``node``."""
+    def report(self, rule: "FileRule", node: cst.CSTNode, message: str, **kwargs) -> None:
+        """Record a finding of ``rule`` at LibCST ``node``."""
         where = self.position(node)
+        self.report_at(rule, (where.start.line, where.start.column + 1), (where.end.line, where.end.column + 1),
+                       message, **kwargs)
+
+    def report_at(self, rule: "FileRule", start: tuple[int, int], end: tuple[int, int], message: str, *,
+                  fix: Optional[Fix] = None, requires: Iterable[Requirement] = (), sensitive: bool = False) -> None:
+        """Record a finding of ``rule`` from 1-based ``(line, column)`` positions."""
         self.findings.append(Finding(
             code=rule.code, name=rule.name, severity=rule.severity, path=self.path,
-            line=where.start.line, column=where.start.column + 1,
-            end_line=where.end.line, end_column=where.end.column + 1,
+            line=start[0], column=start[1], end_line=end[0], end_column=end[1],
             message=message, help=rule.help, fix=fix, sensitive=sensitive,
             requires=tuple(requires),
         ))
 
 
 class FileRule(Rule):
-    """A rule that inspects one file's LibCST tree."""
+    """A rule that inspects one file: its LibCST tree, or only what the file pass has."""
 
     #: Substrings at least one of which a file must contain for the rule to
     #: possibly fire; files without any are not parsed by LibCST at all.
     triggers: ClassVar[tuple[str, ...]] = ()
+    #: Whether the rule walks the LibCST tree. A rule that decides from the
+    #: facts, CPython's tree and the text sets this to False and implements
+    #: :meth:`check`, so the file need not be parsed by LibCST for it.
+    uses_cst: ClassVar[bool] = True
 
     @classmethod
     def applies(cls, text: str, facts: "ModuleFacts") -> bool:
@@ -114,9 +131,17 @@ class FileRule(Rule):
     def __init__(self, context: FileContext):
         self.context = context
 
+    def check(self) -> None:
+        """Decide without LibCST's tree (rules with ``uses_cst = False``)."""
+        raise NotImplementedError
+
     def report(self, node: cst.CSTNode, message: str, **kwargs) -> None:
-        """Record a finding at ``node``; see :meth:`FileContext.report`."""
+        """Record a finding at LibCST ``node``; see :meth:`FileContext.report`."""
         self.context.report(self, node, message, **kwargs)
+
+    def report_ast(self, node: ast.AST, message: str, **kwargs) -> None:
+        """Record a finding at CPython ``node``; see :meth:`FileContext.report_at`."""
+        self.context.report_at(self, *self.context.source.span(node), message, **kwargs)
 
 
 class ProjectRule(Rule):

@@ -14,7 +14,8 @@ import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
-from typing import Optional, Union
+from functools import cached_property
+from typing import Union
 
 from .findings import Finding, parse_error
 
@@ -27,10 +28,24 @@ class Source:
     text: str
     tree: ast.Module
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
         """Return the lines of the file, each with its line ending."""
         return split_lines(self.text)
+
+    def column(self, line: int, offset: int) -> int:
+        """Return the 0-based character column of CPython's UTF-8 byte ``offset`` on 1-based ``line``."""
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():
+            return offset
+        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
+
+    def span(self, node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Return the 1-based ``(line, column)`` start and end of a CPython ``node``, in characters."""
+        end_line = node.end_lineno or node.lineno
+        end_offset = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        return ((node.lineno, self.column(node.lineno, node.col_offset) + 1),
+                (end_line, self.column(end_line, end_offset) + 1))
 
 
 def decode(raw: bytes) -> str:

@@ -80,3 +80,39 @@ def test_message_names_module_and_package():
     finding = lint(FIXTURES / "relative_style" / "src_layout", select=["FL501"]).findings[0]
     assert finding.message == "Absolute import of `yourapp` from inside its own package `yourapp`"
     assert finding.fix.edits[0].content == "."
+
+
+def test_fix_reads_spacing_continuations_and_non_ascii_columns(tmp_path):
+    package = tmp_path / "yourapp"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text("User = Role = None\n")
+    (package / "views.py").write_text(
+        'label = "café"; from yourapp.models import User\n'
+        "from yourapp . models import (Role,\n"
+        "    User)\n"
+        "from \\\n"
+        "    yourapp.models import Role as R\n", encoding="utf-8")
+    findings = lint(tmp_path, select=["FL501"]).findings
+    assert [(f.line, f.column, f.end_line, f.end_column) for f in findings] == [
+        (1, 17, 1, 48), (2, 1, 3, 10), (4, 1, 5, 36)]
+    _fix_all(tmp_path)
+    assert (package / "views.py").read_text(encoding="utf-8") == (
+        'label = "café"; from .models import User\n'
+        "from .models import (Role,\n"
+        "    User)\n"
+        "from \\\n"
+        "    .models import Role as R\n")
+    assert lint(tmp_path, select=["FL501"]).findings == []
+
+
+def test_decided_without_libcst(tmp_path, monkeypatch):
+    """FL501 reads CPython's tree: a file only it applies to is never parsed by LibCST."""
+    from flasklint import engine
+
+    def refuse(text):
+        raise AssertionError("LibCST parse for a rule that does not walk its tree")
+
+    monkeypatch.setattr(engine.cst, "parse_module", refuse)
+    found = lint(FIXTURES / "relative_style" / "package_imports", select=["FL501"]).findings
+    assert found and all(f.code == "FL501" for f in found)

@@ -29,6 +29,24 @@ def test_current_imports_are_clean():
     assert lint(FIXTURES / "current_imports_are_clean.py", select=["FL702"]).findings == []
 
 
+def test_files_whose_imports_cannot_be_flagged_are_not_parsed_by_libcst(tmp_path, monkeypatch):
+    """The import table decides: words in strings and current imports do not cost a LibCST parse."""
+    from flasklint import engine
+
+    parsed = []
+    monkeypatch.setattr(engine.cst, "parse_module", lambda text, parse=engine.cst.parse_module: (
+        parsed.append(text), parse(text))[1])
+    (tmp_path / "current.py").write_text(
+        '"""Was `from flask.ext.login import current_user` and `werkzeug.contrib.fixers`."""\n'
+        "from werkzeug.middleware.proxy_fix import ProxyFix\n"
+        "from flask_wtf import FlaskForm\n"
+        "from markupsafe import Markup, escape\n")
+    (tmp_path / "through_module.py").write_text("import flask_wtf\n\n\nclass F(flask_wtf.Form):\n    pass\n")
+    found = lint(tmp_path, select=["FL702"]).findings
+    assert [(f.path, f.line) for f in found] == [("through_module.py", 4)]
+    assert parsed == [(tmp_path / "through_module.py").read_text()]
+
+
 def test_flask_ext_becomes_flask_underscore_keeping_aliases_and_comments():
     text = fixed("flask_ext_imports.py")
     assert "from flask_sqlalchemy import SQLAlchemy  # [FL702]\n" in text

@@ -5,7 +5,6 @@ local soak run ``pytest tests/test_properties.py --hypothesis-profile=soak``.
 """
 
 import io
-import random
 import shutil
 from pathlib import Path
 

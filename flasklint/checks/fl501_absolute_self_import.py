@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import io
 import re
+import tokenize
 from typing import Optional
-
-import libcst as cst
 
 from ..facts import ModuleFacts
 from ..findings import Edit, Fix, Severity
-from ..flask_context import cst_dotted, is_test_path, resolve_relative
+from ..flask_context import all_statements, is_test_path, resolve_relative
 from ..rule import FileRule
+from ..source import Source
 
 #: Modules meant to be run as scripts (``python yourapp/cli.py``), where
 #: relative imports fail.
@@ -25,6 +27,32 @@ def package_of(facts: ModuleFacts) -> str:
 def is_migration(facts: ModuleFacts) -> bool:
     """Return whether a module is an Alembic revision script, which Alembic loads by file path."""
     return "revision" in facts.bindings and "down_revision" in facts.bindings
+
+
+def module_span(source: Source, node: ast.ImportFrom) -> Optional[tuple[tuple[int, int], tuple[int, int]]]:
+    """Return where the dots and module name of ``from X import ...`` are, as 1-based ``(line, column)``.
+
+    The tokens between ``from`` and ``import``, so spaces around dots and
+    backslash continuations are handled as Python reads them. None when the
+    statement's lines cannot be tokenized on their own.
+    """
+    column = source.column(node.lineno, node.col_offset)
+    segment = io.StringIO("".join(source.lines[node.lineno - 1:node.end_lineno]))
+    inside = []
+    try:
+        for token in tokenize.generate_tokens(segment.readline):
+            if token.type == tokenize.NAME and token.string == "from" and token.start == (1, column):
+                inside.append(token)
+            elif inside and token.type == tokenize.NAME and token.string == "import":
+                break
+            elif inside and token.type in (tokenize.NAME, tokenize.OP):
+                inside.append(token)
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    if len(inside) < 2:
+        return None
+    (line, col), (end_line, end_col) = inside[1].start, inside[-1].end
+    return (node.lineno + line - 1, col + 1), (node.lineno + end_line - 1, end_col + 1)
 
 
 def relative_name(package: str, target: str) -> str:
@@ -110,13 +138,14 @@ class AbsoluteSelfImport(FileRule):
     help = "Import the package's own modules in the configured `import-style` (relative by default: `from .models import User`)."
     fixable = True
     tags = ("style",)
-    triggers = ("import",)
+    #: Decided from CPython's tree: import statements need no LibCST parse.
+    uses_cst = False
 
     @classmethod
     def applies(cls, text: str, facts: ModuleFacts) -> bool:
         """Return whether the file is a package module that imports its own package in some style.
 
-        The style is checked in the walk, where the configuration is known.
+        The style is checked later, where the configuration is known.
         """
         package = package_of(facts)
         if not package or is_test_path(facts.path) or _MAIN_GUARD.search(text) or is_migration(facts):
@@ -124,55 +153,54 @@ class AbsoluteSelfImport(FileRule):
         top = package.split(".")[0]
         return any(imp.level > 0 or imp.module.split(".")[0] == top for imp in facts.imports)
 
-    def wants_absolute(self) -> bool:
-        """Return whether the configuration asks for absolute imports."""
-        return self.context.config.import_style == "absolute"
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        """Check ``from X import ...``."""
-        facts = self.context.facts
-        package = package_of(facts)
-        dotted = cst_dotted(node.module) if node.module is not None else None
-        if self.wants_absolute():
-            if node.relative:
-                self.to_absolute(node, facts, package, dotted)
-            return
-        if node.relative or dotted is None or dotted.split(".")[0] != package.split(".")[0]:
-            return
-        relative = relative_name(package, dotted)
-        self.report(node, f"Absolute import of `{dotted}` from inside its own package `{dotted.split('.')[0]}`",
-                    fix=self.replace(node.module, node.module, relative))
-
-    def to_absolute(self, node: cst.ImportFrom, facts: ModuleFacts, package: str, dotted: Optional[str]) -> None:
-        """Report a relative import when absolute ones are configured."""
-        level = len(node.relative)
-        if level > len(package.split(".")):
-            return  # beyond the top-level package: Python itself rejects it
-        target = resolve_relative(facts.module, facts.is_package, level, dotted)
-        first = node.relative[0]
-        last = node.module if node.module is not None else node.relative[-1]
-        self.report(node, f"Relative import of `{target}` while `import-style` is `absolute`",
-                    fix=self.replace(first, last, target))
-
-    def visit_Import(self, node: cst.Import) -> None:
-        """Check ``import yourapp.models [as m]``."""
-        if self.wants_absolute():
-            return
+    def check(self) -> None:
+        """Check every import statement of the file, nested ones included."""
         package = package_of(self.context.facts)
+        absolute = self.context.config.import_style == "absolute"
+        for stmt in all_statements(self.context.tree.body):
+            if isinstance(stmt, ast.ImportFrom):
+                if absolute and stmt.level:
+                    self.to_absolute(stmt, package)
+                elif not absolute and not stmt.level and _top(stmt.module) == _top(package):
+                    self.report_ast(stmt, f"Absolute import of `{stmt.module}` from inside its own package "
+                                          f"`{_top(package)}`",
+                                    fix=self.replace(module_span(self.context.source, stmt),
+                                                     relative_name(package, stmt.module)))
+            elif isinstance(stmt, ast.Import) and not absolute:
+                self.check_import(stmt, package)
+
+    def to_absolute(self, node: ast.ImportFrom, package: str) -> None:
+        """Report a relative import when absolute ones are configured."""
+        if node.level > len(package.split(".")):
+            return  # beyond the top-level package: Python itself rejects it
+        facts = self.context.facts
+        target = resolve_relative(facts.module, facts.is_package, node.level, node.module)
+        self.report_ast(node, f"Relative import of `{target}` while `import-style` is `absolute`",
+                        fix=self.replace(module_span(self.context.source, node), target))
+
+    def check_import(self, node: ast.Import, package: str) -> None:
+        """Check ``import yourapp.models [as m]``."""
         for alias in node.names:
-            dotted = cst_dotted(alias.name) or ""
-            parent, _, leaf = dotted.rpartition(".")
-            if not parent or dotted.split(".")[0] != package.split(".")[0]:
+            parent, _, leaf = alias.name.rpartition(".")
+            if not parent or _top(alias.name) != _top(package):
                 continue
             fix = None
             if alias.asname is not None and len(node.names) == 1:
-                asname = cst_dotted(alias.asname.name)
-                fix = self.replace(node, node, f"from {relative_name(package, parent)} import {leaf} as {asname}")
-            self.report(node, f"Absolute import of `{dotted}` from inside its own package `{dotted.split('.')[0]}`",
-                        fix=fix)
+                fix = self.replace(self.context.source.span(node),
+                                   f"from {relative_name(package, parent)} import {leaf} as {alias.asname}")
+            self.report_ast(node, f"Absolute import of `{alias.name}` from inside its own package "
+                                  f"`{_top(package)}`", fix=fix)
 
-    def replace(self, first: cst.CSTNode, last: cst.CSTNode, text: str) -> Fix:
-        """Return the fix that replaces the source from ``first`` to ``last`` with ``text``."""
-        start, end = self.context.position(first).start, self.context.position(last).end
+    @staticmethod
+    def replace(span: Optional[tuple[tuple[int, int], tuple[int, int]]], text: str) -> Optional[Fix]:
+        """Return the fix that replaces the source in ``span`` with ``text`` (none without a span)."""
+        if span is None:
+            return None
+        (line, column), (end_line, end_column) = span
         return Fix(f"Rewrite as `{text}`" if text.startswith("from ") else f"Import from `{text}`",
-                   (Edit(start.line, start.column + 1, end.line, end.column + 1, text),))
+                   (Edit(line, column, end_line, end_column, text),))
+
+
+def _top(dotted: Optional[str]) -> str:
+    """Return the first name of a dotted module name ('' for None)."""
+    return (dotted or "").split(".")[0]

@@ -7,6 +7,7 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from ..facts import ImportFact, ModuleFacts
 from ..findings import Edit, Fix, Severity
 from ..flask_context import SymbolIndex, cst_dotted
 from ..rule import FileRule
@@ -146,6 +147,23 @@ def advice(module: str) -> Optional[str]:
     return None
 
 
+#: Modules whose names moved; importing one (or a package above it) lets a
+#: module use a moved name as an attribute (``flask_wtf.Form``).
+MOVED_FROM = frozenset(module for module, _ in MOVES)
+
+
+def _may_be_flagged(imp: ImportFact) -> bool:
+    """Return whether an import, or an attribute used through what it binds, may be flagged."""
+    if imp.level:
+        return False
+    bound = [f"{imp.module}.{name}" for name, _ in imp.names] if imp.names else [imp.module]
+    if any(modern_module(m)[1] or advice(m) for m in (imp.module, *bound)):
+        return True
+    if any((imp.module, name) in MOVES for name, _ in imp.names):
+        return True
+    return any(m in MOVED_FROM or any(w.startswith(m + ".") for w in MOVED_FROM) for m in bound)
+
+
 @dataclass
 class _Alias:
     """One name of a flagged ``from`` import and where it goes."""
@@ -252,8 +270,11 @@ class RemovedExtensionImport(FileRule):
     help = "Import from the module that provides the name today (`flask_X`, `werkzeug.middleware`, `FlaskForm`)."
     fixable = True
     tags = ("correctness", "compatibility")
-    #: `from flask import escape` is found by its import spelling, so `re.escape` files stay unparsed.
-    triggers = ("flask.ext", "werkzeug", "wtf", "Markup", "import escape", ", escape")
+
+    @classmethod
+    def applies(cls, text: str, facts: ModuleFacts) -> bool:
+        """Return whether some import of the file is of a removed module or name, or can reach one."""
+        return any(_may_be_flagged(imp) for imp in facts.imports)
 
     def __init__(self, context):
         super().__init__(context)

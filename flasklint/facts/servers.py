@@ -60,21 +60,14 @@ class _Collector:
 
     def __init__(self, source, facts):
         self.facts = facts
+        self.source = source
         self.text = source.text
-        self.lines = source.text.splitlines()
         self.found: list[ServerFact] = []
-
-    def column(self, line: int, offset: int) -> int:
-        """Return the 1-based character column of a UTF-8 byte ``offset`` on ``line``."""
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace")) + 1
 
     def add(self, kind: str, node: ast.AST, receiver: str, address: str) -> None:
         """Record a fact spanning ``node``."""
-        end_line = node.end_lineno or node.lineno
-        self.found.append(ServerFact(
-            kind, self.facts.path, node.lineno, self.column(node.lineno, node.col_offset),
-            end_line, self.column(end_line, node.end_col_offset or node.col_offset), receiver, address))
+        (line, column), (end_line, end_column) = self.source.span(node)
+        self.found.append(ServerFact(kind, self.facts.path, line, column, end_line, end_column, receiver, address))
 
     def visit(self, node: ast.AST, scope: tuple[str, ...]) -> None:
         """Record ``.run(host=...)`` calls under ``node``."""
