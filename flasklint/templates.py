@@ -373,12 +373,8 @@ def _disables_autoescape(node: nodes.Node) -> bool:
         for option in node.options)
 
 
-@lru_cache(maxsize=512)
 def read_template(text: str, words: tuple[str, ...]) -> ParsedTemplate:
-    """Parse one template's text; raise TemplateSyntaxError when Jinja cannot.
-
-    Cached because each template rule reads every template of the project.
-    """
+    """Parse one template's text; raise TemplateSyntaxError when Jinja cannot."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = _Reader(text, words)
     parsed = reader.read(jinja_parse(text))
@@ -425,6 +421,11 @@ class Templates:
         self._changes_state: dict[str, bool] = {}
         self._exposes: dict[str, bool] = {}
         self._includers: Optional[dict[str, set[str]]] = None
+
+    @classmethod
+    def of(cls, project: "ProjectFacts") -> "Templates":
+        """Return the project's templates, parsed once per run for every rule that reads them."""
+        return project.memo("templates", lambda: cls(project))
 
     def reported(self) -> Iterator[tuple[str, ParsedTemplate]]:
         """Yield the parsed templates that findings may be reported in, by path."""

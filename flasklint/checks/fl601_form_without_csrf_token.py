@@ -89,7 +89,7 @@ class FormWithoutCsrfToken(ProjectRule):
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield a finding for each unprotected POST form of a state-changing app."""
-        templates = Templates(project)
+        templates = Templates.of(project)
         yield from templates.errors
         for rel, parsed in templates.reported():
             for form in parsed.forms:

@@ -91,7 +91,7 @@ class AutoescapeDisabled(ProjectRule):
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield the template and Python places where request data escapes autoescaping."""
-        templates = Templates(project)
+        templates = Templates.of(project)
         yield from templates.errors
         for rel, parsed in templates.reported():
             for output in parsed.unescaped:
