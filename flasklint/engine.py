@@ -35,6 +35,7 @@ from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule
 from .selection import PerFileIgnores, select_rules
 from .source import Source, decode, load, split_lines
 from .suppressions import Suppressions, find_suppressions, is_suppressed
+from .templates import TemplateRead, read_template_file
 from .walk import run_rules
 
 #: Below this many files a process pool costs more than it saves.
@@ -185,37 +186,43 @@ def _crashed(task: Task) -> FileResult:
         source_file.rel, "flasklint's worker process crashed while linting this file; it was skipped")])
 
 
-def _isolate(tasks: Sequence[Task], config: Config) -> list[FileResult]:
-    """Lint each task of a chunk whose worker died in a pool of its own, to find the culprit."""
+def _isolate(work: Callable, items: Sequence, config: Config, crashed: Callable) -> list:
+    """Run each item of a chunk whose worker died in a pool of its own, to find the culprit."""
     results = []
-    for task in tasks:
+    for item in items:
         try:
             with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(config,)) as pool:
-                results.extend(pool.submit(_lint_many, [task]).result())
+                results.extend(pool.submit(work, [item]).result())
         except BrokenProcessPool:
-            results.append(_crashed(task))
+            results.append(crashed(item))
     return results
 
 
-def lint_tasks(tasks: Sequence[Task], config: Config, jobs: int,
-               progress: Optional[Callable[[int], None]] = None) -> list[FileResult]:
-    """Lint ``tasks`` in order, in a pool of ``jobs`` processes when it pays off."""
-    if jobs <= 1 or len(tasks) < POOL_THRESHOLD:
+def in_pool(work: Callable[[Sequence], list], items: Sequence, config: Config, jobs: int,
+            crashed: Callable[[object], object], progress: Optional[Callable[[int], None]] = None) -> list:
+    """Return ``work(chunk)`` for ``items`` in order, one result per item, in ``jobs`` processes.
+
+    ``work`` is a module-level function (workers get the configuration from
+    :func:`_init_worker`); a chunk whose worker dies is rerun item by item and
+    ``crashed(item)`` stands for the item that killed it. Small inputs and
+    ``jobs <= 1`` run here, in this process.
+    """
+    if jobs <= 1 or len(items) < POOL_THRESHOLD:
         results = []
-        for task in tasks:
-            results.extend(_lint_many([task], config))
+        for item in items:
+            results.extend(work([item], config))
             if progress:
                 progress(1)
         return results
-    size = max(1, min(32, len(tasks) // (jobs * 8)))
-    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    done: dict[int, list[FileResult]] = {}
+    size = max(1, min(32, len(items) // (jobs * 8)))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    done: dict[int, list] = {}
     broken: list[int] = []
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
         pending = {}
         queue = iter(enumerate(chunks))
         for number, chunk in itertools.islice(queue, jobs * 4):
-            pending[pool.submit(_lint_many, chunk)] = number
+            pending[pool.submit(work, chunk)] = number
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -228,11 +235,55 @@ def lint_tasks(tasks: Sequence[Task], config: Config, jobs: int,
                     progress(len(chunks[number]))
                 if not broken:
                     for following, chunk in itertools.islice(queue, 1):
-                        pending[pool.submit(_lint_many, chunk)] = following
+                        pending[pool.submit(work, chunk)] = following
         broken.extend(number for number, _ in queue)
     for number in broken:
-        done[number] = _isolate(chunks[number], config)
+        done[number] = _isolate(work, chunks[number], config, crashed)
     return [result for number in range(len(chunks)) for result in done[number]]
+
+
+def lint_tasks(tasks: Sequence[Task], config: Config, jobs: int,
+               progress: Optional[Callable[[int], None]] = None) -> list[FileResult]:
+    """Lint ``tasks`` in order, in a pool of ``jobs`` processes when it pays off."""
+    return in_pool(_lint_many, tasks, config, jobs, _crashed, progress)
+
+
+#: A template to parse: its root-relative path, bytes and their SHA-256.
+TemplateTask = tuple[str, bytes, str]
+
+
+def _read_templates(tasks: Sequence[TemplateTask], config: Optional[Config] = None) -> list[TemplateRead]:
+    """Parse several templates."""
+    words = tuple((config or _WORKER_CONFIG).csrf_field_names)
+    return [read_template_file(raw.decode("utf-8", "replace"), words) for _, raw, _ in tasks]
+
+
+def _template_crashed(task: TemplateTask) -> TemplateRead:
+    """Return the outcome for a template whose worker process died."""
+    return TemplateRead(error=("flasklint's worker process crashed while parsing this template; it was skipped", 1))
+
+
+def read_templates(root: Path, rels: Iterable[str], config: Config, jobs: int,
+                   cache: Optional[Cache] = None) -> dict[str, TemplateRead]:
+    """Parse template files (in the pool, through the cache); unreadable ones are left out."""
+    found: dict[str, TemplateRead] = {}
+    tasks: list[TemplateTask] = []
+    for rel in rels:
+        try:
+            raw = (root / rel).read_bytes()
+        except OSError:
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        cached = cache and cache.get(rel, f"{digest}:template", TemplateRead)
+        if cached:
+            found[rel] = cached
+        else:
+            tasks.append((rel, raw, digest))
+    for (rel, _, digest), read in zip(tasks, in_pool(_read_templates, tasks, config, jobs, _template_crashed)):
+        found[rel] = read
+        if cache is not None:
+            cache.put(rel, f"{digest}:template", read)
+    return found
 
 
 def analyse_files(project: Project, config: Config, codes: tuple[str, ...], jobs: int,
@@ -297,10 +348,12 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     codes = tuple(rule.code for rule in rules)
     cache = Cache(cache_dir, settings_key(config, codes)).load() if cache_dir else None
     advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
-    results, context = analyse_files(project, config, codes, jobs or os.cpu_count() or 1, cache, advance)
+    jobs = jobs or os.cpu_count() or 1
+    results, context = analyse_files(project, config, codes, jobs, cache, advance)
+    findings = decide(project, results + context, rules, config,
+                      lambda rels: read_templates(project.root, rels, config, jobs, cache))
     if cache is not None:
         cache.save()
-    findings = decide(project, results + context, rules, config)
     snippets = {r.rel: r.snippets for r in results}
     _add_missing_snippets(project.root, findings, snippets)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
@@ -326,13 +379,16 @@ def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[st
                          snippets.setdefault(path, {}))
 
 
-def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]],
-           config: Config) -> list[Finding]:
-    """Resolve cross-module conditions, run project rules, filter and sort."""
+def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
+           template_reader: Optional[Callable[[list[str]], dict[str, TemplateRead]]] = None) -> list[Finding]:
+    """Resolve cross-module conditions, run project rules, filter and sort.
+
+    ``template_reader`` parses the template files project rules ask for.
+    """
     modules = [r.facts for r in results if r.facts is not None]
     index = SymbolIndex(modules)
     findings = [f for r in results for f in r.findings if _holds(f, index)]
-    facts = ProjectFacts(project, modules, index, config)
+    facts = ProjectFacts(project, modules, index, config, template_reader)
     for rule in rules:
         if issubclass(rule, ProjectRule):
             findings.extend(rule().check(facts))

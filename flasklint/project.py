@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -181,38 +182,36 @@ def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
     was left out: ignored files and folders, and folders excluded by default.
     """
     found = []
-    specs: list[tuple[Path, pathspec.PathSpec]] = []
+    #: (folder with a trailing "/", its .gitignore), outermost first.
+    specs: list[tuple[str, pathspec.PathSpec]] = []
     for current, dirs, names in os.walk(folder):
-        here = Path(current)
-        specs = [(base, spec) for base, spec in specs if base == here or base in here.parents]
-        ignore_file = here / ".gitignore"
-        if ignore_file.is_file():
+        here = os.path.join(current, "")
+        specs = [(base, spec) for base, spec in specs if here.startswith(base)]
+        ignore_file = os.path.join(current, ".gitignore")
+        if os.path.isfile(ignore_file):
             try:
-                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                specs.append((here, pathspec.GitIgnoreSpec.from_lines(lines)))
+                with open(ignore_file, encoding="utf-8", errors="replace") as stream:
+                    specs.append((here, pathspec.GitIgnoreSpec.from_lines(stream.read().splitlines())))
             except OSError:
                 pass
 
-        def ignored(path: Path, is_dir: bool) -> bool:
-            for base, spec in specs:
-                rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(rel):
-                    return True
-            return False
+        def ignored(name: str, is_dir: bool) -> bool:
+            path = here + name + ("/" if is_dir else "")
+            return any(spec.match_file(path[len(base):]) for base, spec in specs)
 
         kept = []
         for name in sorted(dirs):
-            is_ignored = ignored(here / name, True)
+            is_ignored = ignored(name, True)
             if name not in DEFAULT_EXCLUDE and not is_ignored:
                 kept.append(name)
             elif skipped is not None:
-                skipped.append((here / name, True, is_ignored))
+                skipped.append((Path(current, name), True, is_ignored))
         dirs[:] = kept
         for name in sorted(names):
-            if not ignored(here / name, False):
-                found.append(here / name)
+            if not ignored(name, False):
+                found.append(Path(current, name))
             elif skipped is not None:
-                skipped.append((here / name, False, True))
+                skipped.append((Path(current, name), False, True))
     return found
 
 
@@ -343,15 +342,21 @@ def _relative(path: Path, root: Path) -> str:
     Names that are not valid UTF-8 are shown with U+FFFD, so that every
     output format can print them.
     """
-    for base in (root, root.resolve()):
+    for base in (root, _resolved(root)):
         try:
             return _printable(path.relative_to(base).as_posix())
         except ValueError:
             pass
     try:
-        return _printable(path.resolve().relative_to(root.resolve()).as_posix())
+        return _printable(path.resolve().relative_to(_resolved(root)).as_posix())
     except ValueError:
         return _printable(path.as_posix())
+
+
+@lru_cache(maxsize=16)
+def _resolved(folder: Path) -> Path:
+    """Return ``folder`` with symbolic links resolved, once per run and folder."""
+    return folder.resolve()
 
 
 def _printable(name: str) -> str:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .flask_context import SymbolIndex
     from .project import Project
     from .source import Source
+    from .templates import TemplateRead
 
 
 class Rule:
@@ -169,13 +170,29 @@ class ProjectFacts:
     """
 
     def __init__(self, project: "Project", modules: list["ModuleFacts"], index: "SymbolIndex",
-                 config: "Config"):
+                 config: "Config",
+                 template_reader: Optional[Callable[[list[str]], dict[str, "TemplateRead"]]] = None):
         self.project = project
         self.root = project.root
         self.modules = modules
         self.index = index
         self.config = config
+        self._template_reader = template_reader
         self._memo: dict = {}
+
+    def read_templates(self, rels: list[str]) -> dict[str, "TemplateRead"]:
+        """Return root-relative template files parsed, leaving out those that cannot be read.
+
+        The engine parses them in its process pool and through its cache;
+        without an engine they are parsed here.
+        """
+        if self._template_reader is not None:
+            return self._template_reader(rels)
+        from .templates import read_template_file
+
+        words = tuple(self.config.csrf_field_names)
+        texts = {rel: self.read_text(rel) for rel in rels}
+        return {rel: read_template_file(text, words) for rel, text in texts.items() if text is not None}
 
     def memo(self, key: str, build: Callable[[], object]):
         """Return what ``build()`` gives, built once per run: models several rules share."""

@@ -373,6 +373,31 @@ def _disables_autoescape(node: nodes.Node) -> bool:
         for option in node.options)
 
 
+@dataclass
+class TemplateRead:
+    """What parsing one template file gave: what it renders, or why Jinja could not parse it.
+
+    Both fields are None for a file with no Jinja statement that Jinja cannot
+    parse: maybe a Mustache or Angular template, left alone.
+    """
+
+    parsed: Optional[ParsedTemplate] = None
+    #: ``(message, line)`` of the FL000 finding.
+    error: Optional[tuple[str, int]] = None
+
+
+def read_template_file(text: str, words: tuple[str, ...]) -> TemplateRead:
+    """Parse one template file's text; never raises."""
+    try:
+        return TemplateRead(read_template(text, words))
+    except TemplateSyntaxError as exc:
+        if "{%" not in text:
+            return TemplateRead()
+        return TemplateRead(error=(f"Jinja cannot parse template: {exc.message}", exc.lineno or 1))
+    except RecursionError:
+        return TemplateRead(error=("template is too deeply nested to parse", 1))
+
+
 def read_template(text: str, words: tuple[str, ...]) -> ParsedTemplate:
     """Parse one template's text; raise TemplateSyntaxError when Jinja cannot."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -416,7 +441,10 @@ class Templates:
             scope = self._scope(rel)
             if scope is not None and rel.endswith(TEMPLATE_SUFFIXES) and self.roots(rel):
                 self.scope[rel] = scope
-                self._load(rel)
+        reads = project.read_templates(list(self.scope))
+        for rel in self.scope:
+            if rel in reads:
+                self._load(rel, reads[rel])
         self._token_blocks: Optional[set[str]] = None
         self._changes_state: dict[str, bool] = {}
         self._exposes: dict[str, bool] = {}
@@ -486,21 +514,13 @@ class Templates:
         owners = [d for d in self.owner_dirs if _under(rel, d)]
         return max(owners, key=len) if owners else None
 
-    def _load(self, rel: str) -> None:
-        """Parse one template, or record why it cannot be parsed."""
-        text = self.facts.read_text(rel)
-        if text is None:
+    def _load(self, rel: str, read: TemplateRead) -> None:
+        """Register one parsed template by the names it can be rendered as, or record why it cannot be parsed."""
+        if read.error:
+            self.errors.append(self._error(rel, *read.error))
+        if read.parsed is None:
             return
-        try:
-            self.parsed[rel] = read_template(text, self.words)
-        except TemplateSyntaxError as exc:
-            if "{%" not in text:
-                return  # no Jinja statement at all: maybe a Mustache or Angular template
-            self.errors.append(self._error(rel, f"Jinja cannot parse template: {exc.message}", exc.lineno))
-            return
-        except RecursionError:
-            self.errors.append(self._error(rel, "template is too deeply nested to parse", 1))
-            return
+        self.parsed[rel] = read.parsed
         for root in self.roots(rel):
             name = rel[len(root) + 1:]
             self.by_name.setdefault(name, []).append((rel, root))
