@@ -126,6 +126,7 @@ class ConfigModel:
         self.project = project
         self.index = project.index
         self.dev_words = {w.lower() for w in project.config.dev_config_names}
+        self._dev_paths: dict[str, bool] = {}
         self.facts: dict[str, tuple["ModuleFacts", ConfigFacts]] = {}
         for m in sorted((m for m in project.modules if KEY in m.extra), key=lambda m: (m.path.count("/"), m.path)):
             # config.py and a tracked instance/config.py both claim the name `config`:
@@ -266,9 +267,12 @@ class ConfigModel:
         return bool(found & self.dev_words or {w[:-1] for w in found if w.endswith("s")} & self.dev_words)
 
     def is_dev_path(self, path: str) -> bool:
-        """Return whether a file is a test or development file by its path."""
-        pure = PurePosixPath(path)
-        return is_test_path(path) or any(self.dev_named(p) for p in (*pure.parts[:-1], pure.stem))
+        """Return whether a file is a test or development file by its path (decided once per path)."""
+        if path not in self._dev_paths:
+            pure = PurePosixPath(path)
+            self._dev_paths[path] = is_test_path(path) or any(
+                self.dev_named(p) for p in (*pure.parts[:-1], pure.stem))
+        return self._dev_paths[path]
 
     def is_dev_code(self, path: str, places: Iterable[str]) -> bool:
         """Return whether code in ``path`` inside ``places`` (scope names, ``if`` tests) is for development or tests."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional
 
@@ -105,6 +106,7 @@ def words(name: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(name)}
 
 
+@lru_cache(maxsize=65536)
 def is_test_path(path: str) -> bool:
     """Return whether a root-relative path belongs to the tests.
 
@@ -313,6 +315,8 @@ class SymbolIndex:
     def __init__(self, modules: Iterable[ModuleFacts]):
         self.modules: set[str] = set()
         self.table: dict[str, str] = {}
+        self._instances: dict[str, Optional[str]] = {}
+        self._calls: dict[str, Optional[str]] = {}
         for facts in modules:
             self.modules.add(facts.module)
             prefix = f"{facts.module}." if facts.module else ""
@@ -344,13 +348,25 @@ class SymbolIndex:
         return any(".".join(parts[:i]) in self.modules for i in range(1, len(parts) + 1))
 
     def instance_of(self, qualname: str, _depth: int = 0) -> Optional[str]:
-        """Return the canonical class whose instance ``qualname`` holds, if known."""
+        """Return the canonical class whose instance ``qualname`` holds, if known.
+
+        Answers to outermost questions are kept: the table never changes.
+        """
+        if _depth == 0:
+            if qualname not in self._instances:
+                self._instances[qualname] = self.instance_of(qualname, 1)
+            return self._instances[qualname]
         if _depth > 50:
             return None
         value = self.table.get(self.expand(qualname))
-        if value and value.startswith("call:"):
-            return self.call_result(value[5:], _depth + 1)
-        return None
+        if not value or not value.startswith("call:"):
+            return None
+        callee = value[5:]
+        if _depth > 1:
+            return self.call_result(callee, _depth + 1)
+        if callee not in self._calls:  # thousands of bindings call the same few callees
+            self._calls[callee] = self.call_result(callee, _depth + 1)
+        return self._calls[callee]
 
     def call_result(self, callee: str, _depth: int = 0) -> Optional[str]:
         """Return the canonical class of what calling ``callee`` gives."""

@@ -278,7 +278,9 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
         if given.is_dir():
             prefix = _relative(given, root).rstrip("/") + "/"
             if prefix.startswith("../") or prefix.startswith("/"):
-                selected.update((_relative(p, root), p) for p in walk_files(given))
+                start = len(str(given)) + 1
+                selected.update((prefix + _printable(str(p)[start:].replace(os.sep, "/")), p)
+                                for p in walk_files(given))
             else:
                 selected.update((rel, p) for rel, p in everything.items()
                                 if prefix in ("./", "/") or rel.startswith(prefix))

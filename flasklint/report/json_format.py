@@ -21,5 +21,4 @@ def write(result, stream: TextIO) -> None:
     document = {"version": __version__,
                 "findings": [f.to_json() for f in result.findings],
                 "summary": summary(result)}
-    json.dump(document, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
