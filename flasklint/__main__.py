@@ -1,6 +1,6 @@
 """Allow ``python -m flasklint``."""
 
-from .cli import main
+from .cli import entry_point
 
 if __name__ == "__main__":
-    main()
+    entry_point()

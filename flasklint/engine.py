@@ -21,8 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-import libcst as cst
-
 from .cache import Cache, entry_key, settings_key
 from .checks import all_rules
 from .config import Config
@@ -30,6 +28,7 @@ from .facts import ModuleFacts, fact_collectors
 from .findings import Finding, parse_error
 from .fingerprint import flagged_lines
 from .flask_context import SymbolIndex, collect_module_facts
+from .lazy import cst
 from .project import Project, SourceFile, discover
 from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule
 from .selection import PerFileIgnores, select_rules

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-import libcst as cst
-
 from .findings import MASK, Edit, Finding
+from .lazy import cst
 from .source import decode, split_lines
 
 

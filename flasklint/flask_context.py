@@ -27,9 +27,8 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional
 
-import libcst as cst
-
 from .facts import ImportFact, ModuleFacts
+from .lazy import cst
 
 FLASK_APP = "flask.Flask"
 FLASK_BLUEPRINT = "flask.Blueprint"
@@ -361,11 +360,17 @@ class SymbolIndex:
         value = self.table.get(self.expand(qualname))
         if not value or not value.startswith("call:"):
             return None
-        callee = value[5:]
         if _depth > 1:
-            return self.call_result(callee, _depth + 1)
-        if callee not in self._calls:  # thousands of bindings call the same few callees
-            self._calls[callee] = self.call_result(callee, _depth + 1)
+            return self.call_result(value[5:], _depth + 1)
+        return self.produces(value[5:])
+
+    def produces(self, callee: str) -> Optional[str]:
+        """Return the canonical class of what calling ``callee`` gives, worked out once per callee.
+
+        Thousands of bindings call the same few callees (``db.Column``).
+        """
+        if callee not in self._calls:
+            self._calls[callee] = self.call_result(callee, 2)
         return self._calls[callee]
 
     def call_result(self, callee: str, _depth: int = 0) -> Optional[str]:

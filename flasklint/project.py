@@ -12,6 +12,7 @@ asked of git once per run (``git check-ignore --stdin``), or of the same
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -175,6 +176,29 @@ def git_ignored_instance(toplevel: Path) -> list[Path]:
     return [toplevel / entry for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0") if entry]
 
 
+class IgnoreFile:
+    """One ``.gitignore`` read with pathspec, with a quick test for paths no pattern matches.
+
+    Most files are not ignored: one search with every pattern joined tells
+    so at once; pathspec's own match decides the rest (negations, order).
+    """
+
+    def __init__(self, lines: list[str]):
+        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        patterns = [p.regex.pattern for p in self.spec.patterns if p.include is not None and p.regex is not None]
+        try:
+            self.any_pattern = re.compile("|".join(_NAMED_GROUP.sub("(?:", p) for p in patterns) or "(?!)")
+        except re.error:
+            self.any_pattern = re.compile("")
+
+    def match_file(self, rel: str) -> bool:
+        """Return whether the ignore file ignores root-relative ``rel`` (folders end with ``/``)."""
+        return self.any_pattern.search(rel) is not None and self.spec.match_file(rel)
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
 def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
     """Return the files under ``folder`` that its ``.gitignore`` files do not ignore.
 
@@ -183,7 +207,7 @@ def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
     """
     found = []
     #: (folder with a trailing "/", its .gitignore), outermost first.
-    specs: list[tuple[str, pathspec.PathSpec]] = []
+    specs: list[tuple[str, IgnoreFile]] = []
     for current, dirs, names in os.walk(folder):
         here = os.path.join(current, "")
         specs = [(base, spec) for base, spec in specs if here.startswith(base)]
@@ -191,7 +215,7 @@ def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
         if os.path.isfile(ignore_file):
             try:
                 with open(ignore_file, encoding="utf-8", errors="replace") as stream:
-                    specs.append((here, pathspec.GitIgnoreSpec.from_lines(stream.read().splitlines())))
+                    specs.append((here, IgnoreFile(stream.read().splitlines())))
             except OSError:
                 pass
 
@@ -220,6 +244,16 @@ class ModuleNamer:
 
     def __init__(self):
         self._is_package: dict[Path, bool] = {}
+        self._real_folders: dict[Path, Path] = {}
+
+    def real_path(self, path: Path) -> Path:
+        """Return ``path`` with symbolic links resolved, resolving each folder once."""
+        if path.is_symlink():
+            return path.resolve()
+        folder = path.parent
+        if folder not in self._real_folders:
+            self._real_folders[folder] = folder.resolve()
+        return self._real_folders[folder] / path.name
 
     def is_package_dir(self, folder: Path) -> bool:
         """Return whether ``folder`` holds an ``__init__.py`` (cached)."""
@@ -321,7 +355,7 @@ def _python_files(paths: dict[str, Path], namer: ModuleNamer, skipped: list) -> 
         if not path.is_file():
             skipped.append((rel, _why_not_a_file(path)))
             continue
-        module, is_package = namer.name(path.resolve())
+        module, is_package = namer.name(namer.real_path(path))
         found.append(SourceFile(path=str(path), rel=rel, module=module, is_package=is_package))
     return found
 

@@ -17,13 +17,13 @@ import hashlib
 import textwrap
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
 
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-
 from .findings import Finding, Fix, Requirement, Severity
 from .flask_context import qualify
+from .lazy import cst
 
 if TYPE_CHECKING:
+    from libcst.metadata import CodeRange
+
     from .config import Config
     from .facts import ModuleFacts
     from .flask_context import SymbolIndex
@@ -84,6 +84,8 @@ class FileContext:
     def position(self, node: cst.CSTNode) -> CodeRange:
         """Return the source range of ``node`` (computed once per file, on first use)."""
         if self._positions is None:
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._positions = wrapper.resolve(PositionProvider).__getitem__
         return self._positions(node)

@@ -19,6 +19,7 @@ from typing import Union
 
 from .findings import Finding, parse_error
 
+
 @dataclass
 class Source:
     """The decoded text of a file and CPython's syntax tree of it."""

@@ -477,9 +477,8 @@ class Templates:
         found = set()
         index = self.facts.index
         for module in self.facts.modules:
-            prefix = f"{module.module}." if module.module else ""
-            if any(value.startswith("call:") and index.instance_of(prefix + key) in TEMPLATE_OWNERS
-                   for key, value in module.bindings.items()):
+            if any(value.startswith("call:") and index.produces(value[5:]) in TEMPLATE_OWNERS
+                   for value in module.bindings.values()):
                 found.add(posixpath.dirname(module.path))
         return found
 

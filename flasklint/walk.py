@@ -13,15 +13,13 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Callable, Iterable
 
-import libcst as cst
-
+from .lazy import cst
 from .rule import FileContext, FileRule
 
-_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef})
 
-
+@lru_cache(maxsize=None)
 def _node_types() -> frozenset:
-    """Return every concrete LibCST node class, for a fast ``type(x) in`` test."""
+    """Return every LibCST node class, for a fast ``type(x) in`` test (found on first use)."""
     found, pending = set(), [cst.CSTNode]
     while pending:
         cls = pending.pop()
@@ -30,7 +28,6 @@ def _node_types() -> frozenset:
     return frozenset(found)
 
 
-_NODE_TYPES = _node_types()
 _SEQUENCES = (list, tuple)
 _FIELD_CACHE: dict[type, tuple[str, ...]] = {}
 
@@ -52,13 +49,14 @@ def _fields(node_type: type) -> tuple[str, ...]:
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """Return the direct child nodes of ``node`` without rebuilding anything."""
     found = []
+    node_types = _node_types()
     for name in _fields(type(node)):
         value = getattr(node, name)
         kind = type(value)
-        if kind in _NODE_TYPES:
+        if kind in node_types:
             found.append(value)
         elif kind in _SEQUENCES:
-            found.extend(item for item in value if type(item) in _NODE_TYPES)
+            found.extend(item for item in value if type(item) in node_types)
     return found
 
 
@@ -76,19 +74,20 @@ def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule
     for rule in rules:
         for attr, node_type, leaving in _callbacks(type(rule)):
             (leave if leaving else visit)[node_type].append(getattr(rule, attr))
+    scopes = (cst.FunctionDef, cst.ClassDef)
     stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
     while stack:
         node, leaving = stack.pop()
         type_name = type(node).__name__
         if leaving:
-            if type(node) in _SCOPES:
+            if type(node) in scopes:
                 context.scope.pop()
             for callback in leave.get(type_name, ()):
                 callback(node)
             continue
         for callback in visit.get(type_name, ()):
             callback(node)
-        if type(node) in _SCOPES:
+        if type(node) in scopes:
             context.scope.append(node.name.value)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(children(node)))

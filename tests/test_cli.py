@@ -155,3 +155,32 @@ def test_a_file_changed_after_linting_is_not_overwritten_and_others_are_fixed(ap
     assert (app / "yourapp" / "views.py").read_text() == "# edited by someone else\n"
     assert '@app.route("/admin2")\n@login_required' in second.read_text()
     assert "Fixed 1 finding." in result.output
+
+
+@pytest.mark.parametrize("args,code,expected", [
+    (["APP", "--format", "concise"], 1, "FL101"),
+    (["APP", "--no-such-flag"], 2, "No such option"),
+    (["--version"], 0, __version__),
+])
+def test_process_exit_keeps_output_and_exit_code(app, args, code, expected):
+    """`python -m flasklint` ends with os._exit after flushing: nothing printed is lost."""
+    import subprocess
+    import sys
+
+    args = [str(app) if a == "APP" else a for a in args]
+    done = subprocess.run([sys.executable, "-m", "flasklint", *args], capture_output=True, text=True)
+    assert done.returncode == code
+    assert expected in done.stdout + done.stderr
+
+
+def test_libcst_is_imported_only_when_a_rule_walks_its_tree(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "plain.py").write_text("import os\n\nprint(os.getcwd())\n")
+    (tmp_path / "routes.py").write_text(EXAMPLE.joinpath("yourapp", "views.py").read_text())
+    script = ("import sys\nfrom pathlib import Path\nfrom flasklint.testing import lint\n"
+              "lint(Path(sys.argv[1]))\nprint('libcst._nodes' in sys.modules)\n")
+    loaded = [subprocess.run([sys.executable, "-c", script, str(tmp_path / name)], capture_output=True,
+                             text=True, check=True).stdout.strip() for name in ("plain.py", "routes.py")]
+    assert loaded == ["False", "True"]

@@ -114,3 +114,21 @@ def test_a_dying_worker_is_reported_with_its_file(many, monkeypatch):
     assert [(f.code, f.message) for f in crashed] == [
         ("FL000", "flasklint's worker process crashed while linting this file; it was skipped")]
     assert sum(f.code == "FL101" for f in result.findings) == engine.POOL_THRESHOLD + 9
+
+
+IGNORE_LINES = ["*.pyc", "/build/", "node_modules", "!keep.pyc", "docs/_build", "**/logs/**", "\\#notes",
+                "*.sw[op]", "instance/*", "!instance/README.md", "a?c", "", "# comment", "trailing\\ "]
+
+
+@pytest.mark.parametrize("rel", [
+    "x.pyc", "keep.pyc", "sub/keep.pyc", "build/", "sub/build/", "src/node_modules/", "docs/_build/",
+    "app/logs/today.txt", "#notes", "f.swp", "f.swx", "instance/config.py", "instance/README.md", "abc",
+    "abbc", "trailing ", "views.py", "templates/index.html", "instance/", "deep/a/b/c.pyc",
+])
+def test_ignore_file_quick_test_agrees_with_pathspec(rel):
+    """The joined-pattern shortcut never changes pathspec's verdict."""
+    import pathspec
+
+    from flasklint.project import IgnoreFile
+
+    assert IgnoreFile(IGNORE_LINES).match_file(rel) == pathspec.GitIgnoreSpec.from_lines(IGNORE_LINES).match_file(rel)

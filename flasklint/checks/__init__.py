@@ -16,7 +16,8 @@ def all_rules() -> tuple[type[Rule], ...]:
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         for value in vars(module).values():
-            if (isinstance(value, type) and issubclass(value, (FileRule, ProjectRule))
+            # `type(value)`, not `isinstance`: reading a lazy module's `__class__` would import it.
+            if (issubclass(type(value), type) and issubclass(value, (FileRule, ProjectRule))
                     and value.__module__ == module.__name__ and value.code):
                 found.append(value)
     return tuple(sorted(found, key=lambda rule: rule.code))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
-from typing import Union
-
-import libcst as cst
+from typing import TYPE_CHECKING, Union
 
 from ..facts.routes import KEY as ROUTES
 from ..findings import Edit, Fix, Requirement, Severity
 from ..flask_context import decorator_target, route_receiver
+from ..lazy import cst
 from ..rule import FileRule
 from ..source import split_lines
 
@@ -19,7 +18,8 @@ RESTX_CLASS_MARKERS = frozenset({
     "doc", "expect", "response", "param", "header", "deprecated", "hide", "produces", "vendor",
 })
 
-Decorated = Union[cst.FunctionDef, cst.ClassDef]
+if TYPE_CHECKING:
+    Decorated = Union[cst.FunctionDef, cst.ClassDef]
 
 
 class RouteNotOutermost(FileRule):

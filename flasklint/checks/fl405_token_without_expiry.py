@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-import libcst as cst
-
 from ..findings import Requirement, Severity
 from ..flask_context import TIMED_SERIALIZERS, UNTIMED_SERIALIZERS, canonical, cst_dotted, local_target
+from ..lazy import cst
 from ..rule import FileRule
 
 #: Words in a salt or an enclosing function's name that mark a confirmation or reset token.

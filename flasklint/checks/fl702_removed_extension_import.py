@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-import libcst as cst
-
 from ..facts import ImportFact, ModuleFacts
 from ..findings import Edit, Fix, Severity
 from ..flask_context import SymbolIndex, cst_dotted
+from ..lazy import cst
 from ..rule import FileRule
 
 #: ``flask.ext.X`` was Flask's alias for ``flask_X``; these X are spelled otherwise.
