@@ -3,9 +3,11 @@
 Per file (in a worker process when ``jobs > 1``): read once, parse with
 CPython's parser (guard + facts), run the file rules that decide from that,
 and, when some selected LibCST rule may fire (its ``applies`` test on the text
-and facts), parse once with LibCST and run every such rule in one walk. Workers return picklable :class:`FileResult` objects; no tree outlives
-its file. The main process then resolves cross-module conditions, runs
-project rules, applies suppressions and per-file-ignores, and sorts.
+and facts), parse once with LibCST and run every such rule in one walk.
+Workers return picklable :class:`FileResult` objects; no tree outlives its
+file. Templates that project rules read are parsed in the same pool. The
+main process then resolves cross-module conditions, runs project rules,
+applies suppressions and per-file-ignores, and sorts.
 """
 
 from __future__ import annotations
