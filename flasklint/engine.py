@@ -18,10 +18,11 @@ import itertools
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from .cache import Cache, entry_key, settings_key
 from .checks import all_rules
@@ -210,10 +211,12 @@ def in_pool(work: Callable[[Sequence], list], items: Sequence, config: Config, j
     """
     if jobs <= 1 or len(items) < POOL_THRESHOLD:
         results = []
-        for item in items:
+        for number, item in enumerate(items, start=1):
             results.extend(work([item], config))
             if progress:
                 progress(1)
+            if number % 100 == 0:
+                gc.collect(1)
         return results
     size = max(1, min(32, len(items) // (jobs * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
@@ -337,6 +340,25 @@ def _progress_counter(progress: Callable[[int, int], None], total: int) -> Calla
     return advance
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a run.
+
+    A run builds millions of small, acyclic objects (facts, findings, cache
+    entries); each automatic collection walks all of them again, which made
+    loading a warm cache three times slower. Reference counting still frees
+    everything; files linted in this process get a young-generation
+    collection every 100 files (:func:`in_pool`).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] = None,
         cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None) -> Result:
     """Lint ``paths`` and return the filtered, sorted findings.
@@ -344,17 +366,18 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     ``cache_dir`` enables the cache; ``progress(done, total)`` hears about
     every file finished.
     """
-    project = discover(list(paths), config, root)
-    rules = select_rules(all_rules(), config)
-    codes = tuple(rule.code for rule in rules)
-    cache = Cache(cache_dir, settings_key(config, codes)).load() if cache_dir else None
-    advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
-    jobs = jobs or os.cpu_count() or 1
-    results, context = analyse_files(project, config, codes, jobs, cache, advance)
-    findings = decide(project, results + context, rules, config,
-                      lambda rels: read_templates(project.root, rels, config, jobs, cache))
-    if cache is not None:
-        cache.save()
+    with _cyclic_gc_paused():
+        project = discover(list(paths), config, root)
+        rules = select_rules(all_rules(), config)
+        codes = tuple(rule.code for rule in rules)
+        cache = Cache(cache_dir, settings_key(config, codes)).load() if cache_dir else None
+        advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
+        jobs = jobs or os.cpu_count() or 1
+        results, context = analyse_files(project, config, codes, jobs, cache, advance)
+        findings = decide(project, results + context, rules, config,
+                          lambda rels: read_templates(project.root, rels, config, jobs, cache))
+        if cache is not None:
+            cache.save()
     snippets = {r.rel: r.snippets for r in results}
     _add_missing_snippets(project.root, findings, snippets)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,

@@ -316,6 +316,7 @@ class SymbolIndex:
         self.table: dict[str, str] = {}
         self._instances: dict[str, Optional[str]] = {}
         self._calls: dict[str, Optional[str]] = {}
+        self._expanded: dict[str, str] = {}
         for facts in modules:
             self.modules.add(facts.module)
             prefix = f"{facts.module}." if facts.module else ""
@@ -324,6 +325,10 @@ class SymbolIndex:
 
     def expand(self, dotted: str, _depth: int = 0) -> str:
         """Return ``dotted`` with every alias followed (``yourapp.views.Flask`` -> ``flask.Flask``)."""
+        if _depth == 0:
+            if dotted not in self._expanded:
+                self._expanded[dotted] = self.expand(dotted, 1)
+            return self._expanded[dotted]
         if _depth > 50:
             return dotted
         parts = dotted.split(".")

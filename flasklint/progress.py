@@ -2,16 +2,17 @@
 
 It appears only after the run has taken a while (so quick runs stay quiet),
 only when stderr is a terminal, and never for machine-readable formats.
+rich is imported only when the bar appears.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 #: Seconds before the bar appears.
 DELAY = 2.0
@@ -40,6 +41,9 @@ class ProgressBar:
         if self.progress is None:
             if time.monotonic() - self.started < DELAY:
                 return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.progress = Progress(TextColumn("flasklint"), BarColumn(), MofNCompleteColumn(),
                                      TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
             self.task = self.progress.add_task("lint", total=total)

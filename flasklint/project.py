@@ -240,35 +240,39 @@ def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
 
 
 class ModuleNamer:
-    """Name modules from package roots (folders with ``__init__.py``)."""
+    """Name modules from package roots (folders with ``__init__.py``).
+
+    Works on path strings: it runs for every Python file of the project.
+    """
 
     def __init__(self):
-        self._is_package: dict[Path, bool] = {}
-        self._real_folders: dict[Path, Path] = {}
+        self._is_package: dict[str, bool] = {}
+        self._real_folders: dict[str, str] = {}
 
-    def real_path(self, path: Path) -> Path:
+    def real_path(self, path: Path) -> str:
         """Return ``path`` with symbolic links resolved, resolving each folder once."""
         if path.is_symlink():
-            return path.resolve()
-        folder = path.parent
+            return str(path.resolve())
+        folder, name = os.path.split(str(path))
         if folder not in self._real_folders:
-            self._real_folders[folder] = folder.resolve()
-        return self._real_folders[folder] / path.name
+            self._real_folders[folder] = str(Path(folder).resolve())
+        return os.path.join(self._real_folders[folder], name)
 
-    def is_package_dir(self, folder: Path) -> bool:
+    def is_package_dir(self, folder: str) -> bool:
         """Return whether ``folder`` holds an ``__init__.py`` (cached)."""
         if folder not in self._is_package:
-            self._is_package[folder] = (folder / "__init__.py").is_file()
+            self._is_package[folder] = os.path.isfile(os.path.join(folder, "__init__.py"))
         return self._is_package[folder]
 
-    def name(self, path: Path) -> tuple[str, bool]:
-        """Return ``(dotted module name, is_package)`` for a ``.py`` file."""
-        parts = [] if path.stem == "__init__" else [path.stem]
-        folder = path.parent
-        while self.is_package_dir(folder):
-            parts.insert(0, folder.name)
-            folder = folder.parent
-        return ".".join(parts), path.stem == "__init__"
+    def name(self, path: str) -> tuple[str, bool]:
+        """Return ``(dotted module name, is_package)`` for the real path of a ``.py`` file."""
+        folder, filename = os.path.split(path)
+        stem = os.path.splitext(filename)[0]
+        parts = [] if stem == "__init__" else [stem]
+        while self.is_package_dir(folder) and os.path.dirname(folder) != folder:
+            parts.insert(0, os.path.basename(folder))
+            folder = os.path.dirname(folder)
+        return ".".join(parts), stem == "__init__"
 
 
 def _excluded(rel: str, spec: pathspec.PathSpec) -> bool:

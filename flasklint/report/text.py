@@ -13,9 +13,6 @@ import os
 from collections import Counter
 from typing import TextIO
 
-from rich.console import Console
-from rich.markup import escape
-
 from ..findings import mask_line
 
 
@@ -32,6 +29,9 @@ def _marker_line(finding, source: str) -> tuple[str, str]:
 
 def write(result, stream: TextIO) -> None:
     """Write every finding with context, then a count per code."""
+    from rich.console import Console  # here: machine formats need not import rich
+    from rich.markup import escape
+
     console = Console(file=stream, highlight=False, soft_wrap=True,
                       no_color="NO_COLOR" in os.environ or None, emoji=False)
     for f in result.findings:
