@@ -382,6 +382,9 @@ def _relative(path: Path, root: Path) -> str:
     Names that are not valid UTF-8 are shown with U+FFFD, so that every
     output format can print them.
     """
+    text, base = str(path), os.path.join(str(root), "")
+    if text.startswith(base) and ".." not in text.split(os.sep):
+        return _printable(text[len(base):].replace(os.sep, "/"))
     for base in (root, _resolved(root)):
         try:
             return _printable(path.relative_to(base).as_posix())
