@@ -14,6 +14,11 @@ Usage::
     python benchmarks/bench.py DIR [DIR ...]          # folders of real repositories
     python benchmarks/bench.py --pip-corpus           # Flask & friends from site-packages
     python benchmarks/bench.py --synthetic 1000 5000 10000   # generated monorepos
+    python benchmarks/bench.py DIR ... --before OLD_CHECKOUT  # also time an earlier flasklint
+
+``--before`` takes a checkout of an earlier flasklint (``git worktree add
+/tmp/old <commit>``) and times it the same way in the same run, so a change
+can be judged before and after on one machine under one load.
 
 Peak RSS is the largest resident set of the command and its children, from
 ``wait4``. Not a test: nothing here asserts; it prints a table.
@@ -31,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 PIP_PACKAGES = ("flask", "werkzeug", "jinja2", "click", "itsdangerous", "markupsafe", "flask_sqlalchemy",
@@ -68,14 +74,14 @@ def _parse(path: str) -> None:
         pass
 
 
-def measure(command: list[str], repeat: int, setup=None) -> tuple[float, int]:
+def measure(command: list[str], repeat: int, setup=None, env=None) -> tuple[float, int]:
     """Return the median wall time and the largest peak RSS (KiB) of ``command``."""
     times, peaks = [], []
     for _ in range(repeat):
         if setup:
             setup()
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         _, _, usage = os.wait4(process.pid, 0)
         times.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss)
@@ -87,36 +93,51 @@ def flasklint(folders: list[Path], *extra: str) -> list[str]:
     return [sys.executable, "-m", "flasklint", *map(str, folders), "--format", "json", *extra]
 
 
-def table(folders: list[Path], repeat: int) -> None:
+def flasklint_rows(folders: list[Path], repeat: int, label: str, env=None) -> dict:
+    """Time flasklint cold (--jobs 1 and 2) and warm; ``env`` selects another checkout."""
+    cache = Path(tempfile.mkdtemp(prefix="flasklint-bench-cache-"))
+    rows = {f"{label} cold, --jobs 1": measure(flasklint(folders, "--jobs", "1", "--no-cache"), repeat, env=env),
+            f"{label} cold, --jobs 2": measure(flasklint(folders, "--jobs", "2", "--no-cache"), repeat, env=env)}
+    subprocess.run(flasklint(folders, "--jobs", "2", "--cache-dir", str(cache)), stdout=subprocess.DEVNULL, env=env)
+    rows[f"{label} warm, --jobs 2"] = measure(flasklint(folders, "--jobs", "2", "--cache-dir", str(cache)), repeat,
+                                              env=env)
+    shutil.rmtree(cache, ignore_errors=True)
+    return rows
+
+
+def ratios(rows: dict, label: str) -> None:
+    """Print the targets' ratios for one flasklint."""
+    parse2 = rows["libcst parse, 2 processes"][0]
+    cold1, cold2 = rows[f"{label} cold, --jobs 1"][0], rows[f"{label} cold, --jobs 2"][0]
+    print(f"\n{label}: cold --jobs 2 / libcst parse 2 processes: {cold2 / parse2:.2f} (target <= 1.2)")
+    print(f"{label}: speed-up --jobs 2 over --jobs 1: {cold1 / cold2:.2f} (target >= 1.7)")
+    print(f"{label}: warm / cold (--jobs 2): {rows[f'{label} warm, --jobs 2'][0] / cold2:.1%} (target <= 10%)")
+    if "bandit -r" in rows:
+        print(f"{label}: cold --jobs 2 / bandit: {cold2 / rows['bandit -r'][0]:.2f} (target < 1)")
+
+
+def table(folders: list[Path], repeat: int, before: Optional[Path] = None) -> None:
     """Time every tool on ``folders`` and print the table with ratios."""
     count = len(python_files(folders))
-    cache = Path(tempfile.mkdtemp(prefix="flasklint-bench-cache-"))
     rows = {}
     here = [sys.executable, str(Path(__file__).resolve())]
     rows["libcst parse, 1 process"] = measure(here + ["--parse-only", "1", *map(str, folders)], repeat)
     rows["libcst parse, 2 processes"] = measure(here + ["--parse-only", "2", *map(str, folders)], repeat)
-    rows["flasklint cold, --jobs 1"] = measure(flasklint(folders, "--jobs", "1", "--no-cache"), repeat)
-    rows["flasklint cold, --jobs 2"] = measure(flasklint(folders, "--jobs", "2", "--no-cache"), repeat)
-    subprocess.run(flasklint(folders, "--jobs", "2", "--cache-dir", str(cache)), stdout=subprocess.DEVNULL)
-    rows["flasklint warm, --jobs 2"] = measure(flasklint(folders, "--jobs", "2", "--cache-dir", str(cache)), repeat)
+    if before:
+        rows.update(flasklint_rows(folders, repeat, "before", dict(os.environ, PYTHONPATH=str(before.resolve()))))
+    rows.update(flasklint_rows(folders, repeat, "flasklint"))
     if shutil.which("bandit") or importlib.util.find_spec("bandit"):
         rows["bandit -r"] = measure([sys.executable, "-m", "bandit", "-q", "-r", *map(str, folders)], repeat)
     if shutil.which("ruff"):
         rows["ruff --select S"] = measure(["ruff", "check", "--no-cache", "--select", "S", "--exit-zero",
                                            *map(str, folders)], repeat)
-    shutil.rmtree(cache, ignore_errors=True)
     print(f"\n{count} Python files in {len(folders)} folders; median of {repeat} runs\n")
     print(f"| {'what':<28} | {'wall s':>7} | {'files/s':>8} | {'peak RSS MB':>11} |")
     print(f"|{'-' * 30}|{'-' * 9}|{'-' * 10}|{'-' * 13}|")
     for name, (seconds, peak) in rows.items():
         print(f"| {name:<28} | {seconds:7.2f} | {count / seconds:8.0f} | {peak / 1024:11.0f} |")
-    parse2 = rows["libcst parse, 2 processes"][0]
-    cold1, cold2 = rows["flasklint cold, --jobs 1"][0], rows["flasklint cold, --jobs 2"][0]
-    print(f"\ncold --jobs 2 / libcst parse 2 processes: {cold2 / parse2:.2f} (target <= 1.2)")
-    print(f"speed-up --jobs 2 over --jobs 1: {cold1 / cold2:.2f} (target >= 1.7)")
-    print(f"warm / cold (--jobs 2): {rows['flasklint warm, --jobs 2'][0] / cold2:.1%} (target <= 10%)")
-    if "bandit -r" in rows:
-        print(f"cold --jobs 2 / bandit: {cold2 / rows['bandit -r'][0]:.2f} (target < 1)")
+    for label in (("before", "flasklint") if before else ("flasklint",)):
+        ratios(rows, label)
 
 
 def pip_corpus(target: Path) -> list[Path]:
@@ -196,6 +217,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pip-corpus", action="store_true", help="benchmark on packages from site-packages")
     parser.add_argument("--synthetic", type=int, nargs="+", metavar="N", help="generated monorepos of N modules")
+    parser.add_argument("--before", type=Path, metavar="CHECKOUT",
+                        help="also time the flasklint in this checkout of an earlier commit")
     parser.add_argument("--parse-only", type=int, metavar="JOBS", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.parse_only:
@@ -206,7 +229,7 @@ def main() -> None:
         if args.pip_corpus:
             folders += pip_corpus(Path(scratch) / "pip")
         if folders:
-            table(folders, args.repeat)
+            table(folders, args.repeat, args.before)
         for size in args.synthetic or ():
             root = synthetic(Path(scratch) / f"synthetic{size}", size)
             seconds, peak = measure(flasklint([root], "--jobs", "2", "--no-cache"), args.repeat)
