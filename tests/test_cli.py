@@ -184,3 +184,36 @@ def test_libcst_is_imported_only_when_a_rule_walks_its_tree(tmp_path):
     loaded = [subprocess.run([sys.executable, "-c", script, str(tmp_path / name)], capture_output=True,
                              text=True, check=True).stdout.strip() for name in ("plain.py", "routes.py")]
     assert loaded == ["False", "True"]
+
+
+def test_terminal_escapes_from_linted_files_are_not_printed(tmp_path):
+    """A string literal with an escape sequence reaches messages and snippets: it must not reach the terminal."""
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\n\napp = Flask(__name__)\n"
+        "app.config['SECRET_KEY'] = 'x'\n"
+        "app.run(host='0.0.0.0\\x1b[2J', debug=True)  # \x1b[31mred\x1b[0m \x07\n")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    for output_format in ("text", "concise"):
+        result = invoke(tmp_path, "--format", output_format, "--select", "ALL")
+        assert "FL202" in result.output or "FL701" in result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_colour_only_for_terminals_and_never_with_no_color(monkeypatch):
+    from flasklint.report.text import wants_colour
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert wants_colour(Terminal()) and not wants_colour(object())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_colour(Terminal())
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert not wants_colour(Terminal())
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert wants_colour(object())

@@ -1,11 +1,13 @@
-"""One line per finding: ``path:line:col: CODE message``."""
+"""One line per finding: ``path:line:col: CODE message`` (control characters dropped, as in text)."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
+from .text import clean
+
 
 def write(result, stream: TextIO) -> None:
     """Write one line per finding."""
-    for f in result.findings:
-        stream.write(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}\n")
+    stream.write("".join(f"{clean(f.path)}:{f.line}:{f.column}: {f.code} {clean(f.message)}\n"
+                         for f in result.findings))

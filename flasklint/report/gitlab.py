@@ -28,6 +28,5 @@ def write(result, stream: TextIO) -> None:
                "location": {"path": repo_path(result, f.path),
                             "lines": {"begin": f.line, "end": f.end_line}}}
               for f in result.findings]
-    json.dump(issues, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json.dumps(issues, ensure_ascii=False) + "\n")  # compact: see sarif.write
 

@@ -1,6 +1,11 @@
 """Human-readable output: location, message, the source line with a marker, help.
 
-Uses rich; colour only when the stream is a terminal and NO_COLOR is unset.
+Colour only when the stream is a terminal, ``NO_COLOR`` is unset and ``TERM``
+is not ``dumb`` (``FORCE_COLOR`` forces it). The report is assembled as plain
+lines and written at once: rich's markup rendering took seconds for a few
+thousand findings. Control characters from the linted files (terminal escape
+sequences in a string literal, carriage returns) are never written.
+
 The source line of a sensitive finding (a secret) is cut at the flagged place,
 and every quoted string before it is masked too: the line may hold more
 secrets than the one flagged, and the flagged range may not be the secret
@@ -11,9 +16,36 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import TextIO
+from typing import Callable, TextIO
 
 from ..findings import mask_line
+
+#: ANSI codes of the styles the report uses.
+_STYLES = {"bold": "1", "bold red": "1;31", "red": "31", "cyan": "36", "green": "32"}
+#: C0 controls other than tab, DEL and C1 controls: dropped from what files contribute.
+_CONTROLS = dict.fromkeys([*range(0, 9), *range(10, 32), 127, *range(128, 160)])
+
+
+def wants_colour(stream: TextIO) -> bool:
+    """Return whether to colour output written to ``stream``."""
+    if "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def _painter(colour: bool) -> Callable[[str, str], str]:
+    """Return ``paint(style, text)``, which adds ANSI colour only when ``colour`` is true."""
+    if not colour:
+        return lambda style, text: text
+    return lambda style, text: f"\x1b[{_STYLES[style]}m{text}\x1b[0m"
+
+
+def clean(text: str) -> str:
+    """Return ``text`` without control characters (a linted file must not drive the terminal)."""
+    return text.translate(_CONTROLS)
 
 
 def _marker_line(finding, source: str) -> tuple[str, str]:
@@ -29,33 +61,28 @@ def _marker_line(finding, source: str) -> tuple[str, str]:
 
 def write(result, stream: TextIO) -> None:
     """Write every finding with context, then a count per code."""
-    from rich.console import Console  # here: machine formats need not import rich
-    from rich.markup import escape
-
-    console = Console(file=stream, highlight=False, soft_wrap=True,
-                      no_color="NO_COLOR" in os.environ or None, emoji=False)
+    paint = _painter(wants_colour(stream))
+    lines = []
     for f in result.findings:
-        console.print(f"[bold]{escape(f.path)}[/]:{f.line}:{f.column}: "
-                      f"[bold red]{f.code}[/] {escape(f.message)}")
+        lines.append(f"{paint('bold', clean(f.path))}:{f.line}:{f.column}: {paint('bold red', f.code)} "
+                     f"{clean(f.message)}")
         source = result.snippets.get(f.path, {}).get(f.line)
         if source is not None:
-            shown, carets = _marker_line(f, source.expandtabs(1))
+            shown, carets = _marker_line(f, clean(source.expandtabs(1)))
             width = len(str(f.line))
-            console.print(f"{' ' * width} |")
-            console.print(f"{f.line} | {escape(shown)}")
-            console.print(f"{' ' * width} | [red]{carets}[/]")
+            lines += [f"{' ' * width} |", f"{f.line} | {shown}", f"{' ' * width} | {paint('red', carets)}"]
         if f.help:
-            console.print(f"  [cyan]= help:[/] {escape(f.help)}")
+            lines.append(f"  {paint('cyan', '= help:')} {clean(f.help)}")
         if f.fix:
-            console.print(f"  [green]= fix available:[/] {escape(f.fix.description)} (run with --fix)")
-        console.print()
+            lines.append(f"  {paint('green', '= fix available:')} {clean(f.fix.description)} (run with --fix)")
+        lines.append("")
     counts = Counter(f.code for f in result.findings)
     if counts:
-        for code, count in sorted(counts.items()):
-            console.print(f"{count:>5}  {code}")
+        lines += [f"{count:>5}  {code}" for code, count in sorted(counts.items())]
         noun = "finding" if len(result.findings) == 1 else "findings"
-        console.print(f"Found {len(result.findings)} {noun} in {result.files} files.")
+        lines.append(f"Found {len(result.findings)} {noun} in {result.files} files.")
     else:
-        console.print(f"All checks passed ({result.files} files).")
+        lines.append(f"All checks passed ({result.files} files).")
     if result.tracked_inferred:
-        console.print("Not a git work tree: which files are tracked was inferred from `.gitignore` files.")
+        lines.append("Not a git work tree: which files are tracked was inferred from `.gitignore` files.")
+    stream.write("\n".join(lines) + "\n")
