@@ -25,6 +25,8 @@ from typing import Optional
 from . import __version__
 
 FOLDER = ".flasklint_cache"
+#: Cache files (configurations) kept per flasklint version.
+KEEP = 4
 _MAGIC = b"flasklint-cache-1\n"
 _SAFE_BUILTINS = {("builtins", name) for name in ("set", "frozenset", "dict", "list", "tuple", "str",
                                                   "int", "bool", "NoneType")}
@@ -117,5 +119,17 @@ class Cache:
                 stream.write(_MAGIC)
                 pickle.dump(self.entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)
+            self._prune()
         except OSError:
             pass
+
+    def _prune(self) -> None:
+        """Delete all but the :data:`KEEP` most recently written cache files of this version.
+
+        Each configuration (and each flasklint build) writes its own file;
+        without pruning they pile up, tens of megabytes each on big projects.
+        """
+        files = sorted(self.path.parent.glob("*.pickle"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        for old in files[KEEP:]:
+            if old != self.path:
+                old.unlink(missing_ok=True)

@@ -132,3 +132,22 @@ def test_ignore_file_quick_test_agrees_with_pathspec(rel):
     from flasklint.project import IgnoreFile
 
     assert IgnoreFile(IGNORE_LINES).match_file(rel) == pathspec.GitIgnoreSpec.from_lines(IGNORE_LINES).match_file(rel)
+
+
+def test_old_cache_files_are_pruned(many):
+    """Each configuration writes its own cache file; only the most recent few are kept."""
+    from flasklint import __version__
+    from flasklint.cache import KEEP
+
+    cache = many / FOLDER
+    folder = cache / __version__
+    folder.mkdir(parents=True)
+    for n in range(KEEP + 3):
+        stale = folder / f"stale{n}.pickle"
+        stale.write_bytes(b"old")
+        os.utime(stale, ns=(n * 10**9, n * 10**9))
+    lint(many, jobs=1, cache_dir=cache)
+    left = sorted(p.name for p in folder.glob("*.pickle"))
+    assert len(left) == KEEP
+    assert [f"stale{n}.pickle" for n in range(KEEP + 3 - (KEEP - 1), KEEP + 3)] == [n for n in left if "stale" in n]
+    assert len([n for n in left if "stale" not in n]) == 1  # the file this run wrote is kept
