@@ -108,7 +108,7 @@ def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes:
         _analyse(loaded, source_file, config, rule_codes, result)
     except Exception as exc:  # a bug in a rule must not stop the run
         result.findings.append(parse_error(rel, f"internal error while linting: {type(exc).__name__}: {exc}"))
-    lines = split_lines(loaded.text) if result.findings else []
+    lines = loaded.lines if result.findings else []
     _record_snippets(result.findings, lines, result.snippets)
     return result
 
@@ -404,7 +404,7 @@ def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[st
 
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
-           template_reader: Optional[Callable[[list[str]], dict[str, TemplateRead]]] = None) -> list[Finding]:
+           template_reader: Callable[[list[str]], dict[str, TemplateRead]]) -> list[Finding]:
     """Resolve cross-module conditions, run project rules, filter and sort.
 
     ``template_reader`` parses the template files project rules ask for.

@@ -259,7 +259,7 @@ class _BindingCollector:
 
     def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
         """Return the qualified name a function returns, when it returns a plain name or call."""
-        for node in _statements(func.body):
+        for node in statements(func.body):
             if isinstance(node, ast.Return) and node.value is not None:
                 dotted = ast_dotted(node.value)
                 if dotted:
@@ -273,26 +273,27 @@ class _BindingCollector:
         return None
 
 
-def all_statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
-    """Yield every statement of a block in source order, nested functions and classes included."""
-    for stmt in body:
-        yield stmt
-        for block in ("body", "orelse", "finalbody"):
-            yield from all_statements(getattr(stmt, block, ()) or ())
-        for holder in [*(getattr(stmt, "handlers", None) or ()), *(getattr(stmt, "cases", None) or ())]:
-            yield from all_statements(holder.body)
+#: Statements whose bodies are scopes of their own.
+_SCOPE_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _statements(body: Iterable[ast.stmt]) -> Iterable[ast.stmt]:
-    """Yield the statements of a block and its nested blocks, not of nested functions."""
-    for stmt in body:
+def statements(body: Iterable[ast.stmt], into_scopes: bool = False) -> Iterator[ast.stmt]:
+    """Yield the statements of a block and of every block nested in it, in source order.
+
+    ``if``/``try``/loop/``with``/``match`` bodies are entered, expressions never.
+    A nested function or class is yielded; its body only with ``into_scopes``.
+    """
+    stack = list(reversed(list(body)))
+    while stack:
+        stmt = stack.pop()
         yield stmt
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if not into_scopes and isinstance(stmt, _SCOPE_STATEMENTS):
             continue
-        for block in ("body", "orelse", "finalbody"):
-            yield from _statements(getattr(stmt, block, ()) or ())
-        for handler in getattr(stmt, "handlers", ()) or ():
-            yield from _statements(handler.body)
+        blocks = [getattr(stmt, name, None) or () for name in ("body", "orelse", "finalbody")]
+        blocks += [holder.body for holder in [*(getattr(stmt, "handlers", None) or ()),
+                                              *(getattr(stmt, "cases", None) or ())]]
+        for block in reversed(blocks):
+            stack.extend(reversed(block))
 
 
 def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:

@@ -316,9 +316,8 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
         if given.is_dir():
             prefix = _relative(given, root).rstrip("/") + "/"
             if prefix.startswith("../") or prefix.startswith("/"):
-                start = len(str(given)) + 1
-                selected.update((prefix + _printable(str(p)[start:].replace(os.sep, "/")), p)
-                                for p in walk_files(given))
+                base = os.path.join(str(given), "")
+                selected.update((prefix + _below(str(p), base), p) for p in walk_files(given))
             else:
                 selected.update((rel, p) for rel, p in everything.items()
                                 if prefix in ("./", "/") or rel.startswith(prefix))
@@ -384,7 +383,7 @@ def _relative(path: Path, root: Path) -> str:
     """
     text, base = str(path), os.path.join(str(root), "")
     if text.startswith(base) and ".." not in text.split(os.sep):
-        return _printable(text[len(base):].replace(os.sep, "/"))
+        return _below(text, base)
     for base in (root, _resolved(root)):
         try:
             return _printable(path.relative_to(base).as_posix())
@@ -394,6 +393,11 @@ def _relative(path: Path, root: Path) -> str:
         return _printable(path.resolve().relative_to(_resolved(root)).as_posix())
     except ValueError:
         return _printable(path.as_posix())
+
+
+def _below(path: str, base: str) -> str:
+    """Return ``path``, which starts with folder ``base`` (ending in a separator), relative to it, printable."""
+    return _printable(path[len(base):].replace(os.sep, "/"))
 
 
 @lru_cache(maxsize=16)

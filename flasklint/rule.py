@@ -114,9 +114,6 @@ class FileContext:
 class FileRule(Rule):
     """A rule that inspects one file: its LibCST tree, or only what the file pass has."""
 
-    #: Substrings at least one of which a file must contain for the rule to
-    #: possibly fire; files without any are not parsed by LibCST at all.
-    triggers: ClassVar[tuple[str, ...]] = ()
     #: Whether the rule walks the LibCST tree. A rule that decides from the
     #: facts, CPython's tree and the text sets this to False and implements
     #: :meth:`check`, so the file need not be parsed by LibCST for it.
@@ -124,12 +121,13 @@ class FileRule(Rule):
 
     @classmethod
     def applies(cls, text: str, facts: "ModuleFacts") -> bool:
-        """Return whether the rule may fire on a file, judged before LibCST parses it.
+        """Return whether the rule may fire on a file, judged from its text and facts alone.
 
-        The default looks for :attr:`triggers` in the text; rules override it
-        with a sharper test on the file's facts.
+        Files no selected rule applies to are never parsed by LibCST, so every
+        rule overrides this with the sharpest test its facts allow; the
+        default, every file, is only correct.
         """
-        return any(trigger in text for trigger in cls.triggers)
+        return True
 
     def __init__(self, context: FileContext):
         self.context = context
@@ -172,29 +170,15 @@ class ProjectFacts:
     """
 
     def __init__(self, project: "Project", modules: list["ModuleFacts"], index: "SymbolIndex",
-                 config: "Config",
-                 template_reader: Optional[Callable[[list[str]], dict[str, "TemplateRead"]]] = None):
+                 config: "Config", template_reader: Callable[[list[str]], dict[str, "TemplateRead"]]):
         self.project = project
         self.root = project.root
         self.modules = modules
         self.index = index
         self.config = config
-        self._template_reader = template_reader
+        #: Parses root-relative template files (the engine's pool and cache).
+        self.read_templates = template_reader
         self._memo: dict = {}
-
-    def read_templates(self, rels: list[str]) -> dict[str, "TemplateRead"]:
-        """Return root-relative template files parsed, leaving out those that cannot be read.
-
-        The engine parses them in its process pool and through its cache;
-        without an engine they are parsed here.
-        """
-        if self._template_reader is not None:
-            return self._template_reader(rels)
-        from .templates import read_template_file
-
-        words = tuple(self.config.csrf_field_names)
-        texts = {rel: self.read_text(rel) for rel in rels}
-        return {rel: read_template_file(text, words) for rel, text in texts.items() if text is not None}
 
     def memo(self, key: str, build: Callable[[], object]):
         """Return what ``build()`` gives, built once per run: models several rules share."""

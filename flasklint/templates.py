@@ -427,7 +427,6 @@ class Templates:
 
     def __init__(self, project: "ProjectFacts"):
         self.facts = project
-        self.words = tuple(project.config.csrf_field_names)
         self.owner_dirs = self._owner_dirs()
         self.folders = self._declared_folders()
         self.parsed: dict[str, ParsedTemplate] = {}

@@ -10,7 +10,7 @@ from typing import Optional
 
 from ..facts import ModuleFacts
 from ..findings import Edit, Fix, Severity
-from ..flask_context import all_statements, is_test_path, resolve_relative
+from ..flask_context import is_test_path, resolve_relative, statements
 from ..rule import FileRule
 from ..source import Source
 
@@ -157,7 +157,7 @@ class AbsoluteSelfImport(FileRule):
         """Check every import statement of the file, nested ones included."""
         package = package_of(self.context.facts)
         absolute = self.context.config.import_style == "absolute"
-        for stmt in all_statements(self.context.tree.body):
+        for stmt in statements(self.context.tree.body, into_scopes=True):
             if isinstance(stmt, ast.ImportFrom):
                 if absolute and stmt.level:
                     self.to_absolute(stmt, package)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Union
 
-from ..flask_context import ast_dotted, qualify
+from ..flask_context import ast_dotted, qualify, statements
 from .routes import ambiguous_modules
 
 if TYPE_CHECKING:
@@ -95,25 +95,6 @@ class ClassFact:
 Fact = Union[FunctionFact, ClassFact]
 
 
-def _own_statements(func: ast.AST) -> Iterator[ast.stmt]:
-    """Yield the statements of a function's own body, through ``if``/``try``/loops.
-
-    Nested functions and classes are yielded, their bodies not; expressions
-    are never entered, which keeps this cheap enough for every function.
-    """
-    stack = list(reversed(func.body))
-    while stack:
-        stmt = stack.pop()
-        yield stmt
-        if isinstance(stmt, SCOPES):
-            continue
-        blocks = [getattr(stmt, name, None) or () for name in ("body", "orelse", "finalbody")]
-        blocks += [h.body for h in getattr(stmt, "handlers", None) or ()]
-        blocks += [c.body for c in getattr(stmt, "cases", None) or ()]
-        for block in reversed(blocks):
-            stack.extend(reversed(block))
-
-
 def _first_param(func: ast.AST, is_method: bool) -> Optional[str]:
     """Return the name of the first argument of a function (after ``self`` for methods)."""
     params = [*func.args.posonlyargs, *func.args.args][1 if is_method else 0:]
@@ -176,7 +157,7 @@ class _Collector:
     def function(self, func: ast.AST, scope: tuple, is_method: bool, renamed: Optional[bool] = None) -> None:
         """Record ``func`` if it may be a decorator or is returned by one, then its nested functions."""
         inner_scope = scope + (func.name,)
-        nodes = list(_own_statements(func))
+        nodes = list(statements(func.body))
         nested = {n.name: n for n in nodes if isinstance(n, FUNCTIONS)}
         param = _first_param(func, is_method)
         returns = []
