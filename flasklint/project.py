@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 import pathspec
 
@@ -103,8 +104,8 @@ def git_toplevel(folder: Path) -> Optional[Path]:
     return Path(done.stdout.strip()).resolve() if done.returncode == 0 and done.stdout.strip() else None
 
 
-def git_files(toplevel: Path) -> Optional[tuple[list[Path], frozenset]]:
-    """Return the files git tracks or would track in ``toplevel``, and the tracked ones.
+def git_files(toplevel: Path) -> Optional[tuple[list[str], frozenset]]:
+    """Return the paths of the files git tracks or would track in ``toplevel``, and the tracked ones.
 
     One ``git ls-files -t`` call answers both; None when git fails.
     """
@@ -120,7 +121,7 @@ def git_files(toplevel: Path) -> Optional[tuple[list[Path], frozenset]]:
     for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if len(entry) < 3:
             continue
-        path = toplevel / entry[2:]
+        path = os.path.join(str(toplevel), entry[2:])
         if entry[0] != "?":
             tracked.add(path)
         listed.append(path)
@@ -179,31 +180,44 @@ def git_ignored_instance(toplevel: Path) -> list[Path]:
 class IgnoreFile:
     """One ``.gitignore`` read with pathspec, with a quick test for paths no pattern matches.
 
-    Most files are not ignored: one search with every pattern joined tells
-    so at once; pathspec's own match decides the rest (negations, order).
+    Most files are not ignored: one regular expression with every pattern
+    joined tells so at once; pathspec's own match decides the rest
+    (negations, order). Most patterns match in any folder and start alike
+    (``^(?:.+/)?``): that start is written once, so the folders of a path
+    are tried once for all of them, not once per pattern.
     """
 
     def __init__(self, lines: list[str]):
         self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        patterns = [p.regex.pattern for p in self.spec.patterns if p.include is not None and p.regex is not None]
+        patterns = [_NAMED_GROUP.sub("(?:", p.regex.pattern) for p in self.spec.patterns
+                    if p.include is not None and p.regex is not None]
+        anywhere = [p[len(_ANY_FOLDER):] for p in patterns if p.startswith(_ANY_FOLDER)]
+        others = [p for p in patterns if not p.startswith(_ANY_FOLDER)]
+        if anywhere:
+            others.append(_ANY_FOLDER + "(?:" + "|".join(anywhere) + ")")
         try:
-            self.any_pattern = re.compile("|".join(_NAMED_GROUP.sub("(?:", p) for p in patterns) or "(?!)")
+            joined = re.compile("|".join(f"(?:{p})" for p in others) or "(?!)")
         except re.error:
-            self.any_pattern = re.compile("")
+            joined = re.compile("")
+        self.any_pattern = joined.match if all(p.startswith("^") for p in others) else joined.search
 
     def match_file(self, rel: str) -> bool:
         """Return whether the ignore file ignores root-relative ``rel`` (folders end with ``/``)."""
-        return self.any_pattern.search(rel) is not None and self.spec.match_file(rel)
+        return self.any_pattern(rel) is not None and self.spec.match_file(rel)
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+#: How pathspec begins a pattern that matches in any folder.
+_ANY_FOLDER = "^(?:.+/)?"
 
 
-def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
-    """Return the files under ``folder`` that its ``.gitignore`` files do not ignore.
+def walk_files(folder: Path, skipped: Optional[list] = None) -> list[str]:
+    """Return the paths of the files under ``folder`` that its ``.gitignore`` files do not ignore.
 
-    ``skipped``, when given, receives ``(path, is_dir, ignored)`` for what
-    was left out: ignored files and folders, and folders excluded by default.
+    Paths are strings (``folder`` joined with the names below it): the walk
+    meets every file of the project. ``skipped``, when given, receives
+    ``(path, is_dir, ignored)`` for what was left out: ignored files and
+    folders, and folders excluded by default.
     """
     found = []
     #: (folder with a trailing "/", its .gitignore), outermost first.
@@ -211,17 +225,18 @@ def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
     for current, dirs, names in os.walk(folder):
         here = os.path.join(current, "")
         specs = [(base, spec) for base, spec in specs if here.startswith(base)]
-        ignore_file = os.path.join(current, ".gitignore")
-        if os.path.isfile(ignore_file):
+        if ".gitignore" in names:
             try:
-                with open(ignore_file, encoding="utf-8", errors="replace") as stream:
+                with open(here + ".gitignore", encoding="utf-8", errors="replace") as stream:
                     specs.append((here, IgnoreFile(stream.read().splitlines())))
             except OSError:
                 pass
+        # Each spec tests paths relative to its own folder: the part of ``here`` below it.
+        tails = [(here[len(base):], spec) for base, spec in specs]
 
         def ignored(name: str, is_dir: bool) -> bool:
-            path = here + name + ("/" if is_dir else "")
-            return any(spec.match_file(path[len(base):]) for base, spec in specs)
+            path = name + "/" if is_dir else name
+            return any(spec.match_file(tail + path) for tail, spec in tails)
 
         kept = []
         for name in sorted(dirs):
@@ -233,7 +248,7 @@ def walk_files(folder: Path, skipped: Optional[list] = None) -> list[Path]:
         dirs[:] = kept
         for name in sorted(names):
             if not ignored(name, False):
-                found.append(Path(current, name))
+                found.append(here + name)
             elif skipped is not None:
                 skipped.append((Path(current, name), False, True))
     return found
@@ -249,11 +264,11 @@ class ModuleNamer:
         self._is_package: dict[str, bool] = {}
         self._real_folders: dict[str, str] = {}
 
-    def real_path(self, path: Path) -> str:
+    def real_path(self, path: str) -> str:
         """Return ``path`` with symbolic links resolved, resolving each folder once."""
-        if path.is_symlink():
-            return str(path.resolve())
-        folder, name = os.path.split(str(path))
+        if os.path.islink(path):
+            return os.path.realpath(path)
+        folder, name = os.path.split(path)
         if folder not in self._real_folders:
             self._real_folders[folder] = str(Path(folder).resolve())
         return os.path.join(self._real_folders[folder], name)
@@ -289,10 +304,10 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
     listing = git_files(toplevel) if toplevel else None
     if listing is not None:
         project.toplevel = toplevel
-        candidates = [p for p in listing[0] if p.is_file() or p.is_symlink()]
+        candidates = [p for p in listing[0] if os.path.isfile(p) or os.path.islink(p)]
         project.tracked = frozenset(_relative(p, root) for p in listing[1])
         instance = git_ignored_instance(toplevel)
-        venvs = [p.parent for p in candidates if p.name == "pyvenv.cfg"]
+        venvs = [os.path.dirname(p) for p in candidates if os.path.basename(p) == "pyvenv.cfg"]
     else:
         skipped: list = []
         candidates = walk_files(root, skipped)
@@ -310,19 +325,19 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
             everything[rel] = candidate
     project.all_files = sorted(everything)
     namer = ModuleNamer()
-    selected: dict[str, Path] = {}
+    selected: dict[str, str] = {}
     for given in paths:
         given = given.absolute()
         if given.is_dir():
             prefix = _relative(given, root).rstrip("/") + "/"
             if prefix.startswith("../") or prefix.startswith("/"):
                 base = os.path.join(str(given), "")
-                selected.update((prefix + _below(str(p), base), p) for p in walk_files(given))
+                selected.update((prefix + _below(p, base), p) for p in walk_files(given))
             else:
                 selected.update((rel, p) for rel, p in everything.items()
                                 if prefix in ("./", "/") or rel.startswith(prefix))
         elif not spec.match_file(_relative(given, root)):
-            selected[_relative(given, root)] = given
+            selected[_relative(given, root)] = str(given)
     project.targets = frozenset(selected).union(
         rel for rel in project.ignored_instance if _selects(paths, root / rel))
     project.files = _python_files(selected, namer, project.skipped)
@@ -348,18 +363,24 @@ def _selects(paths: Iterable[Path], target: Path) -> bool:
     return any(given.absolute() == target or given.absolute() in target.parents for given in paths)
 
 
-def _python_files(paths: dict[str, Path], namer: ModuleNamer, skipped: list) -> list[SourceFile]:
+def _python_files(paths: dict[str, str], namer: ModuleNamer, skipped: list) -> list[SourceFile]:
     """Return the ``.py`` files among ``paths``, named and sorted; note those unusable."""
     found = []
     for rel in sorted(paths):
         path = paths[rel]
-        if path.suffix != ".py" or path.is_dir():
+        if not path.endswith(".py") or len(os.path.basename(path)) == 3:  # ".py" alone has no suffix
             continue
-        if not path.is_file():
-            skipped.append((rel, _why_not_a_file(path)))
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = 0
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode):
+            skipped.append((rel, _why_not_a_file(Path(path))))
             continue
         module, is_package = namer.name(namer.real_path(path))
-        found.append(SourceFile(path=str(path), rel=rel, module=module, is_package=is_package))
+        found.append(SourceFile(path=path, rel=rel, module=module, is_package=is_package))
     return found
 
 
@@ -375,7 +396,7 @@ def _why_not_a_file(path: Path) -> str:
     return "not a regular file" if path.exists() else "file disappeared"
 
 
-def _relative(path: Path, root: Path) -> str:
+def _relative(path: Union[str, Path], root: Path) -> str:
     """Return ``path`` relative to ``root`` with ``/`` separators (absolute if outside).
 
     Names that are not valid UTF-8 are shown with U+FFFD, so that every
@@ -384,6 +405,7 @@ def _relative(path: Path, root: Path) -> str:
     text, base = str(path), os.path.join(str(root), "")
     if text.startswith(base) and ".." not in text.split(os.sep):
         return _below(text, base)
+    path = Path(path)
     for base in (root, _resolved(root)):
         try:
             return _printable(path.relative_to(base).as_posix())
