@@ -16,6 +16,9 @@ import gc
 import hashlib
 import itertools
 import os
+import pickle
+import sys
+import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -375,7 +378,7 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
         jobs = jobs or os.cpu_count() or 1
         results, context = analyse_files(project, config, codes, jobs, cache, advance)
         findings = decide(project, results + context, rules, config,
-                          lambda rels: read_templates(project.root, rels, config, jobs, cache))
+                          lambda rels: read_templates(project.root, rels, config, jobs, cache), jobs)
         if cache is not None:
             cache.save()
     snippets = {r.rel: r.snippets for r in results}
@@ -404,18 +407,17 @@ def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[st
 
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
-           template_reader: Callable[[list[str]], dict[str, TemplateRead]]) -> list[Finding]:
+           template_reader: Callable[[list[str]], dict[str, TemplateRead]], jobs: int = 1) -> list[Finding]:
     """Resolve cross-module conditions, run project rules, filter and sort.
 
-    ``template_reader`` parses the template files project rules ask for.
+    ``template_reader`` parses the template files project rules ask for;
+    with ``jobs > 1`` project rules may run in two processes.
     """
     modules = [r.facts for r in results if r.facts is not None]
     index = SymbolIndex(modules)
     findings = [f for r in results for f in r.findings if _holds(f, index)]
     facts = ProjectFacts(project, modules, index, config, template_reader)
-    for rule in rules:
-        if issubclass(rule, ProjectRule):
-            findings.extend(rule().check(facts))
+    findings.extend(project_findings([r for r in rules if issubclass(r, ProjectRule)], facts, jobs))
     suppressions = {r.rel: r.suppressions for r in results}
     per_file = PerFileIgnores(config.per_file_ignores)
     kept = [f for f in findings
@@ -424,6 +426,66 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
             and not (f.code == "FL000" and "FL000" in config.ignore)
             and not is_suppressed(suppressions.get(f.path, {}), f.code, (f.line, f.end_line))]
     return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key)
+
+
+def project_findings(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, jobs: int) -> list[Finding]:
+    """Return the findings of the project ``rules``.
+
+    With ``jobs > 1`` on Linux, on a project of at least
+    :data:`POOL_THRESHOLD` modules, the rules without ``main_process`` run
+    in a forked child while this process runs the others. The child
+    inherits the facts, so only its findings are pickled. Should the child
+    fail in any way (a rule raises, it dies, it reads templates after all),
+    its rules run here instead: the outcome is always that of one process.
+    """
+    apart = [rule for rule in rules if not rule.main_process]
+    here = [rule for rule in rules if rule.main_process]
+    if (jobs <= 1 or not apart or not here or len(facts.modules) < POOL_THRESHOLD
+            or sys.platform != "linux" or threading.active_count() > 1):
+        return _check_rules(rules, facts)
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read_end)
+        _report_to_parent(write_end, apart, facts)
+    os.close(write_end)
+    try:
+        found = _check_rules(here, facts)
+    finally:
+        with os.fdopen(read_end, "rb") as stream:
+            payload = stream.read()
+        os.waitpid(child, 0)
+    try:
+        found_apart = pickle.loads(payload)
+    except Exception:  # the child failed: nothing, or half a message
+        found_apart = _check_rules(apart, facts)
+    return found + found_apart
+
+
+def _check_rules(rules: Sequence[type[ProjectRule]], facts: ProjectFacts) -> list[Finding]:
+    """Return the findings of ``rules``, run one after the other in this process."""
+    return [finding for rule in rules for finding in rule().check(facts)]
+
+
+def _report_to_parent(write_end: int, rules: Sequence[type[ProjectRule]], facts: ProjectFacts) -> None:
+    """In a forked child: send the pickled findings of ``rules`` down the pipe (nothing on failure) and exit."""
+    payload = b""
+    try:
+        facts.read_templates = _templates_refused
+        payload = pickle.dumps(_check_rules(rules, facts), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        pass
+    finally:
+        try:
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(payload)
+        finally:
+            os._exit(0)
+
+
+def _templates_refused(rels: list[str]) -> dict[str, TemplateRead]:
+    """Stand in for the template reader in a forked child: templates are read by the main process."""
+    raise RuntimeError("a rule that reads templates ran in the child; it must set main_process")
 
 
 def _share_secrecy(findings: list[Finding]) -> list[Finding]:

@@ -373,10 +373,14 @@ class SymbolIndex:
     def produces(self, callee: str) -> Optional[str]:
         """Return the canonical class of what calling ``callee`` gives, worked out once per callee.
 
-        Thousands of bindings call the same few callees (``db.Column``).
+        Thousands of bindings call the same few callees (``db.Column``),
+        under many names: answers are kept by name and by expanded name.
         """
         if callee not in self._calls:
-            self._calls[callee] = self.call_result(callee, 2)
+            expanded = self.expand(callee)
+            if expanded not in self._calls:
+                self._calls[expanded] = self.call_result(expanded, 2)
+            self._calls[callee] = self._calls[expanded]
         return self._calls[callee]
 
     def call_result(self, callee: str, _depth: int = 0) -> Optional[str]:

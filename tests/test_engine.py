@@ -151,3 +151,113 @@ def test_old_cache_files_are_pruned(many):
     assert len(left) == KEEP
     assert [f"stale{n}.pickle" for n in range(KEEP + 3 - (KEEP - 1), KEEP + 3)] == [n for n in left if "stale" in n]
     assert len([n for n in left if "stale" not in n]) == 1  # the file this run wrote is kept
+
+
+# --------------------------------------------------------------------------
+# Project rules in two processes
+# --------------------------------------------------------------------------
+
+MAIN_PID = os.getpid()
+
+
+class _Here(engine.ProjectRule):
+    """A test rule of the main process: one finding naming the process it ran in."""
+
+    code, name = "FL991", "here"
+    main_process = True
+
+    def check(self, project):
+        yield self.finding("a.py", (1, 1), (1, 2), "main" if os.getpid() == MAIN_PID else "child")
+
+
+class _Apart(engine.ProjectRule):
+    """A test rule that may run in the forked child."""
+
+    code, name = "FL992", "apart"
+
+    def check(self, project):
+        yield self.finding("a.py", (2, 1), (2, 2), "main" if os.getpid() == MAIN_PID else "child")
+
+
+class _FailsInChild(_Apart):
+    """Raises when it runs in the child."""
+
+    code = "FL993"
+
+    def check(self, project):
+        if os.getpid() != MAIN_PID:
+            raise ValueError("only in the child")
+        yield from super().check(project)
+
+
+class _DiesInChild(_Apart):
+    """Kills the child process."""
+
+    code = "FL994"
+
+    def check(self, project):
+        if os.getpid() != MAIN_PID:
+            os._exit(3)
+        yield from super().check(project)
+
+
+class _ReadsTemplatesUndeclared(_Apart):
+    """Reads templates without saying so (``main_process`` unset)."""
+
+    code = "FL995"
+
+    def check(self, project):
+        project.read_templates(["templates/index.html"])
+        yield from super().check(project)
+
+
+def _facts(count=engine.POOL_THRESHOLD):
+    from flasklint.facts import ModuleFacts
+    from flasklint.flask_context import SymbolIndex
+    from flasklint.project import Project
+    from flasklint.rule import ProjectFacts
+
+    modules = [ModuleFacts(f"m{n}.py", f"m{n}", False) for n in range(count)]
+    return ProjectFacts(Project(root=Path(".")), modules, SymbolIndex(modules), Config(), lambda rels: {})
+
+
+fork_only = pytest.mark.skipif(not hasattr(os, "fork") or os.uname().sysname != "Linux",
+                               reason="project rules run in two processes only on Linux")
+
+
+def _where(findings):
+    return sorted((f.code, f.message) for f in findings)
+
+
+@fork_only
+def test_project_rules_split_over_two_processes():
+    """The rules without main_process run in the child; the result is what one process gives."""
+    two = engine.project_findings([_Here, _Apart], _facts(), jobs=2)
+    assert _where(two) == [("FL991", "main"), ("FL992", "child")]
+    one = engine.project_findings([_Here, _Apart], _facts(), jobs=1)
+    assert _where(one) == [("FL991", "main"), ("FL992", "main")]
+
+
+def test_small_projects_run_project_rules_in_one_process():
+    found = engine.project_findings([_Here, _Apart], _facts(engine.POOL_THRESHOLD - 1), jobs=2)
+    assert _where(found) == [("FL991", "main"), ("FL992", "main")]
+
+
+@fork_only
+@pytest.mark.parametrize("rule", [_FailsInChild, _DiesInChild, _ReadsTemplatesUndeclared])
+def test_a_failing_child_leaves_its_rules_to_the_main_process(rule):
+    """Whatever goes wrong in the child, its rules run here and nothing is lost."""
+    found = engine.project_findings([_Here, _Apart, rule], _facts(), jobs=2)
+    assert _where(found) == [("FL991", "main"), ("FL992", "main"), (rule.code, "main")]
+
+
+def test_a_rule_that_raises_in_the_main_process_still_raises():
+    """Errors of project rules are not swallowed by the split."""
+
+    class Raises(_Here):
+        def check(self, project):
+            raise ValueError("boom")
+            yield
+
+    with pytest.raises(ValueError, match="boom"):
+        engine.project_findings([Raises, _Apart], _facts(), jobs=2)

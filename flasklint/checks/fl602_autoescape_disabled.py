@@ -88,6 +88,7 @@ class AutoescapeDisabled(ProjectRule):
     severity = Severity.WARNING
     help = "Let Jinja escape request data: drop `|safe`, `Markup()` and `autoescape false` around it."
     tags = ("security",)
+    main_process = True  # reads templates
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield the template and Python places where request data escapes autoescaping."""

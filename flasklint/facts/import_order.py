@@ -140,6 +140,9 @@ class Simulation:
         for facts in modules:
             if facts.module:
                 self.by_name[facts.module].append(facts)
+        #: The first part of every project module's name: an import of
+        #: anything else (``flask.json``) loads no project module.
+        self.heads = {name.partition(".")[0] for name in self.by_name}
         self._names: dict[str, dict[str, int]] = {}
         self.entry_root = ""
 
@@ -235,6 +238,8 @@ class Simulation:
 
     def import_module(self, dotted: str) -> None:
         """Import ``dotted`` and every package above it, as ``import a.b.c`` does."""
+        if dotted in self.status or dotted.partition(".")[0] not in self.heads:
+            return  # started before, so were the packages above it; or not the project's
         parts = dotted.split(".")
         for i in range(1, len(parts) + 1):
             self.load(".".join(parts[:i]))
