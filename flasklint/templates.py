@@ -417,6 +417,12 @@ def read_template(text: str, words: tuple[str, ...]) -> ParsedTemplate:
 # --------------------------------------------------------------------------
 
 
+def _folders_above(path: str) -> list[str]:
+    """Return the folders that hold root-relative ``path``, the root (``""``) first."""
+    parts = path.split("/")
+    return [""] + ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
 def _under(path: str, folder: str) -> bool:
     """Return whether root-relative ``path`` lies in root-relative ``folder`` ("" = root)."""
     return folder == "" or path.startswith(folder + "/")
@@ -427,8 +433,9 @@ class Templates:
 
     def __init__(self, project: "ProjectFacts"):
         self.facts = project
-        self.owner_dirs = self._owner_dirs()
         self.folders = self._declared_folders()
+        candidates = [rel for rel in project.project.all_files if rel.endswith(TEMPLATE_SUFFIXES) and self.roots(rel)]
+        self.owner_dirs = self._owner_dirs({folder for rel in candidates for folder in _folders_above(rel)})
         self.parsed: dict[str, ParsedTemplate] = {}
         self.errors: list[Finding] = []
         #: Template name (as ``render_template`` spells it) -> [(path, root folder)].
@@ -436,9 +443,9 @@ class Templates:
         #: The same, spelled ``<folder above templates>/name``, tried when ``by_name`` has no match.
         self.by_theme: dict[str, list[tuple[str, str]]] = {}
         self.scope: dict[str, str] = {}
-        for rel in project.project.all_files:
+        for rel in candidates:
             scope = self._scope(rel)
-            if scope is not None and rel.endswith(TEMPLATE_SUFFIXES) and self.roots(rel):
+            if scope is not None:
                 self.scope[rel] = scope
         reads = project.read_templates(list(self.scope))
         for rel in self.scope:
@@ -471,14 +478,20 @@ class Templates:
 
     # -- where templates are ------------------------------------------------
 
-    def _owner_dirs(self) -> set[str]:
-        """Return the folders of modules that create a Flask app or Blueprint."""
+    def _owner_dirs(self, among: set[str]) -> set[str]:
+        """Return the folders ``among`` those given that hold a module creating a Flask app or Blueprint.
+
+        Only folders above a template can own it: the others are not asked
+        about (most of a large project's modules).
+        """
         found = set()
         index = self.facts.index
         for module in self.facts.modules:
-            if any(value.startswith("call:") and index.produces(value[5:]) in TEMPLATE_OWNERS
-                   for value in module.bindings.values()):
-                found.add(posixpath.dirname(module.path))
+            folder = posixpath.dirname(module.path)
+            if folder not in found and folder in among and any(
+                    value.startswith("call:") and index.produces(value[5:]) in TEMPLATE_OWNERS
+                    for value in module.bindings.values()):
+                found.add(folder)
         return found
 
     def _declared_folders(self) -> dict[str, str]:
