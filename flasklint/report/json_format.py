@@ -28,6 +28,10 @@ def write(result, stream: TextIO) -> None:
                  f'  "summary": {_dumps(summary(result))}\n}}\n')
 
 
+#: One encoder for the run: ``json.dumps`` with any option builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _dumps(value) -> str:
     """Return ``value`` as compact one-line JSON, non-ASCII text kept."""
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
