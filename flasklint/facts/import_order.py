@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 from typing import Iterable, Optional
 
 from . import ModuleFacts
-from .execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts, Step
+from .execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts
 
 #: Modules that start an application (``flask --app``, gunicorn, scripts).
 FACTORY = "create_app"
@@ -125,10 +125,10 @@ def module_root(facts: ModuleFacts) -> str:
 def defined_names(execution: ExecutionFacts) -> dict[str, int]:
     """Return each name a module binds at module level and the first line that binds it."""
     lines: dict[str, int] = {}
-    for step in execution.steps:
-        if step.kind in (DEFINE, FROM, IMPORT):
-            for _, alias in step.names:
-                lines.setdefault(alias, step.line)
+    for kind, line, _, names, *_ in execution.steps:
+        if kind in (DEFINE, FROM, IMPORT):
+            for _, alias in names:
+                lines.setdefault(alias, line)
     return lines
 
 
@@ -275,28 +275,26 @@ class Simulation:
 
     # -- steps --------------------------------------------------------------------
 
-    def step(self, step: Step, frame: _Frame, scope: Optional[str]) -> None:
-        """Run one step in ``frame``; ``scope`` is the module whose globals it binds (None in functions)."""
-        frame.line = step.line
-        frame.span = step.span
-        frame.certain = step.certain
+    def step(self, step: tuple, frame: _Frame, scope: Optional[str]) -> None:
+        """Run one step (a :class:`Step` as a plain tuple) in ``frame``; ``scope`` is the module whose globals it binds (None in functions)."""
+        kind, frame.line, target, names, frame.certain, caught, frame.span = step
         try:
-            if step.kind == IMPORT:
-                self.do_import(step, scope)
-            elif step.kind == FROM:
-                self.do_from(step, scope)
+            if kind == IMPORT:
+                self.do_import(names, scope)
+            elif kind == FROM:
+                self.do_from(target, names, scope)
             elif scope is None:
                 return
-            elif step.kind == DEFINE:
-                self.defined[scope].update(alias for _, alias in step.names)
-            elif step.kind == USE:
-                self.do_use(step, scope)
-            elif step.kind == CALL:
-                self.do_call(step, scope)
-            elif step.kind == ANYTHING:
+            elif kind == DEFINE:
+                self.defined[scope].update(alias for _, alias in names)
+            elif kind == USE:
+                self.do_use(target, scope)
+            elif kind == CALL:
+                self.do_call(target, scope)
+            elif kind == ANYTHING:
                 self.anything.add(scope)
         except _Crash as crash:
-            if _CATCHERS[crash.read.kind] & set(step.caught):
+            if _CATCHERS[crash.read.kind] & set(caught):
                 return  # the module catches the failure and goes on
             raise
 
@@ -313,22 +311,21 @@ class Simulation:
         if origin:
             self.origins[scope][alias] = origin
 
-    def do_import(self, step: Step, scope: Optional[str]) -> None:
+    def do_import(self, names: tuple, scope: Optional[str]) -> None:
         """``import a.b.c`` (binds ``a``) or ``import a.b.c as x`` (binds the submodule)."""
-        dotted, alias = step.names[0]
+        dotted, alias = names[0]
         self.import_module(dotted)
         head = dotted.split(".")[0]
         self.bind(scope, alias, head if alias == head else dotted)
 
-    def do_from(self, step: Step, scope: Optional[str]) -> None:
+    def do_from(self, target: str, names: tuple, scope: Optional[str]) -> None:
         """``from X import a, b``: import X, its submodules among the names, then read the names."""
-        target = step.target
         self.import_module(target)
         loaded = target in self.defined
-        for name, _ in step.names:
+        for name, _ in names:
             if loaded and name != "*" and name not in self.defined[target]:
                 self.load(f"{target}.{name}")
-        for name, alias in step.names:
+        for name, alias in names:
             if name == "*":
                 self.star(target, scope)
                 continue
@@ -371,9 +368,9 @@ class Simulation:
         return PartialRead(kind, current.path, current.line, module, facts.path, name, cycle,
                            self.entry, fails, defined_at, current.function, current.span)
 
-    def do_use(self, step: Step, scope: str) -> None:
+    def do_use(self, target: str, scope: str) -> None:
         """``views.bp`` at module level: follow loaded submodules, then read the attribute."""
-        head, *attrs = step.target.split(".")
+        head, *attrs = target.split(".")
         module = self.module_names[scope].get(head)
         for attr in attrs:
             if module is None or module not in self.defined:
@@ -385,9 +382,9 @@ class Simulation:
             self.read("attribute", module, attr)
             return
 
-    def do_call(self, step: Step, scope: str) -> None:
+    def do_call(self, target: str, scope: str) -> None:
         """``create_app()`` at module level runs the imports inside ``create_app``."""
-        module, name = scope, step.target
+        module, name = scope, target
         if name not in self.defined[scope]:
             return
         for _ in range(10):
