@@ -369,13 +369,14 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     ``cache_dir`` enables the cache; ``progress(done, total)`` hears about
     every file finished.
     """
+    paths = list(paths)
+    jobs = jobs or os.cpu_count() or 1
     with _cyclic_gc_paused():
-        project = discover(list(paths), config, root)
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
-        cache = Cache(cache_dir, settings_key(config, codes)).load() if cache_dir else None
+        cache = Cache(cache_dir, settings_key(config, codes)) if cache_dir else None
+        project, cache = _discover_and_load(paths, config, root, cache, jobs)
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
-        jobs = jobs or os.cpu_count() or 1
         results, context = analyse_files(project, config, codes, jobs, cache, advance)
         findings = decide(project, results + context, rules, config,
                           lambda rels: read_templates(project.root, rels, config, jobs, cache), jobs)
@@ -387,6 +388,24 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
                   skipped=project.skipped, toplevel=project.toplevel,
                   tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
+
+
+def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache],
+                       jobs: int) -> tuple[Project, Optional[Cache]]:
+    """Find the project's files and load the cache; side by side when there is a cache file to load.
+
+    Neither depends on the other: discovery walks the disk (or asks git)
+    while unpickling the cache keeps this process busy.
+    """
+    if cache is None or not can_fork(jobs) or not cache.path.is_file():
+        project = discover(paths, config, root)
+        return project, cache.load() if cache else None
+    discovered = forked(lambda: discover(paths, config, root))
+    try:
+        cache.load()
+    finally:
+        project = discovered()
+    return project if project is not None else discover(paths, config, root), cache
 
 
 def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]]) -> None:
@@ -428,51 +447,43 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
     return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key)
 
 
-def project_findings(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, jobs: int) -> list[Finding]:
-    """Return the findings of the project ``rules``.
+def can_fork(jobs: int) -> bool:
+    """Return whether work may go to a forked child: ``jobs > 1``, on Linux, with no other thread running."""
+    return jobs > 1 and sys.platform == "linux" and threading.active_count() == 1
 
-    With ``jobs > 1`` on Linux, on a project of at least
-    :data:`POOL_THRESHOLD` modules, the rules without ``main_process`` run
-    in a forked child while this process runs the others. The child
-    inherits the facts, so only its findings are pickled. Should the child
-    fail in any way (a rule raises, it dies, it reads templates after all),
-    its rules run here instead: the outcome is always that of one process.
+
+def forked(work: Callable[[], object]) -> Callable[[], Optional[object]]:
+    """Start ``work()`` in a forked child; return a function that waits for its result.
+
+    The child inherits everything, so only the result is pickled, down a
+    pipe. The waiting function returns None when the child failed in any way
+    (``work`` raised, the child died, the result would not pickle): callers
+    then do the work themselves, so the outcome is always that of one process.
     """
-    apart = [rule for rule in rules if not rule.main_process]
-    here = [rule for rule in rules if rule.main_process]
-    if (jobs <= 1 or not apart or not here or len(facts.modules) < POOL_THRESHOLD
-            or sys.platform != "linux" or threading.active_count() > 1):
-        return _check_rules(rules, facts)
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:
         os.close(read_end)
-        _report_to_parent(write_end, apart, facts)
+        _send_to_parent(write_end, work)
     os.close(write_end)
-    try:
-        found = _check_rules(here, facts)
-    finally:
+
+    def result() -> Optional[object]:
         with os.fdopen(read_end, "rb") as stream:
             payload = stream.read()
         os.waitpid(child, 0)
-    try:
-        found_apart = pickle.loads(payload)
-    except Exception:  # the child failed: nothing, or half a message
-        found_apart = _check_rules(apart, facts)
-    return found + found_apart
+        try:
+            return pickle.loads(payload)[0]
+        except Exception:  # nothing, or half a message
+            return None
+
+    return result
 
 
-def _check_rules(rules: Sequence[type[ProjectRule]], facts: ProjectFacts) -> list[Finding]:
-    """Return the findings of ``rules``, run one after the other in this process."""
-    return [finding for rule in rules for finding in rule().check(facts)]
-
-
-def _report_to_parent(write_end: int, rules: Sequence[type[ProjectRule]], facts: ProjectFacts) -> None:
-    """In a forked child: send the pickled findings of ``rules`` down the pipe (nothing on failure) and exit."""
+def _send_to_parent(write_end: int, work: Callable[[], object]) -> None:
+    """In a forked child: send ``(work(),)`` pickled down the pipe (nothing on failure) and exit."""
     payload = b""
     try:
-        facts.read_templates = _templates_refused
-        payload = pickle.dumps(_check_rules(rules, facts), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((work(),), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
         pass
     finally:
@@ -481,6 +492,38 @@ def _report_to_parent(write_end: int, rules: Sequence[type[ProjectRule]], facts:
                 stream.write(payload)
         finally:
             os._exit(0)
+
+
+def project_findings(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, jobs: int) -> list[Finding]:
+    """Return the findings of the project ``rules``.
+
+    When :func:`can_fork` and the project has at least
+    :data:`POOL_THRESHOLD` modules, the rules without ``main_process`` run
+    in a forked child while this process runs the others; should the child
+    fail (a rule raises, it dies, it reads templates after all), its rules
+    run here instead.
+    """
+    apart = [rule for rule in rules if not rule.main_process]
+    here = [rule for rule in rules if rule.main_process]
+    if not apart or not here or len(facts.modules) < POOL_THRESHOLD or not can_fork(jobs):
+        return _check_rules(rules, facts)
+    found_apart = forked(lambda: _check_rules(apart, _without_templates(facts)))
+    try:
+        found = _check_rules(here, facts)
+    finally:
+        found_elsewhere = found_apart()
+    return found + (found_elsewhere if found_elsewhere is not None else _check_rules(apart, facts))
+
+
+def _check_rules(rules: Sequence[type[ProjectRule]], facts: ProjectFacts) -> list[Finding]:
+    """Return the findings of ``rules``, run one after the other in this process."""
+    return [finding for rule in rules for finding in rule().check(facts)]
+
+
+def _without_templates(facts: ProjectFacts) -> ProjectFacts:
+    """Make ``facts`` (a forked child's copy) refuse to read templates: that is the main process's job."""
+    facts.read_templates = _templates_refused
+    return facts
 
 
 def _templates_refused(rels: list[str]) -> dict[str, TemplateRead]:

@@ -261,3 +261,26 @@ def test_a_rule_that_raises_in_the_main_process_still_raises():
 
     with pytest.raises(ValueError, match="boom"):
         engine.project_findings([Raises, _Apart], _facts(), jobs=2)
+
+
+@fork_only
+def test_discovery_beside_the_cache_load_finds_what_one_process_finds(many, monkeypatch):
+    """With a cache file to load, discovery runs in a forked child; nothing changes, even if the child fails."""
+    cache = many / FOLDER
+    expected = lint(many, jobs=1, cache_dir=cache)
+    calls = []
+    real_forked = engine.forked
+    monkeypatch.setattr(engine, "forked", lambda work: calls.append(work) or real_forked(work))
+    warm = lint(many, jobs=2, cache_dir=cache)
+    assert len(calls) == 2  # discovery, then the project rules
+    assert warm.findings == expected.findings and warm.digests == expected.digests
+
+    real_discover = engine.discover
+
+    def fails_in_child(*args):
+        if os.getpid() != MAIN_PID:
+            raise OSError("only in the child")
+        return real_discover(*args)
+
+    monkeypatch.setattr(engine, "discover", fails_in_child)
+    assert lint(many, jobs=2, cache_dir=cache).findings == expected.findings
