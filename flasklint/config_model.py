@@ -23,13 +23,13 @@ become units. Rules ask :func:`config_model` for the shared instance.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
-from .flask_context import FLASK_APP, is_test_path, words
+from .flask_context import FLASK_APP, is_test_path, split_path, words
 
 if TYPE_CHECKING:
     from .facts import ModuleFacts
@@ -269,9 +269,8 @@ class ConfigModel:
     def is_dev_path(self, path: str) -> bool:
         """Return whether a file is a test or development file by its path (decided once per path)."""
         if path not in self._dev_paths:
-            pure = PurePosixPath(path)
-            self._dev_paths[path] = is_test_path(path) or any(
-                self.dev_named(p) for p in (*pure.parts[:-1], pure.stem))
+            folders, _, stem = split_path(path)
+            self._dev_paths[path] = is_test_path(path) or any(self.dev_named(p) for p in (*folders, stem))
         return self._dev_paths[path]
 
     def is_dev_code(self, path: str, places: Iterable[str]) -> bool:
@@ -281,8 +280,8 @@ class ConfigModel:
     @staticmethod
     def is_config_module(path: str) -> bool:
         """Return whether a file's name or folder makes it a config module by convention."""
-        pure = PurePosixPath(path)
-        return bool(words(pure.stem) & CONFIG_WORDS) or any(p in CONFIG_WORDS for p in pure.parts[:-1])
+        folders, _, stem = split_path(path)
+        return bool(words(stem) & CONFIG_WORDS) or any(p in CONFIG_WORDS for p in folders)
 
     def decide(self, unit: Unit) -> None:
         """Set ``unit.production`` and ``unit.reason``."""
@@ -472,7 +471,7 @@ def environment_files(project: "ProjectFacts", dev_named) -> list[str]:
     """Return the project's ``.flaskenv``/``.env``/Procfile/Dockerfile/compose files outside tests."""
     return [rel for rel in project.project.all_files
             if _ENV_FILE.search(rel) and not is_test_path(rel)
-            and not dev_named(PurePosixPath(rel).name.replace(".", " "))]
+            and not dev_named(posixpath.basename(rel).replace(".", " "))]
 
 
 def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
@@ -508,7 +507,7 @@ _SERVER_MODULES = ("gunicorn", "waitress", "tornado", "gevent.pywsgi", "cheroot"
 def production_server(project: "ProjectFacts") -> Optional[str]:
     """Return what shows the project is served by a production server (a file, a word), or None."""
     for rel in project.project.all_files:
-        if PurePosixPath(rel).name == "wsgi.py" or rel.endswith(".wsgi"):
+        if posixpath.basename(rel) == "wsgi.py" or rel.endswith(".wsgi"):
             return f"`{rel}`"
     for module in project.modules:
         for imp in (() if is_test_path(module.path) else module.imports):

@@ -12,6 +12,7 @@ model (:mod:`flasklint.config_model`). Messages never show a secret: only
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -127,7 +128,7 @@ def is_test_name(name: str) -> bool:
 
 def counted_path(model: ConfigModel, path: str, tests: bool) -> bool:
     """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``)."""
-    dev = model.is_dev_path(path) or model.dev_named(PurePosixPath(path).name.replace(".", " "))
+    dev = model.is_dev_path(path) or model.dev_named(posixpath.basename(path).replace(".", " "))
     return not dev or (tests and (is_test_path(path) or is_test_name(path)))
 
 
@@ -296,7 +297,7 @@ def ini_credentials(text: Optional[str]) -> Iterator[Literal]:
 
 def is_env_file(rel: str) -> bool:
     """Return whether a file sets environment variables: ``.env*`` (not templates), ``.flaskenv``, ``*.sh``, ``.envrc``."""
-    name = PurePosixPath(rel).name
+    name = posixpath.basename(rel)
     if name.startswith(".env") and name != ".envrc":
         return not set(re.split(r"[.\-_]", name.lower())) & _ENV_TEMPLATES
     return name in (".flaskenv", ".envrc") or name.endswith((".sh", ".bash", ".env"))
@@ -369,10 +370,10 @@ def uses_dotenv(project: "ProjectFacts") -> Optional[tuple[str, int]]:
     """
     model = config_model(project)
     for module in project.modules:
-        if not model.is_dev_path(module.path):
-            for imp in module.imports:
-                if imp.at_module_level and (imp.module == "dotenv" or imp.module.startswith("dotenv.")):
-                    return module.path, imp.line
+        for imp in module.imports:
+            if imp.at_module_level and (imp.module == "dotenv" or imp.module.startswith("dotenv.")) \
+                    and not model.is_dev_path(module.path):
+                return module.path, imp.line
     return None
 
 

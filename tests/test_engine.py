@@ -284,3 +284,16 @@ def test_discovery_beside_the_cache_load_finds_what_one_process_finds(many, monk
 
     monkeypatch.setattr(engine, "discover", fails_in_child)
     assert lint(many, jobs=2, cache_dir=cache).findings == expected.findings
+
+
+@pytest.mark.parametrize("path", ["app.py", "yourapp/config.py", ".env", "instance/.env.local", "a/b/c.tar.gz",
+                                  "file.", "..py", "/work/repos/x/settings.py", "tests/conftest.py", "Procfile"])
+def test_split_path_agrees_with_pathlib(path):
+    from pathlib import PurePosixPath
+
+    from flasklint.flask_context import split_path
+
+    pure = PurePosixPath(path)
+    folders, name, stem = split_path(path)
+    assert [f for f in folders if f] == [p for p in pure.parts[:-1] if p != "/"]  # "" and "/" for the root
+    assert (name, stem) == (pure.name, pure.stem)

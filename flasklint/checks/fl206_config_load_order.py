@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import PurePosixPath
 from typing import Iterable
 
@@ -96,7 +97,7 @@ class ConfigLoadOrder(ProjectRule):
         if (project.root / "instance").is_dir():
             return True
         for rel in project.project.all_files:
-            if PurePosixPath(rel).name == ".gitignore":
+            if posixpath.basename(rel) == ".gitignore":
                 text = project.read_text(rel) or ""
                 if any(line.strip().strip("/") == "instance" for line in text.splitlines()):
                     return True

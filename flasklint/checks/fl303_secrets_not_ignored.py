@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import posixpath
 from typing import Iterable, Iterator
 
 from ..config_model import config_model
@@ -106,16 +106,16 @@ class SecretsNotIgnored(ProjectRule):
                 f"the app in `{module}` reads its configuration from" if used else f"of the app in `{module}`")
             fallback = (existing[0], 1) if existing else (module, line)
             yield "instance/", existing or [f"{folder}/config.py"], fallback, subject
-        env_files = [f for f in files if is_env_file(f) and PurePosixPath(f).name.startswith(".env")
+        env_files = [f for f in files if is_env_file(f) and posixpath.basename(f).startswith(".env")
                      and counted_path(model, f, project.config.include_tests)
                      and next(env_secrets(project.read_text(f)), None)]
         for rel in env_files:
-            yield PurePosixPath(rel).name, [rel], (rel, 1), f"`{rel}`, a file of environment settings"
+            yield posixpath.basename(rel), [rel], (rel, 1), f"`{rel}`, a file of environment settings"
         dotenv = uses_dotenv(project)
         if dotenv and ".env" not in env_files:
             yield ".env", [".env"], dotenv, f"`.env`, which python-dotenv loads (`{dotenv[0]}:{dotenv[1]}`)"
         for rel in files:
-            if PurePosixPath(rel).name == "alembic.ini":
+            if posixpath.basename(rel) == "alembic.ini":
                 found = next(ini_credentials(project.read_text(rel)), None)
                 if found:
                     yield f"/{rel}", [rel], (rel, found.line), f"`{rel}`, which holds a database URI with a password"

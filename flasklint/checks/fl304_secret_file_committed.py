@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
 from ..config_model import config_model
 from ..facts.config import KEY as CONFIG, Literal
 from ..facts.credentials import KEY as CREDENTIALS
 from ..findings import Finding, Severity, redact
+from ..flask_context import split_path
 from ..rule import ProjectFacts, ProjectRule
 from ..secret_model import (counted_path, env_secrets, is_committed, is_env_file, is_secret_key, not_a_secret,
                             tracked_phrase)
@@ -91,8 +91,8 @@ class SecretFileCommitted(ProjectRule):
         model = config_model(project)
         modules = {m.path: m for m in project.modules}
         for rel in project.project.all_files:
-            pure = PurePosixPath(rel)
-            in_instance = "instance" in pure.parts[:-1] and pure.suffix in TEXT_SUFFIXES
+            folders, name, stem = split_path(rel)
+            in_instance = "instance" in folders and name[len(stem):] in TEXT_SUFFIXES
             if not (in_instance or is_env_file(rel)) or not is_committed(project, rel) \
                     or not counted_path(model, rel, project.config.include_tests):
                 continue
