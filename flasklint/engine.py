@@ -7,7 +7,10 @@ and facts), parse once with LibCST and run every such rule in one walk.
 Workers return picklable :class:`FileResult` objects; no tree outlives its
 file. Templates that project rules read are parsed in the same pool. The
 main process then resolves cross-module conditions, runs project rules,
-applies suppressions and per-file-ignores, and sorts.
+applies suppressions and per-file-ignores, and sorts. With more than one
+job on Linux, two steps also use a forked child (:func:`forked`): a warm
+run finds the files while it loads the cache, and the project rules run
+in two processes.
 """
 
 from __future__ import annotations
