@@ -94,23 +94,22 @@ def flasklint(folders: list[Path], *extra: str) -> list[str]:
     return [sys.executable, "-m", "flasklint", *map(str, folders), "--format", "json", *extra]
 
 
-def byte_compile(checkout: Optional[Path]) -> dict:
-    """Byte-compile the flasklint of ``checkout`` (None: the one installed); return the env that runs it.
+def byte_compile(checkout: Optional[Path]) -> None:
+    """Byte-compile the flasklint of ``checkout`` (None: the one installed).
 
     An installed package is byte-compiled by pip, and Python writes the
     bytecode of an editable checkout on its first import; with
     ``PYTHONDONTWRITEBYTECODE`` set (as in some sandboxes) every timed run
     would compile flasklint's source again, which no user pays for.
     """
-    env = dict(os.environ, PYTHONPATH=str(checkout.resolve())) if checkout else None
     package = checkout / "flasklint" if checkout else Path(importlib.util.find_spec("flasklint").origin).parent
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True, stdout=subprocess.DEVNULL)
-    return env
 
 
 def flasklint_rows(folders: list[Path], repeat: int, label: str, checkout: Optional[Path] = None) -> dict:
     """Time flasklint cold (--jobs 1 and 2) and warm; ``checkout`` selects another one than this."""
-    env = byte_compile(checkout)
+    byte_compile(checkout)
+    env = dict(os.environ, PYTHONPATH=str(checkout.resolve())) if checkout else None
     cache = Path(tempfile.mkdtemp(prefix="flasklint-bench-cache-"))
     rows = {f"{label} cold, --jobs 1": measure(flasklint(folders, "--jobs", "1", "--no-cache"), repeat, env=env),
             f"{label} cold, --jobs 2": measure(flasklint(folders, "--jobs", "2", "--no-cache"), repeat, env=env)}

@@ -378,7 +378,7 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
         cache = Cache(cache_dir, settings_key(config, codes)) if cache_dir else None
-        project, cache = _discover_and_load(paths, config, root, cache, jobs)
+        project = _discover_and_load(paths, config, root, cache, jobs)
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance)
         findings = decide(project, results + context, rules, config,
@@ -393,22 +393,22 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
                   tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
 
 
-def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache],
-                       jobs: int) -> tuple[Project, Optional[Cache]]:
-    """Find the project's files and load the cache; side by side when there is a cache file to load.
+def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int) -> Project:
+    """Return the project's files, loading ``cache`` meanwhile; side by side when there is a cache file to load.
 
     Neither depends on the other: discovery walks the disk (or asks git)
     while unpickling the cache keeps this process busy.
     """
     if cache is None or not can_fork(jobs) or not cache.path.is_file():
-        project = discover(paths, config, root)
-        return project, cache.load() if cache else None
+        if cache is not None:
+            cache.load()
+        return discover(paths, config, root)
     discovered = forked(lambda: discover(paths, config, root))
     try:
         cache.load()
     finally:
         project = discovered()
-    return project if project is not None else discover(paths, config, root), cache
+    return project if project is not None else discover(paths, config, root)
 
 
 def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]]) -> None:

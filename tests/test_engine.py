@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import pickle
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -221,7 +222,7 @@ def _facts(count=engine.POOL_THRESHOLD):
     return ProjectFacts(Project(root=Path(".")), modules, SymbolIndex(modules), Config(), lambda rels: {})
 
 
-fork_only = pytest.mark.skipif(not hasattr(os, "fork") or os.uname().sysname != "Linux",
+fork_only = pytest.mark.skipif(sys.platform != "linux",
                                reason="project rules run in two processes only on Linux")
 
 

@@ -8,6 +8,9 @@ from typing import TextIO
 
 from .. import __version__
 
+#: One encoder for the run: ``json.dumps`` with any option builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
 
 def summary(result) -> dict:
     """Return the summary block shared by the machine formats."""
@@ -26,10 +29,6 @@ def write(result, stream: TextIO) -> None:
     stream.write(f'{{\n  "version": {_dumps(__version__)},\n'
                  f'  "findings": [{chr(10) + findings + chr(10) + "  " if findings else ""}],\n'
                  f'  "summary": {_dumps(summary(result))}\n}}\n')
-
-
-#: One encoder for the run: ``json.dumps`` with any option builds a new one per call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def _dumps(value) -> str:
