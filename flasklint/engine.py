@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from .cache import Cache, entry_key, settings_key
 from .checks import all_rules
@@ -38,7 +38,7 @@ from .findings import Finding, parse_error
 from .fingerprint import flagged_lines
 from .flask_context import SymbolIndex, collect_module_facts
 from .lazy import cst
-from .project import Project, SourceFile, discover
+from .project import Project, SourceFile, discover, relative_path
 from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule
 from .selection import PerFileIgnores, select_rules
 from .source import Source, decode, load, split_lines
@@ -274,13 +274,16 @@ def _template_crashed(task: TemplateTask) -> TemplateRead:
 
 
 def read_templates(root: Path, rels: Iterable[str], config: Config, jobs: int,
-                   cache: Optional[Cache] = None) -> dict[str, TemplateRead]:
-    """Parse template files (in the pool, through the cache); unreadable ones are left out."""
+                   cache: Optional[Cache] = None, buffers: Mapping[str, bytes] = {}) -> dict[str, TemplateRead]:
+    """Parse template files (in the pool, through the cache); unreadable ones are left out.
+
+    ``buffers`` stands in for the disk, as in :func:`analyse_files`.
+    """
     found: dict[str, TemplateRead] = {}
     tasks: list[TemplateTask] = []
     for rel in rels:
         try:
-            raw = (root / rel).read_bytes()
+            raw = buffers[rel] if rel in buffers else (root / rel).read_bytes()
         except OSError:
             continue
         digest = hashlib.sha256(raw).hexdigest()
@@ -298,18 +301,21 @@ def read_templates(root: Path, rels: Iterable[str], config: Config, jobs: int,
 
 def analyse_files(project: Project, config: Config, codes: tuple[str, ...], jobs: int,
                   cache: Optional[Cache] = None,
-                  progress: Optional[Callable[[int], None]] = None) -> tuple[list[FileResult], list[FileResult]]:
+                  progress: Optional[Callable[[int], None]] = None,
+                  buffers: Mapping[str, bytes] = {}) -> tuple[list[FileResult], list[FileResult]]:
     """Return the results of the target files and of the context files.
 
     Each file is read once, here; its hash decides whether the cache answers.
     Context files (outside the given paths) only need facts: a cached full
-    result serves them too.
+    result serves them too. ``buffers`` holds the text of files, by
+    root-relative path, that stands in for what is on disk (an editor's
+    unsaved buffer, standard input).
     """
     work = [(f, codes, True) for f in project.files] + [(f, (), False) for f in project.context_files]
     slots: list[Optional[FileResult]] = [None] * len(work)
     tasks, positions = [], []
     for position, (source_file, file_codes, is_target) in enumerate(work):
-        raw, error = read_file(source_file)
+        raw, error = (buffers[source_file.rel], None) if source_file.rel in buffers else read_file(source_file)
         if error:
             slots[position] = FileResult(source_file.rel, "", findings=[error])
             continue
@@ -366,58 +372,65 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] = None,
-        cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None) -> Result:
+        cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None,
+        buffers: Optional[Mapping[Path, bytes]] = None) -> Result:
     """Lint ``paths`` and return the filtered, sorted findings.
 
     ``cache_dir`` enables the cache; ``progress(done, total)`` hears about
-    every file finished.
+    every file finished. ``buffers`` maps paths to the bytes to lint instead
+    of what the disk holds (an editor's buffer, standard input); such a file
+    need not exist on disk.
     """
     paths = list(paths)
     jobs = jobs or os.cpu_count() or 1
+    held = {relative_path(path.absolute(), root): raw for path, raw in (buffers or {}).items()}
     with _cyclic_gc_paused():
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
         cache = Cache(cache_dir, settings_key(config, codes)) if cache_dir else None
-        project = _discover_and_load(paths, config, root, cache, jobs)
+        project = _discover_and_load(paths, config, root, cache, jobs, frozenset(held))
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
-        results, context = analyse_files(project, config, codes, jobs, cache, advance)
+        results, context = analyse_files(project, config, codes, jobs, cache, advance, held)
         findings = decide(project, results + context, rules, config,
-                          lambda rels: read_templates(project.root, rels, config, jobs, cache), jobs)
+                          lambda rels: read_templates(project.root, rels, config, jobs, cache, held), jobs)
         if cache is not None:
             cache.save()
     snippets = {r.rel: r.snippets for r in results}
-    _add_missing_snippets(project.root, findings, snippets)
+    _add_missing_snippets(project.root, findings, snippets, held)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
                   skipped=project.skipped, toplevel=project.toplevel,
                   tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
 
 
-def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int) -> Project:
+def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int,
+                       unsaved: frozenset = frozenset()) -> Project:
     """Return the project's files, loading ``cache`` meanwhile; side by side when there is a cache file to load.
 
     Neither depends on the other: discovery walks the disk (or asks git)
-    while unpickling the cache keeps this process busy.
+    while unpickling the cache keeps this process busy. ``unsaved`` names
+    files that are linted from a buffer (see :func:`.project.discover`).
     """
     if cache is None or not can_fork(jobs) or not cache.path.is_file():
         if cache is not None:
             cache.load()
-        return discover(paths, config, root)
-    discovered = forked(lambda: discover(paths, config, root))
+        return discover(paths, config, root, unsaved)
+    discovered = forked(lambda: discover(paths, config, root, unsaved))
     try:
         cache.load()
     finally:
         project = discovered()
-    return project if project is not None else discover(paths, config, root)
+    return project if project is not None else discover(paths, config, root, unsaved)
 
 
-def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]]) -> None:
+def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]],
+                          buffers: Mapping[str, bytes] = {}) -> None:
     """Read the flagged lines the file passes did not keep (project rules, non-Python files)."""
     missing = sorted({f.path for f in findings
                       if any(n not in snippets.get(f.path, {}) for n in flagged_lines(f))})
     for path in missing:
         try:
-            raw = (root / path).read_bytes()
+            raw = buffers[path] if path in buffers else (root / path).read_bytes()
         except OSError:
             continue
         try:

@@ -296,8 +296,13 @@ def _excluded(rel: str, spec: pathspec.PathSpec) -> bool:
     return any(p in DEFAULT_EXCLUDE for p in parts[:-1]) or spec.match_file(rel)
 
 
-def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
-    """Return the project at ``root`` with the Python files under ``paths``."""
+def discover(paths: Iterable[Path], config: Config, root: Path, unsaved: frozenset = frozenset()) -> Project:
+    """Return the project at ``root`` with the Python files under ``paths``.
+
+    ``unsaved`` holds root-relative paths of files that are linted from a
+    buffer rather than the disk: they count as Python files even when the
+    disk has no such file yet.
+    """
     paths = list(paths)
     project = Project(root=root)
     toplevel = git_toplevel(root)
@@ -305,7 +310,7 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
     if listing is not None:
         project.toplevel = toplevel
         candidates = [p for p in listing[0] if os.path.isfile(p) or os.path.islink(p)]
-        project.tracked = frozenset(_relative(p, root) for p in listing[1])
+        project.tracked = frozenset(relative_path(p, root) for p in listing[1])
         instance = git_ignored_instance(toplevel)
         venvs = [os.path.dirname(p) for p in candidates if os.path.basename(p) == "pyvenv.cfg"]
     else:
@@ -313,14 +318,14 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
         candidates = walk_files(root, skipped)
         instance = _ignored_instance(skipped)
         venvs = [p for p, is_dir, ignored in skipped if is_dir and not ignored and (p / "pyvenv.cfg").is_file()]
-    inside = [_relative(p, root) for p in instance]
+    inside = [relative_path(p, root) for p in instance]
     project.ignored_instance = sorted(rel for rel in inside if not rel.startswith(("../", "/"))
                                       and not set(rel.split("/")[:-1]) & set(DEFAULT_EXCLUDE))
-    project.venvs = sorted(_relative(p, root) for p in venvs)
+    project.venvs = sorted(relative_path(p, root) for p in venvs)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude)
     everything = {}
     for candidate in candidates:
-        rel = _relative(candidate, root)
+        rel = relative_path(candidate, root)
         if not rel.startswith("../") and not rel.startswith("/") and not _excluded(rel, spec):
             everything[rel] = candidate
     project.all_files = sorted(everything)
@@ -329,20 +334,20 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
     for given in paths:
         given = given.absolute()
         if given.is_dir():
-            prefix = _relative(given, root).rstrip("/") + "/"
+            prefix = relative_path(given, root).rstrip("/") + "/"
             if prefix.startswith("../") or prefix.startswith("/"):
                 base = os.path.join(str(given), "")
                 selected.update((prefix + _below(p, base), p) for p in walk_files(given))
             else:
                 selected.update((rel, p) for rel, p in everything.items()
                                 if prefix in ("./", "/") or rel.startswith(prefix))
-        elif not spec.match_file(_relative(given, root)):
-            selected[_relative(given, root)] = str(given)
+        elif not spec.match_file(relative_path(given, root)):
+            selected[relative_path(given, root)] = str(given)
     project.targets = frozenset(selected).union(
         rel for rel in project.ignored_instance if _selects(paths, root / rel))
-    project.files = _python_files(selected, namer, project.skipped)
+    project.files = _python_files(selected, namer, project.skipped, unsaved)
     context = {rel: p for rel, p in everything.items() if rel not in selected}
-    project.context_files = _python_files(context, namer, [])
+    project.context_files = _python_files(context, namer, [], unsaved)
     return project
 
 
@@ -363,15 +368,19 @@ def _selects(paths: Iterable[Path], target: Path) -> bool:
     return any(given.absolute() == target or given.absolute() in target.parents for given in paths)
 
 
-def _python_files(paths: dict[str, str], namer: ModuleNamer, skipped: list) -> list[SourceFile]:
-    """Return the ``.py`` files among ``paths``, named and sorted; note those unusable."""
+def _python_files(paths: dict[str, str], namer: ModuleNamer, skipped: list,
+                  unsaved: frozenset = frozenset()) -> list[SourceFile]:
+    """Return the ``.py`` files among ``paths``, named and sorted; note those unusable.
+
+    Files in ``unsaved`` are taken as regular files whatever the disk says.
+    """
     found = []
     for rel in sorted(paths):
         path = paths[rel]
         if not path.endswith(".py") or len(os.path.basename(path)) == 3:  # ".py" alone has no suffix
             continue
         try:
-            mode = os.stat(path).st_mode
+            mode = stat.S_IFREG if rel in unsaved else os.stat(path).st_mode
         except OSError:
             mode = 0
         if stat.S_ISDIR(mode):
@@ -396,7 +405,7 @@ def _why_not_a_file(path: Path) -> str:
     return "not a regular file" if path.exists() else "file disappeared"
 
 
-def _relative(path: Union[str, Path], root: Path) -> str:
+def relative_path(path: Union[str, Path], root: Path) -> str:
     """Return ``path`` relative to ``root`` with ``/`` separators (absolute if outside).
 
     Names that are not valid UTF-8 are shown with U+FFFD, so that every

@@ -298,3 +298,30 @@ def test_split_path_agrees_with_pathlib(path):
     folders, name, stem = split_path(path)
     assert [f for f in folders if f] == [p for p in pure.parts[:-1] if p != "/"]  # "" and "/" for the root
     assert (name, stem) == (pure.name, pure.stem)
+
+
+def test_a_buffer_is_linted_instead_of_the_file_on_disk(tmp_path):
+    (tmp_path / "views.py").write_text("x = 1\n")
+    buffer = VIEW.format(n=1).encode()
+    result = lint(tmp_path, jobs=1, buffers={tmp_path / "views.py": buffer})
+    assert [(f.code, f.path, f.line) for f in result.findings] == [("FL101", "views.py", 7)]
+    assert result.snippets["views.py"][7] == "@login_required"
+    assert lint(tmp_path, jobs=1).findings == []
+
+
+def test_a_buffer_needs_no_file_on_disk(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    unsaved = tmp_path / "pkg" / "new_views.py"
+    result = run([unsaved], Config(), tmp_path, jobs=1, buffers={unsaved: VIEW.format(n=2).encode()})
+    assert [(f.code, f.path) for f in result.findings] == [("FL101", "pkg/new_views.py")]
+    assert result.skipped == []
+
+
+def test_a_template_buffer_is_read_instead_of_the_template_on_disk():
+    root = Path(__file__).parent / "fixtures" / "FL601" / "post_form_without_token"
+    flagged = {f.path for f in run([root], Config(select=("FL601",)), root, jobs=1).findings}
+    assert flagged
+    template = sorted(flagged)[0]
+    result = run([root], Config(select=("FL601",)), root, jobs=1,
+                 buffers={root / template: b"<p>nothing to post</p>\n"})
+    assert template not in {f.path for f in result.findings}
