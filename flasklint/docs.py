@@ -14,6 +14,15 @@ from typing import Iterable
 from .rule import Rule
 
 _BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+#: A fixture marker at the end of a line (``# [FL101]``, ``{# [FL601] #}``):
+#: the examples are tested with them, readers see the code without them.
+_MARKER = re.compile(r"[ \t]*\{?#[ \t]*\[FL\d{3}(?:[ \t]*,[ \t]*FL\d{3})*\][ \t]*(?:#\})?[ \t]*$", re.MULTILINE)
+#: The line that starts another file of a multi-file example (as the docs test writes them).
+_FILE_LINE = re.compile(r"^# file: (.*?)[ \t]*\n", re.MULTILINE)
+#: The fence language of an example file, by its name's ending.
+_LANGUAGES = {".py": "python", ".html": "html+jinja", ".jinja": "html+jinja", ".j2": "html+jinja",
+              "dockerfile": "dockerfile", ".env": "sh", ".flaskenv": "sh", ".example": "sh",
+              ".gitignore": "gitignore", "procfile": "text"}
 
 
 def rule_page(rule: type[Rule]) -> str:
@@ -26,7 +35,31 @@ def rule_page(rule: type[Rule]) -> str:
     if rule.tags:
         facts.append(f"- Tags: {', '.join(rule.tags)}")
     return (f"# {rule.code} {rule.name}\n\n{rule.summary()}\n\n" + "\n".join(facts)
-            + f"\n\n{rule.documentation()}\n")
+            + f"\n\n{_for_readers(rule.documentation())}\n")
+
+
+def _for_readers(doc: str) -> str:
+    """Return ``doc`` with its examples as a reader needs them: one fence per file, no test markers."""
+    return _BLOCK.sub(lambda block: _fences(_MARKER.sub("", block.group(1))), doc)
+
+
+def _fences(code: str) -> str:
+    """Return an example block as fenced code, one fence per ``# file: PATH`` part, each named."""
+    lead, *named = _FILE_LINE.split(code)
+    parts = [f"```python\n{lead.rstrip()}\n```"] if lead.strip() else []
+    for name, body in zip(named[::2], named[1::2]):
+        body = body.rstrip("\n")
+        parts.append(f"`{name}`:\n```{_language(name)}\n{body}\n```" if body else f"`{name}`: (empty file)")
+    return "\n\n".join(parts)
+
+
+def _language(name: str) -> str:
+    """Return the fence language for an example file called ``name``."""
+    lowered = name.rsplit("/", 1)[-1].lower()
+    for ending, language in _LANGUAGES.items():
+        if lowered.endswith(ending) or lowered == ending.lstrip("."):
+            return language
+    return "text"
 
 
 def rule_table(rules: Iterable[type[Rule]], link_prefix: str = "") -> str:

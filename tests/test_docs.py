@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from flasklint.checks import all_rules
-from flasklint.docs import code_blocks, generate, section, with_rule_table
-from flasklint.testing import expected_and_found
+from flasklint.docs import code_blocks, generate, rule_page, section, with_rule_table
+from flasklint.testing import MARKER, expected_and_found
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = all_rules()
@@ -25,6 +25,22 @@ def test_committed_pages_match_the_code():
 def test_readme_rule_table_matches_the_code():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme == with_rule_table(readme, RULES), "README's rule table is stale: run python -m flasklint.docs"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_pages_show_each_example_file_in_its_own_fence_without_markers(rule):
+    page = rule_page(rule)
+    assert not MARKER.search(page) and "# file:" not in page
+    for block in code_blocks(rule, "Example") + code_blocks(rule, "Use instead"):
+        for line in block.splitlines():
+            shown = MARKER.split(line)[0].rstrip().rstrip("{").rstrip()
+            assert line.startswith("# file: ") or shown in page, f"{line!r} is missing from the page"
+
+
+def test_a_template_example_is_fenced_as_a_template():
+    page = rule_page(next(rule for rule in RULES if rule.code == "FL601"))
+    assert "`yourapp/templates/delete_account.html`:\n```html+jinja\n<form action=" in page
+    assert "`yourapp/__init__.py`:\n```python\nfrom flask import Flask" in page
 
 
 def test_codes_unique_and_modules_named_by_code():
