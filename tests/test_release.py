@@ -75,7 +75,8 @@ def test_built_wheel_installs_and_runs_in_a_fresh_venv(tmp_path, example_app):
     where = subprocess.run([str(python), "-c", "import flasklint; print(flasklint.__file__)"],
                            cwd=tmp_path, check=True, capture_output=True, text=True).stdout.strip()
     assert Path(where).is_relative_to(venv)
-    assert list((Path(target)).glob("flasklint-*.dist-info/licenses/LICENSE"))
+    assert list(Path(target).glob("flasklint-*.dist-info/licenses/LICENSE"))
+    assert (Path(target) / "flasklint" / "config.schema.json").is_file()
     done = subprocess.run([str(venv / "bin" / "flasklint"), str(example_app), "--format", "json"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
