@@ -200,7 +200,7 @@ def test_at_most_25000_results_keeping_the_most_severe(tmp_path):
     assert all(r["level"] == "error" for r in kept[2:])
     (note,) = run["invocations"][0]["toolExecutionNotifications"]
     assert note["level"] == "warning"
-    assert note["message"]["text"].startswith("flasklint found 25003 problems; this log keeps the 25000 most severe")
+    assert note["message"]["text"].startswith("flasklint found 25003 findings; this log keeps the 25000 most severe")
 
 
 def test_a_truncated_log_is_valid_and_keeps_fingerprints(example_app, monkeypatch):

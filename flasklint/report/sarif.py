@@ -42,7 +42,7 @@ from .. import __version__
 from ..docs import rule_page, section
 from ..findings import PARSE_ERROR_CODE, PARSE_ERROR_NAME, Finding, Fix, Severity
 from ..fingerprint import fingerprints
-from .locations import repo_path, source_root
+from .locations import repo_path
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/flasklint/flasklint"
@@ -70,10 +70,11 @@ PARSE_ERROR_RULE = {
 }
 
 _FENCE = re.compile(r"^ *```.*\n?", re.MULTILINE)
-_PROSE = [(re.compile(r"^#+ ", re.MULTILINE), ""),                            # heading marks
-          (re.compile(r"\*\*(.+?)\*\*"), r"\1"),                                # strong
-          (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
-          (re.compile(r"\[([^\]]*)\]\(([^)]*)\)"), r"\1 (\2)")]                  # links
+#: Markdown outside code, and its plain-text reading: heading marks, strong, emphasis, links.
+_PROSE = [(re.compile(r"^#+ ", re.MULTILINE), ""),
+          (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
+          (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+          (re.compile(r"\[([^\]]*)\]\(([^)]*)\)"), r"\1 (\2)")]
 
 
 def plain_text(markdown: str) -> str:
@@ -171,7 +172,7 @@ def _invocation(found: int, kept: int) -> dict:
     if kept < found:
         invocation["toolExecutionNotifications"] = [{
             "level": "warning",
-            "message": {"text": f"flasklint found {found} problems; this log keeps the {kept} most severe, "
+            "message": {"text": f"flasklint found {found} findings; this log keeps the {kept} most severe, "
                                 f"as GitHub code scanning accepts at most {MAX_RESULTS} results per run "
                                 "(the other output formats list them all)"},
         }]
