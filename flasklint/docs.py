@@ -16,9 +16,7 @@ from typing import Iterable
 
 from .findings import PARSE_ERROR_CODE
 from .rule import Rule
-
-#: The JSON Schema of ``[tool.flasklint]``, shipped with the package.
-CONFIG_SCHEMA = Path(__file__).with_name("config.schema.json")
+from .settings_schema import PATH as CONFIG_SCHEMA
 
 _BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 

@@ -1,5 +1,6 @@
 """Configuration from pyproject.toml: precedence, validation, exit code 2."""
 
+import importlib
 import json
 import re
 from dataclasses import fields
@@ -119,6 +120,14 @@ def test_schema_is_a_valid_draft_7_schema_and_its_rule_list_is_current():
     committed = CONFIG_SCHEMA.read_text(encoding="utf-8")
     assert committed == with_rule_selectors(committed, all_rules()), \
         "config.schema.json's rule selectors are stale: run python -m flasklint.docs"
+
+
+def test_schema_is_validate_pyprojects_plugin_for_the_flasklint_table():
+    entry = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    target = entry["project"]["entry-points"]["validate_pyproject.tool_schema"]["flasklint"]
+    module, _, function = target.partition(":")
+    assert getattr(importlib.import_module(module), function)("flasklint") == SCHEMA
+    assert SCHEMA["$id"].endswith("/flasklint/config.schema.json")  # validate-pyproject names a schema by it
 
 
 def test_schema_describes_every_key_the_loader_accepts():

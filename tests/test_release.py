@@ -77,6 +77,9 @@ def test_built_wheel_installs_and_runs_in_a_fresh_venv(tmp_path, example_app):
     assert Path(where).is_relative_to(venv)
     assert list(Path(target).glob("flasklint-*.dist-info/licenses/LICENSE"))
     assert (Path(target) / "flasklint" / "config.schema.json").is_file()
+    (entry_points,) = Path(target).glob("flasklint-*.dist-info/entry_points.txt")
+    assert "[validate_pyproject.tool_schema]\nflasklint = flasklint.settings_schema:tool_schema" \
+        in entry_points.read_text()
     done = subprocess.run([str(venv / "bin" / "flasklint"), str(example_app), "--format", "json"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
