@@ -2,16 +2,21 @@
 
 ``rules/FLxxx.md`` and ``rules/README.md`` are written from this module and
 committed; a test fails when they differ from what the code generates. The
-same text feeds ``flasklint rule FLxxx`` and SARIF's ``help``.
+same text feeds ``flasklint rule FLxxx`` and SARIF's ``help``. The list of
+rule selectors in the settings' JSON Schema (``config.schema.json``) is
+generated here too.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Iterable
 
+from .findings import PARSE_ERROR_CODE
 from .rule import Rule
+from .settings_schema import PATH as CONFIG_SCHEMA
 
 _BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 #: A fixture marker at the end of a line (``# [FL101]``, ``{# [FL601] #}``):
@@ -91,6 +96,19 @@ def with_rule_table(readme: str, rules: Iterable[type[Rule]]) -> str:
     return head + README_START + rule_table(rules, "rules/") + README_END + tail
 
 
+def rule_selectors(rules: Iterable[type[Rule]]) -> list[str]:
+    """Return what a setting may name to select rules: ``ALL``, each code and its prefixes from ``FL``."""
+    codes = [rule.code for rule in rules] + [PARSE_ERROR_CODE]
+    return ["ALL", *sorted({code[:end] for code in codes for end in range(2, len(code) + 1)})]
+
+
+def with_rule_selectors(schema: str, rules: Iterable[type[Rule]]) -> str:
+    """Return the settings' JSON Schema with its list of rule selectors regenerated."""
+    document = json.loads(schema)
+    document["definitions"]["selector"]["enum"] = rule_selectors(rules)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def section(rule: type[Rule], title: str) -> str:
     """Return the text of one ``## title`` section of a rule's docstring."""
     doc = rule.documentation()
@@ -122,6 +140,8 @@ def main() -> None:
         (folder / name).write_text(text, encoding="utf-8")
     readme = top / "README.md"
     readme.write_text(with_rule_table(readme.read_text(encoding="utf-8"), all_rules()), encoding="utf-8")
+    CONFIG_SCHEMA.write_text(with_rule_selectors(CONFIG_SCHEMA.read_text(encoding="utf-8"), all_rules()),
+                             encoding="utf-8")
 
 
 if __name__ == "__main__":

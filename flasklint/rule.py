@@ -45,6 +45,10 @@ class Rule:
     fixable: ClassVar[bool] = False
     #: Tags for SARIF and the docs, e.g. ``security``.
     tags: ClassVar[tuple[str, ...]] = ()
+    #: How often a finding is a true one, for SARIF's ``properties.precision``:
+    #: ``very-high``, ``high``, ``medium`` or ``low``. Empty: ``medium`` for
+    #: info rules (advice), ``high`` for the others (see :mod:`.report.sarif`).
+    precision: ClassVar[str] = ""
     #: Whether findings depend on what git tracks or ignores; without git the
     #: summary then says that this was inferred from ``.gitignore`` files.
     uses_git: ClassVar[bool] = False

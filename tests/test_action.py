@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
 import yaml
@@ -68,23 +69,108 @@ def test_expressions_name_declared_inputs_and_earlier_steps():
         assert spec["description"] and "default" in spec, name
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="the action's steps are bash scripts")
-def test_lint_step_keeps_going_on_findings_and_writes_sarif(example_app, tmp_path):
+needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="the action's steps are bash scripts")
+
+
+def run_step(step_id: str, tmp_path: Path, cwd: Optional[Path] = None, **env: str) -> tuple:
+    """Run one step's script as the runner does; return (process, its GITHUB_OUTPUT lines)."""
     output = tmp_path / "github_output"
-    sarif = tmp_path / "flasklint.sarif"
-    env = {**os.environ, "GITHUB_OUTPUT": str(output), "FLASKLINT_PYTHON": sys.executable,
-           "PYTHONPATH": str(REPO), "FLASKLINT_PATHS": str(example_app), "FLASKLINT_ARGS": "--select FL1",
-           "SARIF_FILE": str(sarif)}
-    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step("lint")["run"]],
-                          env=env, capture_output=True, text=True, timeout=120)
+    output.write_text("")
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(tmp_path), **env}
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step(step_id)["run"]],
+                          env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+    return done, output.read_text().splitlines()
+
+
+def lint_env(tmp_path: Path, paths: str, args: str = "", annotate: str = "false") -> dict:
+    """Return the lint step's environment, running this checkout's flasklint."""
+    return {"FLASKLINT_PYTHON": sys.executable, "PYTHONPATH": str(REPO), "FLASKLINT_PATHS": paths,
+            "FLASKLINT_ARGS": args, "SARIF_FILE": str(tmp_path / "flasklint.sarif"), "ANNOTATE": annotate}
+
+
+def sarif_rules(tmp_path: Path) -> list:
+    (run,) = json.loads((tmp_path / "flasklint.sarif").read_text())["runs"]
+    return [r["ruleId"] for r in run["results"]]
+
+
+@needs_bash
+def test_lint_step_keeps_going_on_findings_and_writes_sarif(example_app, tmp_path):
+    done, output = run_step("lint", tmp_path, **lint_env(tmp_path, str(example_app), "--select FL1"))
     assert done.returncode == 0, done.stderr
-    assert output.read_text() == "exit-code=1\n"
-    (run,) = json.loads(sarif.read_text())["runs"]
-    assert [r["ruleId"] for r in run["results"]] == ["FL101"]
-    env["FLASKLINT_ARGS"] = "--select FL999"
-    bad = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step("lint")["run"]],
-                         env=env, capture_output=True, text=True, timeout=120)
+    assert output == ["exit-code=1"]
+    assert sarif_rules(tmp_path) == ["FL101"]
+    assert "::error" not in done.stdout  # annotations only for forks
+    bad, output = run_step("lint", tmp_path, **lint_env(tmp_path, str(example_app), "--select FL999"))
     assert bad.returncode == 2 and "unknown rule code 'FL999'" in bad.stderr
+    assert output == ["exit-code=2"]
+
+
+@needs_bash
+def test_lint_step_quotes_inputs_and_never_expands_them(example_app, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(example_app, work / "my app")
+    (work / "my app" / "lint settings.toml").write_text('select = ["FL1"]\n')
+    quoted = lint_env(tmp_path, '"my app"', "--config 'my app/lint settings.toml'")
+    done, output = run_step("lint", tmp_path, work, **quoted)
+    assert (done.returncode, output) == (0, ["exit-code=1"]), done.stderr
+    assert sarif_rules(tmp_path) == ["FL101"]
+    # a glob, a variable and a command substitution reach flasklint as written
+    for paths in ("my*", "$HOME", "$(touch pwned)"):
+        done, output = run_step("lint", tmp_path, work, **lint_env(tmp_path, paths))
+        assert (done.returncode, output) == (2, ["exit-code=2"]), paths
+        assert f"{paths.split()[0]} does not exist" in done.stderr
+    assert not (work / "pwned").exists()
+    # a path that looks like an option is still a path
+    done, _ = run_step("lint", tmp_path, work, **lint_env(tmp_path, "--version"))
+    assert done.returncode == 2 and "--version does not exist" in done.stderr
+    unclosed, output = run_step("lint", tmp_path, work, **lint_env(tmp_path, '"my app'))
+    assert unclosed.returncode == 2 and output == []
+    assert "::error title=flasklint::cannot split the path input" in unclosed.stdout
+
+
+@needs_bash
+def test_lint_step_annotates_when_asked(example_app, tmp_path):
+    done, output = run_step("lint", tmp_path, **lint_env(tmp_path, str(example_app), annotate="true"))
+    assert done.returncode == 0 and output == ["exit-code=1"], done.stderr
+    annotation, summary = done.stdout.splitlines()
+    assert annotation.startswith("::error file=yourapp/views.py,line=12,")
+    assert summary.startswith("flasklint: 1 finding (1 error,")
+    assert sarif_rules(tmp_path) == ["FL101"]
+
+
+CONTEXTS = {
+    "push": {"EVENT_NAME": "push", "HEAD_REPOSITORY": "", "REPOSITORY": "acme/site"},
+    "pull request": {"EVENT_NAME": "pull_request", "HEAD_REPOSITORY": "acme/site", "REPOSITORY": "acme/site"},
+    "fork": {"EVENT_NAME": "pull_request", "HEAD_REPOSITORY": "someone/site", "REPOSITORY": "acme/site"},
+    "fork, target": {"EVENT_NAME": "pull_request_target", "HEAD_REPOSITORY": "someone/site",
+                     "REPOSITORY": "acme/site"},
+}
+
+
+@needs_bash
+@pytest.mark.parametrize("context, upload, expected", [
+    ("push", "true", ["upload=true", "annotate=false"]),
+    ("pull request", "true", ["upload=true", "annotate=false"]),
+    ("fork", "true", ["upload=false", "annotate=true"]),
+    ("fork, target", "true", ["upload=true", "annotate=false"]),
+    ("push", "false", ["upload=false", "annotate=false"]),
+    ("fork", "false", ["upload=false", "annotate=false"]),
+])
+def test_upload_is_skipped_with_a_notice_for_pull_requests_from_forks(tmp_path, context, upload, expected):
+    done, output = run_step("upload", tmp_path, UPLOAD=upload, **CONTEXTS[context])
+    assert done.returncode == 0, done.stderr
+    assert output == expected
+    assert ("::notice title=flasklint::This pull request comes from the fork someone/site" in done.stdout) \
+        == (expected[1] == "annotate=true")
+
+
+def test_upload_step_follows_the_decision():
+    decide = step("upload")
+    assert decide["env"]["HEAD_REPOSITORY"] == "${{ github.event.pull_request.head.repo.full_name }}"
+    assert decide["env"]["REPOSITORY"] == "${{ github.repository }}"
+    upload = next(s for s in STEPS if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert upload["if"] == "${{ steps.upload.outputs.upload == 'true' }}"
+    assert step("lint")["env"]["ANNOTATE"] == "${{ steps.upload.outputs.annotate }}"
 
 
 def test_pre_commit_hooks():

@@ -31,25 +31,37 @@ def test_github_annotation_end_to_end(example_app):
     assert result.output.splitlines() == [
         "::error file=yourapp/views.py,line=12,col=1,endLine=12,endColumn=16,title=FL101 route-not-outermost::"
         "`@login_required` is above the route decorator `@app.route`, so Flask registers `admin` without it"
-        "%0Ahelp: Move the route decorator to the top of the stack, above every other decorator."]
+        "%0Ahelp: Move the route decorator to the top of the stack, above every other decorator.",
+        "flasklint: 1 finding (1 error, 0 warnings, 0 info) in 3 files"]
+
+
+def test_github_summary_counts_every_level_and_warns_of_githubs_limit(tmp_path):
+    few = render(github.write, [finding(Severity.WARNING), finding(Severity.INFO, line=4)], tmp_path)
+    assert few.splitlines()[-1] == "flasklint: 2 findings (0 errors, 1 warning, 1 info) in 1 file"
+    many = [finding(Severity.WARNING, line=n) for n in range(1, 12)] + [finding(Severity.ERROR, line=20)]
+    lines = render(github.write, many, tmp_path).splitlines()
+    assert len(lines) == 13 and lines[-1] == (
+        "flasklint: 12 findings (1 error, 11 warnings, 0 info) in 1 file; GitHub shows at most 10 annotations "
+        "of each level per step, the log above lists them all")
+    assert render(github.write, [], tmp_path) == "flasklint: 0 findings (0 errors, 0 warnings, 0 info) in 1 file\n"
 
 
 def test_github_levels_follow_severity(tmp_path):
     lines = render(github.write, [finding(Severity.ERROR), finding(Severity.WARNING, line=4),
-                                  finding(Severity.INFO, line=5)], tmp_path).splitlines()
+                                  finding(Severity.INFO, line=5)], tmp_path).splitlines()[:-1]
     assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::warning", "::notice"]
 
 
 def test_github_escapes_messages_and_properties(tmp_path):
     nasty = finding(path="we,ird:dir/100%.py", message="50% off: a, b\r\nnext line")
-    (line,) = render(github.write, [nasty], tmp_path).splitlines()
+    line, _ = render(github.write, [nasty], tmp_path).splitlines()
     assert line == ("::error file=we%2Cird%3Adir/100%25.py,line=3,col=1,endLine=3,endColumn=5,"
                     "title=FL101 route-not-outermost::50%25 off: a, b%0D%0Anext line")
 
 
 def test_github_escapes_a_real_odd_path(example_app):
     (example_app / "yourapp" / "views.py").rename(example_app / "yourapp" / "a,b:c%.py")
-    (annotation,) = invoke(example_app, "--format", "github", "--select", "FL101").output.splitlines()
+    annotation, _ = invoke(example_app, "--format", "github", "--select", "FL101").output.splitlines()
     assert annotation.startswith("::error file=yourapp/a%2Cb%3Ac%25.py,line=12,")
 
 

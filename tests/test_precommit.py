@@ -32,7 +32,7 @@ def hook_repo(tmp_path_factory) -> Path:
     whatever the checkout's git state (worktree, uncommitted edits, no git).
     """
     files = tmp_path_factory.mktemp("hookfiles")
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    for name in ("pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml"):
         shutil.copy(REPO / name, files / name)
     shutil.copytree(REPO / "flasklint", files / "flasklint", ignore=shutil.ignore_patterns("__pycache__"))
     return build_project(files, tmp_path_factory.mktemp("hookrepo") / "flasklint")

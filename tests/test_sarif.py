@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from flasklint import __version__
-from flasklint.checks import rule_by_code
+from flasklint.checks import all_rules, rule_by_code
 from flasklint.cli import main
 from flasklint.docs import rule_page
 from flasklint.engine import Result
@@ -38,16 +38,21 @@ def results(document: dict) -> list:
     return run["results"]
 
 
-def test_valid_against_the_official_schema(example_app):
+def validate(document: dict) -> None:
+    """Validate a SARIF log against the official schema (skip when it is not at hand)."""
     jsonschema = pytest.importorskip("jsonschema")
     schema = schema_path()
     if not schema.is_file():
         pytest.skip(f"SARIF schema not found at {schema}; set FLASKLINT_SHARED to the folder holding "
                     "schemas/sarif-schema-2.1.0.json")
+    jsonschema.validate(document, json.loads(schema.read_text(encoding="utf-8")))
+
+
+def test_valid_against_the_official_schema(example_app):
     (example_app / "yourapp" / "broken.py").write_text("def broken(:\n")
     document = run_sarif(example_app)
     assert {r["ruleId"] for r in results(document)} == {"FL000", "FL101"}
-    jsonschema.validate(document, json.loads(schema.read_text(encoding="utf-8")))
+    validate(document)
 
 
 def test_driver_describes_every_rule_that_ran(example_app):
@@ -61,18 +66,48 @@ def test_driver_describes_every_rule_that_ran(example_app):
     rule = rule_by_code("FL101")
     assert fl101["name"] == "route-not-outermost"
     assert fl101["shortDescription"]["text"] == rule.summary()
-    assert fl101["fullDescription"]["text"].startswith("Flags a function or class")
+    assert fl101["fullDescription"]["text"].startswith("Flags a function or class whose decorator stack has "
+                                                       "another decorator above a\nroute decorator (@app.route, ")
     assert fl101["help"]["markdown"] == rule_page(rule)
+    assert fl101["help"]["text"].startswith("FL101 route-not-outermost\n\nA decorator sits above")
+    assert "@login_required  # [FL101]\n@app.route" in fl101["help"]["text"]
     assert fl101["helpUri"].endswith("/rules/FL101.md")
     assert fl101["defaultConfiguration"]["level"] == "error"
     assert fl101["properties"]["tags"] == list(rule.tags)
     assert fl101["properties"]["security-severity"] == "8.0"
+    assert fl101["properties"]["precision"] == "very-high"
+
+
+def test_descriptions_are_plain_text_and_markdown_only_in_help_markdown(example_app):
+    rules = run_sarif(example_app, "--select", "ALL")["runs"][0]["tool"]["driver"]["rules"]
+    assert len(rules) == 1 + len(all_rules())
+    for descriptor in rules:
+        for key in ("shortDescription", "fullDescription"):
+            assert "`" not in descriptor[key]["text"] and "**" not in descriptor[key]["text"], descriptor["id"]
+        prose = descriptor["help"]["text"].split("Example\n")[0]  # code blocks may hold `*` and `#`
+        assert "`" not in prose and "*Explore Flask*" not in prose and "## " not in prose, descriptor["id"]
+
+
+def test_every_rule_has_a_precision(example_app):
+    rules = run_sarif(example_app, "--select", "ALL")["runs"][0]["tool"]["driver"]["rules"]
+    levels = {d["id"]: d["properties"]["precision"] for d in rules}
+    assert set(levels.values()) <= {"very-high", "high", "medium", "low"}
+    assert levels["FL702"] == "very-high" and levels["FL401"] == "high" and levels["FL601"] == "medium"
+    assert levels["FL503"] == "medium"  # info rules are advice
+
+
+def test_markdown_becomes_plain_text():
+    markdown = ("# Title\n\nSee *Explore Flask* 2.6, **always** [the book](https://exploreflask.com) "
+                "and `*.pyc`.\n```python\n# [FL101]\nf(*args, **kwargs)\n```\n")
+    assert sarif.plain_text(markdown) == ("Title\n\nSee Explore Flask 2.6, always the book "
+                                          "(https://exploreflask.com) and *.pyc.\n# [FL101]\n"
+                                          "f(*args, **kwargs)\n")
 
 
 class FakeRule:
     """A stand-in rule class with the attributes reporters read."""
 
-    code, name, severity, tags = "FL999", "fake-rule", Severity.WARNING, ("style",)
+    code, name, severity, tags, precision = "FL999", "fake-rule", Severity.WARNING, ("style",), ""
     help, fixable, default_enabled = "Do better.", True, True
     summary = classmethod(lambda cls: "A rule for tests.")
     documentation = classmethod(lambda cls: "## What it does\nNothing.")
@@ -82,11 +117,15 @@ def test_only_security_rules_get_a_security_severity(monkeypatch):
     descriptor = sarif.rule_descriptor(FakeRule)
     assert descriptor["defaultConfiguration"]["level"] == "warning"
     assert "security-severity" not in descriptor["properties"]
+    assert descriptor["properties"]["precision"] == "high"
     monkeypatch.setattr(FakeRule, "tags", ("security",))
     monkeypatch.setattr(FakeRule, "severity", Severity.INFO)
     descriptor = sarif.rule_descriptor(FakeRule)
     assert (descriptor["defaultConfiguration"]["level"], descriptor["properties"]["security-severity"]) \
         == ("note", "2.0")
+    assert descriptor["properties"]["precision"] == "medium"
+    monkeypatch.setattr(FakeRule, "precision", "low")
+    assert sarif.rule_descriptor(FakeRule)["properties"]["precision"] == "low"
 
 
 def test_result_location_region_and_fix(example_app):
@@ -100,8 +139,8 @@ def test_result_location_region_and_fix(example_app):
     assert location["artifactLocation"] == {"uri": VIEWS, "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 12, "startColumn": 1, "endLine": 12, "endColumn": 16,
                                   "snippet": {"text": "@login_required  # [FL101]"}}
-    base = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
-    assert base == example_app.resolve().as_uri() + "/"
+    base = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]
+    assert base == {"description": {"text": sarif.SRCROOT_DESCRIPTION}}
     (fix,) = item["fixes"]
     (change,) = fix["artifactChanges"]
     (replacement,) = change["replacements"]
@@ -136,7 +175,47 @@ def test_paths_are_relative_to_the_git_work_tree(example_app, tmp_path):
     document = run_sarif(repo / "services" / "api")
     location = results(document)[0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == f"services/api/{VIEWS}"
-    assert document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+
+
+def test_the_log_holds_no_absolute_path_of_the_machine(example_app):
+    output = CliRunner().invoke(main, [str(example_app), "--format", "sarif"]).output
+    assert "file://" not in output
+    assert str(example_app.resolve()) not in output and str(example_app) not in output
+    assert str(Path.home()) not in output
+
+
+def mixed_findings(errors: int, warnings: int, infos: int) -> list:
+    """Return findings of each severity on distinct lines, infos first, then warnings, then errors."""
+    severities = [Severity.INFO] * infos + [Severity.WARNING] * warnings + [Severity.ERROR] * errors
+    return [Finding("FL999", "fake-rule", severity, "app.py", line, 1, line, 2, f"finding {line}")
+            for line, severity in enumerate(severities, start=1)]
+
+
+def test_at_most_25000_results_keeping_the_most_severe(tmp_path):
+    findings = mixed_findings(errors=24_998, warnings=2, infos=3)
+    run = sarif.document(Result(root=tmp_path, findings=findings, files=1, rules=[FakeRule]))["runs"][0]
+    kept = run["results"]
+    assert len(kept) == sarif.MAX_RESULTS == 25_000
+    assert [r["level"] for r in kept[:2]] == ["warning", "warning"]  # original order, infos dropped
+    assert all(r["level"] == "error" for r in kept[2:])
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning"
+    assert note["message"]["text"].startswith("flasklint found 25003 findings; this log keeps the 25000 most severe")
+
+
+def test_a_truncated_log_is_valid_and_keeps_fingerprints(example_app, monkeypatch):
+    (example_app / "yourapp" / "broken.py").write_text("def broken(:\n")
+    full = run_sarif(example_app, "--select", "ALL")
+    assert sorted(r["level"] for r in results(full)) == ["error", "error", "note", "note"]
+    assert full["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 2)
+    cut = run_sarif(example_app, "--select", "ALL")
+    assert [r["ruleId"] for r in results(cut)] == [r["ruleId"] for r in results(full) if r["level"] == "error"]
+    assert {r["partialFingerprints"]["flasklint/v1"] for r in results(cut)} < \
+        {r["partialFingerprints"]["flasklint/v1"] for r in results(full)}
+    (note,) = cut["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert "keeps the 2 most severe" in note["message"]["text"]
+    validate(cut)
 
 
 def test_odd_characters_in_paths_are_percent_encoded(tmp_path):

@@ -87,6 +87,7 @@ class RouteNotOutermost(FileRule):
     help = "Move the route decorator to the top of the stack, above every other decorator."
     fixable = True
     tags = ("security", "correctness")
+    precision = "very-high"  # the decorator order is read from the source, on a resolved route
 
     @classmethod
     def applies(cls, text: str, facts) -> bool:

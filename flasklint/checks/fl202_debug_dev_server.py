@@ -62,6 +62,7 @@ class DebugDevServer(ProjectRule):
     help = ("Turn the debugger on with `flask run --debug` on your own machine only, and serve the "
             "app with a WSGI server such as gunicorn.")
     tags = ("security",)
+    precision = "medium"  # a production server may be set up where flasklint cannot see it
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield each debug ``run`` call that is public or has no production alternative."""

@@ -73,6 +73,7 @@ class ServerNameMissingForSubdomains(ProjectRule):
     severity = Severity.WARNING
     help = "Set `SERVER_NAME` (the domain the app is served on) in the production configuration."
     tags = ("correctness",)
+    precision = "medium"  # SERVER_NAME may come from configuration flasklint cannot read
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield each subdomain registration when production never sets ``SERVER_NAME``."""

@@ -85,6 +85,7 @@ class TokenWithoutExpiry(FileRule):
     severity = Severity.WARNING
     help = "Create tokens with `URLSafeTimedSerializer` and pass `max_age` to `loads()`"
     tags = ("security",)
+    precision = "medium"  # an untimed serializer is judged a token's by its salt's or function's name
 
     @classmethod
     def applies(cls, text: str, facts) -> bool:

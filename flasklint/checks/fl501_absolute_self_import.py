@@ -138,6 +138,7 @@ class AbsoluteSelfImport(FileRule):
     help = "Import the package's own modules in the configured `import-style` (relative by default: `from .models import User`)."
     fixable = True
     tags = ("style",)
+    precision = "very-high"  # the import's spelling is read from the source
     #: Decided from CPython's tree: import statements need no LibCST parse.
     uses_cst = False
 

@@ -82,6 +82,7 @@ class CircularImport(ProjectRule):
     help = ("Move the import below the definitions it needs, into the function that uses it, "
             "or build the app in an application factory.")
     tags = ("correctness",)
+    precision = "very-high"  # the import order is replayed and the crash is Python's own
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield a finding for every read from a partially initialised module that fails."""

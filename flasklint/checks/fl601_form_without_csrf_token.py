@@ -86,6 +86,7 @@ class FormWithoutCsrfToken(ProjectRule):
     severity = Severity.ERROR
     help = "Render `{{ form.csrf_token }}` (or `{{ csrf_token() }}`) inside the form and protect the app with Flask-WTF."
     tags = ("security",)
+    precision = "medium"  # a macro or script flasklint does not follow may render the token
     main_process = True  # reads templates
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:

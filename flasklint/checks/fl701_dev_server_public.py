@@ -123,6 +123,7 @@ class DevServerPublic(ProjectRule):
     help = ("Listen on 127.0.0.1 behind a reverse proxy such as nginx (book 2.13); "
             "open 0.0.0.0 only inside a container or for a short debugging session.")
     tags = ("security", "deployment")
+    precision = "medium"  # a container may run the server from files flasklint does not recognise
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield servers on every interface, outside container contexts."""

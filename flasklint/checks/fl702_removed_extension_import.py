@@ -269,6 +269,7 @@ class RemovedExtensionImport(FileRule):
     help = "Import from the module that provides the name today (`flask_X`, `werkzeug.middleware`, `FlaskForm`)."
     fixable = True
     tags = ("correctness", "compatibility")
+    precision = "very-high"  # the removed names are an exact list
 
     @classmethod
     def applies(cls, text: str, facts: ModuleFacts) -> bool:

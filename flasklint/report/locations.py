@@ -7,16 +7,9 @@ work tree, its name is put in front of the root-relative path.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-
-def source_root(result) -> Path:
-    """Return the folder reported paths are relative to: the git work tree, else the root."""
-    return result.toplevel or result.root
-
 
 def repo_path(result, path: str) -> str:
-    """Return the root-relative ``path`` relative to :func:`source_root`."""
+    """Return the root-relative ``path`` relative to the git work tree (else unchanged)."""
     if result.toplevel is None or path.startswith("/"):
         return path
     try:

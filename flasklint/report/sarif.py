@@ -1,14 +1,31 @@
 """SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
 
 One run. ``tool.driver.rules`` lists every rule that ran, plus FL000 for
-files that cannot be parsed, each with its reference page as ``help``. Each
-result has a region relative to ``%SRCROOT%`` (the git work tree, else the
-project root), a ``partialFingerprints`` entry that survives unrelated edits
-(see :mod:`flasklint.fingerprint`) and, for fixable findings, ``fixes``.
+files that cannot be parsed, each with its reference page as ``help``
+(Markdown, and the same page as plain text) and its "What it does" section
+as plain-text ``fullDescription``. Each result has a region relative to
+``%SRCROOT%`` (the git work tree, else the project root; the log describes
+it without its absolute path, which would reveal the runner's folders), a
+``partialFingerprints`` entry that survives unrelated edits (see
+:mod:`flasklint.fingerprint`) and, for fixable findings, ``fixes``.
 
 Rules tagged ``security`` carry ``properties.security-severity``, the score
 GitHub uses to rank security alerts: ``error`` 8.0 (high), ``warning`` 5.0
 (medium), ``info`` 2.0 (low).
+
+Every rule carries ``properties.precision``, how often its findings are
+true, which GitHub uses to order alerts: ``very-high`` when the finding is
+read off the source or replayed exactly (a decorator order, an import's
+spelling, a removed name, a crashing import cycle); ``high`` for rules that
+judge resolved code (objects, flows, the configuration model), the default;
+``medium`` for rules whose verdict rests on something flasklint may not see
+(a server, proxy or container set up elsewhere, a token rendered by a
+macro), and for info rules, which are advice. Each rule class declares its
+level and the reason when it is not the default.
+
+GitHub code scanning accepts at most 25,000 results per run: beyond that,
+the most severe are kept and ``invocations[0].toolExecutionNotifications``
+says how many were left out.
 
 Sensitive findings (secrets) get neither a ``snippet`` nor ``fixes``, since
 both would carry the source text of their range.
@@ -17,14 +34,15 @@ both would carry the source text of their range.
 from __future__ import annotations
 
 import json
+import re
 from typing import TextIO
 from urllib.parse import quote
 
 from .. import __version__
 from ..docs import rule_page, section
-from ..findings import PARSE_ERROR_CODE, PARSE_ERROR_NAME, Finding, Fix
+from ..findings import PARSE_ERROR_CODE, PARSE_ERROR_NAME, Finding, Fix, Severity
 from ..fingerprint import fingerprints
-from .locations import repo_path, source_root
+from .locations import repo_path
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/flasklint/flasklint"
@@ -33,6 +51,11 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
 FINGERPRINT_KEY = "flasklint/v1"
 SRCROOT = "%SRCROOT%"
+SRCROOT_DESCRIPTION = "The git work tree holding the project, else the project root."
+#: GitHub code scanning rejects a run with more results than this.
+MAX_RESULTS = 25_000
+#: Most severe first, for choosing which results to keep.
+SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 PARSE_ERROR_RULE = {
     "id": PARSE_ERROR_CODE,
@@ -43,8 +66,36 @@ PARSE_ERROR_RULE = {
     "help": {"text": "Fix the file so that Python can parse it.",
              "markdown": "Fix the file so that Python can parse it."},
     "defaultConfiguration": {"level": "error"},
-    "properties": {"tags": ["correctness"]},
+    "properties": {"tags": ["correctness"], "precision": "very-high"},
 }
+
+_FENCE = re.compile(r"^ *```.*\n?", re.MULTILINE)
+#: Markdown outside code, and its plain-text reading: heading marks, strong, emphasis, links.
+_PROSE = [(re.compile(r"^#+ ", re.MULTILINE), ""),
+          (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
+          (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+          (re.compile(r"\[([^\]]*)\]\(([^)]*)\)"), r"\1 (\2)")]
+
+
+def plain_text(markdown: str) -> str:
+    """Return Markdown as plain text: no fences, backticks, emphasis, heading marks or link syntax.
+
+    Code blocks and inline code keep their text as written; ``[the book](URL)``
+    reads ``the book (URL)``; lists stay lists.
+    """
+    chunks = _FENCE.split(markdown)  # even chunks are prose, odd ones code blocks
+    for c in range(0, len(chunks), 2):
+        parts = chunks[c].split("`")
+        for i in range(0, len(parts), 2):  # even parts are outside inline code
+            for pattern, replacement in _PROSE:
+                parts[i] = pattern.sub(replacement, parts[i])
+        chunks[c] = "".join(parts)
+    return "".join(chunks)
+
+
+def precision(rule) -> str:
+    """Return the SARIF precision of a rule class (see the module docstring)."""
+    return rule.precision or ("medium" if rule.severity is Severity.INFO else "high")
 
 
 def rule_descriptor(rule) -> dict:
@@ -53,12 +104,12 @@ def rule_descriptor(rule) -> dict:
     descriptor = {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary()},
-        "fullDescription": {"text": section(rule, "What it does") or rule.summary()},
-        "help": {"text": page, "markdown": page},
+        "shortDescription": {"text": plain_text(rule.summary())},
+        "fullDescription": {"text": plain_text(section(rule, "What it does") or rule.summary())},
+        "help": {"text": plain_text(page), "markdown": page},
         "helpUri": f"{RULES_URI}{rule.code}.md",
         "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
-        "properties": {"tags": list(rule.tags)},
+        "properties": {"tags": list(rule.tags), "precision": precision(rule)},
     }
     if "security" in rule.tags:
         descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[rule.severity.value]
@@ -107,17 +158,40 @@ def _result(result, finding: Finding, index: int, fingerprint: str) -> dict:
     return item
 
 
+def most_severe(findings: list[Finding], limit: int) -> list[Finding]:
+    """Return at most ``limit`` findings, the most severe, in their original order."""
+    if len(findings) <= limit:
+        return findings
+    order = sorted(range(len(findings)), key=lambda i: SEVERITY_RANK[findings[i].severity])
+    return [findings[i] for i in sorted(order[:limit])]
+
+
+def _invocation(found: int, kept: int) -> dict:
+    """Return the run's ``invocation``, with a notification when results were left out."""
+    invocation = {"executionSuccessful": True}
+    if kept < found:
+        invocation["toolExecutionNotifications"] = [{
+            "level": "warning",
+            "message": {"text": f"flasklint found {found} findings; this log keeps the {kept} most severe, "
+                                f"as GitHub code scanning accepts at most {MAX_RESULTS} results per run "
+                                "(the other output formats list them all)"},
+        }]
+    return invocation
+
+
 def document(result) -> dict:
     """Return the SARIF log of a run as a JSON-ready dict."""
     descriptors = [PARSE_ERROR_RULE] + [rule_descriptor(rule) for rule in result.rules]
     index = {descriptor["id"]: number for number, descriptor in enumerate(descriptors)}
-    prints = fingerprints(result.findings, result.snippets)
+    findings = most_severe(result.findings, MAX_RESULTS)
+    prints = fingerprints(result.findings, result.snippets)  # all: a kept result's print stays the same
     run = {
         "tool": {"driver": {"name": "flasklint", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": descriptors}},
-        "originalUriBaseIds": {SRCROOT: {"uri": source_root(result).resolve().as_uri() + "/"}},
+        "invocations": [_invocation(len(result.findings), len(findings))],
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": SRCROOT_DESCRIPTION}}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(result, f, index[f.code], prints[f]) for f in result.findings],
+        "results": [_result(result, f, index[f.code], prints[f]) for f in findings],
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
