@@ -25,6 +25,8 @@ def rule_page(rule: type[Rule]) -> str:
     ]
     if rule.tags:
         facts.append(f"- Tags: {', '.join(rule.tags)}")
+    if rule.plugin:
+        facts.append(f"- Plugin: {rule.plugin}" + (f", documented at {rule.url}" if rule.url else ""))
     return (f"# {rule.code} {rule.name}\n\n{rule.summary()}\n\n" + "\n".join(facts)
             + f"\n\n{rule.documentation()}\n")
 
@@ -80,15 +82,15 @@ def generate(rules: Iterable[type[Rule]]) -> dict[str, str]:
 
 def main() -> None:
     """Write the pages into ``rules/`` beside the package."""
-    from .checks import all_rules
+    from .checks import builtin_rules
 
     top = Path(__file__).resolve().parent.parent
     folder = top / "rules"
     folder.mkdir(exist_ok=True)
-    for name, text in generate(all_rules()).items():
+    for name, text in generate(builtin_rules()).items():
         (folder / name).write_text(text, encoding="utf-8")
     readme = top / "README.md"
-    readme.write_text(with_rule_table(readme.read_text(encoding="utf-8"), all_rules()), encoding="utf-8")
+    readme.write_text(with_rule_table(readme.read_text(encoding="utf-8"), builtin_rules()), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
 
-One run. ``tool.driver.rules`` lists every rule that ran, plus FL000 for
-files that cannot be parsed, each with its reference page as ``help``. Each
+One run. ``tool.driver.rules`` lists every rule that ran, plugins' rules
+included, plus FL000 for files that cannot be parsed, each with its
+reference page as ``help`` (and ``helpUri``: flasklint's ``rules/`` page, or
+the plugin's ``url`` when it gives one). Each
 result has a region relative to ``%SRCROOT%`` (the git work tree, else the
 project root), a ``partialFingerprints`` entry that survives unrelated edits
 (see :mod:`flasklint.fingerprint`) and, for fixable findings, ``fixes``.
@@ -56,10 +58,12 @@ def rule_descriptor(rule) -> dict:
         "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": section(rule, "What it does") or rule.summary()},
         "help": {"text": page, "markdown": page},
-        "helpUri": f"{RULES_URI}{rule.code}.md",
         "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
         "properties": {"tags": list(rule.tags)},
     }
+    url = rule.url if rule.plugin else f"{RULES_URI}{rule.code}.md"
+    if url:
+        descriptor["helpUri"] = url
     if "security" in rule.tags:
         descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[rule.severity.value]
     return descriptor

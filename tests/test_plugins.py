@@ -1,0 +1,219 @@
+"""Third-party rules: the sample plugins in tests/plugins/, installed with pip and run end to end.
+
+Each plugin package is copied out of the tree (pip builds in place) and
+installed with ``pip install --target`` (no network, no build isolation);
+flasklint runs in a subprocess with that folder on PYTHONPATH, so its
+entry points are found exactly as in a user's environment.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from test_sarif import schema_path
+
+PLUGINS = Path(__file__).parent / "plugins"
+ACME_FIXTURES = PLUGINS / "flasklint_acme" / "fixtures"
+
+APP = '''\
+from functools import wraps
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@login_required
+@app.route("/admin")
+def admin():
+    """Administer the site."""
+    return "admin"
+
+
+@app.route("/")
+def index():
+    return "hello"
+'''
+FL101_LINE = APP.splitlines().index("@login_required") + 1
+ACME001_LINE = APP.splitlines().index("def index():") + 1
+
+
+def install(packages: list, target: Path) -> Path:
+    """Install the named plugin packages into ``target`` as pip would for a user; return ``target``."""
+    sources = []
+    for name in packages:
+        source = target.parent / f"src-{target.name}" / name
+        shutil.copytree(PLUGINS / name, source)
+        sources.append(str(source))
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                    "--no-index", "--disable-pip-version-check", "--target", str(target), *sources],
+                   check=True, capture_output=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> dict:
+    """Return the install folders: ``acme`` (the sample plugin) and ``broken`` (it and the broken ones)."""
+    base = tmp_path_factory.mktemp("plugins")
+    return {"acme": install(["flasklint_acme"], base / "acme"),
+            "broken": install(["flasklint_acme", "flasklint_broken"], base / "broken")}
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """Return a one-file Flask project with one FL101 and one ACME001 finding."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    (root / "app.py").write_text(APP)
+    return root
+
+
+def flasklint(site: Path, *args, cwd=None) -> subprocess.CompletedProcess:
+    """Run flasklint in a subprocess that sees the plugins installed in ``site``."""
+    env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "flasklint", *map(str, args)], capture_output=True,
+                          text=True, env=env, cwd=cwd)
+
+
+def codes(completed: subprocess.CompletedProcess) -> list:
+    """Return ``(code, line)`` of every finding of a JSON run."""
+    return [(f["code"], f["line"]) for f in json.loads(completed.stdout)["findings"]]
+
+
+def test_plugin_rule_reported_in_text_and_json(site, project):
+    text = flasklint(site["acme"], project, "--no-cache")
+    assert text.returncode == 1, text.stderr
+    assert f"app.py:{ACME001_LINE}:1: ACME001 view `index` has no docstring" in text.stdout
+    assert "= help: Say in one line what the view shows or does." in text.stdout
+    assert text.stderr == ""
+    found = flasklint(site["acme"], project, "--no-cache", "--format", "json")
+    assert codes(found) == [("FL101", FL101_LINE), ("ACME001", ACME001_LINE)]
+    assert json.loads(found.stdout)["findings"][1]["name"] == "view-without-docstring"
+
+
+def test_without_the_plugin_its_codes_are_unknown(project):
+    assert codes(flasklint(Path("/nonexistent"), project, "--no-cache", "--format", "json")) == [("FL101", FL101_LINE)]
+    unknown = flasklint(Path("/nonexistent"), project, "--select", "ACME001")
+    assert unknown.returncode == 2
+    assert "unknown rule code 'ACME001'" in unknown.stderr
+
+
+def test_rules_lists_and_rule_explains_the_plugin_rule(site):
+    listed = flasklint(site["acme"], "rules")
+    assert listed.returncode == 0
+    row = next(line for line in listed.stdout.splitlines() if line.strip().startswith("ACME001"))
+    assert row.split()[:4] == ["ACME001", "view-without-docstring", "warning", "on"]
+    page = flasklint(site["acme"], "rule", "acme001")
+    assert page.returncode == 0
+    assert page.stdout.startswith("# ACME001 view-without-docstring\n\nA view function has no docstring.")
+    assert ("- Plugin: 'acme' (flasklint-acme 0.1.0), documented at https://acme.example/flasklint/ACME001"
+            in page.stdout)
+    assert "## Why is this bad?" in page.stdout
+
+
+def test_sarif_lists_the_plugin_rule(site, project):
+    completed = flasklint(site["acme"], project, "--no-cache", "--format", "sarif")
+    document = json.loads(completed.stdout)
+    jsonschema.validate(document, json.loads(schema_path().read_text()))
+    (run,) = document["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    ids = [rule["id"] for rule in rules]
+    acme = rules[ids.index("ACME001")]
+    assert acme["helpUri"] == "https://acme.example/flasklint/ACME001"
+    assert acme["shortDescription"]["text"] == "A view function has no docstring."
+    assert acme["defaultConfiguration"]["level"] == "warning"
+    (result,) = [r for r in run["results"] if r["ruleId"] == "ACME001"]
+    assert result["ruleIndex"] == ids.index("ACME001")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("--ignore", "ACME001"), [("FL101", FL101_LINE)]),
+    (("--ignore", "ACME"), [("FL101", FL101_LINE)]),
+    (("--select", "ACME"), [("ACME001", ACME001_LINE)]),
+    (("--select", "FL"), [("FL101", FL101_LINE)]),
+    (("--select", "FL", "--extend-select", "ACME001"), [("FL101", FL101_LINE), ("ACME001", ACME001_LINE)]),
+])
+def test_plugin_rules_are_selected_and_ignored_by_code_and_prefix(site, project, args, expected):
+    assert codes(flasklint(site["acme"], project, "--no-cache", "--format", "json", *args)) == expected
+
+
+def test_config_per_file_ignores_and_inline_suppressions_know_plugin_codes(site, project):
+    (project / "views.py").write_text(APP.replace("def index():", "def index():  # noqa: ACME001"))
+    (project / "pyproject.toml").write_text(
+        "[project]\nname = 'shop'\n[tool.flasklint]\nselect = ['ACME']\n"
+        "[tool.flasklint.per-file-ignores]\n'app.py' = ['ACME001']\n")
+    assert codes(flasklint(site["acme"], project, "--no-cache", "--format", "json")) == []
+    (project / "pyproject.toml").write_text("[tool.flasklint]\nignore = ['ACME002']\n")
+    wrong = flasklint(site["acme"], project)
+    assert wrong.returncode == 2
+    assert "ignore: unknown rule code 'ACME002'" in wrong.stderr
+
+
+def test_plugin_rules_run_in_the_worker_processes(site, tmp_path):
+    root = tmp_path / "big"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'big'\n")
+    for number in range(60):  # above the engine's POOL_THRESHOLD, so files go to the pool
+        (root / f"views{number}.py").write_text(APP)
+    found = flasklint(site["acme"], root, "--no-cache", "--jobs", "2", "--format", "json", "--select", "ACME")
+    assert found.returncode == 1, found.stderr
+    assert len(codes(found)) == 60
+
+
+def test_editing_a_plugin_invalidates_the_cache(site, project, tmp_path):
+    own = install(["flasklint_acme"], tmp_path / "own")
+    assert codes(flasklint(own, project, "--format", "json")) == [("FL101", FL101_LINE), ("ACME001", ACME001_LINE)]
+    rule = own / "flasklint_acme" / "acme001_view_without_docstring.py"
+    rule.write_text(rule.read_text().replace("def applies(cls, text, facts):\n",
+                                             "def applies(cls, text, facts):\n        return False\n"))
+    assert codes(flasklint(own, project, "--format", "json")) == [("FL101", FL101_LINE)]
+
+
+def test_the_plugin_tests_its_fixtures_with_flasklints_helpers(site):
+    script = ("import sys\nfrom flasklint.api import expected_and_found\n"
+              "expected, found = expected_and_found(sys.argv[1], ['ACME001'])\n"
+              "assert expected and expected == found, (expected, found)\n")
+    completed = subprocess.run([sys.executable, "-c", script, str(ACME_FIXTURES / "ACME001")],
+                               capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(site["acme"])})
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_broken_plugins_are_named_and_the_other_rules_still_run(site, project):
+    completed = flasklint(site["broken"], project, "--no-cache", "--format", "json")
+    assert completed.returncode == 2
+    first_function = APP.splitlines().index("def login_required(view):") + 1
+    assert codes(completed) == [("BOOM001", first_function), ("FL101", FL101_LINE), ("ACME001", ACME001_LINE)]
+    errors = completed.stderr.splitlines()
+    assert errors == [
+        "flasklint: error: plugin 'badcode' (flasklint-broken 0.1.0) is not loaded: rule Thief: "
+        "code 'FL101' is not the prefix 'BAD' and three digits",
+        "flasklint: error: plugin 'clash' (flasklint-broken 0.1.0) is not loaded: prefix 'FLASK' clashes "
+        "with 'FL' of flasklint's own rules: selecting one would select the other",
+        "flasklint: error: plugin 'missing' (flasklint-broken 0.1.0) cannot be imported: "
+        "ModuleNotFoundError: No module named 'flasklint_no_such_module'",
+        "flasklint: error: plugin 'raises' (flasklint-broken 0.1.0): rule BOOM001 raised "
+        "ZeroDivisionError: division by zero in app.py; its findings there are missing",
+        "flasklint: error: plugin 'raises' (flasklint-broken 0.1.0): rule BOOM002 raised "
+        "KeyError: 'no such fact'; its findings are missing",
+    ]
+
+
+def test_broken_plugins_are_named_by_rules_which_still_lists_the_others(site):
+    listed = flasklint(site["broken"], "rules")
+    assert listed.returncode == 0
+    assert "ACME001" in listed.stdout and "BOOM001" in listed.stdout and "FL101" in listed.stdout
+    assert "FLASK001" not in listed.stdout
+    assert "plugin 'missing' (flasklint-broken 0.1.0) cannot be imported" in listed.stderr
