@@ -7,6 +7,7 @@ entry points are found exactly as in a user's environment.
 """
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -17,8 +18,10 @@ import jsonschema
 import pytest
 from test_sarif import schema_path
 
+from flasklint.plugins import Plugin, PluginError, checked_rules
+from flasklint.rule import FileRule
+
 PLUGINS = Path(__file__).parent / "plugins"
-ACME_FIXTURES = PLUGINS / "flasklint_acme" / "fixtures"
 
 APP = '''\
 from functools import wraps
@@ -183,12 +186,12 @@ def test_editing_a_plugin_invalidates_the_cache(site, project, tmp_path):
 
 
 def test_the_plugin_tests_its_fixtures_with_flasklints_helpers(site):
-    script = ("import sys\nfrom flasklint.api import expected_and_found\n"
-              "expected, found = expected_and_found(sys.argv[1], ['ACME001'])\n"
-              "assert expected and expected == found, (expected, found)\n")
-    completed = subprocess.run([sys.executable, "-c", script, str(ACME_FIXTURES / "ACME001")],
-                               capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(site["acme"])})
-    assert completed.returncode == 0, completed.stderr
+    source = site["acme"].parent / "src-acme" / "flasklint_acme"
+    completed = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_acme.py"],
+                               cwd=source, capture_output=True, text=True,
+                               env={**os.environ, "PYTHONPATH": str(site["acme"])})
+    assert completed.returncode == 0, completed.stdout
+    assert "1 passed" in completed.stdout
 
 
 def test_broken_plugins_are_named_and_the_other_rules_still_run(site, project):
@@ -217,3 +220,51 @@ def test_broken_plugins_are_named_by_rules_which_still_lists_the_others(site):
     assert "ACME001" in listed.stdout and "BOOM001" in listed.stdout and "FL101" in listed.stdout
     assert "FLASK001" not in listed.stdout
     assert "plugin 'missing' (flasklint-broken 0.1.0) cannot be imported" in listed.stderr
+
+
+class _Good(FileRule):
+    """Does nothing."""
+
+    code = "ACME001"
+    name = "does-nothing"
+
+
+def _rule(**attributes) -> type:
+    """Return a subclass of ``_Good`` with ``attributes`` changed."""
+    return type("Odd", (_Good,), {"__doc__": _Good.__doc__, **attributes})
+
+
+@pytest.mark.parametrize(("plugin", "reason"), [
+    ([_Good], "names list [<class"),
+    (Plugin("acme", [_Good]), "prefix 'acme' must be capital letters"),
+    (Plugin("ALL", [_Good]), "prefix 'ALL' must be capital letters (and not ALL)"),
+    (Plugin("F", [_Good]), "prefix 'F' clashes with 'FL' of flasklint's own rules"),
+    (Plugin("ACMEX", [_Good]), "prefix 'ACMEX' clashes with 'ACME' of plugin 'acme'"),
+    (Plugin("ZED", []), "it declares no rules"),
+    (Plugin("ZED", [FileRule]), "is not a subclass of FileRule or ProjectRule"),
+    (Plugin("ZED", ["ZED001"]), "'ZED001' is not a subclass"),
+    (Plugin("ZED", [_rule(code="ZED01")]), "code 'ZED01' is not the prefix 'ZED' and three digits"),
+    (Plugin("ZED", [_rule(code="ZED001"), _rule(code="ZED001")]), "code 'ZED001' is used by two rules"),
+    (Plugin("ZED", [_rule(code="ZED001", name="Odd_Name")]), "name 'Odd_Name' is not kebab-case"),
+    (Plugin("ZED", [_rule(code="ZED001", severity="high")]), "severity 'high' is not a Severity"),
+    (Plugin("ZED", [_rule(code="ZED001", __doc__=None)]), "it has no docstring"),
+])
+def test_bad_declarations_are_refused_with_the_reason(plugin, reason):
+    taken = {"FL": "flasklint's own rules", "ACME": "plugin 'acme'"}
+    with pytest.raises(PluginError) as refused:
+        checked_rules(plugin, taken)
+    assert reason in str(refused.value)
+
+
+def test_a_sound_declaration_gives_its_rules():
+    assert checked_rules(Plugin("ZED", [_rule(code="ZED001"), _rule(code="ZED002")]), {"FL": "flasklint"})
+
+
+def test_readme_shows_the_sample_plugin_verbatim():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Writing a plugin\n"):]
+    blocks = re.findall(r"```(?:toml|python)\n(.*?)```", section, re.DOTALL)
+    acme = PLUGINS / "flasklint_acme"
+    files = ["pyproject.toml", "flasklint_acme/__init__.py", "flasklint_acme/acme001_view_without_docstring.py",
+             "test_acme.py"]
+    assert blocks == [(acme / name).read_text(encoding="utf-8") for name in files]
