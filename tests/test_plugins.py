@@ -263,7 +263,8 @@ def test_a_sound_declaration_gives_its_rules():
 def test_readme_shows_the_sample_plugin_verbatim():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("\n## Writing a plugin\n"):]
-    blocks = re.findall(r"```(?:toml|python)\n(.*?)```", section, re.DOTALL)
+    # the rule's own docstring holds indented ``` blocks, so the README fences it with ````
+    blocks = [body for _, body in re.findall(r"^(`{3,4})(?:toml|python)\n(.*?)^\1$", section, re.DOTALL | re.M)]
     acme = PLUGINS / "flasklint_acme"
     files = ["pyproject.toml", "flasklint_acme/__init__.py", "flasklint_acme/acme001_view_without_docstring.py",
              "test_acme.py"]
