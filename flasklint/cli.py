@@ -2,7 +2,8 @@
 
 Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or
 configuration error, or a plugin that failed (after reporting what the other
-rules found). Nothing else in flasklint imports click.
+rules found). Nothing else in flasklint imports click but
+:mod:`.flask_command`, which adds ``flask lint`` to Flask's CLI.
 """
 
 from __future__ import annotations

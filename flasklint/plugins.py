@@ -157,9 +157,13 @@ def failure_messages(rules: Iterable[type[Rule]], failures: Iterable[tuple[Optio
     messages = []
     for code, seen in sorted(by_code.items()):
         path, error = seen[0]
-        where = f" in {path}" + (f" (and {len(seen) - 1} more files)" if len(seen) > 1 else "") if path else ""
-        messages.append(f"plugin {labels.get(code)}: rule {code} raised {error}{where}; "
-                        f"its findings{' there' if path else ''} are missing")
+        message = f"plugin {labels.get(code)}: rule {code} raised {error}"
+        if path is None:
+            messages.append(f"{message}; its findings are missing")
+            continue
+        others = len(seen) - 1
+        more = f" (and {others} more file{'s' if others > 1 else ''})" if others else ""
+        messages.append(f"{message} in {path}{more}; its findings there are missing")
     return messages
 
 

@@ -18,8 +18,10 @@ import jsonschema
 import pytest
 from test_sarif import schema_path
 
-from flasklint.plugins import Plugin, PluginError, checked_rules
+from flasklint import checks, engine
+from flasklint.plugins import LoadedPlugins, Plugin, PluginError, checked_rules
 from flasklint.rule import FileRule
+from flasklint.testing import lint
 
 PLUGINS = Path(__file__).parent / "plugins"
 
@@ -53,25 +55,32 @@ FL101_LINE = APP.splitlines().index("@login_required") + 1
 ACME001_LINE = APP.splitlines().index("def index():") + 1
 
 
-def install(packages: list, target: Path) -> Path:
-    """Install the named plugin packages into ``target`` as pip would for a user; return ``target``."""
+def start_install(packages: list, target: Path) -> subprocess.Popen:
+    """Start installing the named plugin packages into ``target`` as pip would for a user."""
     sources = []
     for name in packages:
         source = target.parent / f"src-{target.name}" / name
         shutil.copytree(PLUGINS / name, source)
         sources.append(str(source))
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-                    "--no-index", "--disable-pip-version-check", "--target", str(target), *sources],
-                   check=True, capture_output=True)
-    return target
+    return subprocess.Popen([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                             "--no-index", "--disable-pip-version-check", "--target", str(target), *sources],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def install(installs: dict) -> dict:
+    """Run ``{target: packages}`` installs side by side; return ``{target.name: target}``."""
+    running = {target: start_install(packages, target) for target, packages in installs.items()}
+    for target, process in running.items():
+        output, _ = process.communicate()
+        assert process.returncode == 0, output
+    return {target.name: target for target in installs}
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> dict:
     """Return the install folders: ``acme`` (the sample plugin) and ``broken`` (it and the broken ones)."""
     base = tmp_path_factory.mktemp("plugins")
-    return {"acme": install(["flasklint_acme"], base / "acme"),
-            "broken": install(["flasklint_acme", "flasklint_broken"], base / "broken")}
+    return install({base / "acme": ["flasklint_acme"], base / "broken": ["flasklint_acme", "flasklint_broken"]})
 
 
 @pytest.fixture
@@ -177,7 +186,7 @@ def test_plugin_rules_run_in_the_worker_processes(site, tmp_path):
 
 
 def test_editing_a_plugin_invalidates_the_cache(site, project, tmp_path):
-    own = install(["flasklint_acme"], tmp_path / "own")
+    own = install({tmp_path / "own": ["flasklint_acme"]})["own"]
     assert codes(flasklint(own, project, "--format", "json")) == [("FL101", FL101_LINE), ("ACME001", ACME001_LINE)]
     rule = own / "flasklint_acme" / "acme001_view_without_docstring.py"
     rule.write_text(rule.read_text().replace("def applies(cls, text, facts):\n",
@@ -269,3 +278,53 @@ def test_readme_shows_the_sample_plugin_verbatim():
     files = ["pyproject.toml", "flasklint_acme/__init__.py", "flasklint_acme/acme001_view_without_docstring.py",
              "test_acme.py"]
     assert blocks == [(acme / name).read_text(encoding="utf-8") for name in files]
+
+
+class _AppliesRaises(FileRule):
+    """Raises when asked whether it applies."""
+
+    code = "ZED001"
+    name = "applies-raises"
+    plugin = "'zed' (flasklint-zed 1.0)"
+
+    @classmethod
+    def applies(cls, text, facts):
+        raise ValueError("cannot tell")
+
+
+class _CheckRaises(FileRule):
+    """Reports the first line, then raises."""
+
+    code = "ZED002"
+    name = "check-raises"
+    plugin = "'zed' (flasklint-zed 1.0)"
+    uses_cst = False
+
+    def check(self):
+        self.context.report_at(self, (1, 1), (1, 2), "first line")
+        raise RuntimeError("gave up")
+
+
+@pytest.fixture
+def zed_plugin(monkeypatch):
+    """Make ``_AppliesRaises`` and ``_CheckRaises`` the rules of an installed plugin, in this process."""
+    monkeypatch.setattr(checks, "load_plugins", lambda: LoadedPlugins((_AppliesRaises, _CheckRaises)))
+    for cached in (checks.all_rules, engine._file_rules):
+        cached.cache_clear()
+    yield
+    for cached in (checks.all_rules, engine._file_rules):
+        cached.cache_clear()
+
+
+def test_a_raising_plugin_rule_stops_only_itself(zed_plugin, tmp_path):
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "blog.py").write_text("x = 1\n")
+    result = lint(tmp_path, select=["FL101", "ZED"])
+    assert [(f.path, f.code, f.line) for f in result.findings] == [
+        ("app.py", "ZED002", 1), ("app.py", "FL101", FL101_LINE), ("blog.py", "ZED002", 1)]
+    assert result.plugin_failures == [
+        "plugin 'zed' (flasklint-zed 1.0): rule ZED001 raised ValueError: cannot tell in app.py "
+        "(and 1 more file); its findings there are missing",
+        "plugin 'zed' (flasklint-zed 1.0): rule ZED002 raised RuntimeError: gave up in app.py "
+        "(and 1 more file); its findings there are missing",
+    ]
