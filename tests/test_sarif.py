@@ -74,6 +74,7 @@ class FakeRule:
 
     code, name, severity, tags = "FL999", "fake-rule", Severity.WARNING, ("style",)
     help, fixable, default_enabled = "Do better.", True, True
+    plugin, url = None, ""
     summary = classmethod(lambda cls: "A rule for tests.")
     documentation = classmethod(lambda cls: "## What it does\nNothing.")
 
