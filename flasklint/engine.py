@@ -141,9 +141,9 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
     result.suppressions = find_suppressions(source.text)
     context = FileContext(source, result.facts, config)
     guard = context.guard
+    result.failures = guard.failures
     rules = [rule for rule in _file_rules(rule_codes) if guard.wrap(rule, rule.applies)(source.text, result.facts)]
     if not rules:
-        result.failures = guard.failures
         return
     for rule in rules:
         if not rule.uses_cst:
@@ -158,7 +158,6 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
             instances = (guard.wrap(rule, rule)(context) for rule in walkers)
             run_rules(context.module, context, [instance for instance in instances if instance is not None])
     result.findings.extend(context.findings)
-    result.failures = guard.failures
 
 
 @lru_cache(maxsize=None)
