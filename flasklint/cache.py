@@ -20,7 +20,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from . import __version__
 
@@ -49,16 +49,24 @@ def code_fingerprint() -> str:
     by other code must never be read as if it were ours.
     """
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(package.rglob("*.py")):
+    return files_fingerprint(sorted(package.rglob("*.py")), package, __version__)
+
+
+def files_fingerprint(paths: Iterable[Path], base: Optional[Path] = None, seed: str = "") -> str:
+    """Return a hash of the names, sizes and modification times of ``paths``."""
+    digest = hashlib.sha256(seed.encode())
+    for path in paths:
         stat = path.stat()
-        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        digest.update(f"{path.relative_to(base) if base else path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
-def settings_key(config, rule_codes: tuple[str, ...]) -> str:
-    """Return a key for everything besides file content that shapes a file's result."""
-    text = repr((code_fingerprint(), sorted(rule_codes), config))
+def settings_key(config, rule_codes: tuple[str, ...], plugin_files: Iterable[Path] = ()) -> str:
+    """Return a key for everything besides file content that shapes a file's result.
+
+    ``plugin_files`` are the source files of the plugins whose rules run.
+    """
+    text = repr((code_fingerprint(), files_fingerprint(plugin_files), sorted(rule_codes), config))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

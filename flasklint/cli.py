@@ -1,7 +1,9 @@
 """The command line: ``flasklint PATH...``, ``flasklint rules``, ``flasklint rule CODE``.
 
 Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or
-configuration error. Nothing else in flasklint imports click.
+configuration error, or a plugin that failed (after reporting what the other
+rules found). Nothing else in flasklint imports click but
+:mod:`.flask_command`, which adds ``flask lint`` to Flask's CLI.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .docs import rule_page
 from .engine import Result, run
 from .findings import PARSE_ERROR_CODE, Severity
 from .fixes import fix_file
+from .plugins import load_plugins
 from .progress import ProgressBar
 from .report import REPORTERS
 
@@ -32,6 +35,13 @@ def _codes(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
     if not values:
         return None
     return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+def _report_plugin_problems(problems) -> bool:
+    """Print why plugins failed (to load, or while linting); return whether any did."""
+    for problem in problems:
+        click.echo(f"flasklint: error: {problem}", err=True)
+    return bool(problems)
 
 
 class DefaultCommandGroup(click.Group):
@@ -106,6 +116,7 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
         if not path.exists():
             raise click.BadParameter(f"{path} does not exist", param_hint="PATHS")
     root = find_root(paths[0])
+    plugins_broken = _report_plugin_problems(load_plugins().problems)
     overrides = {"select": _codes(select), "ignore": _codes(ignore), "extend_select": _codes(extend_select),
                  "fail_on": fail_on, "include_tests": include_tests}
     known = [rule.code for rule in all_rules()] + [PARSE_ERROR_CODE]
@@ -121,6 +132,7 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
             result = run(paths, config, root, jobs, cache, bar.update)
         for path, reason in result.skipped:
             click.echo(f"flasklint: warning: skipped {path}: {reason}", err=True)
+        plugins_broken = _report_plugin_problems(result.plugin_failures) or plugins_broken
         if write_baseline:
             count = baseline.write(write_baseline, result.findings, result.snippets)
             click.echo(f"Recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}.", err=True)
@@ -139,6 +151,8 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
                 stream.close()
     except (OSError, RuntimeError) as exc:
         click.echo(f"flasklint: error: {exc}", err=True)
+        sys.exit(2)
+    if plugins_broken:
         sys.exit(2)
     threshold = Severity(config.fail_on).rank
     sys.exit(1 if any(f.severity.rank >= threshold for f in result.findings) else 0)
@@ -174,6 +188,7 @@ def _fix(result: Result, write: bool) -> None:
 @main.command("rules")
 def rules_command() -> None:
     """List every rule."""
+    _report_plugin_problems(load_plugins().problems)
     from rich.console import Console
     from rich.table import Table
 
@@ -188,6 +203,7 @@ def rules_command() -> None:
 @click.argument("code")
 def rule_command(code: str) -> None:
     """Explain one rule."""
+    _report_plugin_problems(load_plugins().problems)
     try:
         rule = rule_by_code(code.upper())
     except KeyError:

@@ -21,7 +21,7 @@ from .settings_schema import PATH as CONFIG_SCHEMA
 _BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 #: A fixture marker at the end of a line (``# [FL101]``, ``{# [FL601] #}``):
 #: the examples are tested with them, readers see the code without them.
-_MARKER = re.compile(r"[ \t]*\{?#[ \t]*\[FL\d{3}(?:[ \t]*,[ \t]*FL\d{3})*\][ \t]*(?:#\})?[ \t]*$", re.MULTILINE)
+_MARKER = re.compile(r"[ \t]*\{?#[ \t]*\[[A-Z]+\d{3}(?:[ \t]*,[ \t]*[A-Z]+\d{3})*\][ \t]*(?:#\})?[ \t]*$", re.MULTILINE)
 #: The line that starts another file of a multi-file example (as the docs test writes them).
 _FILE_LINE = re.compile(r"^# file: (.*?)[ \t]*\n", re.MULTILINE)
 #: The fence language of an example file, by its name's ending.
@@ -39,6 +39,8 @@ def rule_page(rule: type[Rule]) -> str:
     ]
     if rule.tags:
         facts.append(f"- Tags: {', '.join(rule.tags)}")
+    if rule.plugin:
+        facts.append(f"- Plugin: {rule.plugin}" + (f", documented at {rule.url}" if rule.url else ""))
     return (f"# {rule.code} {rule.name}\n\n{rule.summary()}\n\n" + "\n".join(facts)
             + f"\n\n{_for_readers(rule.documentation())}\n")
 
@@ -131,16 +133,16 @@ def generate(rules: Iterable[type[Rule]]) -> dict[str, str]:
 
 def main() -> None:
     """Write the pages into ``rules/`` beside the package."""
-    from .checks import all_rules
+    from .checks import builtin_rules
 
     top = Path(__file__).resolve().parent.parent
     folder = top / "rules"
     folder.mkdir(exist_ok=True)
-    for name, text in generate(all_rules()).items():
+    for name, text in generate(builtin_rules()).items():
         (folder / name).write_text(text, encoding="utf-8")
     readme = top / "README.md"
-    readme.write_text(with_rule_table(readme.read_text(encoding="utf-8"), all_rules()), encoding="utf-8")
-    CONFIG_SCHEMA.write_text(with_rule_selectors(CONFIG_SCHEMA.read_text(encoding="utf-8"), all_rules()),
+    readme.write_text(with_rule_table(readme.read_text(encoding="utf-8"), builtin_rules()), encoding="utf-8")
+    CONFIG_SCHEMA.write_text(with_rule_selectors(CONFIG_SCHEMA.read_text(encoding="utf-8"), builtin_rules()),
                              encoding="utf-8")
 
 

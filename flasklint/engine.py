@@ -38,8 +38,9 @@ from .findings import Finding, parse_error
 from .fingerprint import flagged_lines
 from .flask_context import SymbolIndex, collect_module_facts
 from .lazy import cst
+from .plugins import failure_messages, source_files
 from .project import Project, SourceFile, discover, relative_path
-from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule
+from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule, RuleGuard
 from .selection import PerFileIgnores, select_rules
 from .source import Source, decode, load, split_lines
 from .suppressions import Suppressions, find_suppressions, is_suppressed
@@ -61,6 +62,8 @@ class FileResult:
     suppressions: Suppressions = field(default_factory=dict)
     #: Source lines that findings point at, for reporters that show them.
     snippets: dict[int, str] = field(default_factory=dict)
+    #: Plugin rules that raised on this file: code -> the exception, as text.
+    failures: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +86,8 @@ class Result:
     #: True when a selected rule needed git's view but the project is not a
     #: git work tree, so tracked-ness was inferred from ``.gitignore`` files.
     tracked_inferred: bool = False
+    #: One message per plugin rule that raised (see :func:`.plugins.failure_messages`).
+    plugin_failures: list[str] = field(default_factory=list)
 
     @property
     def parse_errors(self) -> int:
@@ -134,13 +139,15 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
     for collect in fact_collectors():
         collect(source, result.facts)
     result.suppressions = find_suppressions(source.text)
-    rules = [rule for rule in _file_rules(rule_codes) if rule.applies(source.text, result.facts)]
+    context = FileContext(source, result.facts, config)
+    guard = context.guard
+    result.failures = guard.failures
+    rules = [rule for rule in _file_rules(rule_codes) if guard.wrap(rule, rule.applies)(source.text, result.facts)]
     if not rules:
         return
-    context = FileContext(source, result.facts, config)
     for rule in rules:
         if not rule.uses_cst:
-            rule(context).check()
+            guard.wrap(rule, lambda: rule(context).check())()
     walkers = [rule for rule in rules if rule.uses_cst]
     if walkers:
         try:
@@ -148,7 +155,8 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
         except (cst.ParserSyntaxError, RecursionError, MemoryError) as exc:
             context.findings.append(parse_error(source.path, f"LibCST cannot parse file: {exc}".splitlines()[0]))
         else:
-            run_rules(context.module, context, [rule(context) for rule in walkers])
+            instances = (guard.wrap(rule, rule)(context) for rule in walkers)
+            run_rules(context.module, context, [instance for instance in instances if instance is not None])
     result.findings.extend(context.findings)
 
 
@@ -387,12 +395,13 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     with _cyclic_gc_paused():
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
-        cache = Cache(cache_dir, settings_key(config, codes)) if cache_dir else None
+        cache = Cache(cache_dir, settings_key(config, codes, source_files(rules))) if cache_dir else None
         project = _discover_and_load(paths, config, root, cache, jobs, frozenset(held))
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance, held)
+        guard = RuleGuard()
         findings = decide(project, results + context, rules, config,
-                          lambda rels: read_templates(project.root, rels, config, jobs, cache, held), jobs)
+                          lambda rels: read_templates(project.root, rels, config, jobs, cache, held), jobs, guard)
         if cache is not None:
             cache.save()
     snippets = {r.rel: r.snippets for r in results}
@@ -400,7 +409,9 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
                   skipped=project.skipped, toplevel=project.toplevel,
-                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
+                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules),
+                  plugin_failures=failure_messages(rules, [(r.rel, r.failures) for r in results]
+                                                   + [(None, guard.failures)]))
 
 
 def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int,
@@ -442,17 +453,19 @@ def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[st
 
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
-           template_reader: Callable[[list[str]], dict[str, TemplateRead]], jobs: int = 1) -> list[Finding]:
+           template_reader: Callable[[list[str]], dict[str, TemplateRead]], jobs: int = 1,
+           guard: Optional[RuleGuard] = None) -> list[Finding]:
     """Resolve cross-module conditions, run project rules, filter and sort.
 
     ``template_reader`` parses the template files project rules ask for;
-    with ``jobs > 1`` project rules may run in two processes.
+    with ``jobs > 1`` project rules may run in two processes. Plugin project
+    rules that raise are recorded in ``guard``.
     """
     modules = [r.facts for r in results if r.facts is not None]
     index = SymbolIndex(modules)
     findings = [f for r in results for f in r.findings if _holds(f, index)]
     facts = ProjectFacts(project, modules, index, config, template_reader)
-    findings.extend(project_findings([r for r in rules if issubclass(r, ProjectRule)], facts, jobs))
+    findings.extend(project_findings([r for r in rules if issubclass(r, ProjectRule)], facts, jobs, guard))
     suppressions = {r.rel: r.suppressions for r in results}
     per_file = PerFileIgnores(config.per_file_ignores)
     kept = [f for f in findings
@@ -510,30 +523,36 @@ def _send_to_parent(write_end: int, work: Callable[[], object]) -> None:
             os._exit(0)
 
 
-def project_findings(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, jobs: int) -> list[Finding]:
+def project_findings(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, jobs: int,
+                     guard: Optional[RuleGuard] = None) -> list[Finding]:
     """Return the findings of the project ``rules``.
 
     When :func:`can_fork` and the project has at least
-    :data:`POOL_THRESHOLD` modules, the rules without ``main_process`` run
-    in a forked child while this process runs the others; should the child
-    fail (a rule raises, it dies, it reads templates after all), its rules
-    run here instead.
+    :data:`POOL_THRESHOLD` modules, flasklint's own rules without
+    ``main_process`` run in a forked child while this process runs the
+    others (plugin rules run here, so that ``guard`` hears of their
+    failures); should the child fail (a rule raises, it dies, it reads
+    templates after all), its rules run here instead.
     """
-    apart = [rule for rule in rules if not rule.main_process]
-    here = [rule for rule in rules if rule.main_process]
+    guard = guard or RuleGuard()
+    apart = [rule for rule in rules if not rule.main_process and rule.plugin is None]
+    here = [rule for rule in rules if rule not in apart]
     if not apart or not here or len(facts.modules) < POOL_THRESHOLD or not can_fork(jobs):
-        return _check_rules(rules, facts)
-    found_apart = forked(lambda: _check_rules(apart, _without_templates(facts)))
+        return _check_rules(rules, facts, guard)
+    found_apart = forked(lambda: _check_rules(apart, _without_templates(facts), guard))
     try:
-        found = _check_rules(here, facts)
+        found = _check_rules(here, facts, guard)
     finally:
         found_elsewhere = found_apart()
-    return found + (found_elsewhere if found_elsewhere is not None else _check_rules(apart, facts))
+    return found + (found_elsewhere if found_elsewhere is not None else _check_rules(apart, facts, guard))
 
 
-def _check_rules(rules: Sequence[type[ProjectRule]], facts: ProjectFacts) -> list[Finding]:
+def _check_rules(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, guard: RuleGuard) -> list[Finding]:
     """Return the findings of ``rules``, run one after the other in this process."""
-    return [finding for rule in rules for finding in rule().check(facts)]
+    found = []
+    for rule in rules:
+        found.extend(guard.wrap(rule, lambda: list(rule().check(facts)))() or ())
+    return found
 
 
 def _without_templates(facts: ProjectFacts) -> ProjectFacts:

@@ -52,6 +52,11 @@ class Rule:
     #: Whether findings depend on what git tracks or ignores; without git the
     #: summary then says that this was inferred from ``.gitignore`` files.
     uses_git: ClassVar[bool] = False
+    #: Set by flasklint on the rules a plugin brings: the plugin's name and
+    #: distribution, for messages. None for flasklint's own rules.
+    plugin: ClassVar[Optional[str]] = None
+    #: Set by flasklint on plugin rules: where the rule is documented, or "".
+    url: ClassVar[str] = ""
 
     @classmethod
     def summary(cls) -> str:
@@ -64,6 +69,37 @@ class Rule:
         doc = cls.__doc__ or ""
         _, _, rest = doc.partition("\n")
         return textwrap.dedent(rest).strip()
+
+
+class RuleGuard:
+    """Runs plugin rules so that an exception stops only the rule that raised it.
+
+    A plugin rule that raises is recorded in :attr:`failures` (its code and
+    the exception) and not called again; flasklint's own rules run unguarded,
+    since a bug in them should be seen, not skipped (the file gets FL000).
+    """
+
+    def __init__(self) -> None:
+        self.failures: dict[str, str] = {}
+
+    def wrap(self, rule: type[Rule], function: Callable) -> Callable:
+        """Return ``function`` of ``rule``, guarded when the rule is a plugin's.
+
+        The guarded function returns None once the rule has failed.
+        """
+        if rule.plugin is None:
+            return function
+
+        def guarded(*args):
+            if rule.code in self.failures:
+                return None
+            try:
+                return function(*args)
+            except Exception as exc:  # a plugin's bug must not stop the other rules
+                self.failures[rule.code] = f"{type(exc).__name__}: {exc}"
+                return None
+
+        return guarded
 
 
 class FileContext:
@@ -83,6 +119,8 @@ class FileContext:
         #: Names of the enclosing functions and classes, outermost first.
         self.scope: list[str] = []
         self.findings: list[Finding] = []
+        #: Plugin rules that raised on this file.
+        self.guard = RuleGuard()
         self._positions: Optional[Callable[[cst.CSTNode], CodeRange]] = None
 
     def position(self, node: cst.CSTNode) -> CodeRange:

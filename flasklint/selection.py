@@ -1,9 +1,10 @@
 """Which rules run, and which findings a file's per-file-ignores drop.
 
-Selectors are full codes (``FL101``), prefixes (``FL1``, ``FL``) or ``ALL``.
-A prefix selects the rules that are on by default; an off-by-default rule
-runs only when named by its full code or by ``ALL``. ``ignore`` wins over
-``select``.
+Selectors are full codes (``FL101``, ``ACME001``), prefixes (``FL1``, ``FL``,
+``ACME``) or ``ALL``. A prefix selects the rules that are on by default; an
+off-by-default rule runs only when named by its full code or by ``ALL``.
+Without ``select``, every rule that is on by default runs: flasklint's and
+those of the installed plugins. ``ignore`` wins over ``select``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import pathspec
 
 from .config import Config
 from .rule import Rule
-
-DEFAULT_SELECT = ("FL",)
 
 
 def matches(rule_code: str, default_enabled: bool, selectors: Iterable[str]) -> bool:
@@ -29,10 +28,10 @@ def matches(rule_code: str, default_enabled: bool, selectors: Iterable[str]) -> 
 
 
 def select_rules(rules: Sequence[type[Rule]], config: Config) -> list[type[Rule]]:
-    """Return the rules the configuration turns on, in code order."""
-    selectors = (config.select or DEFAULT_SELECT) + config.extend_select
+    """Return the rules the configuration turns on, in the order of ``rules``."""
+    selectors = config.select + config.extend_select
     return [rule for rule in rules
-            if matches(rule.code, rule.default_enabled, selectors)
+            if ((rule.default_enabled and not config.select) or matches(rule.code, rule.default_enabled, selectors))
             and not is_ignored(rule.code, config.ignore)]
 
 

@@ -1,7 +1,8 @@
 """Fixture markers and helpers for testing rules.
 
 A fixture line that must be flagged carries ``# [FL101]`` (or
-``# [FL101, FL102]``); every unmarked line must stay clean. Non-Python
+``# [FL101, FL102]``; plugins' codes alike, ``# [ACME001]``); every unmarked
+line must stay clean. Non-Python
 fixtures (templates, ``.env``) use the same marker after their own comment
 syntax, e.g. ``{# [FL601] #}`` or ``# [FL201]``.
 """
@@ -16,7 +17,7 @@ from typing import Iterable, Optional
 from .config import Config
 from .engine import Result, run
 
-MARKER = re.compile(r"#\s*\[(FL\d{3}(?:\s*,\s*FL\d{3})*)\]")
+MARKER = re.compile(r"#\s*\[([A-Z]+\d{3}(?:\s*,\s*[A-Z]+\d{3})*)\]")
 
 
 def markers(text: str) -> set[tuple[int, str]]:

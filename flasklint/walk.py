@@ -73,7 +73,7 @@ def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule
     leave: dict[str, list[Callable]] = defaultdict(list)
     for rule in rules:
         for attr, node_type, leaving in _callbacks(type(rule)):
-            (leave if leaving else visit)[node_type].append(getattr(rule, attr))
+            (leave if leaving else visit)[node_type].append(context.guard.wrap(type(rule), getattr(rule, attr)))
     scopes = (cst.FunctionDef, cst.ClassDef)
     stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
     while stack:

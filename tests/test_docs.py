@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from flasklint.checks import all_rules
+from flasklint.checks import builtin_rules
 from flasklint.docs import code_blocks, generate, rule_page, section, with_rule_table
 from flasklint.testing import MARKER, expected_and_found
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = all_rules()
+RULES = builtin_rules()
 
 
 def test_committed_pages_match_the_code():

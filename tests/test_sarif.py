@@ -70,7 +70,7 @@ def test_driver_describes_every_rule_that_ran(example_app):
                                                        "another decorator above a\nroute decorator (@app.route, ")
     assert fl101["help"]["markdown"] == rule_page(rule)
     assert fl101["help"]["text"].startswith("FL101 route-not-outermost\n\nA decorator sits above")
-    assert "@login_required  # [FL101]\n@app.route" in fl101["help"]["text"]
+    assert "@login_required\n@app.route" in fl101["help"]["text"]
     assert fl101["helpUri"].endswith("/rules/FL101.md")
     assert fl101["defaultConfiguration"]["level"] == "error"
     assert fl101["properties"]["tags"] == list(rule.tags)
@@ -109,6 +109,7 @@ class FakeRule:
 
     code, name, severity, tags, precision = "FL999", "fake-rule", Severity.WARNING, ("style",), ""
     help, fixable, default_enabled = "Do better.", True, True
+    plugin, url = None, ""
     summary = classmethod(lambda cls: "A rule for tests.")
     documentation = classmethod(lambda cls: "## What it does\nNothing.")
 

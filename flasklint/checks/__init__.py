@@ -1,4 +1,8 @@
-"""The rules, one per module, found by discovery rather than by a hand-kept list."""
+"""The rules, one per module, found by discovery rather than by a hand-kept list.
+
+:func:`all_rules` adds the rules of installed plugins (see :mod:`..plugins`)
+to flasklint's own, so every command, reporter and worker sees them alike.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
+from ..plugins import load_plugins
 from ..rule import FileRule, ProjectRule, Rule
 
 
 @lru_cache(maxsize=None)
-def all_rules() -> tuple[type[Rule], ...]:
+def builtin_rules() -> tuple[type[Rule], ...]:
     """Return every rule class of this package, ordered by code."""
     found = []
     for info in pkgutil.iter_modules(__path__):
@@ -21,6 +26,12 @@ def all_rules() -> tuple[type[Rule], ...]:
                     and value.__module__ == module.__name__ and value.code):
                 found.append(value)
     return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> tuple[type[Rule], ...]:
+    """Return flasklint's rules, then those of the plugins that loaded, each ordered by code."""
+    return builtin_rules() + tuple(sorted(load_plugins().rules, key=lambda rule: rule.code))
 
 
 def rule_by_code(code: str) -> type[Rule]:

@@ -192,6 +192,11 @@ def collect(source, facts) -> None:
         facts.extra[KEY] = collector.routes
 
 
+def module_routes(facts: "ModuleFacts") -> list[RouteFact]:
+    """Return the route registrations of one module, whoever's they turn out to be."""
+    return facts.extra.get(KEY, [])
+
+
 def ambiguous_modules(modules: Iterable["ModuleFacts"]) -> set[str]:
     """Return the module names that several files of the project share.
 

@@ -1,13 +1,15 @@
 """SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
 
-One run. ``tool.driver.rules`` lists every rule that ran, plus FL000 for
-files that cannot be parsed, each with its reference page as ``help``
-(Markdown, and the same page as plain text) and its "What it does" section
-as plain-text ``fullDescription``. Each result has a region relative to
-``%SRCROOT%`` (the git work tree, else the project root; the log describes
-it without its absolute path, which would reveal the runner's folders), a
-``partialFingerprints`` entry that survives unrelated edits (see
-:mod:`flasklint.fingerprint`) and, for fixable findings, ``fixes``.
+One run. ``tool.driver.rules`` lists every rule that ran, plugins' rules
+included, plus FL000 for files that cannot be parsed, each with its
+reference page as ``help`` (Markdown, and the same page as plain text;
+``helpUri``: flasklint's ``rules/`` page, or the plugin's ``url`` when it
+gives one) and its "What it does" section as plain-text ``fullDescription``.
+Each result has a region relative to ``%SRCROOT%`` (the git work tree, else
+the project root; the log describes it without its absolute path, which
+would reveal the runner's folders), a ``partialFingerprints`` entry that
+survives unrelated edits (see :mod:`flasklint.fingerprint`) and, for
+fixable findings, ``fixes``.
 
 Rules tagged ``security`` carry ``properties.security-severity``, the score
 GitHub uses to rank security alerts: ``error`` 8.0 (high), ``warning`` 5.0
@@ -107,10 +109,12 @@ def rule_descriptor(rule) -> dict:
         "shortDescription": {"text": plain_text(rule.summary())},
         "fullDescription": {"text": plain_text(section(rule, "What it does") or rule.summary())},
         "help": {"text": plain_text(page), "markdown": page},
-        "helpUri": f"{RULES_URI}{rule.code}.md",
         "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
         "properties": {"tags": list(rule.tags), "precision": precision(rule)},
     }
+    url = rule.url if rule.plugin else f"{RULES_URI}{rule.code}.md"
+    if url:
+        descriptor["helpUri"] = url
     if "security" in rule.tags:
         descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[rule.severity.value]
     return descriptor
