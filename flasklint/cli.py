@@ -228,7 +228,7 @@ def check(paths: tuple[Path, ...], **flags) -> None:
         click.echo(settings_text(root, config))
         sys.exit(0)
     try:
-        buffers = {stdin_path: click.get_binary_stream("stdin").read()} if stdin_path else None
+        buffers = {stdin_path: sys.stdin.buffer.read()} if stdin_path else None
         result = _lint(paths, config, root, args, buffers)
         for path, reason in result.skipped:
             _note(args, f"flasklint: warning: skipped {path}: {reason}", warning=True)
