@@ -196,7 +196,7 @@ def entry_point() -> None:
 @option("Files", "--exclude", multiple=True, help="Globs to leave out (replaces the settings' exclude).")
 @option("Files", "--extend-exclude", multiple=True, help="Globs to leave out, in addition to `exclude`.")
 @option("Files", "--stdin-filename", type=click.Path(path_type=Path),
-        help="Path of the file read from standard input (PATH `-`).")
+        help="Path of the file read from standard input (PATH `-`; default stdin.py).")
 @option("Files", "--config", "config_file", type=click.Path(path_type=Path),
         help="Read settings from this TOML file instead of pyproject.toml.")
 @option("Files", "--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -241,7 +241,7 @@ def check(paths: tuple[Path, ...], **flags) -> None:
             sys.exit(0)
         if accepted is not None:
             result.findings = baseline.new_findings(result.findings, result.snippets, accepted)
-        _report(result, config, args, stdin_path, buffers)
+        _report(result, args, stdin_path, buffers)
     except BrokenPipeError:
         raise
     except (OSError, RuntimeError) as exc:
@@ -297,14 +297,14 @@ def _note(args: SimpleNamespace, message: str, warning: bool = False) -> None:
         click.echo(message, err=True)
 
 
-def _report(result: Result, config: Config, args: SimpleNamespace, stdin_path: Optional[Path],
+def _report(result: Result, args: SimpleNamespace, stdin_path: Optional[Path],
             buffers: Optional[dict[Path, bytes]]) -> None:
     """Apply or show the fixes, then write the report where it belongs."""
     if args.fix or args.diff:
         if stdin_path:
             fixed = _fix_buffer(result, stdin_path, buffers[stdin_path], args)
         else:
-            fixed = _fix(result, write=not args.diff, unsafe_fixes=args.unsafe_fixes)
+            fixed = _fix(result, write=not args.diff, unsafe_fixes=args.unsafe_fixes, show_diff=not args.silent)
         if args.diff:
             sys.exit(0 if args.exit_zero or not fixed else 1)
         _say_fixed(fixed, args)
@@ -357,8 +357,11 @@ def _fixable(findings: list[Finding], unsafe_fixes: bool) -> list[Finding]:
     return [f for f in findings if f.fix and f.fix.applies(unsafe_fixes)]
 
 
-def _fix(result: Result, write: bool, unsafe_fixes: bool = False) -> list[Finding]:
-    """Apply (or, with ``write`` false, print as a diff) the fixes ``--fix`` applies; return the fixed findings."""
+def _fix(result: Result, write: bool, unsafe_fixes: bool = False, show_diff: bool = True) -> list[Finding]:
+    """Apply (or, with ``write`` false, print as a diff) the fixes ``--fix`` applies; return the fixed findings.
+
+    ``show_diff`` false keeps the diff to itself (``--diff --silent``: only the exit code tells).
+    """
     by_path = defaultdict(list)
     digests = dict(result.digests)
     sensitive = defaultdict(list)
@@ -375,7 +378,7 @@ def _fix(result: Result, write: bool, unsafe_fixes: bool = False) -> list[Findin
         outcome = fix_file(result.root, path, digests.get(path, ""), findings, write, sensitive[path])
         if outcome.error:
             click.echo(f"flasklint: {path}: {outcome.error}", err=True)
-        if not write:
+        if not write and show_diff:
             click.echo(outcome.diff(), nl=False)
         fixed.extend(outcome.fixed)
     if write:

@@ -102,6 +102,8 @@ def test_quiet_prints_findings_only_and_silent_prints_nothing(example_app):
     assert "All checks passed" not in invoke(example_app, "--quiet", "--ignore", "FL101").output
     silent = invoke(example_app, "-s")
     assert (silent.exit_code, silent.output) == (1, "")
+    diff = invoke(example_app, "--silent", "--diff")
+    assert (diff.exit_code, diff.output) == (1, "")
     fixed = invoke(example_app, "--silent", "--fix")
     assert (fixed.exit_code, fixed.output) == (0, "")
 
