@@ -20,14 +20,16 @@ def test_markers_match_findings(fixture):
 
 
 def test_off_by_default_and_silent_for_rules_that_did_not_run():
-    assert lint(FIXTURES / "unused_codes.py").findings[0].code != "FL001"
+    assert [f.code for f in lint(FIXTURES / "unused_codes.py", select=["FL", "FL001"]).findings] == ["FL001"] * 4
+    assert [f.code for f in lint(FIXTURES / "unused_codes.py", select=["ALL"]).findings] == ["FL001"] * 4
+    assert lint(FIXTURES / "unused_codes.py").findings == []
     only_fl001 = lint(FIXTURES / "unused_codes.py", select=["FL001"]).findings
     assert only_fl001 == [], "FL101 did not run, so its suppressions are not judged"
 
 
 def test_message_names_the_unused_codes_only():
     found = [f for f in lint(FIXTURES / "unused_codes.py", **WITH_DEFAULTS, select=["FL001"]).findings
-             if f.line == 18]
+             if f.line == 16]
     (finding,) = found
     assert finding.message == "`FL101`, `FL701` are suppressed here but report nothing on this line"
 
@@ -35,7 +37,7 @@ def test_message_names_the_unused_codes_only():
 def test_per_file_ignored_rule_is_not_judged(tmp_path):
     (tmp_path / "views.py").write_text((FIXTURES / "unused_codes.py").read_text())
     result = lint(tmp_path, select=["FL001"], **WITH_DEFAULTS, per_file_ignores=(("views.py", ("FL1",)),))
-    assert [f.line for f in result.findings if f.code == "FL001"] == [18]  # FL701 still ran there
+    assert [f.line for f in result.findings if f.code == "FL001"] == [16]  # FL701 still ran there
 
 
 def test_file_that_does_not_parse_is_not_judged(tmp_path):
