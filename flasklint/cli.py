@@ -35,7 +35,7 @@ from .project import relative_path
 from .report import REPORTERS
 from .report.sarif import RULES_URI
 from .report.text import plural, statistics, statistics_lines
-from .selection import DEFAULT_SELECT
+from .selection import DEFAULT_SELECT, select_rules
 from .source import decode
 
 #: Exit status of a run interrupted by Ctrl-C (128 + SIGINT), as shells report it.
@@ -173,7 +173,8 @@ def entry_point() -> None:
 @option("Rule selection", "--extend-ignore", multiple=True, help="Rules not to run, in addition to `ignore`.")
 @option("Rule selection", "--report-unused-ignores", is_flag=True,
         help=f"Report suppression comments that suppress nothing ({UNUSED_SUPPRESSION}).")
-@option("Rule selection", "--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that makes the exit code 1.")
+@option("Rule selection", "--fail-on", type=click.Choice(SEVERITIES),
+        help="Lowest severity that makes the exit code 1.")
 @option("Rule selection", "--include-tests", is_flag=True, default=None, help="Also report in tests and test configs.")
 @option("Rule selection", "--target-version", type=click.Choice(TARGET_VERSIONS),
         help="Oldest Python the code runs on; accepted and shown by --show-settings, not yet used by rules.")
@@ -184,12 +185,13 @@ def entry_point() -> None:
 @option("Output", "--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True,
         help="Colour the text report: auto is on a terminal without NO_COLOR.")
 @option("Output", "--statistics", is_flag=True, help="Print a count per rule instead of the findings.")
-@option("Fixes", "--show-fixes", is_flag=True, help="With --fix, list the findings that were fixed.")
 @option("Output", "-q", "--quiet", is_flag=True, help="Print the findings and nothing else (no summary).")
 @option("Output", "-s", "--silent", is_flag=True, help="Print nothing; only the exit code tells.")
-@option("Output", "-v", "--verbose", is_flag=True, help="Say on stderr which root, settings, rules and cache were used.")
+@option("Output", "-v", "--verbose", is_flag=True,
+        help="Say on stderr which root, settings, rules and cache were used.")
 @option("Output", "--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @option("Fixes", "--fix", is_flag=True, help="Apply the safe fixes.")
+@option("Fixes", "--show-fixes", is_flag=True, help="With --fix, list the findings that were fixed.")
 @option("Fixes", "--diff", is_flag=True, help="Show the fixes as a diff; change nothing.")
 @option("Fixes", "--unsafe-fixes/--no-unsafe-fixes", default=False,
         help="Also apply (or show) fixes that may change behaviour.")
@@ -429,21 +431,18 @@ def _say_fixed(fixed: list[Finding], args: SimpleNamespace) -> None:
 
 def settings_text(root: Path, config: Config) -> str:
     """Return the settings in effect as ``--show-settings`` prints them: TOML, with comments."""
-    from .selection import select_rules
-
+    running = ", ".join(rule.code for rule in select_rules(all_rules(), config)) or "none"
     lines = [f"# Project root: {root}",
              f"# Settings from: {config.source or 'defaults'}, then the command line",
-             f"# Rules that run: {', '.join(rule.code for rule in select_rules(all_rules(), config)) or 'none'}",
+             f"# Rules that run: {running}",
              "[tool.flasklint]"]
     for setting in fields(Config):
-        if setting.name == "source":
+        if setting.name in ("source", "per_file_ignores"):
             continue
         key = setting.name.replace("_", "-")
         value = getattr(config, setting.name)
         if setting.name == "select" and not value:
             value = DEFAULT_SELECT
-        if setting.name == "per_file_ignores":
-            continue
         if value is None:
             lines.append(f"# {key} is not set")
         else:
