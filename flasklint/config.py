@@ -19,6 +19,8 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 
 SEVERITIES = ("info", "warning", "error")
 IMPORT_STYLES = ("relative", "absolute")
+#: Python versions the linted code may target, as ruff spells them.
+TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 
 
 class ConfigError(Exception):
@@ -32,6 +34,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
@@ -45,14 +48,22 @@ class Config:
     max_file_size: int = 2 * 1024 * 1024
     #: Substrings of field and input names that carry a CSRF token (FL601).
     csrf_field_names: tuple[str, ...] = ("csrf", "xsrf", "nonce")
+    #: The oldest Python version the code must run on (``py39``); accepted and
+    #: shown for now, not yet used by any rule or by the parser.
+    target_version: Optional[str] = None
     #: Where the settings came from, for messages; not a setting itself.
     source: Optional[str] = field(default=None, compare=False)
+
+    @property
+    def ignored(self) -> tuple[str, ...]:
+        """Return every ignore selector: ``ignore`` and ``extend-ignore``."""
+        return self.ignore + self.extend_ignore
 
 
 #: The TOML spelling of each key, mapped to the Config field.
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config) if f.name != "source"}
 _DEFAULTS = {f.name: f.default for f in fields(Config)}
-_CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES}
+_CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES, "target_version": TARGET_VERSIONS}
 
 
 def find_root(path: Path) -> Path:
@@ -158,7 +169,7 @@ def check_codes(config: Config, known_codes: Iterable[str], source: str) -> None
     if not known:
         return
     selectors = [("select", config.select), ("ignore", config.ignore),
-                 ("extend-select", config.extend_select)]
+                 ("extend-select", config.extend_select), ("extend-ignore", config.extend_ignore)]
     selectors += [("per-file-ignores", codes) for _, codes in config.per_file_ignores]
     for key, codes in selectors:
         for code in codes:

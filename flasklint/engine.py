@@ -20,8 +20,10 @@ import hashlib
 import itertools
 import os
 import pickle
+import signal
 import sys
 import threading
+from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -32,18 +34,19 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from .cache import Cache, entry_key, settings_key
 from .checks import all_rules
+from .checks.fl001_unused_suppression import UnusedSuppression
 from .config import Config
 from .facts import ModuleFacts, fact_collectors
-from .findings import Finding, parse_error
+from .findings import PARSE_ERROR_CODE, Finding, parse_error
 from .fingerprint import flagged_lines
 from .flask_context import SymbolIndex, collect_module_facts
 from .lazy import cst
 from .plugins import failure_messages, source_files
 from .project import Project, SourceFile, discover, relative_path
 from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule, RuleGuard
-from .selection import PerFileIgnores, select_rules
+from .selection import PerFileIgnores, is_ignored, select_rules
 from .source import Source, decode, load, split_lines
-from .suppressions import Suppressions, find_suppressions, is_suppressed
+from .suppressions import Suppressions, find_suppressions, suppressing
 from .templates import TemplateRead, read_template_file
 from .walk import run_rules
 
@@ -139,6 +142,9 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
     for collect in fact_collectors():
         collect(source, result.facts)
     result.suppressions = find_suppressions(source.text)
+    if UnusedSuppression.code in rule_codes:
+        # FL001 rewrites the comments' lines: keep them, as for findings.
+        result.snippets.update((n, source.lines[n - 1].rstrip("\r\n")) for n in result.suppressions)
     context = FileContext(source, result.facts, config)
     guard = context.guard
     result.failures = guard.failures
@@ -173,9 +179,14 @@ _WORKER_CONFIG: Optional[Config] = None
 
 
 def _init_worker(config: Config) -> None:
-    """Remember the configuration in a worker process."""
+    """Remember the configuration in a worker process, which leaves Ctrl-C to the main one.
+
+    Ctrl-C reaches every process of the terminal's group: a worker that took
+    it would print a traceback; the main process ends the run instead.
+    """
     global _WORKER_CONFIG
     _WORKER_CONFIG = config
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _lint_many(tasks: Sequence[Task], config: Optional[Config] = None) -> list[FileResult]:
@@ -468,12 +479,35 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
     findings.extend(project_findings([r for r in rules if issubclass(r, ProjectRule)], facts, jobs, guard))
     suppressions = {r.rel: r.suppressions for r in results}
     per_file = PerFileIgnores(config.per_file_ignores)
-    kept = [f for f in findings
-            if f.path in project.targets
-            and not per_file.ignores(f.path, f.code)
-            and not (f.code == "FL000" and "FL000" in config.ignore)
-            and not is_suppressed(suppressions.get(f.path, {}), f.code, (f.line, f.end_line))]
+    kept = []
+    used: dict[str, set[tuple[int, Optional[str]]]] = defaultdict(set)
+    for f in findings:
+        if (f.path not in project.targets or per_file.ignores(f.path, f.code)
+                or (f.code == PARSE_ERROR_CODE and is_ignored(f.code, config.ignored))):
+            continue
+        matched = suppressing(suppressions.get(f.path, {}), f.code, (f.line, f.end_line))
+        if matched:
+            used[f.path].update(matched)
+        else:
+            kept.append(f)
+    if UnusedSuppression in rules:
+        kept += _unused_suppressions(project, results, rules, config, per_file, used)
     return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key)
+
+
+def _unused_suppressions(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
+                         per_file: PerFileIgnores, used: dict[str, set]) -> list[Finding]:
+    """Return FL001's findings: in each target file that parsed, the codes of rules that ran and suppressed nothing."""
+    codes = [rule.code for rule in rules] + [PARSE_ERROR_CODE] * (not is_ignored(PARSE_ERROR_CODE, config.ignored))
+    found = []
+    for result in results:
+        if (not result.suppressions or result.rel not in project.targets
+                or per_file.ignores(result.rel, UnusedSuppression.code)
+                or any(f.code == PARSE_ERROR_CODE for f in result.findings)):
+            continue
+        ran = [code for code in codes if not per_file.ignores(result.rel, code)]
+        found += UnusedSuppression.unused(result.rel, result.suppressions, result.snippets, used[result.rel], ran)
+    return found
 
 
 def can_fork(jobs: int) -> bool:

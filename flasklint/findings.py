@@ -45,6 +45,12 @@ class Edit:
         }
 
 
+#: A fix that keeps the code's meaning: ``--fix`` applies it.
+SAFE = "safe"
+#: A fix that may change behaviour or style beyond the defect: only with ``--unsafe-fixes``.
+UNSAFE = "unsafe"
+
+
 @dataclass(frozen=True)
 class Fix:
     """A description and the text edits that carry it out.
@@ -52,18 +58,25 @@ class Fix:
     The edits apply to the finding's own file, unless ``path`` names another
     root-relative file (``.gitignore`` for a finding elsewhere); ``digest`` is
     then the SHA-256 of that file as the rule read it, or ``""`` when it did
-    not exist and the fix creates it.
+    not exist and the fix creates it. ``applicability`` is :data:`SAFE` or
+    :data:`UNSAFE`, as in ruff.
     """
 
     description: str
     edits: tuple[Edit, ...]
     path: Optional[str] = None
     digest: Optional[str] = None
+    applicability: str = SAFE
+
+    def applies(self, unsafe_fixes: bool) -> bool:
+        """Return whether ``--fix`` applies this fix (unsafe ones only with ``unsafe_fixes``)."""
+        return self.applicability == SAFE or unsafe_fixes
 
     def to_json(self) -> dict:
         """Return the fix as a JSON-ready dict (``path`` only when the fix edits another file)."""
         document = {"description": self.description,
-                    "edits": [edit.to_json() for edit in self.edits]}
+                    "edits": [edit.to_json() for edit in self.edits],
+                    "applicability": self.applicability}
         if self.path is not None:
             document["path"] = self.path
         return document
@@ -141,18 +154,27 @@ def redact(secret: str) -> str:
 
 
 _QUOTED = re.compile(r"""(["'])(?:\\.|(?!\1).)*(?:\1|$)""")
+#: A quoted string that names an environment variable: ``os.environ["NAME"]``,
+#: ``environ.get("NAME"``, ``getenv("NAME"``, ``environ.setdefault("NAME"``.
+_ENV_NAME = re.compile(r"""(?:environ\s*\[|environ\s*\.\s*(?:get|setdefault|pop)\s*\(|getenv\s*\()\s*"""
+                       r"""(["'])[A-Za-z_][A-Za-z0-9_]*\1""")
 
 
-def mask_line(line: str, column: int) -> str:
+def mask_line(line: str, column: int, keep_env_names: bool = False) -> str:
     """Return a sensitive finding's source line as outputs may use it.
 
     The line is cut at the finding's 1-based ``column`` and ends in ``MASK``;
     every quoted string before the cut is masked too, since the line may hold
     more secrets than the flagged one and the flagged range may not be the
-    secret itself.
+    secret itself. With ``keep_env_names``, the name of an environment
+    variable read on the line (``os.environ.get("SECRET_KEY", ...)``) is kept:
+    it is a name, not a secret, and tells the reader which setting is meant.
+    Fingerprints leave it masked, so baselines keep matching.
     """
     before = line[:max(column - 1, 0)]
-    return _QUOTED.sub(lambda m: m.group(1) + MASK + m.group(1), before) + MASK
+    names = {m.start(1) for m in _ENV_NAME.finditer(before)} if keep_env_names else set()
+    return _QUOTED.sub(lambda m: m.group(0) if m.start() in names else m.group(1) + MASK + m.group(1),
+                       before) + MASK
 
 
 PARSE_ERROR_CODE = "FL000"

@@ -17,7 +17,7 @@ import hashlib
 import textwrap
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
 
-from .findings import Finding, Fix, Requirement, Severity
+from .findings import SAFE, Finding, Fix, Requirement, Severity
 from .flask_context import qualify
 from .lazy import cst
 
@@ -43,6 +43,8 @@ class Rule:
     #: Off-by-default rules run only when selected by their full code.
     default_enabled: ClassVar[bool] = True
     fixable: ClassVar[bool] = False
+    #: Whether the rule's fixes are ``safe`` or ``unsafe`` (see :class:`~.findings.Fix`).
+    fix_safety: ClassVar[str] = SAFE
     #: Tags for SARIF and the docs, e.g. ``security``.
     tags: ClassVar[tuple[str, ...]] = ()
     #: How often a finding is a true one, for SARIF's ``properties.precision``:

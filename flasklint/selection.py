@@ -4,7 +4,9 @@ Selectors are full codes (``FL101``, ``ACME001``), prefixes (``FL1``, ``FL``,
 ``ACME``) or ``ALL``. A prefix selects the rules that are on by default; an
 off-by-default rule runs only when named by its full code or by ``ALL``.
 Without ``select``, every rule that is on by default runs: flasklint's and
-those of the installed plugins. ``ignore`` wins over ``select``.
+those of the installed plugins. ``ignore`` (and ``extend-ignore``) wins over
+``select``. FL000, the parse error, always runs but is ignored like any code:
+``FL000``, ``FL0``, ``FL`` and ``ALL`` drop it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def select_rules(rules: Sequence[type[Rule]], config: Config) -> list[type[Rule]
     selectors = config.select + config.extend_select
     return [rule for rule in rules
             if ((rule.default_enabled and not config.select) or matches(rule.code, rule.default_enabled, selectors))
-            and not is_ignored(rule.code, config.ignore)]
+            and not is_ignored(rule.code, config.ignored)]
 
 
 def is_ignored(code: str, selectors: Iterable[str]) -> bool:

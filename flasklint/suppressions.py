@@ -43,11 +43,43 @@ def _codes(text: str) -> frozenset:
     return frozenset(code.upper() for code in re.split(r"[\s,]+", text) if code)
 
 
-def is_suppressed(suppressions: Suppressions, code: str, lines: tuple[int, ...]) -> bool:
-    """Return whether a comment on any of ``lines`` suppresses ``code``."""
+def suppressing(suppressions: Suppressions, code: str, lines: tuple[int, ...]) -> list[tuple[int, Optional[str]]]:
+    """Return the ``(line, listed code)`` entries on ``lines`` that suppress ``code`` (None: a bare ignore)."""
+    found = []
     for line in lines:
         if line in suppressions:
             codes = suppressions[line]
-            if codes is None or any(code.startswith(c) for c in codes):
-                return True
-    return False
+            if codes is None:
+                found.append((line, None))
+            else:
+                found.extend((line, c) for c in codes if code.startswith(c))
+    return found
+
+
+def is_suppressed(suppressions: Suppressions, code: str, lines: tuple[int, ...]) -> bool:
+    """Return whether a comment on any of ``lines`` suppresses ``code``."""
+    return bool(suppressing(suppressions, code, lines))
+
+
+def without_codes(line: str, codes: frozenset) -> Optional[tuple[int, int, str]]:
+    """Return the edit that drops ``codes`` from the suppression comment of ``line``.
+
+    The edit is ``(start, end, replacement)`` with 0-based character
+    columns. When no code would remain, the whole directive goes, with the
+    blanks before it; text after it that is not a comment of its own stays
+    a comment (``# noqa: FL101 legacy`` becomes ``# legacy``). None when the
+    line has no suppression with codes.
+    """
+    match = _IGNORE.search(line)
+    if match is None or match.group("codes") is None:
+        match = None if match else _NOQA.search(line)
+    if match is None:
+        return None
+    listed = [code for code in re.split(r"[\s,]+", match.group("codes")) if code]
+    kept = [code for code in listed if code.upper() not in codes]
+    if kept:
+        return match.start("codes"), match.end("codes"), ", ".join(kept)
+    rest = line[match.end():]
+    if rest.strip() and not rest.lstrip().startswith("#"):
+        return match.start(), match.end(), "#"
+    return len(line[:match.start()].rstrip()), match.end(), ""

@@ -49,7 +49,7 @@ def test_moving_code_creates_no_new_finding_but_new_code_does(example_app, tmp_p
     result = invoke(example_app, "--baseline", baseline, "--format", "concise")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "yourapp/views.py:21:1: FL101 `@login_required` is above the route decorator `@app.route`, "
+        "yourapp/views.py:21:1: FL101 [error] `@login_required` is above the route decorator `@app.route`, "
         "so Flask registers `settings` without it"]
 
 

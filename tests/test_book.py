@@ -41,8 +41,8 @@ def import_modules(root: Path, modules: list[str]) -> subprocess.CompletedProces
 
 
 def fix(root: Path):
-    """Run ``flasklint --fix`` on ``root`` for FL702."""
-    return CliRunner().invoke(main, [str(root), "--select", "FL702", "--fix", "--format", "concise"],
+    """Run ``flasklint --fix --unsafe-fixes`` on ``root`` for FL702 (its fixes are unsafe)."""
+    return CliRunner().invoke(main, [str(root), "--select", "FL702", "--fix", "--unsafe-fixes", "--format", "concise"],
                               catch_exceptions=False)
 
 

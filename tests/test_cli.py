@@ -30,19 +30,20 @@ def test_text_format_shows_location_source_marker_and_counts(app):
     result = invoke(app)
     assert result.exit_code == 1
     out = result.output
-    assert "yourapp/views.py:12:1: FL101 `@login_required` is above the route decorator `@app.route`" in out
+    assert "yourapp/views.py:12:1: FL101 [error] `@login_required` is above the route decorator `@app.route`" in out
     assert "12 | @login_required  # [FL101]" in out
     assert "  | ^^^^^^^^^^^^^^^" in out
     assert "= help: Move the route decorator to the top" in out
-    assert "    1  FL101" in out
+    assert "    1  FL101  [*] route-not-outermost" in out
     assert "Found 1 finding in 3 files." in out
+    assert "[*] 1 fixable with the `--fix` option." in out
     assert "\x1b[" not in out  # no colour when not a terminal
 
 
 def test_concise_format(app):
     result = invoke(app, "--format", "concise")
     assert result.output.splitlines() == [
-        "yourapp/views.py:12:1: FL101 `@login_required` is above the route decorator `@app.route`, "
+        "yourapp/views.py:12:1: FL101 [error] `@login_required` is above the route decorator `@app.route`, "
         "so Flask registers `admin` without it"]
 
 
@@ -119,7 +120,7 @@ def test_syntax_error_is_fl000_and_other_files_are_linted(app):
     (app / "yourapp" / "broken.py").write_text("def broken(:\n    pass\n")
     result = invoke(app, "--format", "concise")
     lines = result.output.splitlines()
-    assert lines[0].startswith("yourapp/broken.py:1:12: FL000 syntax error: ")
+    assert lines[0].startswith("yourapp/broken.py:1:12: FL000 [error] syntax error: ")
     assert lines[1].startswith("yourapp/views.py:12:1: FL101")
 
 
@@ -145,9 +146,9 @@ def test_a_file_changed_after_linting_is_not_overwritten_and_others_are_fixed(ap
                       .replace('"/admin"', '"/admin2"').replace('"/"', '"/two"').replace("def index", "def index2"))
     real_fix = cli._fix
 
-    def edit_then_fix(result, write):
+    def edit_then_fix(result, write, **options):
         (app / "yourapp" / "views.py").write_text("# edited by someone else\n")
-        return real_fix(result, write)
+        return real_fix(result, write, **options)
 
     monkeypatch.setattr(cli, "_fix", edit_then_fix)
     result = invoke(app, "--fix", "--format", "concise")

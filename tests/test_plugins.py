@@ -108,7 +108,7 @@ def codes(completed: subprocess.CompletedProcess) -> list:
 def test_plugin_rule_reported_in_text_and_json(site, project):
     text = flasklint(site["acme"], project, "--no-cache")
     assert text.returncode == 1, text.stderr
-    assert f"app.py:{ACME001_LINE}:1: ACME001 view `index` has no docstring" in text.stdout
+    assert f"app.py:{ACME001_LINE}:1: ACME001 [warning] view `index` has no docstring" in text.stdout
     assert "= help: Say in one line what the view shows or does." in text.stdout
     assert text.stderr == ""
     found = flasklint(site["acme"], project, "--no-cache", "--format", "json")

@@ -55,7 +55,7 @@ def pre_commit(project: Path, *args: str, home: Optional[Path] = None) -> subpro
 def test_try_repo_fails_on_a_finding_and_passes_when_clean(app_repo, hook_repo):
     bad = pre_commit(app_repo, "try-repo", str(hook_repo), "flasklint", "--all-files")
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert "yourapp/views.py:12:1: FL101 `@login_required` is above the route decorator" in bad.stdout
+    assert "yourapp/views.py:12:1: FL101 [error] `@login_required` is above the route decorator" in bad.stdout
     views = app_repo / "yourapp" / "views.py"
     views.write_text(views.read_text().replace("@login_required  # [FL101]\n", ""))
     stage(app_repo)

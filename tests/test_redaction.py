@@ -70,7 +70,7 @@ def test_no_format_shows_a_secret_even_with_every_source_line_at_hand(root, outp
 
 
 def test_diff_shows_no_secret(root):
-    result = CliRunner().invoke(main, [str(root), "--select", "ALL", "--diff", "--no-cache"])
+    result = CliRunner().invoke(main, [str(root), "--select", "ALL", "--diff", "--unsafe-fixes", "--no-cache"])
     assert "+from flask_sqlalchemy import SQLAlchemy" in result.output
     assert "+instance/" in result.output
     assert " app.secret_key = …" in result.output, "the context line of the secret is masked"

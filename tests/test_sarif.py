@@ -110,6 +110,7 @@ class FakeRule:
     code, name, severity, tags, precision = "FL999", "fake-rule", Severity.WARNING, ("style",), ""
     help, fixable, default_enabled = "Do better.", True, True
     plugin, url = None, ""
+    fix_safety = "safe"
     summary = classmethod(lambda cls: "A rule for tests.")
     documentation = classmethod(lambda cls: "## What it does\nNothing.")
 

@@ -75,6 +75,7 @@ class RouteNotOutermost(FileRule):
     The fix moves the route decorators to the top, keeping their order and every
     other decorator's order, with comments. It changes behaviour on purpose: the
     decorators above the route start to apply (a public page becomes protected).
+    That change is the defect's remedy, so the fix is safe: `--fix` applies it.
 
     ## References
     - *Explore Flask* 2.6.1, "Views and routing: Decorators"

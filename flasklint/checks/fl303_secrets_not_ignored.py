@@ -64,7 +64,7 @@ class SecretsNotIgnored(ProjectRule):
     The fix appends the missing pattern (`instance/`, `.env`, the `alembic.ini`
     path) to the root `.gitignore`, creating it if needed, and changes no other
     line. It is skipped when `.gitignore` changed since the run. Files git
-    already tracks stay tracked: FL304 says so.
+    already tracks stay tracked: FL304 says so. The fix is safe: `--fix` applies it.
 
     ## References
     - *Explore Flask* 2.3.2, "What to keep out of version control", and 2.5.2, "Instance folder"

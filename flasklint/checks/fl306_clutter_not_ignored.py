@@ -57,7 +57,8 @@ class ClutterNotIgnored(ProjectRule):
     ## Fix safety
     The fix appends `__pycache__/` and `*.py[cod]` (or the virtualenv folder) to
     the root `.gitignore`, creating it if needed, and changes no other line.
-    Files git already tracks stay tracked until `git rm --cached`.
+    Files git already tracks stay tracked until `git rm --cached`. The fix is safe:
+    `--fix` applies it.
 
     ## References
     - *Explore Flask* 2.3.2, "What to keep out of version control"

@@ -9,7 +9,7 @@ import tokenize
 from typing import Optional
 
 from ..facts import ModuleFacts
-from ..findings import Edit, Fix, Severity
+from ..findings import UNSAFE, Edit, Fix, Severity
 from ..flask_context import is_test_path, resolve_relative, statements
 from ..rule import FileRule
 from ..source import Source
@@ -123,9 +123,13 @@ class AbsoluteSelfImport(FileRule):
     The fix rewrites only the module name (`yourapp.models` to `.models`,
     `yourapp` to `..` one level down), keeping aliases, comments and parenthesised
     multi-line name lists; `import yourapp.models as m` becomes
-    `from . import models as m`. Both spellings import the same module, so
-    behaviour is unchanged. `import yourapp.models` without an alias binds
+    `from . import models as m`. `import yourapp.models` without an alias binds
     `yourapp` and is reported without a fix.
+
+    The fix is unsafe (applied only with `--unsafe-fixes`): it changes style, not a
+    defect, and a relative import does change behaviour when the module is also run
+    as a script (`python yourapp/views.py` then fails with "attempted relative import
+    with no known parent package").
 
     ## References
     - *Explore Flask* 2.2.2, "Relative imports"
@@ -137,6 +141,7 @@ class AbsoluteSelfImport(FileRule):
     severity = Severity.WARNING
     help = "Import the package's own modules in the configured `import-style` (relative by default: `from .models import User`)."
     fixable = True
+    fix_safety = UNSAFE
     tags = ("style",)
     precision = "very-high"  # the import's spelling is read from the source
     #: Decided from CPython's tree: import statements need no LibCST parse.
@@ -192,14 +197,14 @@ class AbsoluteSelfImport(FileRule):
             self.report_ast(node, f"Absolute import of `{alias.name}` from inside its own package "
                                   f"`{_top(package)}`", fix=fix)
 
-    @staticmethod
-    def replace(span: Optional[tuple[tuple[int, int], tuple[int, int]]], text: str) -> Optional[Fix]:
+    @classmethod
+    def replace(cls, span: Optional[tuple[tuple[int, int], tuple[int, int]]], text: str) -> Optional[Fix]:
         """Return the fix that replaces the source in ``span`` with ``text`` (none without a span)."""
         if span is None:
             return None
         (line, column), (end_line, end_column) = span
         return Fix(f"Rewrite as `{text}`" if text.startswith("from ") else f"Import from `{text}`",
-                   (Edit(line, column, end_line, end_column, text),))
+                   (Edit(line, column, end_line, end_column, text),), applicability=cls.fix_safety)
 
 
 def _top(dotted: Optional[str]) -> str:

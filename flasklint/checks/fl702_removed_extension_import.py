@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ..facts import ImportFact, ModuleFacts
-from ..findings import Edit, Fix, Severity
+from ..findings import UNSAFE, Edit, Fix, Severity
 from ..flask_context import SymbolIndex, cst_dotted
 from ..lazy import cst
 from ..rule import FileRule
@@ -257,6 +257,11 @@ class RemovedExtensionImport(FileRule):
     `X-Forwarded-For` and `X-Forwarded-Proto` by default, as the old `ProxyFix` did, but
     not `X-Forwarded-Host`; pass `x_host=1` if the proxy sets it.
 
+    The fix is unsafe (applied only with `--unsafe-fixes`): whether the new import
+    works depends on the versions installed, which flasklint does not read yet, and
+    some replacements change behaviour (`FlaskForm` checks a CSRF token that the old
+    `Form` did not; `ProxyFix`'s defaults differ).
+
     ## References
     - *Explore Flask* 2.6, 2.9, 2.10, 2.11, 2.12 and 2.13 (listings that import `flask.ext` and `werkzeug.contrib`)
     - Flask 1.0 changelog ("Remove the `flask.ext` import hook"), Werkzeug 1.0 changelog
@@ -268,6 +273,7 @@ class RemovedExtensionImport(FileRule):
     severity = Severity.ERROR
     help = "Import from the module that provides the name today (`flask_X`, `werkzeug.middleware`, `FlaskForm`)."
     fixable = True
+    fix_safety = UNSAFE
     tags = ("correctness", "compatibility")
     precision = "very-high"  # the removed names are an exact list
 
@@ -386,7 +392,7 @@ class RemovedExtensionImport(FileRule):
             return
         fix = None
         if move.module == module:
-            fix = Fix(f"Use `{move.name}`", (self.edit(node.attr, move.name),))
+            fix = Fix(f"Use `{move.name}`", (self.edit(node.attr, move.name),), applicability=self.fix_safety)
         self.report(node, move.why, fix=fix)
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -433,7 +439,7 @@ class RemovedExtensionImport(FileRule):
         if not flagged.fixable:
             return None
         if flagged.edits:
-            return Fix("Import the module under its current name", flagged.edits)
+            return Fix("Import the module under its current name", flagged.edits, applicability=self.fix_safety)
         if flagged.text is not None:
             return self.replace(flagged.node, flagged.text, [])
         node = flagged.node
@@ -461,7 +467,8 @@ class RemovedExtensionImport(FileRule):
             if alias.move.name != alias.name:
                 end = alias.node.asname if alias.node.asname else alias.node.name
                 edits.append(self._span(alias.node.name, end, name))
-        return Fix("Import the names from where they live now", tuple(edits + use_edits))
+        return Fix("Import the names from where they live now", tuple(edits + use_edits),
+                   applicability=self.fix_safety)
 
     def _span(self, first: cst.CSTNode, last: cst.CSTNode, text: str) -> Edit:
         """Return the edit replacing ``first`` through ``last`` with ``text``."""
@@ -480,7 +487,8 @@ class RemovedExtensionImport(FileRule):
             indent = line[:where.start.column]
             joiner = "\n" + indent if not indent.strip() else "; "
             text = joiner.join(lines)
-        return Fix("Rewrite the import for current versions", (self.edit(node, text), *use_edits))
+        return Fix("Rewrite the import for current versions", (self.edit(node, text), *use_edits),
+                   applicability=self.fix_safety)
 
 
 def _descendants(node: cst.CSTNode) -> list[cst.CSTNode]:

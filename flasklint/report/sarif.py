@@ -100,6 +100,11 @@ def precision(rule) -> str:
     return rule.precision or ("medium" if rule.severity is Severity.INFO else "high")
 
 
+def help_uri(rule) -> str:
+    """Return the address of a rule's reference page: flasklint's ``rules/`` page, or the plugin's ``url``."""
+    return rule.url if rule.plugin else f"{RULES_URI}{rule.code}.md"
+
+
 def rule_descriptor(rule) -> dict:
     """Return the ``reportingDescriptor`` of one rule class."""
     page = rule_page(rule)
@@ -112,7 +117,7 @@ def rule_descriptor(rule) -> dict:
         "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
         "properties": {"tags": list(rule.tags), "precision": precision(rule)},
     }
-    url = rule.url if rule.plugin else f"{RULES_URI}{rule.code}.md"
+    url = help_uri(rule)
     if url:
         descriptor["helpUri"] = url
     if "security" in rule.tags:
