@@ -171,6 +171,14 @@ def _fix(result: Result, write: bool) -> None:
             click.echo(f"Fixed {len(fixed)} finding{'s' if len(fixed) != 1 else ''}.", err=True)
 
 
+@main.command("server")
+def server_command() -> None:
+    """Run the language server (LSP over standard input and output) for editors."""
+    from .server import serve
+
+    serve()
+
+
 @main.command("rules")
 def rules_command() -> None:
     """List every rule."""

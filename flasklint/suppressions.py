@@ -51,3 +51,21 @@ def is_suppressed(suppressions: Suppressions, code: str, lines: tuple[int, ...])
             if codes is None or any(code.startswith(c) for c in codes):
                 return True
     return False
+
+
+def with_suppression(line: str, code: str) -> str:
+    """Return a source ``line`` (with its line ending) changed to also suppress ``code``.
+
+    The code joins the line's ``# flasklint: ignore[...]`` comment, or a new
+    such comment goes at the end of the line. A line with a bare
+    ``# flasklint: ignore`` already suppresses everything and is returned as is.
+    """
+    body = line.rstrip("\r\n")
+    ending = line[len(body):]
+    match = _IGNORE.search(body)
+    if match is None:
+        return f"{body}  # flasklint: ignore[{code}]{ending}"
+    if match.group("codes") is None:
+        return line
+    codes = [c for c in re.split(r"[\s,]+", match.group("codes")) if c] + [code]
+    return f"{body[:match.start()]}# flasklint: ignore[{', '.join(codes)}]{body[match.end():]}{ending}"
