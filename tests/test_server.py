@@ -89,6 +89,16 @@ async def code_actions(client: LanguageClient, path: Path, at: lsp.Range, only=N
         context=lsp.CodeActionContext(diagnostics=[], only=only)))
 
 
+async def settle(client: LanguageClient, path: Path) -> None:
+    """Wait until the server has handled all that was sent: it answers a request only after them.
+
+    (Two notifications that arrive together cannot both be awaited with
+    pytest-lsp; its default handler records each in ``client.diagnostics``.)
+    """
+    await code_actions(client, path, lsp.Range(start=lsp.Position(line=0, character=0),
+                                               end=lsp.Position(line=0, character=0)))
+
+
 def apply(text: str, action: lsp.CodeAction) -> str:
     """Return ``text`` with the single-document edit of ``action`` applied (ASCII text: no unit conversion)."""
     [change] = action.edit.document_changes
@@ -222,3 +232,41 @@ async def test_columns_are_counted_in_utf16_code_units(client: LanguageClient, t
     assert found.code == "FL702"
     # flasklint's column 10 (characters) is 10 UTF-16 units in: the emoji takes two.
     assert (found.range.start.character, found.range.end.character) == (10, 53)
+
+
+DUPLICATE_INDEX = 'from . import app\n\n\n@app.route("/")\ndef index():\n    return "again"\n'
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_edit_updates_the_other_open_documents_of_its_project(client: LanguageClient, tmp_path):
+    root = copy_example(tmp_path)
+    views = root / "yourapp" / "views.py"
+    more = root / "yourapp" / "more.py"  # a new module, not saved yet
+    assert [d.code for d in await open_document(client, views, views.read_text())] == ["FL101"]
+
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+        uri=from_fs_path(str(more)), language_id="python", version=1, text=DUPLICATE_INDEX)))
+    await settle(client, more)
+    assert [d.code for d in client.diagnostics[from_fs_path(str(views))]] == ["FL103", "FL101"]
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=from_fs_path(str(more)), version=2),
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=DUPLICATE_INDEX.replace('"/")\ndef index', '"/home")\ndef home'))]))
+    await settle(client, more)
+    assert [d.code for d in client.diagnostics[from_fs_path(str(views))]] == ["FL101"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_save_writes_the_cache_and_close_clears_the_diagnostics(client: LanguageClient, tmp_path):
+    root = copy_example(tmp_path)
+    views = root / "yourapp" / "views.py"
+    uri = from_fs_path(str(views))
+    await open_document(client, views, views.read_text())
+    assert not (root / ".flasklint_cache").exists()
+
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert [d.code for d in await diagnostics(client, uri, 1)] == ["FL101"]
+    await settle(client, views)  # the cache is written after the diagnostics are sent
+    assert list((root / ".flasklint_cache").rglob("*.pickle"))
+
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    assert await diagnostics(client, uri, None) == []
