@@ -413,7 +413,7 @@ def _comment_added(text: str, number: int) -> bool:
 
 def encode(text: str) -> bytes:
     """Return a buffer's text as the bytes its file would hold (its PEP 263 encoding, else UTF-8)."""
-    raw = text.encode("utf-8", "surrogateescape")
+    raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate then fails to decode: FL000
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         return raw if encoding in ("utf-8", "utf-8-sig") else text.encode(encoding)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -15,8 +17,9 @@ from lsprotocol import types as lsp  # noqa: E402
 from pygls.uris import from_fs_path  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
-from flasklint.config import is_project_root  # noqa: E402
+from flasklint.config import is_project_root, tomllib  # noqa: E402
 
+README = Path(__file__).parent.parent / "README.md"
 EXAMPLE = Path(__file__).parent / "fixtures" / "projects" / "exampleapp"
 FL601_PROJECT = Path(__file__).parent / "fixtures" / "FL601" / "post_form_without_token"
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "flasklint", "server"])
@@ -270,3 +273,28 @@ async def test_save_writes_the_cache_and_close_clears_the_diagnostics(client: La
 
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
     assert await diagnostics(client, uri, None) == []
+
+
+def editors_section() -> str:
+    """Return the README's Editors section."""
+    text = README.read_text(encoding="utf-8")
+    return text[text.index("## Editors"):text.index("\n## ", text.index("## Editors") + 1)]
+
+
+@pytest.mark.asyncio
+async def test_the_readme_editor_settings_start_the_server_with_their_options(fresh_client, tmp_path):
+    section = editors_section()
+    settings = json.loads(re.search(r"```json\n(.*?)```", section, re.DOTALL).group(1))
+    helix = tomllib.loads(re.search(r"```toml\n(.*?)```", section, re.DOTALL).group(1))
+    options = settings["glspc.server.initializationOptions"]
+    assert [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]] == ["flasklint", "server"]
+    assert helix["language-server"]["flasklint"] == {"command": "flasklint", "args": ["server"], "config": options}
+    assert 'init_options = { select = { "FL1", "FL2", "FL3" }, ignore = { "FL103" } }' in section
+    assert ':initializationOptions (:select ["FL1" "FL2" "FL3"] :ignore ["FL103"])' in section
+
+    root = copy_example(tmp_path)
+    views = root / "yourapp" / "views.py"
+    text = views.read_text() + "\nfrom flask.ext.sqlalchemy import SQLAlchemy\n\n\n@app.route('/')\ndef index():\n    pass\n"
+    await start(fresh_client, root, options)
+    # FL702 is not selected and FL103 (two views named index) is ignored: FL101 is left.
+    assert [d.code for d in await open_document(fresh_client, views, text)] == ["FL101"]
