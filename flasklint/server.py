@@ -341,8 +341,8 @@ class FlasklintServer(LanguageServer):
             changed = with_suppression(lines[number - 1], finding.code)
             new = "".join(lines[:number - 1] + [changed] + lines[number:])
             if changed != lines[number - 1] and _comment_added(new, number):
-                return lsp.CodeAction(title=f"Suppress {finding.code} on this line", kind=lsp.CodeActionKind.QuickFix,
-                                      diagnostics=[diagnostic],
+                return lsp.CodeAction(title=f"Suppress {finding.code} on this line",
+                                      kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                                       edit=lsp.WorkspaceEdit(document_changes=self.file_changes(uri, text, new)))
         return None
 
@@ -358,14 +358,13 @@ class FlasklintServer(LanguageServer):
     def file_changes(self, uri: str, old: Optional[str], new: str) -> list:
         """Return the document changes turning ``old`` (None: no such file yet) into ``new``."""
         if old is None:
+            start = lsp.Position(line=0, character=0)
             return [lsp.CreateFile(uri=uri, options=lsp.CreateFileOptions(ignore_if_exists=True)),
                     lsp.TextDocumentEdit(text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri),
-                                         edits=[lsp.TextEdit(range=lsp.Range(start=lsp.Position(line=0, character=0),
-                                                                             end=lsp.Position(line=0, character=0)),
-                                                             new_text=new)])]
-        version = self.linted[uri].version if uri in self.linted else None
-        return [lsp.TextDocumentEdit(text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-                                     edits=[self.smallest_edit(old, new)])]
+                                         edits=[lsp.TextEdit(range=lsp.Range(start=start, end=start), new_text=new)])]
+        document = lsp.OptionalVersionedTextDocumentIdentifier(
+            uri=uri, version=self.linted[uri].version if uri in self.linted else None)
+        return [lsp.TextDocumentEdit(text_document=document, edits=[self.smallest_edit(old, new)])]
 
     def smallest_edit(self, old: str, new: str) -> lsp.TextEdit:
         """Return one edit replacing only the part of ``old`` that differs from ``new``."""
