@@ -175,11 +175,19 @@ class FlasklintServer(LanguageServer):
             self.caches[place.root][1].save()
 
     def on_close(self, params: lsp.DidCloseTextDocumentParams) -> None:
-        """Forget a closed document and clear its diagnostics."""
-        self.places.pop(params.text_document.uri, None)
+        """Forget a closed document and clear its diagnostics.
+
+        Its file on disk now stands for it, which may differ from the buffer
+        (an unsaved edit, a file never saved): the project's other open
+        documents are linted again.
+        """
+        place = self.places.pop(params.text_document.uri, None)
         self.linted.pop(params.text_document.uri, None)
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri,
                                                                             diagnostics=[]))
+        others = [uri for uri, other in self.places.items() if place and not place.alone and other.root == place.root]
+        if others:
+            self.lint(others[0])
 
     def on_shutdown(self, params: None) -> None:
         """Write every project's cache."""

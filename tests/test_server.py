@@ -76,13 +76,17 @@ async def open_document(client: LanguageClient, path: Path, text: str, language:
     return await diagnostics(client, uri, 1)
 
 
-async def change_document(client: LanguageClient, path: Path, text: str, version: int) -> list:
-    """Replace the text of ``path`` (the whole document) and return the diagnostics of ``version``."""
-    uri = from_fs_path(str(path))
+def send_change(client: LanguageClient, path: Path, text: str, version: int) -> None:
+    """Replace the text of ``path`` (the whole document), making it ``version``."""
     client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=from_fs_path(str(path)), version=version),
         content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
-    return await diagnostics(client, uri, version)
+
+
+async def change_document(client: LanguageClient, path: Path, text: str, version: int) -> list:
+    """Replace the text of ``path`` and return the diagnostics of ``version``."""
+    send_change(client, path, text, version)
+    return await diagnostics(client, from_fs_path(str(path)), version)
 
 
 async def code_actions(client: LanguageClient, path: Path, at: lsp.Range, only=None) -> list[lsp.CodeAction]:
@@ -251,11 +255,16 @@ async def test_an_edit_updates_the_other_open_documents_of_its_project(client: L
         uri=from_fs_path(str(more)), language_id="python", version=1, text=DUPLICATE_INDEX)))
     await settle(client, more)
     assert [d.code for d in client.diagnostics[from_fs_path(str(views))]] == ["FL103", "FL101"]
-    elsewhere = DUPLICATE_INDEX.replace('"/")\ndef index', '"/home")\ndef home')
-    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=from_fs_path(str(more)), version=2),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=elsewhere)]))
+    send_change(client, more, DUPLICATE_INDEX.replace('"/")\ndef index', '"/home")\ndef home'), 2)
     await settle(client, more)
+    assert [d.code for d in client.diagnostics[from_fs_path(str(views))]] == ["FL101"]
+
+    send_change(client, more, DUPLICATE_INDEX, 3)
+    await settle(client, more)
+    assert [d.code for d in client.diagnostics[from_fs_path(str(views))]] == ["FL103", "FL101"]
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(
+        text_document=lsp.TextDocumentIdentifier(uri=from_fs_path(str(more)))))
+    await settle(client, views)  # closed unsaved, more.py is gone again
     assert [d.code for d in client.diagnostics[from_fs_path(str(views))]] == ["FL101"]
 
 
