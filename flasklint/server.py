@@ -185,7 +185,9 @@ class FlasklintServer(LanguageServer):
         self.linted.pop(params.text_document.uri, None)
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri,
                                                                             diagnostics=[]))
-        others = [uri for uri, other in self.places.items() if place and not place.alone and other.root == place.root]
+        if place is None or place.alone:
+            return
+        others = [uri for uri, other in self.places.items() if other.root == place.root and not other.alone]
         if others:
             self.lint(others[0])
 
