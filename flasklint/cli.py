@@ -466,6 +466,14 @@ def settings_text(root: Path, config: Config) -> str:
     return "\n".join(lines)
 
 
+@main.command("server")
+def server_command() -> None:
+    """Run the language server (LSP over standard input and output) for editors."""
+    from .server import serve
+
+    serve()
+
+
 @main.command("rules")
 @click.option("--output-format", "--format", "output_format", type=click.Choice(("text", "json")), default="text",
               show_default=True, help="text: a table on a terminal, one line per rule otherwise; json: a list.")

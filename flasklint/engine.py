@@ -390,12 +390,21 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def open_cache(cache_dir: Path, config: Config) -> Cache:
+    """Return the cache in ``cache_dir`` for ``config`` and the rules it selects, not loaded yet."""
+    rules = select_rules(all_rules(), config)
+    return Cache(cache_dir, settings_key(config, tuple(rule.code for rule in rules), source_files(rules)))
+
+
 def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] = None,
         cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None,
-        buffers: Optional[Mapping[Path, bytes]] = None) -> Result:
+        buffers: Optional[Mapping[Path, bytes]] = None, cache: Optional[Cache] = None) -> Result:
     """Lint ``paths`` and return the filtered, sorted findings.
 
-    ``cache_dir`` enables the cache; ``progress(done, total)`` hears about
+    ``cache_dir`` enables the cache, loaded at the start and saved at the
+    end; a long-lived caller (the language server) passes its own loaded
+    ``cache`` (from :func:`open_cache`) instead, which the run fills and
+    leaves for the caller to save. ``progress(done, total)`` hears about
     every file finished. ``buffers`` maps paths to the bytes to lint instead
     of what the disk holds (an editor's buffer, standard input); such a file
     need not exist on disk.
@@ -403,18 +412,19 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     paths = list(paths)
     jobs = jobs or os.cpu_count() or 1
     held = {relative_path(path.absolute(), root): raw for path, raw in (buffers or {}).items()}
+    owned = open_cache(cache_dir, config) if cache is None and cache_dir else None
     with _cyclic_gc_paused():
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
-        cache = Cache(cache_dir, settings_key(config, codes, source_files(rules))) if cache_dir else None
-        project = _discover_and_load(paths, config, root, cache, jobs, frozenset(held))
+        project = _discover_and_load(paths, config, root, owned, jobs, frozenset(held))
+        cache = cache or owned
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance, held)
         guard = RuleGuard()
         findings = decide(project, results + context, rules, config,
                           lambda rels: read_templates(project.root, rels, config, jobs, cache, held), jobs, guard)
-        if cache is not None:
-            cache.save()
+        if owned is not None:
+            owned.save()
     snippets = {r.rel: r.snippets for r in results}
     _add_missing_snippets(project.root, findings, snippets, held)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,

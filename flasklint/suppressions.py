@@ -83,3 +83,21 @@ def without_codes(line: str, codes: frozenset) -> Optional[tuple[int, int, str]]
     if rest.strip() and not rest.lstrip().startswith("#"):
         return match.start(), match.end(), "#"
     return len(line[:match.start()].rstrip()), match.end(), ""
+
+
+def with_suppression(line: str, code: str) -> str:
+    """Return a source ``line`` (with its line ending) changed to also suppress ``code``.
+
+    The code joins the line's ``# flasklint: ignore[...]`` comment, or a new
+    such comment goes at the end of the line. A line with a bare
+    ``# flasklint: ignore`` already suppresses everything and is returned as is.
+    """
+    body = line.rstrip("\r\n")
+    ending = line[len(body):]
+    match = _IGNORE.search(body)
+    if match is None:
+        return f"{body}  # flasklint: ignore[{code}]{ending}"
+    if match.group("codes") is None:
+        return line
+    codes = [c for c in re.split(r"[\s,]+", match.group("codes")) if c] + [code]
+    return f"{body[:match.start()]}# flasklint: ignore[{', '.join(codes)}]{body[match.end():]}{ending}"

@@ -309,6 +309,20 @@ def test_a_buffer_is_linted_instead_of_the_file_on_disk(tmp_path):
     assert lint(tmp_path, jobs=1).findings == []
 
 
+def test_a_cache_held_by_the_caller_is_filled_reused_and_left_to_the_caller_to_save(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text(VIEW.format(n=1))
+    (tmp_path / "b.py").write_text("x = 1\n")
+    cache = engine.open_cache(tmp_path / FOLDER, Config()).load()
+    assert [f.code for f in run([tmp_path], Config(), tmp_path, jobs=1, cache=cache).findings] == ["FL101"]
+    assert set(cache.entries) == {"a.py", "b.py"} and not cache.path.exists()
+    unchanged = cache.entries["b.py"]
+    edited = run([tmp_path], Config(), tmp_path, jobs=1, cache=cache, buffers={tmp_path / "a.py": b"y = 2\n"})
+    assert edited.findings == [] and cache.entries["b.py"] is unchanged
+    cache.save()
+    assert cache.path.exists()
+
+
 def test_a_buffer_needs_no_file_on_disk(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
     unsaved = tmp_path / "pkg" / "new_views.py"

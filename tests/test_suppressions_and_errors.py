@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from flasklint.suppressions import find_suppressions, is_suppressed
+from flasklint.suppressions import find_suppressions, is_suppressed, with_suppression
 from flasklint.testing import lint
 
 BAD = '''from flask import Flask
@@ -93,3 +93,14 @@ def test_deep_nesting_is_fl000_not_a_crash(tmp_path):
     (tmp_path / "deep.py").write_text("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
     (finding,) = lint(tmp_path).findings
     assert finding.code == "FL000"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("@login_required\n", "@login_required  # flasklint: ignore[FL101]\n"),
+    ("x = 1  # noqa: E501\r\n", "x = 1  # noqa: E501  # flasklint: ignore[FL101]\r\n"),
+    ("x = 1  # flasklint: ignore[FL201] why\n", "x = 1  # flasklint: ignore[FL201, FL101] why\n"),
+    ("x = 1  # flasklint: ignore\n", "x = 1  # flasklint: ignore\n"),
+])
+def test_with_suppression_adds_the_code_to_the_line(line, expected):
+    assert with_suppression(line, "FL101") == expected
+    assert is_suppressed(find_suppressions(expected), "FL101", (1,))
