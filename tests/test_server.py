@@ -165,6 +165,19 @@ async def test_suppress_and_fix_all_actions(client: LanguageClient, tmp_path):
 
 
 @pytest.mark.asyncio(loop_scope="module")
+async def test_fix_all_leaves_unsafe_fixes_to_their_own_action(client: LanguageClient, tmp_path):
+    root = copy_example(tmp_path)
+    module = root / "yourapp" / "models.py"
+    text = "from flask.ext.sqlalchemy import SQLAlchemy\n"
+    [found] = await open_document(client, module, text)
+    assert found.code == "FL702"
+    actions = await code_actions(client, module, found.range)
+    assert [a.title for a in actions if a.title.startswith("Fix")] == [
+        f"Fix FL702 (unsafe): {actions[0].title.split(': ', 1)[1]}"]
+    assert "from flask_sqlalchemy import SQLAlchemy" in apply(text, actions[0])
+
+
+@pytest.mark.asyncio(loop_scope="module")
 async def test_a_buffer_that_does_not_parse_gives_fl000(client: LanguageClient, tmp_path):
     root = copy_example(tmp_path)
     views = root / "yourapp" / "views.py"
