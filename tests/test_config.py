@@ -92,3 +92,24 @@ def test_readme_configuration_example_is_valid():
     block = re.search(r"```toml\n(\[tool\.flasklint\].*?)```", readme, re.DOTALL).group(1)
     table = tomllib.loads(block)["tool"]["flasklint"]
     assert parse_settings(table, "README.md")["fail_on"] == "warning"
+
+
+@pytest.mark.parametrize("files,expected", [
+    ({"pyproject.toml": '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "parents"\n'}, "parents"),
+    ({"pyproject.toml": '[tool.ruff.flake8-tidy-imports]\nban-relative-imports = "all"\n'}, "all"),
+    ({"pyproject.toml": '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "none"\n'}, ""),
+    ({"pyproject.toml": '[tool.flasklint]\nimport-style = "detect"\n'}, ""),
+    ({"ruff.toml": '[lint.flake8-tidy-imports]\nban-relative-imports = "all"\n',
+      "pyproject.toml": '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "parents"\n'}, "all"),
+    ({"ruff.toml": "not = [valid", "pyproject.toml": "[tool.flasklint]\n"}, ""),
+])
+def test_ruff_ban_on_relative_imports_is_read_from_ruff_settings(tmp_path, files, expected):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert load_config(tmp_path).ruff_ban_relative_imports == expected
+
+
+def test_ruff_ban_is_not_a_flasklint_key(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.flasklint]\nruff-ban-relative-imports = "all"\n')
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_config(tmp_path)
