@@ -66,15 +66,12 @@ class PackageLayout:
                                             if posixpath.basename(rel) in PACKAGING_FILES)
                       if posixpath.join(folder, "__init__.py") not in self.files}
         self._distribution: dict[str, str] = {}
-        #: Module names per distribution.
-        self.modules: dict[str, set[str]] = defaultdict(set)
         #: Package ``__init__`` facts per (distribution, package name).
         self.inits: dict[tuple[str, str], ModuleFacts] = {}
         #: The distributions that hold a package or modules below it, per package name.
         self.spread: dict[str, set[str]] = defaultdict(set)
         for facts in project.modules:
             where = self.distribution(facts.path)
-            self.modules[where].add(facts.module)
             if facts.is_package:
                 self.inits[where, facts.module] = facts
             parts = facts.module.split(".")
@@ -113,6 +110,15 @@ class PackageLayout:
             folder = posixpath.dirname(folder)
         return ".".join(parts[:end]), folder
 
+    def is_inside(self, target: str, package: str, folder: str) -> bool:
+        """Return whether module ``target`` of ``package`` is a file or folder in the package's ``folder``.
+
+        Only modules that are there can be imported relatively; a namespace
+        package's sibling installed from elsewhere is not.
+        """
+        path = posixpath.join(folder, *target.split(".")[package.count(".") + 1:])
+        return path + ".py" in self.files or path in self.folders
+
     def is_alembic_env(self, path: str) -> bool:
         """Return whether ``path`` is an Alembic ``env.py``: beside its ini or template, or a ``versions/`` folder."""
         folder, name = posixpath.split(path)
@@ -136,7 +142,8 @@ class AbsoluteSelfImport(ProjectRule):
 
     What "own package" means: the top-level package of the module, within its
     distribution (the nearest folder with a `pyproject.toml`, `setup.py` or
-    `setup.cfg`), and only imports of modules flasklint sees there. A namespace
+    `setup.cfg`), and only imports of modules that are files or folders in that
+    package's folder (a module built or installed elsewhere is not). A namespace
     package shared by separate distributions (`acme-api/src/acme/api/` and
     `acme-storage/src/acme/storage/`, with an empty `acme/__init__.py` in both, or
     one that calls `pkgutil.extend_path` or `pkg_resources.declare_namespace`) is
@@ -240,8 +247,9 @@ class AbsoluteSelfImport(ProjectRule):
         for (where, package, folder), modules in packages.items():
             relative = [(facts, site) for facts, known in modules for site in known.sites if site.level]
             absolute = [(facts, site) for facts, known in modules for site in known.sites
-                        if not site.level and site.target in layout.modules[where]
-                        and self.may_be_relative(facts, site, package, ban)]
+                        if not site.level and within(site.target, package)
+                        and layout.is_inside(site.target, package, folder)
+                        and self.may_be_relative(facts, site, ban)]
             styles[where, package, folder] = relative, absolute
         #: Per distribution, the absolute self-imports of its mostly absolute packages: its evidence of a style.
         evidence: dict[str, int] = defaultdict(int)
@@ -264,14 +272,13 @@ class AbsoluteSelfImport(ProjectRule):
                 or layout.is_alembic_env(facts.path))
 
     @staticmethod
-    def may_be_relative(facts: ModuleFacts, site: ImportSite, package: str, ban: str) -> bool:
-        """Return whether an absolute import of the own ``package`` may be written relatively.
+    def may_be_relative(facts: ModuleFacts, site: ImportSite, ban: str) -> bool:
+        """Return whether an absolute self-import may be written relatively.
 
         With ruff's ``ban-relative-imports = "parents"`` only imports from the
         module's own package (one dot) may.
         """
-        return within(site.target, package) and (
-            ban != "parents" or not relative_name(package_of(facts), _imported_package(site)).startswith(".."))
+        return ban != "parents" or not relative_name(package_of(facts), _imported_package(site)).startswith("..")
 
     def absolute_import(self, facts: ModuleFacts, site: ImportSite, package: str) -> Finding:
         """Return the finding for an absolute self-import, with its rewrite."""
