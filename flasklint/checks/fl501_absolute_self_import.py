@@ -21,6 +21,7 @@ ALEMBIC_FILES = ("alembic.ini", "script.py.mako")
 #: make its absolute style a choice rather than a habit: a tutorial's
 #: ``from app import db`` in two or three modules is not one.
 ABSOLUTE_STYLE_MIN = 5
+#: The remedy under the note of an absolute-style package.
 NOTE_HELP = ("The book prefers relative imports: set `import-style = \"relative\"` in `[tool.flasklint]` to have "
              "each one reported with a fix, or `import-style = \"absolute\"` to keep this style.")
 
