@@ -152,15 +152,16 @@ class AbsoluteSelfImport(ProjectRule):
     `acme.api`, and `from acme.storage import Bucket` there is left alone.
 
     By default (`import-style = "detect"`) each package keeps the style it has
-    chosen: a package whose own imports are mostly absolute (more absolute
+    chosen. A package whose own imports are mostly absolute (more absolute
     self-imports than relative ones, in a distribution whose mostly absolute
-    packages hold at least 5) is an absolute-style package and gets one `info` note, at the first absolute self-import of its
-    `__init__.py` (or of its first module), with the count and the setting that
-    enforces the book's style; `info` never fails a run with the default
-    `fail-on`. Every other package (mostly relative, or only a few absolute
-    self-imports, as in a tutorial's `from app import db`) gets one warning
-    per absolute self-import: the minority style is reported. Relative imports
-    are never reported by default.
+    packages hold at least 5) is an absolute-style package: it gets one `info`
+    note, at the first absolute self-import of its `__init__.py` (or of its
+    first module), with the count and the setting that enforces the book's
+    style, and `info` fails a run only with `fail-on = "info"`. Every other
+    package (mostly relative, or only a few absolute self-imports, as in a
+    tutorial's `from app import db`) gets one warning per absolute
+    self-import: the minority style is reported. Relative imports are never
+    reported by default.
 
     ## Why is this bad?
     *Explore Flask* 2.2.2: with relative imports "you can rename your package and
@@ -228,7 +229,8 @@ class AbsoluteSelfImport(ProjectRule):
     code = "FL501"
     name = "absolute-self-import"
     severity = Severity.WARNING
-    help = "Import the package's own modules in the configured `import-style` (relative by default: `from .models import User`)."
+    help = ("Import the package's own modules relatively (`from .models import User`), as the rest of the "
+            "package does; `import-style` sets one style for the whole project.")
     fixable = True
     tags = ("style",)
 
