@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from dataclasses import replace
+import dataclasses
 from typing import Iterator, Optional
 
 from ..facts import ModuleFacts
@@ -308,7 +308,7 @@ class AbsoluteSelfImport(ProjectRule):
         note = self.at(facts, site.statement, f"Package `{package}` imports its own modules by absolute name: "
                                               f"{_count(len(absolute), 'import')} in {_count(modules, 'module')}, "
                                               f"{others}")
-        return replace(note, severity=Severity.INFO, help=NOTE_HELP)
+        return dataclasses.replace(note, severity=Severity.INFO, help=NOTE_HELP)
 
     def at(self, facts: ModuleFacts, span: Span, message: str, **kwargs) -> Finding:
         """Return a finding of this rule at ``span`` of a module."""
