@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections import defaultdict
-import dataclasses
 from typing import Iterator, Optional
 
 from ..facts import ModuleFacts
