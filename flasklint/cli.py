@@ -17,7 +17,6 @@ import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Iterator, Optional, TextIO
@@ -27,7 +26,7 @@ import click
 from . import __version__, baseline
 from .cache import FOLDER
 from .checks import all_rules
-from .config import SEVERITIES, TARGET_VERSIONS, Config, ConfigError, find_root, load_config
+from .config import SETTING_KEYS, SEVERITIES, TARGET_VERSIONS, Config, ConfigError, find_root, load_config
 from .docs import PARSE_ERROR_PAGE, fix_column, rule_page
 from .engine import Result, run
 from .findings import PARSE_ERROR_CODE, Finding, Severity
@@ -450,12 +449,11 @@ def settings_text(root: Path, config: Config) -> str:
              f"# Settings from: {config.source or 'defaults'}, then the command line",
              f"# Rules that run: {running}",
              "[tool.flasklint]"]
-    for setting in fields(Config):
-        if setting.name in ("source", "per_file_ignores"):
+    for key, attr in SETTING_KEYS.items():
+        if attr == "per_file_ignores":
             continue
-        key = setting.name.replace("_", "-")
-        value = getattr(config, setting.name)
-        if setting.name == "select" and not value:
+        value = getattr(config, attr)
+        if attr == "select" and not value:
             lines.append("# select is not set: every rule that is on by default runs, plugins' too")
         elif value is None:
             lines.append(f"# {key} is not set")

@@ -18,9 +18,11 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
 SEVERITIES = ("info", "warning", "error")
-IMPORT_STYLES = ("relative", "absolute")
+IMPORT_STYLES = ("detect", "relative", "absolute")
 #: Python versions the linted code may target, as ruff spells them.
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
+#: ruff's ``flake8-tidy-imports`` ``ban-relative-imports`` values that ban some relative imports.
+RUFF_RELATIVE_BANS = ("all", "parents")
 
 
 class ConfigError(Exception):
@@ -39,7 +41,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     fail_on: str = "warning"
-    import_style: str = "relative"
+    import_style: str = "detect"
     dev_config_names: tuple[str, ...] = ("development", "develop", "dev", "local", "test", "testing", "debug")
     allow_above_route: tuple[str, ...] = ("*.exempt", "swag_from")
     include_tests: bool = False
@@ -51,6 +53,10 @@ class Config:
     #: The oldest Python version the code must run on (``py39``); accepted and
     #: shown for now, not yet used by any rule or by the parser.
     target_version: Optional[str] = None
+    #: ruff's ``ban-relative-imports`` ("all", "parents" or ""), read from ruff's
+    #: own configuration so that FL501 never asks for what ruff forbids; not a
+    #: ``[tool.flasklint]`` key.
+    ruff_ban_relative_imports: str = ""
     #: Where the settings came from, for messages; not a setting itself.
     source: Optional[str] = field(default=None, compare=False)
 
@@ -61,7 +67,9 @@ class Config:
 
 
 #: The TOML spelling of each key, mapped to the Config field.
-_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config) if f.name != "source"}
+#: Every ``[tool.flasklint]`` key, as spelled in TOML, and its Config field.
+SETTING_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config)
+         if f.name not in ("source", "ruff_ban_relative_imports")}
 _DEFAULTS = {f.name: f.default for f in fields(Config)}
 _CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES, "target_version": TARGET_VERSIONS}
 
@@ -126,24 +134,29 @@ def parse_settings(table: dict, source: str) -> dict:
     """Validate a ``[tool.flasklint]`` table and return Config keyword arguments."""
     settings = {}
     for key, value in table.items():
-        attr = _KEYS.get(key)
+        attr = SETTING_KEYS.get(key)
         if attr is None:
             raise ConfigError(f"{source}: [tool.flasklint] unknown key {key!r} "
-                              f"(known: {', '.join(sorted(_KEYS))})")
+                              f"(known: {', '.join(sorted(SETTING_KEYS))})")
         settings[attr] = _check_value(source, key, attr, value)
     return settings
 
 
-def read_file(path: Path) -> dict:
-    """Return the flasklint table of a TOML file (``[tool.flasklint]`` or top level)."""
+def read_toml(path: Path) -> dict:
+    """Return the whole of a TOML file; ConfigError says why it cannot be read."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def read_file(path: Path) -> dict:
+    """Return the flasklint table of a TOML file (``[tool.flasklint]`` or top level)."""
+    data = read_toml(path)
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("flasklint", {})
     else:
@@ -167,9 +180,38 @@ def load_config(root: Path, config_file: Optional[Path] = None, overrides: Optio
     for attr, value in (overrides or {}).items():
         if value is not None:
             settings[attr] = value
-    config = replace(Config(), source=source, **settings)
+    config = replace(Config(), source=source, ruff_ban_relative_imports=ruff_relative_ban(root), **settings)
     check_codes(config, known_codes, source or "command line")
     return config
+
+
+def ruff_relative_ban(root: Path) -> str:
+    """Return ruff's ``ban-relative-imports`` for the project at ``root``: "all", "parents" or "".
+
+    ruff takes the first of ``.ruff.toml``, ``ruff.toml`` and a
+    ``pyproject.toml`` with a ``[tool.ruff]`` table; the setting sits in
+    ``[lint.flake8-tidy-imports]`` or, in older files, ``[flake8-tidy-imports]``.
+    A ruff file flasklint cannot read is ruff's to report: it bans nothing here.
+    """
+    for name in (".ruff.toml", "ruff.toml", "pyproject.toml"):
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            table = read_toml(path)
+        except ConfigError:
+            return ""
+        if name == "pyproject.toml":
+            table = table.get("tool", {}).get("ruff")
+            if not isinstance(table, dict):
+                return ""
+        for section in (table.get("lint", {}), table):
+            tidy = section.get("flake8-tidy-imports", {}) if isinstance(section, dict) else {}
+            ban = tidy.get("ban-relative-imports") if isinstance(tidy, dict) else None
+            if ban is not None:
+                return ban if ban in RUFF_RELATIVE_BANS else ""
+        return ""
+    return ""
 
 
 def check_codes(config: Config, known_codes: Iterable[str], source: str) -> None:

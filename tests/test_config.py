@@ -3,7 +3,6 @@
 import importlib
 import json
 import re
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from click.testing import CliRunner
 
 from flasklint.checks import all_rules
 from flasklint.cli import main
-from flasklint.config import Config, ConfigError, load_config, parse_settings, tomllib
+from flasklint.config import SETTING_KEYS, Config, ConfigError, load_config, parse_settings, tomllib
 from flasklint.docs import CONFIG_SCHEMA, with_rule_selectors
 from flasklint.findings import PARSE_ERROR_CODE
 
@@ -105,7 +104,7 @@ def test_readme_configuration_example_is_valid():
 SCHEMA = json.loads(CONFIG_SCHEMA.read_text(encoding="utf-8"))
 KNOWN_CODES = [rule.code for rule in all_rules()] + [PARSE_ERROR_CODE]
 #: Every key the loader accepts, spelled as in TOML.
-LOADER_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config) if f.name != "source"}
+LOADER_KEYS = SETTING_KEYS
 
 
 def schema_errors(table) -> list:
@@ -198,3 +197,24 @@ def test_a_flasklint_value_that_is_not_a_table_is_rejected_by_both(tmp_path):
         load_config(tmp_path, known_codes=KNOWN_CODES)
     assert schema_errors(3)
 
+
+
+@pytest.mark.parametrize("files,expected", [
+    ({"pyproject.toml": '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "parents"\n'}, "parents"),
+    ({"pyproject.toml": '[tool.ruff.flake8-tidy-imports]\nban-relative-imports = "all"\n'}, "all"),
+    ({"pyproject.toml": '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "none"\n'}, ""),
+    ({"pyproject.toml": '[tool.flasklint]\nimport-style = "detect"\n'}, ""),
+    ({"ruff.toml": '[lint.flake8-tidy-imports]\nban-relative-imports = "all"\n',
+      "pyproject.toml": '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "parents"\n'}, "all"),
+    ({"ruff.toml": "not = [valid", "pyproject.toml": "[tool.flasklint]\n"}, ""),
+])
+def test_ruff_ban_on_relative_imports_is_read_from_ruff_settings(tmp_path, files, expected):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert load_config(tmp_path).ruff_ban_relative_imports == expected
+
+
+def test_ruff_ban_is_not_a_flasklint_key(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.flasklint]\nruff-ban-relative-imports = "all"\n')
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_config(tmp_path)

@@ -1,21 +1,25 @@
-"""FL501 absolute-self-import: both import styles, scripts and tests left alone, the fix."""
+"""FL501 absolute-self-import: the three import styles, ruff's ban, scripts and tests left alone, the fix."""
 
 import shutil
 from pathlib import Path
 
 import pytest
 
+from flasklint.config import load_config
 from flasklint.fixes import apply_edits
 from flasklint.testing import expected_and_found, lint
 
 FIXTURES = Path(__file__).parent / "fixtures" / "FL501"
-STYLES = [(style, project.name) for style in ("relative", "absolute")
+STYLES = [(style, project.name) for style in ("detect", "relative", "absolute")
           for project in sorted((FIXTURES / f"{style}_style").iterdir())]
 
 
 @pytest.mark.parametrize("style,project", STYLES)
 def test_markers_match_findings(style, project):
-    expected, found = expected_and_found(FIXTURES / f"{style}_style" / project, ["FL501"], import_style=style)
+    """Each fixture project, with its folder's style and the ruff settings its own files hold."""
+    folder = FIXTURES / f"{style}_style" / project
+    ban = load_config(folder).ruff_ban_relative_imports
+    expected, found = expected_and_found(folder, ["FL501"], import_style=style, ruff_ban_relative_imports=ban)
     assert found == expected
 
 
@@ -38,7 +42,7 @@ def _fix_all(root: Path, **settings) -> None:
 def test_fix_keeps_comments_aliases_and_parentheses(tmp_path):
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "relative_style" / "package_imports", root)
-    _fix_all(root)
+    _fix_all(root, import_style="relative")
     views = (root / "yourapp" / "views.py").read_text()
     assert (
         "from .models import (  # [FL501]\n"
@@ -53,7 +57,7 @@ def test_fix_keeps_comments_aliases_and_parentheses(tmp_path):
     assert users.startswith("from .. import db  # [FL501]\nfrom ..models import User  # [FL501]\n")
     assert "from . import views" in (root / "yourapp" / "__init__.py").read_text()
     assert (root / "run.py").read_text() == "from yourapp import app\n"
-    remaining = lint(root, select=["FL501"]).findings
+    remaining = lint(root, select=["FL501"], import_style="relative").findings
     assert [(f.path, f.line, f.fix) for f in remaining] == [("yourapp/views.py", 11, None)]
 
 
@@ -68,8 +72,8 @@ def test_fix_to_absolute_style_is_idempotent(tmp_path):
     assert "from yourapp.models import (  # [FL501]\n    User,  # the account\n)" in (
         root / "yourapp" / "views.py").read_text()
     assert lint(root, select=["FL501"], import_style="absolute").findings == []
-    _fix_all(root)
-    assert lint(root, select=["FL501"]).findings == []
+    _fix_all(root, import_style="relative")
+    assert lint(root, select=["FL501"], import_style="relative").findings == []
     assert (root / "yourapp" / "api" / "users.py").read_text() == (
         "from .. import models as m  # [FL501]\n"
         "from ..models import User  # [FL501]\n"
@@ -116,3 +120,51 @@ def test_decided_without_libcst(tmp_path, monkeypatch):
     monkeypatch.setattr(engine.cst, "parse_module", refuse)
     found = lint(FIXTURES / "relative_style" / "package_imports", select=["FL501"]).findings
     assert found and all(f.code == "FL501" for f in found)
+
+
+def test_absolute_style_package_gets_one_info_note_naming_the_count_and_setting():
+    found = lint(FIXTURES / "detect_style" / "absolute_style_package", select=["FL501"]).findings
+    assert [(f.path, f.line, f.severity.value) for f in found] == [("yourapp/__init__.py", 3, "info")]
+    assert found[0].message == ("Package `yourapp` imports its own modules by absolute name: "
+                                "9 imports in 5 modules, none relative")
+    assert 'import-style = "relative"' in found[0].help and found[0].fix is None
+
+
+def test_relative_style_setting_reports_each_import_of_an_absolute_style_package():
+    found = lint(FIXTURES / "detect_style" / "absolute_style_package", select=["FL501"],
+                 import_style="relative").findings
+    assert len(found) == 9 and {f.severity.value for f in found} == {"warning"}
+    assert all(f.fix for f in found)
+
+
+def test_namespace_message_names_the_real_package():
+    found = lint(FIXTURES / "detect_style" / "namespace_distributions", select=["FL501"]).findings
+    assert sorted(f.message for f in found) == [
+        "Absolute import of `acme.api` from inside its own package `acme.api`",
+        "Absolute import of `acme.storage` from inside its own package `acme.storage`"]
+    assert [f.fix.edits[0].content for f in found if f.path.endswith("views.py")] == ["."]
+
+
+def _absolute_style_project(root: Path, pyproject: str) -> Path:
+    """Copy the absolute-style fixture to ``root`` with ``pyproject`` as its pyproject.toml."""
+    shutil.copytree(FIXTURES / "detect_style" / "absolute_style_package", root)
+    (root / "pyproject.toml").write_text(pyproject)
+    return root
+
+
+def test_absolute_style_does_not_fail_ci_and_the_setting_enforces_the_book(tmp_path):
+    from click.testing import CliRunner
+
+    from flasklint.cli import main
+
+    def run(root):
+        return CliRunner().invoke(main, ["check", str(root), "--select", "FL501", "--no-cache", "--format", "concise"])
+
+    default = run(_absolute_style_project(tmp_path / "default", '[tool.flasklint]\nfail-on = "warning"\n'))
+    assert default.exit_code == 0 and default.output.count("FL501") == 1
+    strict = run(_absolute_style_project(tmp_path / "strict", '[tool.flasklint]\nimport-style = "relative"\n'))
+    assert strict.exit_code == 1 and strict.output.count("FL501") == 9
+    banned = run(_absolute_style_project(
+        tmp_path / "ruff", '[tool.flasklint]\nimport-style = "relative"\n'
+                           '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "all"\n'))
+    assert banned.exit_code == 0 and "FL501" not in banned.output
