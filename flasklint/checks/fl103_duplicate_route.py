@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 from ..facts.decorators import DecoratorIndex
 from ..facts.routes import RouteFact, registered_routes
 from ..findings import Finding, Severity
+from ..flask_context import is_test_path
 from ..rule import ProjectFacts, ProjectRule
 
 #: Route options that change which requests a rule matches; rules with them are not compared.
@@ -44,7 +45,8 @@ class DuplicateRoute(ProjectRule):
     name after its decorators, or an explicit `endpoint=`), or the same URL
     rule with an HTTP method in common (`methods` defaults to `GET`; `.get()`
     and `.post()` shortcuts are understood). Registrations under an `if` are
-    left alone: which of them runs depends on configuration.
+    left alone: which of them runs depends on configuration. So are the
+    registrations in tests (`tests/`, `test_*.py`), unless `include-tests` is on.
 
     ## Why is this bad?
     Two views with one endpoint name stop the app at start-up with
@@ -127,6 +129,8 @@ class DuplicateRoute(ProjectRule):
         for route, owner, _ in registered_routes(project.modules, index):
             if route.conditional or route.view == "?":
                 continue  # uncertain, or no plain view (``build_only``, ``view_func=deco(f)``)
+            if is_test_path(route.path) and not project.config.include_tests:
+                continue
             is_class = index.is_class(route.view)
             if route.call == "add_url_rule":
                 view, endpoint = ("ref", index.expand(route.view)), route.endpoint
