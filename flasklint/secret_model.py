@@ -341,11 +341,12 @@ def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int,
 
     Flask puts the instance folder beside the app's top-level package (or
     beside its module); ``used`` is true when the app reads its config from
-    there (``instance_relative_config=True``, ``from_pyfile``).
+    there: ``from_pyfile``/``from_file`` on an app created with
+    ``instance_relative_config=True`` (without it, they read beside the app).
     """
     model = config_model(project)
     pyfile = {model.index.expand(load.receiver or "") for _, facts in model.loads() for load in facts.loads
-              if load.method == "from_pyfile"}
+              if load.method in ("from_pyfile", "from_file")}
     found = []
     for module, facts in model.facts.values():
         if is_test_path(module.path):
@@ -358,7 +359,7 @@ def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int,
             depth = len(module.module.split(".")) - (0 if module.is_package else 1)
             base = "/".join(parts[:max(len(parts) - 1 - depth, 0)])
             folder = f"{base}/instance" if base else "instance"
-            found.append((folder, module.path, (app.line, 1), bool(app.instance_relative) or target in pyfile))
+            found.append((folder, module.path, (app.line, 1), bool(app.instance_relative) and target in pyfile))
     return found
 
 
@@ -398,5 +399,12 @@ def gitignore_fix(project: "ProjectFacts", patterns: Iterable[str]) -> Fix:
 
 
 def report_place(project: "ProjectFacts", fallback: tuple[str, int]) -> tuple[str, int]:
-    """Return where an ignore finding goes: the root ``.gitignore`` when it exists, else ``fallback``."""
-    return (GITIGNORE, 1) if GITIGNORE in set(project.project.all_files) else fallback
+    """Return where an ignore finding goes: the root ``.gitignore`` when it exists, else ``fallback``.
+
+    In ``.gitignore`` the finding is about the whole file, so it goes on its
+    last line, where the fix appends the missing pattern, never under an
+    unrelated rule at the top.
+    """
+    if GITIGNORE not in set(project.project.all_files):
+        return fallback
+    return GITIGNORE, max(len(split_lines(project.read_text(GITIGNORE) or "")), 1)
