@@ -89,12 +89,14 @@ def is_signing_key(name: str) -> bool:
     return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
 
 
-def not_a_secret(value: str, key: str = "") -> bool:
+def not_a_secret(value: str, key: str = "", env: Optional[str] = None) -> bool:
     """Return whether a value stands for a secret rather than being one.
 
     Empty strings, placeholders (``changeme``, ``your-secret-key``, ``xxxx``),
     template references (``${SECRET}``, ``%(key)s``, ``<token>``), file
-    paths (``/run/secrets/key``) and slugs that end like their key, naming a
+    paths (``/run/secrets/key``), values that spell their own key or the
+    variable they are the fallback of (``AWS_SECRET_ACCESS_KEY =
+    "aws-secret-access-key"``) and slugs that end like their key, naming a
     secret rather than holding it (``QE_CONFIG_SECRET =
     "quay-enterprise-config-secret"``, a Kubernetes secret's name), are not
     secrets. Values with other than ASCII
@@ -108,8 +110,9 @@ def not_a_secret(value: str, key: str = "") -> bool:
     norm = re.sub(r"[^a-z0-9]", "", stripped.lower())
     slug = re.fullmatch(r"[a-z0-9]+([-_.][a-z0-9]+){2,}", stripped)
     names_key = bool(slug) and bool(key) and re.split(r"[-_.]", stripped)[-1] == _key_words(key)[-1].lower()
+    spells_name = norm in {re.sub(r"[^a-z0-9]", "", name.lower()) for name in (key, env) if name}
     return (not norm or norm in PLACEHOLDERS or len(set(stripped)) == 1 or norm.startswith(_PLACEHOLDER_PREFIXES)
-            or names_key)
+            or names_key or spells_name)
 
 
 def weakness(value: str) -> Optional[str]:
