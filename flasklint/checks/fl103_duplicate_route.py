@@ -14,6 +14,9 @@ from ..rule import ProjectFacts, ProjectRule
 
 #: Route options that change which requests a rule matches; rules with them are not compared.
 MATCHING_OPTIONS = frozenset({"subdomain", "host", "redirect_to", "**"})
+#: Methods two views of one rule may share: an OPTIONS request (a CORS preflight, or Flask's
+#: automatic reply) asks about the whole rule, so which of its views answers does not matter.
+SHARED_METHODS = frozenset({"OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,8 @@ class DuplicateRoute(ProjectRule):
     object, by a different view, has the same endpoint name (the function's
     name after its decorators, or an explicit `endpoint=`), or the same URL
     rule with an HTTP method in common (`methods` defaults to `GET`; `.get()`
-    and `.post()` shortcuts are understood). Registrations under an `if` are
+    and `.post()` shortcuts are understood; `OPTIONS`, which every view of a
+    CORS API lists for the preflight, does not count). Registrations under an `if` are
     left alone: which of them runs depends on configuration. So are the
     registrations in tests (`tests/`, `test_*.py`), unless `include-tests` is on.
 
@@ -172,7 +176,7 @@ class DuplicateRoute(ProjectRule):
         if (earlier.view == current.view or not current.methods or not earlier.methods
                 or MATCHING_OPTIONS & set(current.route.keywords + earlier.route.keywords)):
             return None
-        shared = sorted(current.methods & earlier.methods)
+        shared = sorted((current.methods & earlier.methods) - SHARED_METHODS)
         if not shared:
             return None
         return (f"rule `{current.route.rule}` of `{owner}` already serves {', '.join(shared)} with "
