@@ -240,13 +240,20 @@ class ConfigModel:
                          else self.add_class(self.index.expand(target)))
         elif load.method == "from_object" and kind == "name":
             expanded = self.index.expand(target)
-            units.append(self.add_module(expanded) if expanded in self.facts else self.add_class(expanded))
+            units.append(self.add_module(expanded) if expanded in self.facts
+                         else self.add_class(self.class_of_instance(expanded) or expanded))
         elif load.method == "from_object" and kind == "item":
             self.register_dict(self.index.expand(target))
         elif load.method == "from_pyfile" and kind == "str":
             units.extend(self.add_module(name) for name in self.pyfile_modules(load))
         for unit in filter(None, units):
             unit.loaded_at.append(at)
+
+    def class_of_instance(self, name: str) -> Optional[str]:
+        """Return the project class whose instance ``name`` holds (``settings = Settings()``), if any."""
+        binding = self.index.table.get(name, "")
+        callee = self.index.expand(binding[5:]) if binding.startswith("call:") else ""
+        return callee if callee in self.classes else None
 
     def pyfile_modules(self, load: Load) -> list[str]:
         """Return the modules whose file ``from_pyfile(...)`` may name.
