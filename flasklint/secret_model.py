@@ -238,6 +238,11 @@ def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
             for setting in facts.module_settings:
                 if is_secret_key(setting.key):
                     add(_from_setting(setting, module.path, f"config module `{module.path}`"))
+        for cls in facts.classes if model.is_config_module(module.path) else ():
+            if cls.qualname not in model.units and not model.dev_named(cls.name):  # a pydantic settings class
+                for setting in cls.settings:
+                    if is_secret_key(setting.key):
+                        add(_from_setting(setting, module.path, f"class `{cls.name}`"))
         for app_setting in facts.app_settings:
             setting = app_setting.setting
             if is_secret_key(setting.key) and model.is_flask_app(app_setting.receiver) \
