@@ -542,8 +542,10 @@ def environment_of(name: str, dev_named) -> Optional[str]:
 def environment_side(test: str, dev_named) -> Optional[str]:
     """Return the environment an ``if`` test selects: ``ENV == "production"``, ``not is_dev``, ``env != "dev"``.
 
-    A comparison with string literals, or a bare name, says production or
-    development through its words; ``not`` and ``!=`` turn production into
+    A comparison with string literals (``os.getenv("ENV", "production") ==
+    "development"`` compares with ``"development"``: the arguments of a call
+    do not count), or a bare name, says production or development through
+    its words; ``not`` and ``!=`` turn production into
     development (not production) and development into production (what
     runs when development does not). None when the test says neither.
     """
@@ -559,7 +561,8 @@ def environment_side(test: str, dev_named) -> Optional[str]:
             negated = not negated
         elif not isinstance(node.ops[0], (ast.Eq, ast.In, ast.Is)):
             return None
-        literals = [n.value for side in (node.left, node.comparators[0]) for n in ast.walk(side)
+        literals = [n.value for side in (node.left, node.comparators[0])
+                    for n in (side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side])
                     if isinstance(n, ast.Constant) and isinstance(n.value, str)]
         side = environment_of(" ".join(literals), dev_named) if literals else None
     elif isinstance(node, (ast.Name, ast.Attribute)):
@@ -580,9 +583,10 @@ def opposite(test: str) -> str:
 
 def branch_phrase(test: str) -> str:
     """Return ``if TEST`` or the ``else`` of ``if TEST`` for messages."""
-    shown = opposite(test) if test.startswith("not (") and test.endswith(")") else test
+    in_else = test.startswith("not (") and test.endswith(")")
+    shown = opposite(test) if in_else else test
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"the `else` of `if {shown}`" if shown != test else f"`if {test}`"
+    return f"the `else` of `if {shown}`" if in_else else f"`if {shown}`"
 
 
 def config_model(project: "ProjectFacts") -> ConfigModel:
