@@ -80,10 +80,15 @@ class DebugDevServer(ProjectRule):
             switches = [keywords[k] for k in ("debug", "use_debugger") if k in keywords]
             if not model.is_flask_app(call.receiver):
                 continue
-            turned_on = "" if switches else model.debug_before(path, call)
-            if (switches and not any(value.truthy() for value in switches)) or turned_on is None:
-                continue
-            since = f" (debug mode turned on at {where(path, turned_on.setting.line)})" if turned_on else ""
+            if switches:
+                if not any(value.truthy() for value in switches):
+                    continue
+                since = ""
+            else:
+                turned_on = model.debug_before(path, call)
+                if turned_on is None:
+                    continue
+                since = f" (debug mode turned on at {where(path, turned_on.setting.line)})"
             host = keywords.get("host")
             public = host is not None and host.known and host.value in PUBLIC_HOSTS
             if public:
