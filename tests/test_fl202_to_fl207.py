@@ -33,8 +33,8 @@ def test_fl207_is_off_by_default():
 
 def test_fl207_reports_the_topmost_production_config():
     finding = lint(FIXTURES / "FL207" / "flasky_style", select=["FL207"]).findings[0]
-    assert finding.message == ("production config class `Config` (inherited by `ProductionConfig`) leaves "
-                               "`SESSION_COOKIE_SECURE` at False, so the browser also sends the cookie over "
+    assert finding.message == ("production config class `Config` (inherited by `ProductionConfig`, `HerokuConfig`) "
+                               "leaves `SESSION_COOKIE_SECURE` at False, so the browser also sends the cookie over "
                                "plain HTTP")
 
 
