@@ -5,17 +5,19 @@ every file (see RULES.md, "Production configuration"):
 
 - *config units* are config modules (conventional names such as
   ``config.py``, ``settings.py``, ``config/*.py``, or any module loaded with
-  ``from_object``/``from_pyfile``) and config classes (classes with
-  ``UPPERCASE`` attributes in a config module, loaded with ``from_object``,
-  listed in a ``config = {"production": ProductionConfig}`` dict, or
-  inheriting from / inherited by such a class, across modules);
+  ``from_object``/``from_pyfile``) and config classes (classes built like
+  configuration, with ``UPPERCASE`` attributes, in a config module; classes
+  loaded with ``from_object``, listed in a ``config = {"production":
+  ProductionConfig}`` dict, or inheriting from / inherited by such a class,
+  across modules);
 - a unit whose class name or file path says development or testing (the
   configurable ``dev-config-names``), or that lies under ``tests/``, is not
   production; every other unit is, with a short reason the messages show;
-- a class inherits its bases' settings unless it overrides them;
+- a class inherits its bases' settings unless it overrides them; a base
+  class nothing loads runs in production only through its subclasses;
 - ``app.config[...] =`` and friends on a Flask app count as production
-  unless they stand under an ``if`` or in a test, a pytest fixture or a
-  script that runs the development server.
+  unless they stand in a test, a pytest fixture or a script that runs the
+  development server, or under an ``if`` that is not the production branch.
 
 Files git ignores (``instance/``) are not in the project, so they never
 become units. Rules ask :func:`config_model` for the shared instance.
@@ -23,6 +25,7 @@ become units. Rules ask :func:`config_model` for the shared instance.
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -138,6 +141,7 @@ class ConfigModel:
         self.classes = {c.qualname: (c, m) for m, facts in self.facts.values() for c in facts.classes}
         self.dicts = {d.qualname: (d, m) for m, facts in self.facts.values() for d in facts.dicts}
         self.apps = {self.index.expand(a.target): a for _, facts in self.facts.values() for a in facts.apps}
+        self.by_path = {m.path: facts for m, facts in self.facts.values()}
         if self.uses_flask:
             self.build()
 
@@ -147,12 +151,12 @@ class ConfigModel:
         """Find the units, link their bases, and decide which are production."""
         for key, (module, facts) in self.facts.items():
             if self.is_config_module(module.path) and not self.is_dev_path(module.path):
-                for cls in facts.classes:
-                    if flask_keys(cls.settings):
-                        self.add_class(cls.qualname)
+                classes = [c for c in facts.classes if flask_keys(c.settings) and self.config_shaped(c.qualname)]
+                for cls in classes:
+                    self.add_class(cls.qualname)
                 for named in facts.dicts:
                     self.register_dict(named.qualname)
-                if flask_keys(facts.module_settings) and not any(flask_keys(c.settings) for c in facts.classes):
+                if flask_keys(facts.module_settings) and not classes:
                     self.add_module(key)
         for module, facts in self.facts.values():
             for load in facts.loads:
@@ -201,6 +205,20 @@ class ConfigModel:
                 unit.settings[setting.key] = setting
                 unit.unsure.add(setting.key)
 
+    def config_shaped(self, qualname: str, _depth: int = 0) -> bool:
+        """Return whether a class is built like configuration: each base is ``object`` or such a project class.
+
+        An ``Enum``, a pydantic model or a ``NamedTuple`` derives from a
+        library class: its ``UPPERCASE`` attributes are members or fields, not
+        settings. Such a class is configuration only when it is used as one
+        (loaded, listed in a config dict, or related to a class that is).
+        """
+        value = self.index.table.get(self.index.expand(qualname), "")
+        if not value.startswith("class:") or _depth > 50:
+            return False
+        return all(base == "object" or self.config_shaped(base, _depth + 1)
+                   for base in filter(None, value[6:].split(",")))
+
     def register_dict(self, qualname: str) -> None:
         """Make every class a ``{"name": Class}`` dict lists a unit, noting its key."""
         named = self.dicts.get(qualname)
@@ -222,13 +240,20 @@ class ConfigModel:
                          else self.add_class(self.index.expand(target)))
         elif load.method == "from_object" and kind == "name":
             expanded = self.index.expand(target)
-            units.append(self.add_module(expanded) if expanded in self.facts else self.add_class(expanded))
+            units.append(self.add_module(expanded) if expanded in self.facts
+                         else self.add_class(self.class_of_instance(expanded) or expanded))
         elif load.method == "from_object" and kind == "item":
             self.register_dict(self.index.expand(target))
         elif load.method == "from_pyfile" and kind == "str":
             units.extend(self.add_module(name) for name in self.pyfile_modules(load))
         for unit in filter(None, units):
             unit.loaded_at.append(at)
+
+    def class_of_instance(self, name: str) -> Optional[str]:
+        """Return the project class whose instance ``name`` holds (``settings = Settings()``), if any."""
+        binding = self.index.table.get(name, "")
+        callee = self.index.expand(binding[5:]) if binding.startswith("call:") else ""
+        return callee if callee in self.classes else None
 
     def pyfile_modules(self, load: Load) -> list[str]:
         """Return the modules whose file ``from_pyfile(...)`` may name.
@@ -351,37 +376,90 @@ class ConfigModel:
         A setting in a production unit is reported once, where it is made,
         naming the production units that inherit it. A setting made in a
         non-production unit (``DevelopmentConfig``) and inherited by a
-        production one is reported at the topmost such heir's class line.
+        production one is reported at the topmost such heir's class line. A
+        base class that runs only through its subclasses holds a value in
+        production only when a production subclass inherits it unchanged.
         """
-        seen: set[tuple] = set()
         for unit in self.production_units():
             found = self.resolve(unit, key)
             if found is None or found.unsure:
                 continue
             owner = found.owner
-            if owner.production:
-                if (owner.qualname, key) in seen:
-                    continue
-                seen.add((owner.qualname, key))
-                heirs = [u.name for u in self.heirs(owner) if u.production
-                         and (r := self.resolve(u, key)) is not None and r.owner is owner]
-                reason = owner.reason if not heirs or owner.reason.startswith("inherited") else \
-                    f"{owner.reason}; inherited by " + ", ".join(
-                    f"`{h}`" for h in heirs[:3]) + (" ..." if len(heirs) > 3 else "")
-                yield ProductionValue(key, found.setting, owner.path, owner.label, reason)
-            elif not any(self.units[q].production and (r := self.resolve(self.units[q], key)) is not None
-                         and r.owner is owner for q in self.ancestry(unit)):
-                yield ProductionValue(key, found.setting, owner.path, owner.label, unit.reason, heir=unit)
+            if owner is not unit and (owner.production or any(
+                    self.units[q].production and self.takes(self.units[q], key, owner) for q in self.ancestry(unit))):
+                continue  # reported where the owner is, or at the topmost production heir
+            carriers = [u.name for u in self.heirs(unit) if u.production and self.takes(u, key, owner)]
+            through_heirs = self.runs_through_heirs(unit)
+            if through_heirs and not carriers:
+                continue
+            shown = ", ".join(f"`{name}`" for name in carriers[:3]) + (" ..." if len(carriers) > 3 else "")
+            reason = (f"inherited by {shown}" if through_heirs else
+                      f"{unit.reason}; inherited by {shown}" if carriers else unit.reason)
+            yield ProductionValue(key, found.setting, owner.path, owner.label, reason,
+                                  heir=None if owner is unit else unit)
 
-    def app_settings(self, key: str) -> Iterator[tuple[str, AppSetting]]:
-        """Yield ``(path, setting)`` for production app-level settings of ``key`` on a Flask app."""
+    def takes(self, unit: Unit, key: str, owner: Unit) -> bool:
+        """Return whether ``unit`` has the value of ``key`` that ``owner`` sets."""
+        found = self.resolve(unit, key)
+        return found is not None and found.owner is owner
+
+    def runs_through_heirs(self, unit: Unit) -> bool:
+        """Return whether a unit reaches production only through its subclasses.
+
+        True for a base class that nothing loads, no config dict lists, and
+        whose name does not say production.
+        """
+        direct = unit.loaded_at or unit.registered or words(unit.name) & PRODUCTION_WORDS
+        return not direct and bool(self.heirs(unit))
+
+    def app_settings(self, key: str) -> Iterator[tuple[str, AppSetting, str]]:
+        """Yield ``(path, setting, where)`` for production app-level settings of ``key`` on a Flask app.
+
+        A setting counts when no ``if`` guards it, or when every ``if`` around
+        it takes its production branch (see :meth:`branch_side`); ``where``
+        says which, for messages.
+        """
         for module, facts in self.facts.values():
             if self.is_dev_path(module.path) or self.runs_dev_server(facts):
                 continue
             for app_setting in facts.app_settings:
-                if app_setting.setting.key == key and not app_setting.setting.guards \
-                        and self.is_flask_app(app_setting.receiver):
-                    yield module.path, app_setting
+                if app_setting.setting.key != key or not self.is_flask_app(app_setting.receiver):
+                    continue
+                guards = app_setting.setting.guards
+                if not guards:
+                    yield module.path, app_setting, "outside any test or debug guard, so it holds in production"
+                elif all(self.branch_side(facts, guards[:depth + 1]) == "production" for depth in range(len(guards))):
+                    yield module.path, app_setting, f"in a branch that runs in production ({branch_phrase(guards[-1])})"
+
+    def branch_side(self, facts: ConfigFacts, guards: tuple[str, ...]) -> Optional[str]:
+        """Return ``production`` or ``development`` for the branch the last of ``guards`` takes, or None.
+
+        Decided from the test (``ENV == "production"``, ``env != "dev"``,
+        ``app.debug``, a test function), else from what the branches
+        configure: the ``else`` of a branch that loads a development config
+        (or sets ``ENV`` to development) is production, and so is a branch
+        that loads a production config.
+        """
+        test = guards[-1]
+        side = environment_side(test, self.dev_named)
+        if side is not None:
+            return side
+        if self.dev_named(test) or "__main__" in test:
+            return "development"
+        own = self.configures(facts, guards)
+        if own is not None:
+            return own
+        if self.configures(facts, guards[:-1] + (opposite(test),)) == "development":
+            return "production"
+        return None
+
+    def configures(self, facts: ConfigFacts, guards: tuple[str, ...]) -> Optional[str]:
+        """Return which environment the code under ``guards`` configures (a load or ``ENV``), or None."""
+        said = [load.argument.partition(":")[2] for load in facts.loads if load.guards[:len(guards)] == guards]
+        said += [a.setting.value.value for a in facts.app_settings if a.setting.key in ("ENV", "FLASK_ENV")
+                 and a.setting.value.literal and a.setting.guards[:len(guards)] == guards]
+        found = {environment_of(str(name), self.dev_named) for name in said} - {None}
+        return found.pop() if len(found) == 1 else None
 
     def is_flask_app(self, receiver: Optional[str]) -> bool:
         """Return whether ``receiver`` (a qualified name or ``call:CALLEE``) is a Flask app."""
@@ -433,11 +511,82 @@ class ConfigModel:
                     if call.kind == kind:
                         yield module.path, call
 
+    def debug_before(self, path: str, call: Call) -> Optional[AppSetting]:
+        """Return the setting that leaves debug mode on for a ``run`` call, if one does.
+
+        That is the last ``DEBUG`` setting (``app.debug = True``,
+        ``app.config["DEBUG"] = True``) on the same app before the call, in
+        the same function, under no ``if`` the call is not also under.
+        """
+        before = [a for a in self.by_path[path].app_settings
+                  if a.setting.key == "DEBUG" and a.receiver == call.receiver and a.function == call.function
+                  and a.setting.line < call.line and call.guards[:len(a.setting.guards)] == a.setting.guards]
+        last = max(before, key=lambda a: a.setting.line, default=None)
+        return last if last is not None and last.setting.value.truthy() else None
+
     def loads(self) -> Iterator[tuple["ModuleFacts", ConfigFacts]]:
         """Yield the module facts and config facts of every module that loads configuration."""
         for module, facts in self.facts.values():
             if facts.loads:
                 yield module, facts
+
+
+def environment_of(name: str, dev_named) -> Optional[str]:
+    """Return ``production`` or ``development`` when ``name`` says one of them (and not both), else None."""
+    production, development = bool(words(name) & PRODUCTION_WORDS), dev_named(name)
+    if production != development:
+        return "production" if production else "development"
+    return None
+
+
+def environment_side(test: str, dev_named) -> Optional[str]:
+    """Return the environment an ``if`` test selects: ``ENV == "production"``, ``not is_dev``, ``env != "dev"``.
+
+    A comparison with string literals (``os.getenv("ENV", "production") ==
+    "development"`` compares with ``"development"``: the arguments of a call
+    do not count), or a bare name, says production or development through
+    its words; ``not`` and ``!=`` turn production into
+    development (not production) and development into production (what
+    runs when development does not). None when the test says neither.
+    """
+    try:
+        node = ast.parse(test, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    negated = False
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        node, negated = node.operand, not negated
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        if isinstance(node.ops[0], (ast.NotEq, ast.NotIn, ast.IsNot)):
+            negated = not negated
+        elif not isinstance(node.ops[0], (ast.Eq, ast.In, ast.Is)):
+            return None
+        literals = [n.value for side in (node.left, node.comparators[0])
+                    for n in (side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side])
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        side = environment_of(" ".join(literals), dev_named) if literals else None
+    elif isinstance(node, (ast.Name, ast.Attribute)):
+        side = environment_of(ast.unparse(node), dev_named)
+    else:
+        return None
+    if side is None or not negated:
+        return side
+    return "development" if side == "production" else "production"
+
+
+def opposite(test: str) -> str:
+    """Return the guard text of the other branch of an ``if`` (the collector writes ``not (TEST)``)."""
+    if test.startswith("not (") and test.endswith(")"):
+        return test[5:-1]
+    return f"not ({test})"
+
+
+def branch_phrase(test: str) -> str:
+    """Return ``if TEST`` or the ``else`` of ``if TEST`` for messages."""
+    in_else = test.startswith("not (") and test.endswith(")")
+    shown = opposite(test) if in_else else test
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return f"the `else` of `if {shown}`" if in_else else f"`if {shown}`"
 
 
 def config_model(project: "ProjectFacts") -> ConfigModel:
@@ -521,26 +670,35 @@ def production_server(project: "ProjectFacts") -> Optional[str]:
     return None
 
 
-def value_phrase(key: str, value: Value) -> str:
-    """Return ``DEBUG = True`` or ``DEBUG`` defaulting to True when ``X`` is unset, for messages."""
+def value_phrase(key: str, value: Value, flag: bool = False) -> str:
+    """Return ``DEBUG = True`` or ``DEBUG`` defaulting to True when ``X`` is unset, for messages.
+
+    With ``flag`` (a key whose truth is what counts, never a secret) a
+    string literal is shown as the string it is, which is truthy:
+    ``DEBUG = "False"`` turns debug mode on.
+    """
+    if flag and value.literal and isinstance(value.value, str) and value.value:
+        return f"`{key}` set to the string `{value.value[:20]!r}`, which is truthy,"
     if value.env is None:
         return f"`{key} = {value.shown()}`"
     return f"`{key}` defaulting to {value.shown()} when `{value.env}` is unset"
 
 
-def production_findings(rule, project: "ProjectFacts", key: str, bad, note: str = "") -> Iterator:
+def production_findings(rule, project: "ProjectFacts", key: str, bad, note: str = "",
+                        flag: bool = False) -> Iterator:
     """Yield findings of ``rule`` for each production value of ``key`` that ``bad(value)`` accepts.
 
     Config units and app-level settings both count; messages say which
-    configuration was judged production and why, and never show a string.
-    ``note`` ends each message (``, fewer than 12 rounds``).
+    configuration was judged production and why, and show a string only for
+    a ``flag`` (see :func:`value_phrase`). ``note`` ends each message
+    (``, fewer than 12 rounds``).
     """
     model = config_model(project)
     for found in model.production_values(key):
         if not bad(found.value):
             continue
         setting = found.setting
-        what = value_phrase(key, found.value)
+        what = value_phrase(key, found.value, flag)
         if found.heir is not None:
             heir = found.heir
             yield rule.finding(
@@ -550,10 +708,9 @@ def production_findings(rule, project: "ProjectFacts", key: str, bad, note: str 
         else:
             yield rule.finding(found.path, (setting.line, setting.column), (setting.end_line, setting.end_column),
                                f"{what} in production {found.owner} ({found.reason}){note}")
-    for path, app_setting in model.app_settings(key):
+    for path, app_setting, place in model.app_settings(key):
         if bad(app_setting.setting.value):
             setting = app_setting.setting
             app = app_setting.receiver.rpartition(".")[2]
             yield rule.finding(path, (setting.line, setting.column), (setting.end_line, setting.end_column),
-                               f"{value_phrase(key, setting.value)} on the Flask app `{app}` outside any test "
-                               f"or debug guard, so it holds in production{note}")
+                               f"{value_phrase(key, setting.value, flag)} on the Flask app `{app}` {place}{note}")

@@ -89,12 +89,14 @@ def is_signing_key(name: str) -> bool:
     return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
 
 
-def not_a_secret(value: str, key: str = "") -> bool:
+def not_a_secret(value: str, key: str = "", env: Optional[str] = None) -> bool:
     """Return whether a value stands for a secret rather than being one.
 
     Empty strings, placeholders (``changeme``, ``your-secret-key``, ``xxxx``),
     template references (``${SECRET}``, ``%(key)s``, ``<token>``), file
-    paths (``/run/secrets/key``) and slugs that end like their key, naming a
+    paths (``/run/secrets/key``), values that spell their own key or the
+    variable they are the fallback of (``AWS_SECRET_ACCESS_KEY =
+    "aws-secret-access-key"``) and slugs that end like their key, naming a
     secret rather than holding it (``QE_CONFIG_SECRET =
     "quay-enterprise-config-secret"``, a Kubernetes secret's name), are not
     secrets. Values with other than ASCII
@@ -108,8 +110,9 @@ def not_a_secret(value: str, key: str = "") -> bool:
     norm = re.sub(r"[^a-z0-9]", "", stripped.lower())
     slug = re.fullmatch(r"[a-z0-9]+([-_.][a-z0-9]+){2,}", stripped)
     names_key = bool(slug) and bool(key) and re.split(r"[-_.]", stripped)[-1] == _key_words(key)[-1].lower()
+    spells_name = norm in {re.sub(r"[^a-z0-9]", "", name.lower()) for name in (key, env) if name}
     return (not norm or norm in PLACEHOLDERS or len(set(stripped)) == 1 or norm.startswith(_PLACEHOLDER_PREFIXES)
-            or names_key)
+            or names_key or spells_name)
 
 
 def weakness(value: str) -> Optional[str]:
@@ -235,6 +238,11 @@ def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
             for setting in facts.module_settings:
                 if is_secret_key(setting.key):
                     add(_from_setting(setting, module.path, f"config module `{module.path}`"))
+        for cls in facts.classes if model.is_config_module(module.path) else ():
+            if cls.qualname not in model.units and not model.dev_named(cls.name):  # a pydantic settings class
+                for setting in cls.settings:
+                    if is_secret_key(setting.key):
+                        add(_from_setting(setting, module.path, f"class `{cls.name}`"))
         for app_setting in facts.app_settings:
             setting = app_setting.setting
             if is_secret_key(setting.key) and model.is_flask_app(app_setting.receiver) \
@@ -341,11 +349,12 @@ def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int,
 
     Flask puts the instance folder beside the app's top-level package (or
     beside its module); ``used`` is true when the app reads its config from
-    there (``instance_relative_config=True``, ``from_pyfile``).
+    there: ``from_pyfile``/``from_file`` on an app created with
+    ``instance_relative_config=True`` (without it, they read beside the app).
     """
     model = config_model(project)
     pyfile = {model.index.expand(load.receiver or "") for _, facts in model.loads() for load in facts.loads
-              if load.method == "from_pyfile"}
+              if load.method in ("from_pyfile", "from_file")}
     found = []
     for module, facts in model.facts.values():
         if is_test_path(module.path):
@@ -358,7 +367,7 @@ def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int,
             depth = len(module.module.split(".")) - (0 if module.is_package else 1)
             base = "/".join(parts[:max(len(parts) - 1 - depth, 0)])
             folder = f"{base}/instance" if base else "instance"
-            found.append((folder, module.path, (app.line, 1), bool(app.instance_relative) or target in pyfile))
+            found.append((folder, module.path, (app.line, 1), bool(app.instance_relative) and target in pyfile))
     return found
 
 
@@ -398,5 +407,12 @@ def gitignore_fix(project: "ProjectFacts", patterns: Iterable[str]) -> Fix:
 
 
 def report_place(project: "ProjectFacts", fallback: tuple[str, int]) -> tuple[str, int]:
-    """Return where an ignore finding goes: the root ``.gitignore`` when it exists, else ``fallback``."""
-    return (GITIGNORE, 1) if GITIGNORE in set(project.project.all_files) else fallback
+    """Return where an ignore finding goes: the root ``.gitignore`` when it exists, else ``fallback``.
+
+    In ``.gitignore`` the finding is about the whole file, so it goes on its
+    last line, where the fix appends the missing pattern, never under an
+    unrelated rule at the top.
+    """
+    if GITIGNORE not in set(project.project.all_files):
+        return fallback
+    return GITIGNORE, max(len(split_lines(project.read_text(GITIGNORE) or "")), 1)

@@ -45,3 +45,9 @@ def test_blueprint_shared_across_modules():
     finding, = lint(FIXTURES / "cross_module", select=["FL103"]).findings
     assert finding.path == "shop/views/orders.py"
     assert "`listing` (shop/views/catalog.py:4)" in finding.message
+
+
+def test_routes_in_tests_are_reported_only_with_include_tests():
+    fixture = FIXTURES / "routes_in_tests"
+    found = lint(fixture, select=["FL103"], include_tests=True).findings
+    assert sorted((f.path, f.line) for f in found) == [("app.py", 11), ("tests/test_typing.py", 11)]

@@ -50,3 +50,24 @@ def test_git_ignored_instance_config_is_never_flagged(tmp_path):
     (project / ".gitignore").write_text("")
     flagged = lint(project, select=["FL201"]).findings
     assert [(f.path, f.line) for f in flagged] == [("instance/config.py", 1)]
+
+
+def test_message_names_only_the_heirs_that_inherit_the_value():
+    finding = lint(FIXTURES / "base_partly_overridden", select=["FL201"]).findings[0]
+    assert finding.message == "`DEBUG = True` in production config class `Config` (inherited by `StagingConfig`)"
+
+
+def test_message_says_a_string_is_truthy():
+    messages = sorted(f.message for f in lint(FIXTURES / "string_debug", select=["FL201"]).findings)
+    assert messages == [
+        "`DEBUG` set to the string `'False'`, which is truthy, in production config module `settings.py` "
+        "(loaded by `from_object` at app.py:4)",
+        "`DEBUG` set to the string `'True'`, which is truthy, on the Flask app `app` outside any test or "
+        "debug guard, so it holds in production"]
+
+
+def test_message_names_the_production_branch():
+    messages = {(f.path, f.line): f.message for f in lint(FIXTURES / "production_branch", select=["FL201"]).findings}
+    assert messages[("factory.py", 14)] == ("`DEBUG = True` on the Flask app `app` in a branch that runs in "
+                                            "production (the `else` of `if quick`)")
+    assert messages[("app.py", 9)].endswith("(`if os.environ.get('FLASK_ENV') == 'production'`)")

@@ -33,6 +33,12 @@ def test_fl207_is_off_by_default():
 
 def test_fl207_reports_the_topmost_production_config():
     finding = lint(FIXTURES / "FL207" / "flasky_style", select=["FL207"]).findings[0]
-    assert finding.message == ("production config class `Config` (inherited by `ProductionConfig`) leaves "
-                               "`SESSION_COOKIE_SECURE` at False, so the browser also sends the cookie over "
+    assert finding.message == ("production config class `Config` (inherited by `ProductionConfig`, `HerokuConfig`) "
+                               "leaves `SESSION_COOKIE_SECURE` at False, so the browser also sends the cookie over "
                                "plain HTTP")
+
+
+def test_fl202_message_says_where_debug_mode_was_turned_on():
+    finding = lint(FIXTURES / "FL202" / "debug_set_before_run", select=["FL202"]).findings[0]
+    assert finding.message.startswith("`app.run()` starts the interactive debugger (debug mode turned on at "
+                                      "serve.py:4) and nothing in the project runs a production server")

@@ -152,3 +152,14 @@ def test_weak_key_in_git_ignored_instance_config_is_flagged(tmp_path):
         finding, = lint(root, select=CODES).findings
         assert (finding.code, finding.path, finding.line) == ("FL305", "instance/config.py", 1)
         assert finding.message.endswith("which git ignores" if git else "which `.gitignore` covers")
+
+
+def test_existing_instance_folder_the_app_does_not_read_is_not_called_its_config(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL303" / "instance_not_read_and_absent", source)
+    (source / "instance").mkdir()
+    (source / "instance" / "app.db").write_bytes(b"SQLite format 3\0")
+    root = build_project(source, tmp_path / "repo", force=("instance/app.db",))
+    finding, = lint(root, select=["FL303"]).findings
+    assert (finding.path, finding.line) == (".gitignore", 2)
+    assert finding.message == "no ignore rule covers `instance/`, the instance folder of the app in `service.py`"

@@ -9,10 +9,14 @@ from typing import Iterable, Optional
 from ..facts.decorators import DecoratorIndex
 from ..facts.routes import RouteFact, registered_routes
 from ..findings import Finding, Severity
+from ..flask_context import is_test_path
 from ..rule import ProjectFacts, ProjectRule
 
 #: Route options that change which requests a rule matches; rules with them are not compared.
 MATCHING_OPTIONS = frozenset({"subdomain", "host", "redirect_to", "**"})
+#: Methods two views of one rule may share: an OPTIONS request (a CORS preflight, or Flask's
+#: automatic reply) asks about the whole rule, so which of its views answers does not matter.
+SHARED_METHODS = frozenset({"OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,10 @@ class DuplicateRoute(ProjectRule):
     object, by a different view, has the same endpoint name (the function's
     name after its decorators, or an explicit `endpoint=`), or the same URL
     rule with an HTTP method in common (`methods` defaults to `GET`; `.get()`
-    and `.post()` shortcuts are understood). Registrations under an `if` are
-    left alone: which of them runs depends on configuration.
+    and `.post()` shortcuts are understood; `OPTIONS`, which every view of a
+    CORS API lists for the preflight, does not count). Registrations under an `if` are
+    left alone: which of them runs depends on configuration. So are the
+    registrations in tests (`tests/`, `test_*.py`), unless `include-tests` is on.
 
     ## Why is this bad?
     Two views with one endpoint name stop the app at start-up with
@@ -127,6 +133,8 @@ class DuplicateRoute(ProjectRule):
         for route, owner, _ in registered_routes(project.modules, index):
             if route.conditional or route.view == "?":
                 continue  # uncertain, or no plain view (``build_only``, ``view_func=deco(f)``)
+            if is_test_path(route.path) and not project.config.include_tests:
+                continue
             is_class = index.is_class(route.view)
             if route.call == "add_url_rule":
                 view, endpoint = ("ref", index.expand(route.view)), route.endpoint
@@ -168,7 +176,7 @@ class DuplicateRoute(ProjectRule):
         if (earlier.view == current.view or not current.methods or not earlier.methods
                 or MATCHING_OPTIONS & set(current.route.keywords + earlier.route.keywords)):
             return None
-        shared = sorted(current.methods & earlier.methods)
+        shared = sorted((current.methods & earlier.methods) - SHARED_METHODS)
         if not shared:
             return None
         return (f"rule `{current.route.rule}` of `{owner}` already serves {', '.join(shared)} with "

@@ -18,14 +18,28 @@ class DebugInProduction(ProjectRule):
     inherits its bases' `DEBUG` unless it overrides it, across modules), the
     flasky-style `config = {"production": ProductionConfig}` dict, `app.debug =
     True`, `app.config["DEBUG"] = True` and `app.config.update(DEBUG=True)` outside
-    test and debug guards, and environment reads whose fallback turns debug on
-    (`os.environ.get("DEBUG", True)`). It also reads the committed `.flaskenv`,
-    `.env`, `Procfile`, `Dockerfile*` and `docker-compose*.yml`/`compose*.yml`
-    files for `FLASK_DEBUG=1`, `FLASK_ENV=development` and `flask run --debug`.
+    test and debug guards or in the production branch of an `if` (the test
+    compares with `"production"`, or is the `else` of a test for development,
+    or the other branch loads a development config), and environment reads
+    whose fallback turns debug on (`os.environ.get("DEBUG", True)`). A string
+    is truthy: `DEBUG = "False"` turns debug mode on, and the message says so.
+    It also reads the committed `.flaskenv`, `.env`, `Procfile`, `Dockerfile*` and
+    `docker-compose*.yml`/`compose*.yml` files for `FLASK_DEBUG=1`,
+    `FLASK_ENV=development` and `flask run --debug`.
+
+    A class is configuration when it is used as one (loaded with
+    `from_object`, listed in a config dict, a base or subclass of such a class)
+    or, in a config module, built like one: every base is `object` or another
+    such class. An `Enum`, a pydantic model or a `NamedTuple` with a `DEBUG`
+    member is not configuration. A base class that nothing loads runs in
+    production only through its production subclasses: it is flagged only when
+    one of them inherits its `DEBUG` without overriding it, and the message names
+    those subclasses only.
 
     Not flagged: development and testing configs, files under `tests/`,
     `instance/` files that git ignores (flasklint never reads them), values
-    under an `if`, and `app.run(debug=True)` (that is FL202).
+    under an `if` that flasklint cannot tell is production, and
+    `app.run(debug=True)` (that is FL202).
 
     ## Why is this bad?
     Debug mode serves the Werkzeug debugger, whose interactive console runs any
@@ -107,7 +121,7 @@ class DebugInProduction(ProjectRule):
         model = config_model(project)
         if not model.uses_flask:
             return
-        yield from production_findings(self, project, "DEBUG", lambda value: value.truthy())
+        yield from production_findings(self, project, "DEBUG", lambda value: value.truthy(), flag=True)
         yield from production_findings(self, project, "ENV", lambda value: value.value == "development")
         for rel in environment_files(project, model.dev_named):
             for flag in debug_flags(rel, project.read_text(rel) or ""):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..config_model import config_model, production_server
+from ..config_model import config_model, production_server, where
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 
@@ -16,7 +16,9 @@ class DebugDevServer(ProjectRule):
     """The development server runs with the interactive debugger on.
 
     ## What it does
-    Flags `app.run(debug=True)` (or `use_debugger=True`) on a Flask app when the
+    Flags `app.run(debug=True)` (or `use_debugger=True`) on a Flask app, and
+    `app.run()` after `app.debug = True` or `app.config["DEBUG"] = True` on the
+    same app (same function, under no `if` the call is not also under), when the
     server is bound to all interfaces (`host="0.0.0.0"` or `"::"`), or when nothing
     in the project serves the app with a production server: no `wsgi.py`, no
     Procfile, Dockerfile, compose file, shell script or requirements file naming
@@ -31,12 +33,18 @@ class DebugDevServer(ProjectRule):
 
     ## Example
     ```python
+    # file: app.py
     from flask import Flask
 
     app = Flask(__name__)
 
     if __name__ == "__main__":
         app.run(debug=True)  # [FL202]
+    # file: serve.py
+    from app import app
+
+    app.debug = True
+    app.run()  # [FL202]
     ```
 
     ## Use instead
@@ -70,10 +78,18 @@ class DebugDevServer(ProjectRule):
         server = None
         for path, call in model.calls("run"):
             keywords = dict(call.keywords)
-            if not any(keywords[k].truthy() for k in ("debug", "use_debugger") if k in keywords):
-                continue
+            switches = [keywords[k] for k in ("debug", "use_debugger") if k in keywords]
             if not model.is_flask_app(call.receiver):
                 continue
+            if switches:
+                if not any(value.truthy() for value in switches):
+                    continue
+                since = ""
+            else:
+                turned_on = model.debug_before(path, call)
+                if turned_on is None:
+                    continue
+                since = f" (debug mode turned on at {where(path, turned_on.setting.line)})"
             host = keywords.get("host")
             public = host is not None and host.known and host.value in PUBLIC_HOSTS
             if public:
@@ -85,4 +101,4 @@ class DebugDevServer(ProjectRule):
                 reason = ("and nothing in the project runs a production server (no `wsgi.py`, and no "
                           "Procfile, Dockerfile or script naming gunicorn, uWSGI or waitress)")
             yield self.finding(path, (call.line, call.column), (call.end_line, call.end_column),
-                               f"`{call.source}` starts the interactive debugger {reason}")
+                               f"`{call.source}` starts the interactive debugger{since} {reason}")

@@ -18,6 +18,8 @@ class InsecureSessionCookie(ProjectRule):
     nor `REMEMBER_COOKIE_SECURE = True` when the project uses Flask-Login. Silent
     when app-level code sets the key or the app loads configuration flasklint
     cannot read (`from_envvar`, `from_prefixed_env`, files outside the project).
+    A base class that nothing loads is reported only when a production subclass
+    keeps its insecure value, and the message names those subclasses.
     Off by default: select it with `--select FL207`.
 
     ## Why is this bad?
@@ -76,13 +78,20 @@ class InsecureSessionCookie(ProjectRule):
             if unit.qualname not in used:
                 continue
             missing = [key for key in keys if not self.secure(model, unit, key)]
+            reason = unit.reason
+            if model.runs_through_heirs(unit):  # a base class counts through the subclasses that keep its value
+                heirs = [u.name for u in model.heirs(unit)
+                         if u.production and any(not self.secure(model, u, key) for key in missing)]
+                missing = [key for key in missing if any(
+                    u.production and not self.secure(model, u, key) for u in model.heirs(unit))]
+                reason = "inherited by " + ", ".join(f"`{name}`" for name in heirs[:3])
             if not missing or any(model.units[q].production and all(not self.secure(model, model.units[q], k)
                                                                      for k in missing)
                                   for q in model.ancestry(unit)):
                 continue
             shown = " and ".join(f"`{key}`" for key in missing)
             yield self.finding(unit.path, (unit.line, unit.column), (unit.line, unit.column),
-                               f"production {unit.label} ({unit.reason}) leaves {shown} at False, so the "
+                               f"production {unit.label} ({reason}) leaves {shown} at False, so the "
                                f"browser also sends the cookie over plain HTTP")
 
     @staticmethod

@@ -25,9 +25,11 @@ class HardcodedSecret(ProjectRule):
     and its length.
 
     Not flagged: values read from the environment without a fallback, empty
-    strings, `None`, placeholders (`changeme`, `your-api-key`, `${SECRET}`), file
-    paths (`SECRET_KEY_FILE = "/run/secrets/key"`), keys that only contain a
-    secret word (`PASSWORD_MIN_LENGTH`, `CSRF_TOKEN_HEADER`), files git ignores
+    strings, `None`, placeholders (`changeme`, `your-api-key`, `${SECRET}`, a
+    value that spells its own key or variable: `AWS_SECRET_ACCESS_KEY =
+    "AWS_SECRET_ACCESS_KEY"`), file paths (`SECRET_KEY_FILE =
+    "/run/secrets/key"`), keys that only contain a secret word
+    (`PASSWORD_MIN_LENGTH`, `CSRF_TOKEN_HEADER`), files git ignores
     (`instance/`), test configurations and files under `tests/` (reported with
     `--include-tests`). A placeholder `SECRET_KEY` is FL305's business.
 
@@ -92,7 +94,7 @@ class HardcodedSecret(ProjectRule):
         if not config_model(project).uses_flask:
             return
         for secret in secret_values(project):
-            if not_a_secret(secret.literal.text, secret.key):
+            if not_a_secret(secret.literal.text, secret.key, secret.env):
                 continue
             yield self.finding(secret.path, secret.start, secret.end,
                                f"`{secret.key}` is {secret.described(project)}", sensitive=True)

@@ -19,14 +19,16 @@ class SecretsNotIgnored(ProjectRule):
     Asks git (`git check-ignore`, once per run; `.gitignore` files read with
     `pathspec` outside a git work tree) whether the ignore rules cover:
     - the app's instance folder, when the app reads its configuration from it
-      (`instance_relative_config=True`, `from_pyfile`) or the folder exists;
+      (`from_pyfile` on an app created with `instance_relative_config=True`) or
+      the folder exists;
     - `.env`, when an app module imports python-dotenv, and every existing
       `.env` file that holds secrets (`.env.production`; not templates such as
       `.env.example`, nor development ones such as `.env.development`);
     - an `alembic.ini` that holds a database URI with a password.
 
-    The finding is reported on the first line of the root `.gitignore`, or, when
-    there is none, on the unprotected file or where the app uses the place.
+    The finding is reported on the last line of the root `.gitignore` (it is
+    about the whole file, and the fix appends there), or, when there is none, on
+    the unprotected file or where the app uses the place.
 
     ## Why is this bad?
     These places exist to hold secrets outside the code. Without an ignore rule,
@@ -37,8 +39,8 @@ class SecretsNotIgnored(ProjectRule):
     ## Example
     ```python
     # file: .gitignore
-    # [FL303]
     *.pyc
+    # [FL303]
     # file: yourapp/__init__.py
     from flask import Flask
 

@@ -35,8 +35,8 @@ class ClutterNotIgnored(ProjectRule):
     ## Example
     ```python
     # file: .gitignore
-    # [FL306]
     instance/
+    # [FL306]
     # file: yourapp/__init__.py
     from flask import Flask
 

@@ -24,6 +24,9 @@ class CircularImport(ProjectRule):
     Imports inside functions, under `if TYPE_CHECKING:`, guarded by
     `try`/`except ImportError`, and the book's "import the views at the bottom"
     pattern are not flagged: there the name exists by the time it is asked for.
+    Nor is an import that fails because the submodule it names is missing or
+    does not parse (`from . import models` beside a Python 2 `models.py`): that
+    is not a circular import, and a file that does not parse is FL000.
 
     ## Why is this bad?
     Python puts a module in `sys.modules` before running it. When `yourapp/__init__.py`
@@ -88,7 +91,8 @@ class CircularImport(ProjectRule):
         """Yield a finding for every read from a partially initialised module that fails."""
         for read in partial_reads(project):
             if read.fails:
+                how = f"cycle {read.cycle_text()}" if len(read.cycle) > 1 else f"`{read.path}` imports from itself"
                 yield self.finding(read.path, read.span[:2], read.span[2:], (
                     f"{read.start()} fails here: `{read.module}` is still initialising and "
-                    f"defines `{read.name}` only at {read.module_path}:{read.defined_at}; cycle "
-                    f"{read.cycle_text()}; Python raises {read.error()}"))
+                    f"defines `{read.name}` only at {read.module_path}:{read.defined_at}; {how}; "
+                    f"Python raises {read.error()}"))

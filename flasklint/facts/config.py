@@ -171,7 +171,8 @@ class Load:
     """A call such as ``app.config.from_object(arg)``.
 
     ``argument`` is the argument in a small language: ``str:TEXT`` for a
-    string literal, ``name:QUALNAME`` for a name, ``item:QUALNAME`` for a
+    string literal, ``name:QUALNAME`` for a name (or a call of one without
+    arguments: ``DefaultConfig()``), ``item:QUALNAME`` for a
     subscript or ``.get`` of a dict name, ``none:`` when there is none,
     ``other:`` otherwise. ``function`` is the enclosing function's qualified
     name (``""`` at module level); ``order`` counts statements in the file.
@@ -642,6 +643,8 @@ class _Collector:
             return self.argument(default, scope[:-1], {}) if default is not None else "other:"
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
             return f"str:{arg.value}"
+        if isinstance(arg, ast.Call) and not arg.args and not arg.keywords:
+            arg = arg.func  # ``from_object(DefaultConfig())`` loads what the class holds
         dotted = ast_dotted(arg)
         if dotted:
             return f"name:{self.qualified(dotted, scope) or dotted}"

@@ -122,11 +122,17 @@ def module_root(facts: ModuleFacts) -> str:
     return "/".join(parts[:max(len(parts) - depth, 0)])
 
 
-def defined_names(execution: ExecutionFacts) -> dict[str, int]:
-    """Return each name a module binds at module level and the first line that binds it."""
+def defined_names(execution: ExecutionFacts, module: str) -> dict[str, int]:
+    """Return each name ``module`` binds at module level and the first line that binds it.
+
+    A package's import of its own submodules (``from . import views``) does
+    not count: any module can import that submodule at any time, so asking
+    for it never fails as a circular import would. When the submodule is
+    missing or does not parse, Python fails with that error instead.
+    """
     lines: dict[str, int] = {}
-    for kind, line, _, names, *_ in execution.steps:
-        if kind in (DEFINE, FROM, IMPORT):
+    for kind, line, target, names, *_ in execution.steps:
+        if kind in (DEFINE, IMPORT) or (kind == FROM and target != module):
             for _, alias in names:
                 lines.setdefault(alias, line)
     return lines
@@ -233,7 +239,7 @@ class Simulation:
         """Return the names a module binds at module level, with lines (cached)."""
         if facts.path not in self._names:
             execution = facts.extra.get(KEY)
-            self._names[facts.path] = defined_names(execution) if execution else {}
+            self._names[facts.path] = defined_names(execution, facts.module) if execution else {}
         return self._names[facts.path]
 
     def import_module(self, dotted: str) -> None:
