@@ -1,0 +1,220 @@
+"""Hostile repositories and caches: nothing written outside the project, nothing run, no secret kept.
+
+Each test builds a temporary project the way a hostile contributor or a
+poisoned CI cache would (symbolic links out of the project, a crafted cache
+file, a baseline that never ends) and checks that flasklint refuses calmly.
+"""
+
+import os
+import pickle
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flasklint import __version__
+from flasklint.cache import FOLDER
+from flasklint.cli import main
+
+from conftest import build_project
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VIEWS = '''from flask import Flask
+
+app = Flask(__name__)
+
+
+@login_required
+@app.route("/")
+def index():
+    return ""
+'''
+FIXED_VIEWS = VIEWS.replace("@login_required\n@app.route(\"/\")", "@app.route(\"/\")\n@login_required")
+
+
+def invoke(*args):
+    """Run the command line in this process; stdout and stderr stay apart."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    """Return a project (with ``pyproject.toml``) holding one view with an FL101, beside a folder ``outside``."""
+    (tmp_path / "outside").mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (project / "views.py").write_text(VIEWS)
+    return project
+
+
+def cache_files(root: Path) -> list[Path]:
+    """Return the cache files of a project."""
+    return sorted((root / FOLDER / __version__).glob("*.pickle"))
+
+
+# --------------------------------------------------------------------------
+# The cache: no code run, no link followed, no .gitignore where it hides files
+# --------------------------------------------------------------------------
+
+
+def poisoned_pickle(module: str, name: str, command: str) -> bytes:
+    """Return a cache file whose unpickling calls ``module.name(command)`` (protocol 4 resolves dots)."""
+    return (b"flasklint-cache-1\n\x80\x04c" + f"{module}\n{name}\n".encode()
+            + b"(V" + command.encode() + b"\ntR.")
+
+
+@pytest.mark.parametrize("module, name", [("flasklint.cache", "os.system"), ("flasklint.engine", "os.system"),
+                                          ("os", "system")])
+def test_poisoned_cache_runs_nothing_and_is_a_miss(root, tmp_path, module, name):
+    assert invoke(root).exit_code == 1
+    marker = tmp_path / "outside" / "ran"
+    for path in cache_files(root):
+        path.write_bytes(poisoned_pickle(module, name, f"touch {marker}"))
+    result = invoke(root, "--format", "concise")
+    assert not marker.exists()
+    assert result.exit_code == 1 and "views.py:6:1: FL101" in result.stdout
+
+
+def test_cache_builds_only_flasklint_data_classes(root):
+    from flasklint.cache import Cache
+
+    cache = Cache(root / FOLDER, "settings")
+    cache.path.parent.mkdir(parents=True)
+    entries = {"a.py": ("key", pickle.loads(b"\x80\x04cflasklint.cache\nCache\n)\x81."))}
+    cache.path.write_bytes(b"flasklint-cache-1\n" + pickle.dumps(entries))
+    assert cache.load().entries == {}
+
+
+def test_symlinked_cache_folders_are_neither_written_nor_pruned(root, tmp_path):
+    outside = tmp_path / "outside"
+    for number in range(6):
+        (outside / f"{number}.pickle").write_text("precious")
+    (root / FOLDER).mkdir()
+    (root / FOLDER / __version__).symlink_to(outside)
+    for args in ([], ["--select", "FL101"], ["--select", "FL1"], ["--select", "ALL"], ["--fail-on", "info"]):
+        invoke(root, *args)
+    assert sorted(p.name for p in outside.iterdir()) == [f"{n}.pickle" for n in range(6)]
+
+    shutil.rmtree(root / FOLDER)
+    (root / FOLDER).symlink_to(outside)
+    invoke(root)
+    assert sorted(p.name for p in outside.iterdir()) == [f"{n}.pickle" for n in range(6)]
+
+
+def test_links_inside_the_cache_folder_are_not_followed(root, tmp_path):
+    invoke(root)
+    outside = tmp_path / "outside"
+    (root / FOLDER / ".gitignore").unlink()
+    (root / FOLDER / ".gitignore").symlink_to(outside / "created")
+    (path,) = cache_files(root)
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    assert invoke(root, "--format", "concise").exit_code == 1
+    assert list(outside.iterdir()) == []
+
+
+def test_pruning_deletes_links_not_their_targets(root, tmp_path):
+    target = tmp_path / "outside" / "keep.pickle"
+    target.write_text("precious")
+    folder = root / FOLDER / __version__
+    folder.mkdir(parents=True)
+    (folder / "old.pickle").symlink_to(target)
+    os.utime(folder / "old.pickle", (0, 0), follow_symlinks=False)
+    for args in ([], ["--select", "FL101"], ["--select", "FL1"], ["--select", "ALL"], ["--fail-on", "info"]):
+        invoke(root, *args)
+    assert target.read_text() == "precious" and not (folder / "old.pickle").is_symlink()
+
+
+def test_stale_temporary_files_are_pruned(root):
+    invoke(root)
+    folder = root / FOLDER / __version__
+    stale, fresh = folder / "tmpabc123.tmp", folder / "tmpdef456.tmp"
+    stale.write_bytes(b"half a cache")
+    fresh.write_bytes(b"another run writing")
+    os.utime(stale, (time.time() - 86400, time.time() - 86400))
+    (root / "more.py").write_text("x = 1\n")
+    invoke(root)
+    assert not stale.exists() and fresh.exists()
+
+
+@pytest.mark.parametrize("folder", [".", "src"])
+def test_existing_cache_dir_gets_no_gitignore(root, folder):
+    (root / "src").mkdir()
+    assert invoke(root, "--cache-dir", root / folder).exit_code == 1
+    assert not (root / folder / ".gitignore").exists()
+    assert list((root / folder / __version__).glob("*.pickle"))
+
+
+def test_cache_dir_flasklint_creates_gets_a_gitignore(root):
+    invoke(root, "--cache-dir", root / "build" / "lint-cache")
+    assert (root / "build" / "lint-cache" / ".gitignore").read_text() == "# Created by flasklint.\n*\n"
+    assert not (root / "build" / ".gitignore").exists()
+
+
+# --------------------------------------------------------------------------
+# --fix writes only inside the project
+# --------------------------------------------------------------------------
+
+
+def test_fix_never_writes_a_python_file_through_a_link_out(root, tmp_path):
+    outside = tmp_path / "outside" / "views.py"
+    outside.write_text(VIEWS)
+    (root / "views.py").unlink()
+    (root / "views.py").symlink_to(outside)
+    result = invoke(root, "--fix")
+    assert outside.read_text() == VIEWS
+    assert "Traceback" not in result.output and "Fixed" not in result.stderr
+
+
+def test_fix_never_writes_a_gitignore_through_a_link_out(tmp_path):
+    root = build_project(FIXTURES / "FL303" / "dotenv_imported", tmp_path / "repo", git=False)
+    outside = tmp_path / "elsewhere"
+    outside.write_text("*.log\n")
+    (root / ".gitignore").unlink()
+    (root / ".gitignore").symlink_to(outside)
+    result = invoke(root, "--select", "FL303", "--fix", "--no-cache")
+    assert outside.read_text() == "*.log\n"
+    assert "flasklint: .gitignore: resolves outside the project" in result.stderr
+
+    (root / ".gitignore").unlink()
+    (root / ".gitignore").symlink_to(tmp_path / "created-elsewhere")
+    result = invoke(root, "--select", "FL303", "--fix", "--no-cache")
+    assert not (tmp_path / "created-elsewhere").exists()
+    assert "flasklint: .gitignore: resolves outside the project" in result.stderr
+
+
+def test_fix_through_a_link_inside_the_project_still_works(root):
+    (root / "real").mkdir()
+    (root / "views.py").rename(root / "real" / "views.py")
+    (root / "views.py").symlink_to(root / "real" / "views.py")
+    invoke(root, "--fix", "--no-cache")
+    assert (root / "real" / "views.py").read_text() == FIXED_VIEWS
+
+
+def test_fl303_appends_crlf_lines_to_a_crlf_gitignore(tmp_path):
+    root = build_project(FIXTURES / "FL303" / "dotenv_imported", tmp_path / "repo", git=False)
+    (root / ".gitignore").write_bytes(b"__pycache__/\r\n*.log\r\n")
+    invoke(root, "--select", "FL303", "--fix", "--no-cache")
+    assert (root / ".gitignore").read_bytes() == b"__pycache__/\r\n*.log\r\n.env\r\n"
+
+
+# --------------------------------------------------------------------------
+# A baseline that is not a file
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["/dev/zero", "fifo", "huge.json"])
+def test_baseline_that_is_not_a_regular_small_file_is_exit_2(root, name):
+    if name == "fifo":
+        os.mkfifo(root / name)
+    if name == "huge.json":
+        with open(root / name, "wb") as stream:
+            stream.truncate(2 ** 40)
+    result = invoke(root, "--baseline", root / name)
+    assert result.exit_code == 2
+    assert "flasklint: error:" in result.stderr and "baseline" in result.stderr
+    assert "Traceback" not in result.output
