@@ -14,6 +14,7 @@ import ast
 import difflib
 import hashlib
 import io
+import os
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -114,8 +115,12 @@ def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write:
 
     ``digest`` ``""`` means the file did not exist when linted: the fix
     creates it. ``sensitive`` findings of the same file are masked in diffs.
+    A target whose real path is outside ``root`` (a symbolic link out of
+    the project) is never read or written.
     """
     target = root / path
+    if not is_inside(target, root):
+        return FixOutcome(path, [], error="resolves outside the project (a symbolic link); fix skipped")
     try:
         raw = b"" if digest == "" and not target.exists() else target.read_bytes()
     except OSError as exc:
@@ -139,6 +144,12 @@ def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write:
         except (OSError, UnicodeEncodeError) as exc:
             return FixOutcome(path, [], error=f"cannot write: {exc}")
     return outcome
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Return whether the real path of ``path`` (links resolved, even dangling ones) lies inside ``root``."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return os.path.commonpath([real, base]) == base
 
 
 def _encode(raw: bytes, text: str) -> bytes:
