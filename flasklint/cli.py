@@ -155,8 +155,8 @@ def _fix(result: Result, write: bool) -> None:
             by_path[target].append(finding)
             if finding.fix.path:
                 digests[target] = finding.fix.digest or ""
-        if finding.sensitive:
-            sensitive[finding.path].append(finding)
+    for finding in result.secrets + [f for f in result.findings if f.sensitive]:
+        sensitive[finding.path].append(finding)
     fixed = set()
     for path, findings in sorted(by_path.items()):
         outcome = fix_file(result.root, path, digests.get(path, ""), findings, write, sensitive[path])

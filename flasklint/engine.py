@@ -83,6 +83,9 @@ class Result:
     #: True when a selected rule needed git's view but the project is not a
     #: git work tree, so tracked-ness was inferred from ``.gitignore`` files.
     tracked_inferred: bool = False
+    #: Every sensitive finding, also those suppressions, per-file-ignores or
+    #: a baseline drop: diffs mask their source text all the same.
+    secrets: list[Finding] = field(default_factory=list)
 
     @property
     def parse_errors(self) -> int:
@@ -381,8 +384,8 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
         project = _discover_and_load(paths, config, root, cache, jobs)
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance)
-        findings = decide(project, results + context, rules, config,
-                          lambda rels: read_templates(project.root, rels, config, jobs, cache), jobs)
+        findings, secrets = decide(project, results + context, rules, config,
+                                   lambda rels: read_templates(project.root, rels, config, jobs, cache), jobs)
         if cache is not None:
             cache.save()
     snippets = {r.rel: r.snippets for r in results}
@@ -390,7 +393,7 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
                   skipped=project.skipped, toplevel=project.toplevel,
-                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
+                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules), secrets=secrets)
 
 
 def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int) -> Project:
@@ -429,9 +432,11 @@ def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[st
 
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
-           template_reader: Callable[[list[str]], dict[str, TemplateRead]], jobs: int = 1) -> list[Finding]:
+           template_reader: Callable[[list[str]], dict[str, TemplateRead]],
+           jobs: int = 1) -> tuple[list[Finding], list[Finding]]:
     """Resolve cross-module conditions, run project rules, filter and sort.
 
+    Return the findings kept, and every sensitive finding before filtering.
     ``template_reader`` parses the template files project rules ask for;
     with ``jobs > 1`` project rules may run in two processes.
     """
@@ -447,7 +452,7 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
             and not per_file.ignores(f.path, f.code)
             and not (f.code == "FL000" and "FL000" in config.ignore)
             and not is_suppressed(suppressions.get(f.path, {}), f.code, (f.line, f.end_line))]
-    return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key)
+    return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key), [f for f in findings if f.sensitive]
 
 
 def can_fork(jobs: int) -> bool:

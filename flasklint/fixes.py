@@ -15,6 +15,7 @@ import difflib
 import hashlib
 import io
 import os
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -37,17 +38,29 @@ class FixOutcome:
     error: Optional[str] = None
     #: Source texts that diffs must not show (the ranges of sensitive findings).
     hidden: tuple[str, ...] = ()
+    #: True when the fix creates the file.
+    created: bool = False
 
     def diff(self) -> str:
-        """Return a unified diff of the change (empty when nothing changed), secrets masked."""
+        """Return a unified diff of the change (empty when nothing changed), secrets masked.
+
+        The diff is one ``git apply`` and ``patch`` take: lines end at LF
+        only, as theirs do (a CR stays inside its line), a last line without
+        one is marked ``\\ No newline at end of file``, and a new file comes
+        from ``/dev/null``.
+        """
         if self.new_text is None or self.old_text is None:
             return ""
-        text = "".join(difflib.unified_diff(
-            split_lines(self.old_text), split_lines(self.new_text),
-            fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+        lines = difflib.unified_diff(
+            _LF_LINE.findall(self.old_text), _LF_LINE.findall(self.new_text),
+            fromfile="/dev/null" if self.created else f"a/{self.path}", tofile=f"b/{self.path}")
+        text = "".join(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines)
         for secret in sorted(self.hidden, key=len, reverse=True):
             text = text.replace(secret, MASK)
         return text
+
+
+_LF_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
 def hidden_texts(text: str, findings: Iterable[Finding]) -> tuple[str, ...]:
@@ -121,8 +134,9 @@ def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write:
     target = root / path
     if not is_inside(target, root):
         return FixOutcome(path, [], error="resolves outside the project (a symbolic link); fix skipped")
+    created = digest == "" and not target.exists()
     try:
-        raw = b"" if digest == "" and not target.exists() else target.read_bytes()
+        raw = b"" if created else target.read_bytes()
     except OSError as exc:
         return FixOutcome(path, [], error=f"cannot read: {exc.strerror or exc}")
     if (hashlib.sha256(raw).hexdigest() if raw or digest else "") != digest:
@@ -136,7 +150,7 @@ def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write:
     if reason:
         return FixOutcome(path, [], error=f"fix would not parse ({reason}); file left unchanged")
     outcome = FixOutcome(path, applied, new_text=new_text, old_text=old_text,
-                         hidden=hidden_texts(old_text, sensitive))
+                         hidden=hidden_texts(old_text, sensitive), created=created)
     if write:
         try:
             target.write_bytes(_encode(raw, new_text) if path.endswith(".py")

@@ -9,6 +9,7 @@ import os
 import pickle
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -218,3 +219,69 @@ def test_baseline_that_is_not_a_regular_small_file_is_exit_2(root, name):
     assert result.exit_code == 2
     assert "flasklint: error:" in result.stderr and "baseline" in result.stderr
     assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------
+# --diff: no secret, and a patch that git applies
+# --------------------------------------------------------------------------
+
+SECRET = "Qm9ndXMtc2VjcmV0LWZvci10ZXN0cw"
+SECRET_VIEWS = VIEWS.replace('app = Flask(__name__)\n', f'app = Flask(__name__)\napp.config["SECRET_KEY"] = "{SECRET}"  '
+                             '# noqa: FL301\n')
+
+
+def test_diff_masks_secrets_whose_findings_noqa_dropped(root):
+    (root / "views.py").write_text(SECRET_VIEWS)
+    result = invoke(root, "--diff", "--no-cache")
+    assert "+@app.route(\"/\")" in result.stdout and "SECRET_KEY" in result.stdout
+    assert SECRET not in result.output and SECRET[:8] not in result.output
+
+
+def test_diff_masks_secrets_whose_findings_the_baseline_dropped(root):
+    (root / "views.py").write_text(SECRET_VIEWS.replace("  # noqa: FL301", ""))
+    invoke(root, "--write-baseline", root / "baseline.json", "--select", "FL301")
+    result = invoke(root, "--diff", "--no-cache", "--baseline", root / "baseline.json")
+    assert "+@app.route(\"/\")" in result.stdout and "SECRET_KEY" in result.stdout
+    assert SECRET not in result.output and SECRET[:8] not in result.output
+
+
+def diff_bytes(*args) -> bytes:
+    """Return the bytes ``flasklint --diff --no-cache ARGS`` prints (CliRunner would turn CRLF into LF)."""
+    return subprocess.run([sys.executable, "-m", "flasklint", "--diff", "--no-cache", *map(str, args)],
+                          capture_output=True, check=False).stdout
+
+
+def git_applies(root: Path, patch: bytes) -> subprocess.CompletedProcess:
+    """Return ``git apply --check`` of ``patch`` in ``root`` (made a repository)."""
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root.parent / "fixes.patch").write_bytes(patch)
+    return subprocess.run(["git", "-C", str(root), "apply", "--check", str(root.parent / "fixes.patch")],
+                          capture_output=True, text=True)
+
+
+def test_diff_of_files_without_final_newline_applies(root):
+    (root / "views.py").write_text(VIEWS.rstrip("\n"))
+    (root / "more.py").write_text(VIEWS.replace("index", "more").rstrip("\n"))
+    patch = diff_bytes(root)
+    assert patch.count(b"\\ No newline at end of file\n") == 2
+    applied = git_applies(root, patch)
+    assert applied.returncode == 0, applied.stderr
+
+
+def test_diff_of_a_new_gitignore_is_from_dev_null_and_applies(tmp_path):
+    root = build_project(FIXTURES / "FL303" / "dotenv_imported", tmp_path / "repo", git=False)
+    (root / ".gitignore").unlink()
+    patch = diff_bytes(root, "--select", "FL303")
+    assert patch.startswith(b"--- /dev/null\n+++ b/.gitignore\n@@ -0,0 +1 @@\n+.env\n")
+    applied = git_applies(root, patch)
+    assert applied.returncode == 0, applied.stderr
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_diff_of_files_with_cr_line_endings_applies(root, newline):
+    (root / "views.py").write_bytes(VIEWS.replace("\n", newline).encode())
+    patch = diff_bytes(root)
+    applied = git_applies(root, patch)
+    assert applied.returncode == 0, applied.stderr
+    subprocess.run(["git", "-C", str(root), "apply", str(root.parent / "fixes.patch")], check=True)
+    assert (root / "views.py").read_bytes() == FIXED_VIEWS.replace("\n", newline).encode()
