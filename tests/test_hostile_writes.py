@@ -285,3 +285,18 @@ def test_diff_of_files_with_cr_line_endings_applies(root, newline):
     assert applied.returncode == 0, applied.stderr
     subprocess.run(["git", "-C", str(root), "apply", str(root.parent / "fixes.patch")], check=True)
     assert (root / "views.py").read_bytes() == FIXED_VIEWS.replace("\n", newline).encode()
+
+
+# --------------------------------------------------------------------------
+# Many fixes in one file (the 17,000-finding file, scaled down)
+# --------------------------------------------------------------------------
+
+
+def test_thousands_of_fl101_fixes_in_one_file_are_all_applied(root):
+    view = '@login_required\n@app.route("/page/{n}")\ndef page_{n}():\n    return "{n}"\n\n\n'
+    head = "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+    (root / "views.py").write_text(head + "".join(view.format(n=n) for n in range(1000)))
+    result = invoke(root, "--fix", "--no-cache", "--format", "concise")
+    assert "Fixed 1000 findings." in result.stderr and result.exit_code == 0
+    moved = '@app.route("/page/{n}")\n@login_required\ndef page_{n}():\n    return "{n}"\n\n\n'
+    assert (root / "views.py").read_text() == head + "".join(moved.format(n=n) for n in range(1000))

@@ -475,7 +475,7 @@ class RemovedExtensionImport(FileRule):
         if "#" in source:
             return None
         if lines is not None:
-            line = self.context.text.splitlines()[where.start.line - 1]
+            line = self.context.source.lines[where.start.line - 1]
             indent = line[:where.start.column]
             joiner = "\n" + indent if not indent.strip() else "; "
             text = joiner.join(lines)
