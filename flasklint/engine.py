@@ -442,7 +442,7 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
     """
     modules = [r.facts for r in results if r.facts is not None]
     index = SymbolIndex(modules)
-    findings = [f for r in results for f in r.findings if _holds(f, index)]
+    findings = _keep_imported_names([f for r in results for f in r.findings if _holds(f, index)], modules)
     facts = ProjectFacts(project, modules, index, config, template_reader)
     findings.extend(project_findings([r for r in rules if issubclass(r, ProjectRule)], facts, jobs))
     suppressions = {r.rel: r.suppressions for r in results}
@@ -549,6 +549,30 @@ def _share_secrecy(findings: list[Finding]) -> list[Finding]:
     secret = {(f.path, n) for f in findings if f.sensitive for n in range(f.line, f.end_line + 1)}
     return [replace(f, sensitive=True) if not f.sensitive and any(
         (f.path, n) in secret for n in range(f.line, f.end_line + 1)) else f for f in findings]
+
+
+def _keep_imported_names(findings: list[Finding], modules: list[ModuleFacts]) -> list[Finding]:
+    """Give a fix its fallback when another module imports a name it removes (``from forms import Form``).
+
+    Importing the whole module (``import forms``, ``from pkg import forms``,
+    ``from forms import *``) counts too: the name may be used as an attribute.
+    """
+    if not any(f.fix and f.fix.removes for f in findings):
+        return findings
+    imported = set()
+    for module in modules:
+        for imp in module.imports:
+            if imp.names:
+                imported.update(f"{imp.module}.{name}" for name, _ in imp.names)
+            else:
+                imported.add(imp.module)
+
+    def imports(qualname: str) -> bool:
+        owner = qualname.rpartition(".")[0]
+        return bool({qualname, owner, f"{owner}.*"} & imported)
+
+    return [replace(f, fix=f.fix.fallback) if f.fix and f.fix.removes and any(map(imports, f.fix.removes)) else f
+            for f in findings]
 
 
 def _holds(finding: Finding, index: SymbolIndex) -> bool:

@@ -52,13 +52,18 @@ class Fix:
     The edits apply to the finding's own file, unless ``path`` names another
     root-relative file (``.gitignore`` for a finding elsewhere); ``digest`` is
     then the SHA-256 of that file as the rule read it, or ``""`` when it did
-    not exist and the fix creates it.
+    not exist and the fix creates it. ``removes`` lists the qualified names
+    the fix takes away from its module (``forms.Form``, renamed); when another
+    module of the project imports one, the engine applies ``fallback`` (a
+    fix that keeps them) instead.
     """
 
     description: str
     edits: tuple[Edit, ...]
     path: Optional[str] = None
     digest: Optional[str] = None
+    removes: tuple[str, ...] = ()
+    fallback: Optional["Fix"] = None
 
     def to_json(self) -> dict:
         """Return the fix as a JSON-ready dict (``path`` only when the fix edits another file)."""
