@@ -15,11 +15,12 @@ import bisect
 import difflib
 import hashlib
 import io
+import itertools
 import os
 import re
 import tokenize
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -41,6 +42,8 @@ class FixOutcome:
     hidden: tuple[str, ...] = ()
     #: True when the fix creates the file.
     created: bool = False
+    #: The edits made, as :func:`choose_edits` returns them.
+    changes: list["Change"] = field(default_factory=list)
 
     def diff(self) -> str:
         """Return a unified diff of the change (empty when nothing changed), secrets masked.
@@ -52,9 +55,8 @@ class FixOutcome:
         """
         if self.new_text is None or self.old_text is None:
             return ""
-        lines = difflib.unified_diff(
-            _LF_LINE.findall(self.old_text), _LF_LINE.findall(self.new_text),
-            fromfile="/dev/null" if self.created else f"a/{self.path}", tofile=f"b/{self.path}")
+        header = ["/dev/null" if self.created else f"a/{self.path}", f"b/{self.path}"]
+        lines = [f"--- {header[0]}\n", f"+++ {header[1]}\n", *_hunks(self.old_text, self.changes)]
         text = "".join(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines)
         for secret in sorted(self.hidden, key=len, reverse=True):
             text = text.replace(secret, MASK)
@@ -62,6 +64,70 @@ class FixOutcome:
 
 
 _LF_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+#: Lines of context around each change in a diff.
+CONTEXT = 3
+
+
+def _hunks(old: str, changes: list["Change"]) -> list[str]:
+    """Return the hunks of a unified diff of ``changes`` made to ``old``, in time linear in their size.
+
+    Only the lines the changes touch are compared (with difflib, so a moved
+    line shows as a move); every other line is equal by construction.
+    """
+    lines = _LF_LINE.findall(old)
+    starts = list(itertools.accumulate(map(len, lines), initial=0))
+    edits: list[tuple[int, int, list[str], int]] = []  # old lines [i1, i2) become the added lines at new j1
+    shift = 0
+    for first, end, added in _regions(old, lines, starts, changes):
+        matcher = difflib.SequenceMatcher(None, lines[first:end], added, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                edits.append((first + i1, first + i2, added[j1:j2], first + shift + j1))
+        shift += len(added) - (end - first)
+    out: list[str] = []
+    while edits:
+        size = 1
+        while size < len(edits) and edits[size][0] - edits[size - 1][1] <= 2 * CONTEXT:
+            size += 1
+        group, edits = edits[:size], edits[size:]
+        begin, stop = max(group[0][0] - CONTEXT, 0), min(group[-1][1] + CONTEXT, len(lines))
+        new_length = stop - begin + sum(len(added) - (i2 - i1) for i1, i2, added, _ in group)
+        out.append(f"@@ -{_range(begin, stop - begin)} +{_range(group[0][3] - (group[0][0] - begin), new_length)} @@\n")
+        position = begin
+        for i1, i2, added, _ in group:
+            out += [" " + line for line in lines[position:i1]]
+            out += ["-" + line for line in lines[i1:i2]] + ["+" + line for line in added]
+            position = i2
+        out += [" " + line for line in lines[position:stop]]
+    return out
+
+
+def _range(start: int, length: int) -> str:
+    """Return a hunk header's range as difflib writes it (0-based ``start``)."""
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def _regions(old: str, lines: list[str], starts: list[int], changes: list["Change"]):
+    """Yield ``(first line, end line, new lines)`` for the changes, merged where their lines meet.
+
+    Each region runs from the line where a change starts through the line
+    at its end (one more line than needed at worst: compared, it is equal).
+    """
+    region: list = []
+    for change in changes:
+        first = max(min(bisect.bisect_right(starts, change[0]) - 1, len(lines) - 1), 0)
+        end = min(bisect.bisect_right(starts, change[1]), len(lines))
+        if region and first < region[1]:
+            region[1] = max(region[1], end)
+            region[2].append(change)
+            continue
+        if region:
+            yield region[0], region[1], _LF_LINE.findall(_splice(old, region[2], starts[region[0]], starts[region[1]]))
+        region = [first, end, [change]]
+    if region:
+        yield region[0], region[1], _LF_LINE.findall(_splice(old, region[2], starts[region[0]], starts[region[1]]))
 
 
 def hidden_texts(text: str, findings: Iterable[Finding]) -> tuple[str, ...]:
@@ -86,12 +152,22 @@ def _offset(line_starts: list[int], line: int, column: int) -> int:
     return line_starts[line - 1] + column - 1
 
 
+#: An edit to make: the character offsets it replaces in the old text, and its new text.
+Change = tuple[int, int, str]
+
+
 def apply_edits(text: str, findings: Iterable[Finding]) -> tuple[str, list[Finding]]:
-    """Return ``text`` with the fixes of ``findings`` applied and the findings applied.
+    """Return ``text`` with the fixes of ``findings`` applied and the findings applied."""
+    changes, applied = choose_edits(text, findings)
+    return _splice(text, changes, 0, len(text)), applied
+
+
+def choose_edits(text: str, findings: Iterable[Finding]) -> tuple[list[Change], list[Finding]]:
+    """Return the changes the fixes of ``findings`` make to ``text``, in order, and the findings applied.
 
     A fix whose edits overlap an earlier one is skipped (the next run gets it).
-    Linear in the text's size and near-linear in the number of edits: the
-    text is split once and rebuilt once.
+    Insertions at one place keep the later fix's text first, as they always
+    have. Near-linear in the number of edits (overlaps found by bisection).
     """
     lines = split_lines(text)
     starts = [0]
@@ -109,13 +185,18 @@ def apply_edits(text: str, findings: Iterable[Finding]) -> tuple[str, list[Findi
             bisect.insort(taken, (a, b))
         chosen.extend(spans)
         applied.append(finding)
-    pieces, position = [], 0
-    # Insertions at one place: the later fix's text goes first, as it always has.
-    for start, _, end, edit in sorted((s[0], -n, s[1], s[2]) for n, s in enumerate(chosen)):
-        pieces += [text[position:start], edit.content]
-        position = max(position, end)
-    pieces.append(text[position:])
-    return "".join(pieces), applied
+    order = sorted((start, -number, end, edit.content) for number, (start, end, edit) in enumerate(chosen))
+    return [(start, end, content) for start, _, end, content in order], applied
+
+
+def _splice(text: str, changes: list[Change], begin: int, end: int) -> str:
+    """Return ``text[begin:end]`` with ``changes`` (all inside it, in order) made: built once, linear."""
+    pieces, position = [], begin
+    for start, stop, content in changes:
+        pieces += [text[position:start], content]
+        position = max(position, stop)
+    pieces.append(text[position:end])
+    return "".join(pieces)
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -160,15 +241,15 @@ def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write:
     if (hashlib.sha256(raw).hexdigest() if raw or digest else "") != digest:
         return FixOutcome(path, [], error="file changed since it was linted; fix skipped")
     old_text = decode(raw) if path.endswith(".py") else raw.decode("utf-8", "surrogateescape")
-    ordered = sorted(findings, key=lambda f: f.sort_key)
-    new_text, applied = apply_edits(old_text, ordered)
+    changes, applied = choose_edits(old_text, sorted(findings, key=lambda f: f.sort_key))
+    new_text = _splice(old_text, changes, 0, len(old_text))
     if new_text == old_text:
         return FixOutcome(path, [])
     reason = parses(new_text) if path.endswith(".py") else None
     if reason:
         return FixOutcome(path, [], error=f"fix would not parse ({reason}); file left unchanged")
     outcome = FixOutcome(path, applied, new_text=new_text, old_text=old_text,
-                         hidden=hidden_texts(old_text, sensitive), created=created)
+                         hidden=hidden_texts(old_text, sensitive), created=created, changes=changes)
     if write:
         try:
             target.write_bytes(_encode(raw, new_text) if path.endswith(".py")
