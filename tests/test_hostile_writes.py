@@ -300,3 +300,41 @@ def test_thousands_of_fl101_fixes_in_one_file_are_all_applied(root):
     assert "Fixed 1000 findings." in result.stderr and result.exit_code == 0
     moved = '@app.route("/page/{n}")\n@login_required\ndef page_{n}():\n    return "{n}"\n\n\n'
     assert (root / "views.py").read_text() == head + "".join(moved.format(n=n) for n in range(1000))
+
+
+# --------------------------------------------------------------------------
+# The cache keeps no secret
+# --------------------------------------------------------------------------
+
+PLANTED = '''import os
+
+from flask import Flask
+
+app = Flask(__name__)
+app.config["SECRET_KEY"] = "Planted-Secret-Key-0001"
+app.config.update(MAIL_PASSWORD="Planted-Mail-0002", DEBUG=False)
+API_TOKEN = os.environ.get("API_TOKEN", "Planted-Token-0003")
+BACKUP_URI = "postgresql://backup:Planted-Db-0004@db.internal/app"
+
+
+class Config:
+    SECRET_KEY = os.getenv("SECRET_KEY") or "Planted-Fallback-0005"
+    STRIPE_API_KEY = "Planted-Stripe-0006"
+'''
+
+
+def test_cache_files_hold_no_secret(tmp_path):
+    root = build_project(FIXTURES / "projects" / "secrets_everywhere", tmp_path / "app")
+    (root / "planted.py").write_text(PLANTED)
+    cold = invoke(root, "--format", "json", "--select", "ALL")
+    secrets = [line.split('"')[-2] for line in PLANTED.splitlines() if "Planted-" in line]
+    secrets += ["Fallback-S3cret-0001", "M4il-Secret-0002", "Db-Secret-0003", "Tok-Secret-0004", "Slack-Secret-0005",
+                "Sentry-Secret-0006", "App-Secret-0007", "Stripe-Secret-0008", "Inst-Secret-0010", "Sendgrid-Secret-0012"]
+    secrets = [secret.rpartition(":")[2].partition("@")[0] if "://" in secret else secret for secret in secrets]
+    files = [p for p in (root / FOLDER).rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        assert [s for s in secrets if s[2:].encode() in data] == [], path
+    warm = invoke(root, "--format", "json", "--select", "ALL")
+    assert warm.stdout == cold.stdout and "Planted" not in cold.stdout
