@@ -75,31 +75,40 @@ def _hunks(old: str, changes: list["Change"]) -> list[str]:
     line shows as a move); every other line is equal by construction.
     """
     lines = _LF_LINE.findall(old)
-    starts = list(itertools.accumulate(map(len, lines), initial=0))
-    edits: list[tuple[int, int, list[str], int]] = []  # old lines [i1, i2) become the added lines at new j1
-    shift = 0
-    for first, end, added in _regions(old, lines, starts, changes):
-        matcher = difflib.SequenceMatcher(None, lines[first:end], added, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag != "equal":
-                edits.append((first + i1, first + i2, added[j1:j2], first + shift + j1))
-        shift += len(added) - (end - first)
+    edits = _line_edits(old, lines, changes)
     out: list[str] = []
-    while edits:
-        size = 1
-        while size < len(edits) and edits[size][0] - edits[size - 1][1] <= 2 * CONTEXT:
-            size += 1
-        group, edits = edits[:size], edits[size:]
+    first = 0
+    while first < len(edits):
+        last = first
+        while last + 1 < len(edits) and edits[last + 1][0] - edits[last][1] <= 2 * CONTEXT:
+            last += 1
+        group = edits[first:last + 1]
         begin, stop = max(group[0][0] - CONTEXT, 0), min(group[-1][1] + CONTEXT, len(lines))
+        new_begin = group[0][3] - (group[0][0] - begin)
         new_length = stop - begin + sum(len(added) - (i2 - i1) for i1, i2, added, _ in group)
-        out.append(f"@@ -{_range(begin, stop - begin)} +{_range(group[0][3] - (group[0][0] - begin), new_length)} @@\n")
+        out.append(f"@@ -{_range(begin, stop - begin)} +{_range(new_begin, new_length)} @@\n")
         position = begin
         for i1, i2, added, _ in group:
             out += [" " + line for line in lines[position:i1]]
             out += ["-" + line for line in lines[i1:i2]] + ["+" + line for line in added]
             position = i2
         out += [" " + line for line in lines[position:stop]]
+        first = last + 1
     return out
+
+
+def _line_edits(old: str, lines: list[str], changes: list["Change"]) -> list[tuple[int, int, list[str], int]]:
+    """Return ``(i1, i2, added, j1)``: old lines ``[i1, i2)`` become the ``added`` lines, at new line ``j1``."""
+    starts = list(itertools.accumulate(map(len, lines), initial=0))
+    edits = []
+    shift = 0
+    for first, end, grouped in _regions(lines, starts, changes):
+        added = _LF_LINE.findall(_splice(old, grouped, starts[first], starts[end]))
+        matcher = difflib.SequenceMatcher(None, lines[first:end], added, autojunk=False)
+        edits += [(first + i1, first + i2, added[j1:j2], first + shift + j1)
+                  for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+        shift += len(added) - (end - first)
+    return edits
 
 
 def _range(start: int, length: int) -> str:
@@ -109,25 +118,22 @@ def _range(start: int, length: int) -> str:
     return f"{start + 1 if length else start},{length}"
 
 
-def _regions(old: str, lines: list[str], starts: list[int], changes: list["Change"]):
-    """Yield ``(first line, end line, new lines)`` for the changes, merged where their lines meet.
+def _regions(lines: list[str], starts: list[int], changes: list["Change"]) -> list[tuple[int, int, list["Change"]]]:
+    """Return ``(first line, end line, changes)`` for the changes, grouped where their lines meet.
 
     Each region runs from the line where a change starts through the line
     at its end (one more line than needed at worst: compared, it is equal).
     """
-    region: list = []
+    regions: list = []
     for change in changes:
         first = max(min(bisect.bisect_right(starts, change[0]) - 1, len(lines) - 1), 0)
         end = min(bisect.bisect_right(starts, change[1]), len(lines))
-        if region and first < region[1]:
-            region[1] = max(region[1], end)
-            region[2].append(change)
-            continue
-        if region:
-            yield region[0], region[1], _LF_LINE.findall(_splice(old, region[2], starts[region[0]], starts[region[1]]))
-        region = [first, end, [change]]
-    if region:
-        yield region[0], region[1], _LF_LINE.findall(_splice(old, region[2], starts[region[0]], starts[region[1]]))
+        if regions and first < regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], end)
+            regions[-1][2].append(change)
+        else:
+            regions.append([first, end, [change]])
+    return [tuple(region) for region in regions]
 
 
 def hidden_texts(text: str, findings: Iterable[Finding]) -> tuple[str, ...]:
