@@ -338,3 +338,49 @@ def test_cache_files_hold_no_secret(tmp_path):
         assert [s for s in secrets if s[2:].encode() in data] == [], path
     warm = invoke(root, "--format", "json", "--select", "ALL")
     assert warm.stdout == cold.stdout and "Planted" not in cold.stdout
+
+
+# --------------------------------------------------------------------------
+# All of it at once, in a subprocess with a memory limit and a timeout
+# --------------------------------------------------------------------------
+
+
+def limited():
+    """Limit the child's address space to 2 GiB (run in the child before exec)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs RLIMIT_AS and symbolic links")
+def test_hostile_project_is_linted_and_fixed_within_bounds(tmp_path):
+    outside = tmp_path / "outside"
+    root = build_project(FIXTURES / "FL303" / "dotenv_imported", tmp_path / "repo", git=False)
+    (root / "pyproject.toml").write_text("")
+    (root / "views.py").write_text(SECRET_VIEWS)
+    outside.mkdir()
+    (outside / "gitignore").write_text("*.log\n")
+    (root / ".gitignore").unlink()
+    (root / ".gitignore").symlink_to(outside / "gitignore")
+    marker = outside / "ran"
+
+    def flasklint(*args):
+        done = subprocess.run([sys.executable, "-m", "flasklint", str(root), *args], capture_output=True,
+                              timeout=120, preexec_fn=limited, text=True)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+        return done.stdout + done.stderr
+
+    outputs = [flasklint("--format", "json")]
+    for path in cache_files(root):
+        path.write_bytes(poisoned_pickle("flasklint.cache", "os.system", f"touch {marker}"))
+    (root / FOLDER / ".gitignore").unlink()
+    (root / FOLDER / ".gitignore").symlink_to(outside / "created")
+    before = {p.name: p.read_bytes() for p in outside.iterdir()}
+    for args in (["--format", "sarif"], ["--format", "text"], ["--diff"], ["--fix"]):
+        outputs.append(flasklint(*args))
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
+    assert not marker.exists()
+    assert (root / "views.py").read_text() == SECRET_VIEWS.replace('@login_required\n@app.route("/")',
+                                                                   '@app.route("/")\n@login_required')
+    for text in outputs + [p.read_bytes().decode("latin-1") for p in (root / FOLDER).rglob("*") if p.is_file()]:
+        assert SECRET[2:] not in text
