@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from stat import S_ISREG
 from typing import Iterable, Mapping
 
 from . import __version__
@@ -18,6 +19,8 @@ from .findings import Finding
 from .fingerprint import fingerprints
 
 FORMAT = 1
+#: The largest baseline read, in bytes (a million findings take about 200 MB).
+MAX_SIZE = 256 * 1024 * 1024
 
 
 class BaselineError(Exception):
@@ -35,8 +38,16 @@ def write(path: Path, findings: Iterable[Finding], snippets: Mapping[str, Mappin
 
 
 def read(path: Path) -> frozenset[str]:
-    """Return the fingerprints recorded in the baseline file ``path``."""
+    """Return the fingerprints recorded in the baseline file ``path``.
+
+    Only a regular file of at most :data:`MAX_SIZE` bytes is read (a FIFO or
+    ``/dev/zero`` would never end).
+    """
     try:
+        status = path.stat()
+        if not S_ISREG(status.st_mode) or status.st_size > MAX_SIZE:
+            what = "not a regular file" if not S_ISREG(status.st_mode) else f"larger than {MAX_SIZE:,} bytes"
+            raise BaselineError(f"{path}: cannot read baseline: {what}")
         document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None

@@ -385,9 +385,8 @@ def _fix(result: Result, write: bool, unsafe_fixes: bool = False, show_diff: boo
         by_path[target].append(finding)
         if finding.fix.path:
             digests[target] = finding.fix.digest or ""
-    for finding in result.findings:
-        if finding.sensitive:
-            sensitive[finding.path].append(finding)
+    for finding in result.secrets + [f for f in result.findings if f.sensitive]:
+        sensitive[finding.path].append(finding)
     fixed = []
     for path, findings in sorted(by_path.items()):
         outcome = fix_file(result.root, path, digests.get(path, ""), findings, write, sensitive[path])
@@ -419,7 +418,7 @@ def _fix_buffer(result: Result, path: Path, raw: bytes, args: SimpleNamespace) -
         new_text, applied = old_text, []
     if args.diff:
         if applied:
-            hidden = hidden_texts(old_text, [f for f in result.findings if f.path == rel and f.sensitive])
+            hidden = hidden_texts(old_text, [f for f in result.secrets + result.findings if f.path == rel and f.sensitive])
             click.echo(FixOutcome(rel, applied, new_text, old_text, hidden=hidden).diff(), nl=False)
     else:
         click.echo(raw if new_text is None or not applied else new_text.encode("utf-8"), nl=False)

@@ -91,6 +91,9 @@ class Result:
     tracked_inferred: bool = False
     #: One message per plugin rule that raised (see :func:`.plugins.failure_messages`).
     plugin_failures: list[str] = field(default_factory=list)
+    #: Every sensitive finding, also those suppressions, per-file-ignores or
+    #: a baseline drop: diffs mask their source text all the same.
+    secrets: list[Finding] = field(default_factory=list)
 
     @property
     def parse_errors(self) -> int:
@@ -421,8 +424,9 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance, held)
         guard = RuleGuard()
-        findings = decide(project, results + context, rules, config,
-                          lambda rels: read_templates(project.root, rels, config, jobs, cache, held), jobs, guard)
+        findings, secrets = decide(project, results + context, rules, config,
+                                   lambda rels: read_templates(project.root, rels, config, jobs, cache, held),
+                                   jobs, guard)
         if owned is not None:
             owned.save()
     snippets = {r.rel: r.snippets for r in results}
@@ -432,7 +436,8 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
                   skipped=project.skipped, toplevel=project.toplevel,
                   tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules),
                   plugin_failures=failure_messages(rules, [(r.rel, r.failures) for r in results]
-                                                   + [(None, guard.failures)]))
+                                                   + [(None, guard.failures)]),
+                  secrets=secrets)
 
 
 def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int,
@@ -475,16 +480,17 @@ def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[st
 
 def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
            template_reader: Callable[[list[str]], dict[str, TemplateRead]], jobs: int = 1,
-           guard: Optional[RuleGuard] = None) -> list[Finding]:
+           guard: Optional[RuleGuard] = None) -> tuple[list[Finding], list[Finding]]:
     """Resolve cross-module conditions, run project rules, filter and sort.
 
+    Return the findings kept, and every sensitive finding before filtering.
     ``template_reader`` parses the template files project rules ask for;
     with ``jobs > 1`` project rules may run in two processes. Plugin project
     rules that raise are recorded in ``guard``.
     """
     modules = [r.facts for r in results if r.facts is not None]
     index = SymbolIndex(modules)
-    findings = [f for r in results for f in r.findings if _holds(f, index)]
+    findings = _keep_imported_names([f for r in results for f in r.findings if _holds(f, index)], modules)
     facts = ProjectFacts(project, modules, index, config, template_reader)
     findings.extend(project_findings([r for r in rules if issubclass(r, ProjectRule)], facts, jobs, guard))
     suppressions = {r.rel: r.suppressions for r in results}
@@ -502,7 +508,7 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
             kept.append(f)
     if UnusedSuppression in rules:
         kept += _unused_suppressions(project, results, rules, config, per_file, used)
-    return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key)
+    return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key), [f for f in findings if f.sensitive]
 
 
 def _unused_suppressions(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
@@ -620,6 +626,30 @@ def _share_secrecy(findings: list[Finding]) -> list[Finding]:
     secret = {(f.path, n) for f in findings if f.sensitive for n in range(f.line, f.end_line + 1)}
     return [replace(f, sensitive=True) if not f.sensitive and any(
         (f.path, n) in secret for n in range(f.line, f.end_line + 1)) else f for f in findings]
+
+
+def _keep_imported_names(findings: list[Finding], modules: list[ModuleFacts]) -> list[Finding]:
+    """Give a fix its fallback when another module imports a name it removes (``from forms import Form``).
+
+    Importing the whole module (``import forms``, ``from pkg import forms``,
+    ``from forms import *``) counts too: the name may be used as an attribute.
+    """
+    if not any(f.fix and f.fix.removes for f in findings):
+        return findings
+    imported = set()
+    for module in modules:
+        for imp in module.imports:
+            if imp.names:
+                imported.update(f"{imp.module}.{name}" for name, _ in imp.names)
+            else:
+                imported.add(imp.module)
+
+    def imports(qualname: str) -> bool:
+        owner = qualname.rpartition(".")[0]
+        return bool({qualname, owner, f"{owner}.*"} & imported)
+
+    return [replace(f, fix=f.fix.fallback) if f.fix and f.fix.removes and any(map(imports, f.fix.removes)) else f
+            for f in findings]
 
 
 def _holds(finding: Finding, index: SymbolIndex) -> bool:

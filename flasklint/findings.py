@@ -59,7 +59,10 @@ class Fix:
     root-relative file (``.gitignore`` for a finding elsewhere); ``digest`` is
     then the SHA-256 of that file as the rule read it, or ``""`` when it did
     not exist and the fix creates it. ``applicability`` is :data:`SAFE` or
-    :data:`UNSAFE`, as in ruff.
+    :data:`UNSAFE`, as in ruff. ``removes`` lists the qualified names the fix
+    takes away from its module (``forms.Form``, renamed); when another module
+    of the project imports one, the engine applies ``fallback`` (a fix that
+    keeps them) instead.
     """
 
     description: str
@@ -67,6 +70,8 @@ class Fix:
     path: Optional[str] = None
     digest: Optional[str] = None
     applicability: str = SAFE
+    removes: tuple[str, ...] = ()
+    fallback: Optional["Fix"] = None
 
     def applies(self, unsafe_fixes: bool) -> bool:
         """Return whether ``--fix`` applies this fix (unsafe ones only with ``unsafe_fixes``)."""

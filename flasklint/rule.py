@@ -249,8 +249,8 @@ class ProjectFacts:
             return ""
 
     def read_text(self, rel: str) -> Optional[str]:
-        """Return the text of a root-relative file, or None if it cannot be read."""
+        """Return the text of a root-relative file (line endings as written), or None if it cannot be read."""
         try:
-            return (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            return (self.root / rel).read_bytes().decode("utf-8", "replace")
         except OSError:
             return None

@@ -19,109 +19,29 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .config_model import ConfigModel, Unit, config_model
-from .facts.config import Literal, Setting, evaluate, literal_of
-from .facts.credentials import KEY as CREDENTIALS, credential_uri
-from .findings import Edit, Fix, redact
+from .facts.config import Setting, evaluate, literal_of
+from .facts.credentials import KEY as CREDENTIALS
+from .facts.secrets import Literal, credential_uri, is_secret_key, not_a_secret, secret_literal
+from .findings import Edit, Fix
 from .flask_context import FLASK_APP, is_test_path, words
 from .source import split_lines
 
 if TYPE_CHECKING:
     from .rule import ProjectFacts
 
-#: Final words of a key (split on ``_``) that name a secret. ``SECRET_KEY_FILE``,
-#: ``PASSWORD_MIN_LENGTH`` or ``CSRF_TOKEN_HEADER`` end otherwise, so they are not secrets.
-SECRET_ENDINGS = (
-    ("SECRET",), ("PASSWORD",), ("PASSWD",), ("PASSPHRASE",), ("TOKEN",), ("APIKEY",),
-    ("SECRET", "KEY"), ("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("SIGNING", "KEY"),
-    ("ENCRYPTION", "KEY"), ("MASTER", "KEY"), ("PASSWORD", "SALT"),
-)
-#: Final words that make a key describe a secret rather than hold it (``SECRET_KEY_FILE``).
-METADATA_WORDS = frozenset({
-    "FILE", "PATH", "DIR", "NAME", "HEADER", "LENGTH", "LEN", "MIN", "MAX", "TTL", "EXPIRES", "EXPIRATION",
-    "TIMEOUT", "AGE", "FIELD", "PARAM", "LOCATION", "TYPE", "ALGORITHM", "HASH", "SCHEME", "ROUNDS", "ENABLED",
-    "REQUIRED", "URL", "URI", "ENDPOINT", "PREFIX", "TEMPLATE", "ENV", "VAR",
-})
 #: Keys that sign what the app hands out (sessions, tokens, CSRF tokens): FL305 judges their strength.
 SIGNING_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"})
 #: Words that make a configuration, a guard or a folder a test one.
 TEST_WORDS = frozenset({"test", "tests", "testing", "unittest", "pytest"})
-#: Values that stand for a secret rather than being one, compared lower-case without punctuation.
-PLACEHOLDERS = frozenset({
-    "dev", "development", "secret", "secretkey", "changeme", "changethis", "changeit", "mysecret",
-    "mysecretkey", "password", "passwd", "pass", "test", "testing", "default", "key", "insecure",
-    "notsecret", "notasecret", "supersecret", "supersecretkey", "todo", "example", "none", "null",
-    "foo", "bar", "foobar", "dummy", "fake", "sample", "placeholder", "token", "apikey",
-})
-_PLACEHOLDER_PREFIXES = ("your", "change", "replace", "insert", "enter", "put")
-_TEMPLATE = re.compile(r"^\s*(\$|%\(|\{\{|<.*>\s*$|\{.*\}\s*$)")
-_PATH = re.compile(r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|^[\w.-]+\.(pem|key|crt|json|txt|cfg)$")
-#: Minimum length of a ``SECRET_KEY`` (FL305): 24 characters, as ``os.urandom(24)`` in Flask's docs.
-MIN_SECRET_KEY_LENGTH = 24
 #: Names of ``.env`` templates, meant to be committed with empty or fake values.
 _ENV_TEMPLATES = frozenset({"example", "sample", "template", "dist", "defaults", "default", "tpl"})
 _ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:]\s*(?P<value>.*?)\s*$""")
 _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 
 
-def _key_words(name: str) -> tuple[str, ...]:
-    """Return the words of a key, upper-case, without trailing numbers (``SECRET_KEY_2`` -> SECRET, KEY)."""
-    parts = [p for p in name.upper().split("_") if p]
-    while parts and parts[-1].isdigit():
-        parts.pop()
-    return tuple(parts)
-
-
-def is_secret_key(name: str) -> bool:
-    """Return whether a config key or environment variable name names a secret.
-
-    Its last words must name one (``MAIL_PASSWORD``, ``STRIPE_API_KEY``), or it
-    must be a variant of ``SECRET_KEY`` (``SECRET_KEY_HMAC``) that does not end
-    in a word describing the secret (``SECRET_KEY_FILE``).
-    """
-    parts = _key_words(name)
-    if any(parts[-len(ending):] == ending for ending in SECRET_ENDINGS):
-        return True
-    return parts[:2] == ("SECRET", "KEY") and parts[-1] not in METADATA_WORDS
-
-
 def is_signing_key(name: str) -> bool:
     """Return whether a key signs sessions or tokens (``SECRET_KEY``, ``JWT_SECRET_KEY``, ``SECRET_KEY_HMAC``)."""
     return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
-
-
-def not_a_secret(value: str, key: str = "", env: Optional[str] = None) -> bool:
-    """Return whether a value stands for a secret rather than being one.
-
-    Empty strings, placeholders (``changeme``, ``your-secret-key``, ``xxxx``),
-    template references (``${SECRET}``, ``%(key)s``, ``<token>``), file
-    paths (``/run/secrets/key``), values that spell their own key or the
-    variable they are the fallback of (``AWS_SECRET_ACCESS_KEY =
-    "aws-secret-access-key"``) and slugs that end like their key, naming a
-    secret rather than holding it (``QE_CONFIG_SECRET =
-    "quay-enterprise-config-secret"``, a Kubernetes secret's name), are not
-    secrets. Values with other than ASCII
-    characters are never placeholders.
-    """
-    stripped = value.strip()
-    if not stripped or _TEMPLATE.match(stripped) or _PATH.match(stripped):
-        return True
-    if not stripped.isascii():
-        return False
-    norm = re.sub(r"[^a-z0-9]", "", stripped.lower())
-    slug = re.fullmatch(r"[a-z0-9]+([-_.][a-z0-9]+){2,}", stripped)
-    names_key = bool(slug) and bool(key) and re.split(r"[-_.]", stripped)[-1] == _key_words(key)[-1].lower()
-    spells_name = norm in {re.sub(r"[^a-z0-9]", "", name.lower()) for name in (key, env) if name}
-    return (not norm or norm in PLACEHOLDERS or len(set(stripped)) == 1 or norm.startswith(_PLACEHOLDER_PREFIXES)
-            or names_key or spells_name)
-
-
-def weakness(value: str) -> Optional[str]:
-    """Return why ``value`` is a weak signing key (a placeholder, too short), or None."""
-    if not_a_secret(value):
-        return "a placeholder"
-    if len(value) < MIN_SECRET_KEY_LENGTH:
-        return f"shorter than {MIN_SECRET_KEY_LENGTH} characters"
-    return None
 
 
 def is_test_name(name: str) -> bool:
@@ -192,7 +112,7 @@ class SecretValue:
         """Return ``the literal `ab…(20 chars)` ... in config class `Config` in `config.py`, which git tracks``."""
         fallback = f" (the fallback when `{self.env}` is unset)" if self.env else ""
         where = "" if f"`{self.path}`" in self.owner else f" in `{self.path}`"
-        return (f"the literal `{redact(self.literal.text)}`{fallback} in {self.owner}{where}, "
+        return (f"the literal `{self.literal.shown}`{fallback} in {self.owner}{where}, "
                 f"{tracked_phrase(project, self.path)}")
 
 
@@ -273,7 +193,7 @@ def ignored_instance_keys(project: "ProjectFacts") -> Iterator[SecretValue]:
             if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SECRET_KEY"
                                                     for t in stmt.targets):
                 value = evaluate(stmt.value)
-                literal = literal_of(stmt.value, value)
+                literal = literal_of(stmt.value, value, "SECRET_KEY")
                 if literal is not None:
                     yield SecretValue("SECRET_KEY", literal, rel, f"instance config `{rel}`", value.env)
 
@@ -295,7 +215,8 @@ def ini_credentials(text: Optional[str]) -> Iterator[Literal]:
     for number, line in enumerate((text or "").splitlines(), start=1):
         match = _INI_URL.match(line)
         if match and not line.lstrip().startswith(("#", ";")) and credential_uri(match.group("value")):
-            yield Literal(match.group("value"), number, match.start("value") + 1, number, match.end("value") + 1)
+            yield secret_literal(match.group("value"), "", number, match.start("value") + 1, number,
+                                 match.end("value") + 1)
 
 
 # --------------------------------------------------------------------------
@@ -326,7 +247,8 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
         if not value or not_a_secret(value, match.group("key")):
             continue
         if is_secret_key(match.group("key")) or credential_uri(value):
-            yield match.group("key"), Literal(value, number, start + 1, number, start + 1 + len(value))
+            yield match.group("key"), secret_literal(value, match.group("key"), number, start + 1, number,
+                                                     start + 1 + len(value))
 
 
 def _unquote(value: str, start: int) -> tuple[str, int]:

@@ -1,9 +1,12 @@
 """FL702 removed-extension-import: markers, messages and one-to-one fixes."""
 
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from flasklint.cli import main
 from flasklint.fixes import apply_edits, parses
 from flasklint.testing import expected_and_found, lint
 
@@ -117,8 +120,22 @@ def test_werkzeug_contrib_one_to_one_or_advice():
 
 
 def test_fix_twice_changes_nothing(tmp_path):
-    for fixture in sorted(FIXTURES.iterdir()):
+    for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_file()):
         target = tmp_path / fixture.name
         target.write_text(fixed(fixture.name))
         again = [f for f in lint(target, select=["FL702"]).findings if f.fix]
         assert again == [], fixture.name
+
+
+def test_form_imported_elsewhere_or_listed_in_all_keeps_its_name(tmp_path):
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURES / "form_imported_by_other_modules", root)
+    (root / "pyproject.toml").write_text("")
+    CliRunner().invoke(main, [str(root), "--select", "FL702", "--fix", "--unsafe-fixes", "--no-cache"])
+    assert "from flask_wtf import FlaskForm as Form  # [FL702]\n\n\nclass LoginForm(Form):" \
+        in (root / "forms.py").read_text()
+    assert "from flask_wtf import FlaskForm as Form  # [FL702]\n" in (root / "widgets.py").read_text()
+    assert "class SearchForm(Form):" in (root / "widgets.py").read_text()
+    assert "from flask_wtf import FlaskForm  # [FL702]\n\n\nclass SignupForm(FlaskForm):" \
+        in (root / "signup.py").read_text()
+    assert CliRunner().invoke(main, [str(root), "--select", "FL702", "--no-cache"]).exit_code == 0

@@ -241,3 +241,15 @@ def test_sensitive_findings_leak_no_source_text(tmp_path):
     (item,) = results(sarif.document(result))
     assert "snippet" not in item["locations"][0]["physicalLocation"]["region"]
     assert "fixes" not in item
+
+
+def test_fix_of_another_file_names_that_file(tmp_path):
+    fixture = REPO / "tests" / "fixtures" / "FL303" / "instance_used_not_ignored"
+    root = tmp_path / "app"
+    shutil.copytree(fixture, root)
+    (root / "gitignore").unlink()
+    (root / "pyproject.toml").write_text("")
+    (finding,) = [r for r in results(run_sarif(root, "--select", "FL303", "--no-cache")) if r["ruleId"] == "FL303"]
+    assert finding["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "yourapp/__init__.py"
+    (change,) = finding["fixes"][0]["artifactChanges"]
+    assert change["artifactLocation"] == {"uri": ".gitignore", "uriBaseId": "%SRCROOT%"}

@@ -10,7 +10,6 @@ from ..findings import Edit, Fix, Requirement, Severity
 from ..flask_context import decorator_target, route_receiver
 from ..lazy import cst
 from ..rule import FileRule
-from ..source import split_lines
 
 #: Flask-RESTX documentation decorators: on a Resource class they only mark
 #: the class, so their order relative to ``@ns.route`` does not matter.
@@ -155,7 +154,7 @@ class RouteNotOutermost(FileRule):
             where = self.context.position(decorator)
             comments = 0 if index == 0 else len(decorator.leading_lines)
             blocks.append((where.start.line - comments, where.end.line))
-        lines = split_lines(self.context.text)
+        lines = self.context.source.lines
         order = sorted(range(len(decorators)), key=lambda i: (i not in routes, i))
         text = "".join("".join(lines[start - 1:end]) for start, end in (blocks[i] for i in order))
         first, last = blocks[0][0], blocks[-1][1]

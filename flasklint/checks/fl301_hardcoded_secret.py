@@ -7,7 +7,7 @@ from typing import Iterable
 from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import not_a_secret, secret_values
+from ..secret_model import secret_values
 
 
 class HardcodedSecret(ProjectRule):
@@ -94,7 +94,7 @@ class HardcodedSecret(ProjectRule):
         if not config_model(project).uses_flask:
             return
         for secret in secret_values(project):
-            if not_a_secret(secret.literal.text, secret.key, secret.env):
+            if secret.literal.placeholder:
                 continue
             yield self.finding(secret.path, secret.start, secret.end,
                                f"`{secret.key}` is {secret.described(project)}", sensitive=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..config_model import config_model
-from ..facts.credentials import credential_uri
-from ..findings import Finding, Severity, redact
+from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 from ..secret_model import credential_uris, tracked_phrase
 
@@ -79,8 +78,8 @@ class CredentialsInDatabaseUri(ProjectRule):
         if not config_model(project).uses_flask:
             return
         for path, literal in credential_uris(project):
-            scheme, password = credential_uri(literal.text)
+            scheme, password = literal.uri
             yield self.finding(
                 path, (literal.line, literal.column), (literal.end_line, literal.end_column),
-                f"`{scheme}://` URI with the password `{redact(password)}` in `{path}`, "
+                f"`{scheme}://` URI with the password `{password}` in `{path}`, "
                 f"{tracked_phrase(project, path)}", sensitive=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..config_model import config_model
-from ..facts.config import KEY as CONFIG, Literal
+from ..facts.config import KEY as CONFIG
 from ..facts.credentials import KEY as CREDENTIALS
-from ..findings import Finding, Severity, redact
+from ..facts.secrets import Literal
+from ..findings import Finding, Severity
 from ..flask_context import split_path
 from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import (counted_path, env_secrets, is_committed, is_env_file, is_secret_key, not_a_secret,
+from ..secret_model import (counted_path, env_secrets, is_committed, is_env_file, is_secret_key,
                             tracked_phrase)
 
 
@@ -104,7 +105,7 @@ class SecretFileCommitted(ProjectRule):
                     if more else ""
                 yield self.finding(rel, (first.line, first.column), (first.end_line, first.end_column),
                                    f"`{rel}`, {tracked_phrase(project, rel)}, sets `{key}` to "
-                                   f"`{redact(first.text)}`{rest}", sensitive=True)
+                                   f"`{first.shown}`{rest}", sensitive=True)
 
     @staticmethod
     def secrets(project: ProjectFacts, rel: str, module) -> Iterator[tuple[str, Literal]]:
@@ -114,7 +115,7 @@ class SecretFileCommitted(ProjectRule):
             return
         settings = module.extra[CONFIG].module_settings if CONFIG in module.extra else []
         found = [(s.key, s.literal) for s in settings
-                 if s.literal is not None and is_secret_key(s.key) and not not_a_secret(s.literal.text, s.key)]
+                 if s.literal is not None and is_secret_key(s.key) and not s.literal.placeholder]
         for literal in module.extra.get(CREDENTIALS, ()):
             owner = next((s.key for s in settings if s.line <= literal.line <= s.end_line), "a URI")
             found.append((owner, literal))

@@ -7,7 +7,8 @@ from typing import Iterable
 from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import MIN_SECRET_KEY_LENGTH, ignored_instance_keys, is_signing_key, secret_values, weakness
+from ..facts.secrets import MIN_SECRET_KEY_LENGTH
+from ..secret_model import ignored_instance_keys, is_signing_key, secret_values
 
 
 class WeakSecretKey(ProjectRule):
@@ -82,7 +83,7 @@ class WeakSecretKey(ProjectRule):
             return
         candidates = [s for s in secret_values(project) if is_signing_key(s.key)]
         for secret in [*candidates, *ignored_instance_keys(project)]:
-            why = weakness(secret.literal.text)
+            why = secret.literal.weakness
             if why and secret.env is None:
                 yield self.finding(secret.path, secret.start, secret.end,
                                    f"`{secret.key}` is {why}: {secret.described(project)}", sensitive=True)

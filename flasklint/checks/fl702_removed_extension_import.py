@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import ast
+from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
 from ..facts import ImportFact, ModuleFacts
@@ -247,9 +248,9 @@ class RemovedExtensionImport(FileRule):
     The fix rewrites one-to-one replacements only: the module of the import, the
     imported names and every use of a renamed name in the module (`Form` becomes
     `FlaskForm` at the import and in `class LoginForm(FlaskForm)`); aliases and
-    comments are kept. A renamed name that the module imports but never uses is kept
-    under its old name (`from flask_wtf import FlaskForm as Form`), so other modules that
-    import it from there keep working. Names that move to another module split the
+    comments are kept. A renamed name that the module imports but never uses, lists in
+    `__all__`, or that another module of the project imports from it, is kept under its
+    old name (`from flask_wtf import FlaskForm as Form`), so those modules keep working. Names that move to another module split the
     import in two, unless the statement holds comments (then there is no fix).
     `import flask.ext.X` without `as`, and modules with no one-to-one replacement
     (`werkzeug.contrib.cache`, `werkzeug.contrib.securecookie`, `wtforms.ext`), are
@@ -442,16 +443,38 @@ class RemovedExtensionImport(FileRule):
             return Fix("Import the module under its current name", flagged.edits, applicability=self.fix_safety)
         if flagged.text is not None:
             return self.replace(flagged.node, flagged.text, [])
+        renamed = self.renamed(flagged)
+        fix = self.rewrite(flagged, renamed)
+        if fix is None or not renamed:
+            return fix
+        module = self.context.facts.module
+        return replace(fix, removes=tuple(f"{module}.{alias.local}" for alias in renamed),
+                       fallback=self.rewrite(flagged, []))
+
+    def renamed(self, flagged: _Flagged) -> list[_Alias]:
+        """Return the names of a flagged import that the fix renames at every use.
+
+        A name imported under its own name, used in the module and not listed
+        in its ``__all__``; the others keep their old name as an alias.
+        """
+        exported = _all_names(self.context.tree)
+        return [alias for alias in flagged.aliases
+                if alias.local == alias.name and alias.move.name != alias.name
+                and alias.local not in exported and self.uses_of(alias)]
+
+    def uses_of(self, alias: _Alias) -> list[cst.Name]:
+        """Return the uses of an imported name in the module."""
+        return [n for n, target in self.uses if n.value == alias.local and target == alias.target]
+
+    def rewrite(self, flagged: _Flagged, renamed: list[_Alias]) -> Optional[Fix]:
+        """Return the fix of a ``from`` import that renames the ``renamed`` names at every use."""
         node = flagged.node
         use_edits, names = [], []
         for alias in flagged.aliases:
             name = alias.move.name
-            if alias.local == alias.name and name != alias.name:
-                uses = [n for n, target in self.uses if n.value == alias.local and target == alias.target]
-                use_edits.extend(self.edit(n, name) for n in uses)
-                if not uses:
-                    name = f"{name} as {alias.local}"
-            elif alias.local != alias.name:
+            if any(alias is other for other in renamed):
+                use_edits.extend(self.edit(n, name) for n in self.uses_of(alias))
+            elif alias.local != alias.name or name != alias.name:
                 name = f"{name} as {alias.local}"
             names.append(name)
         modules = list(dict.fromkeys(alias.move.module for alias in flagged.aliases))
@@ -483,12 +506,23 @@ class RemovedExtensionImport(FileRule):
         if "#" in source:
             return None
         if lines is not None:
-            line = self.context.text.splitlines()[where.start.line - 1]
+            line = self.context.source.lines[where.start.line - 1]
             indent = line[:where.start.column]
             joiner = "\n" + indent if not indent.strip() else "; "
             text = joiner.join(lines)
         return Fix("Rewrite the import for current versions", (self.edit(node, text), *use_edits),
                    applicability=self.fix_safety)
+
+
+def _all_names(tree: ast.Module) -> set[str]:
+    """Return the names a module lists in ``__all__`` (assigned or extended with literals)."""
+    found = set()
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) \
+                and isinstance(getattr(stmt, "value", None), (ast.List, ast.Tuple)):
+            found.update(e.value for e in stmt.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    return found
 
 
 def _descendants(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -20,7 +20,8 @@ view of it. Recorded here, as plain data:
 
 A value is kept as the plain literal it has when no environment variable is
 set (``os.environ.get("DEBUG", "1") == "1"`` is ``True``), with the name of
-the variable read, so that rules can say "defaults to ...". Every fact
+the variable read, so that rules can say "defaults to ..."; a value that may
+be a secret is kept redacted (:mod:`flasklint.facts.secrets`). Every fact
 carries the ``if`` tests it stands under (``guards``), unparsed, so the
 project step can tell debug and test guards from production code.
 """
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..flask_context import ast_dotted, qualify
+from .secrets import Literal, conceal, is_secret_key, secret_literal
 
 KEY = "config"
 
@@ -104,21 +106,6 @@ class Value:
 
 
 @dataclass(frozen=True)
-class Literal:
-    """The string (or bytes) literal a value comes from, and where it is written.
-
-    Secret rules report at the literal itself, so that reporters mask exactly
-    the secret; bytes are decoded as Latin-1.
-    """
-
-    text: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-
-@dataclass(frozen=True)
 class Setting:
     """One configuration key set to a value at one place.
 
@@ -136,7 +123,7 @@ class Setting:
     end_column: int
     guards: tuple[str, ...] = ()
     conditional: bool = False
-    #: The non-empty string or bytes literal the value comes from, if any.
+    #: The non-empty string or bytes literal the value comes from, if the key names a secret.
     literal: Optional[Literal] = None
 
 
@@ -240,7 +227,7 @@ class EnvRead:
     has_fallback: bool
     line: int
     column: int
-    #: The non-empty string or bytes literal of the fallback, if any.
+    #: The non-empty string or bytes literal of the fallback, if the variable names a secret.
     literal: Optional[Literal] = None
 
 
@@ -356,14 +343,16 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
     return UNKNOWN
 
 
-def literal_of(node: Optional[ast.AST], value: Value) -> Optional[Literal]:
-    """Return the non-empty string or bytes literal in ``node`` that ``value`` comes from."""
+def literal_of(node: Optional[ast.AST], value: Value, key: str) -> Optional[Literal]:
+    """Return the non-empty string or bytes literal in ``node`` that ``value`` comes from, if ``key`` names a secret."""
+    if not is_secret_key(key):
+        return None
     if isinstance(node, ast.Constant) and isinstance(node.value, bytes) and node.value:
-        return Literal(node.value.decode("latin-1"), **_mark(node))
+        return secret_literal(node.value.decode("latin-1"), key, **_mark(node))
     if node is None or not (value.known and isinstance(value.value, str) and value.value):
         return None
     found = [n for n in ast.walk(node) if isinstance(n, ast.Constant) and n.value == value.value]
-    return Literal(value.value, **_mark(found[-1])) if found else None
+    return secret_literal(value.value, key, **_mark(found[-1]), env=value.env) if found else None
 
 
 def _call(node: ast.Call, env: list) -> Any:
@@ -490,8 +479,8 @@ class _Collector:
         value = evaluate(stmt.value)
         for target in targets:
             if isinstance(target, ast.Name) and _is_key(target.id) and (owner is not None or not scope):
-                setting = Setting(target.id, value, guards=guards, conditional=conditional,
-                                  literal=literal_of(stmt.value, value), **_mark(stmt))
+                setting = Setting(target.id, conceal(value, target.id), guards=guards, conditional=conditional,
+                                  literal=literal_of(stmt.value, value, target.id), **_mark(stmt))
                 (owner if owner is not None else self.out.module_settings).append(setting)
             elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
                     and target.value.attr == "config" and isinstance(target.slice, ast.Constant) \
@@ -508,8 +497,8 @@ class _Collector:
                     scope: tuple, guards: tuple) -> None:
         """Record a setting made on an app object: ``key`` set to ``expression`` at ``node``."""
         value = evaluate(expression)
-        setting = Setting(key, value, guards=guards, conditional=bool(guards),
-                          literal=literal_of(expression, value), **_mark(node))
+        setting = Setting(key, conceal(value, key), guards=guards, conditional=bool(guards),
+                          literal=literal_of(expression, value, key), **_mark(node))
         self.out.app_settings.append(AppSetting(self.qualified(receiver, scope), via,
                                                 setting, self.function(scope)))
 
@@ -550,8 +539,9 @@ class _Collector:
                 if read is not None:
                     var, fallback, _ = read
                     value = evaluate(fallback) if fallback else Value(True, None)
-                    self.out.env_reads.append(EnvRead(var, value, fallback is not None, node.lineno,
-                                                      node.col_offset + 1, literal_of(fallback, value)))
+                    self.out.env_reads.append(EnvRead(var, conceal(value, var or ""), fallback is not None,
+                                                      node.lineno, node.col_offset + 1,
+                                                      literal_of(fallback, value, var or "")))
 
     def call(self, node: ast.Call, scope: tuple, guards: tuple, defaults: dict) -> None:
         """Record config loads and mappings, ``run``, ``subdomain=`` and CSRF switches."""
@@ -573,7 +563,7 @@ class _Collector:
         if kind:
             self.out.calls.append(Call(
                 kind, self.receiver(target, scope), keywords=tuple(
-                    (k, evaluate(v)) for k, v in keywords.items()),
+                    (k, conceal(evaluate(v), k)) for k, v in keywords.items()),
                 guards=guards, function=self.function(scope), source=_guard_text(node)[:120], **_mark(node)))
 
     def receiver(self, node: ast.AST, scope: tuple) -> Optional[str]:

@@ -136,11 +136,11 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
 
 
 def _fix(result, finding: Finding, fix: Fix) -> dict:
-    """Return the SARIF ``fix`` of a finding."""
+    """Return the SARIF ``fix`` of a finding, on the file the fix edits (``.gitignore`` for FL303)."""
     replacements = [{"deletedRegion": _region(e.start_line, e.start_column, e.end_line, e.end_column),
                      "insertedContent": {"text": e.content}} for e in fix.edits]
     return {"description": {"text": fix.description},
-            "artifactChanges": [{"artifactLocation": _artifact(result, finding.path),
+            "artifactChanges": [{"artifactLocation": _artifact(result, fix.path or finding.path),
                                  "replacements": replacements}]}
 
 
