@@ -55,13 +55,22 @@ _DEFAULTS = {f.name: f.default for f in fields(Config)}
 _CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES}
 
 
+#: What makes a folder a project root (DESIGN.md).
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def is_project_root(folder: Path) -> bool:
+    """Return whether ``folder`` holds one of the :data:`ROOT_MARKERS`."""
+    return any((folder / marker).exists() for marker in ROOT_MARKERS)
+
+
 def find_root(path: Path) -> Path:
     """Return the project root for ``path`` as DESIGN.md defines it."""
     start = path.resolve()
     if start.is_file() or not start.exists():
         start = start.parent
     for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
+        if is_project_root(folder):
             return folder
     return start
 

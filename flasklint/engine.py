@@ -34,6 +34,7 @@ from .cache import Cache, entry_key, settings_key
 from .checks import all_rules
 from .config import Config
 from .facts import ModuleFacts, fact_collectors
+from .files import Boundary, TooLarge, read_bytes
 from .findings import Finding, parse_error
 from .fingerprint import flagged_lines
 from .flask_context import SymbolIndex, collect_module_facts
@@ -41,7 +42,7 @@ from .lazy import cst
 from .project import Project, SourceFile, discover
 from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule
 from .selection import PerFileIgnores, select_rules
-from .source import Source, decode, load, split_lines
+from .source import Source, decode, load, split_lines, too_large
 from .suppressions import Suppressions, find_suppressions, is_suppressed
 from .templates import TemplateRead, read_template_file
 from .walk import run_rules
@@ -90,10 +91,13 @@ class Result:
         return sum(1 for f in self.findings if f.code == "FL000")
 
 
-def read_file(source_file: SourceFile) -> tuple[Optional[bytes], Optional[Finding]]:
-    """Return a file's bytes, or the FL000 finding saying why it cannot be read."""
+def read_file(source_file: SourceFile, max_size: int,
+              boundary: Optional[Boundary] = None) -> tuple[Optional[bytes], Optional[Finding]]:
+    """Return a file's bytes, or the FL000 finding saying why it cannot be read (:func:`.files.read_bytes`)."""
     try:
-        return Path(source_file.path).read_bytes(), None
+        return read_bytes(source_file.path, max_size, boundary), None
+    except TooLarge as exc:
+        return None, too_large(source_file.rel, exc.size, max_size)
     except OSError as exc:
         return None, parse_error(source_file.rel, f"cannot read file: {exc.strerror or exc}")
 
@@ -274,13 +278,19 @@ def _template_crashed(task: TemplateTask) -> TemplateRead:
 
 
 def read_templates(root: Path, rels: Iterable[str], config: Config, jobs: int,
-                   cache: Optional[Cache] = None) -> dict[str, TemplateRead]:
-    """Parse template files (in the pool, through the cache); unreadable ones are left out."""
+                   cache: Optional[Cache] = None, boundary: Optional[Boundary] = None) -> dict[str, TemplateRead]:
+    """Parse template files (in the pool, through the cache); unreadable ones are left out.
+
+    A template larger than ``max-file-size`` is not read; it is an FL000.
+    """
     found: dict[str, TemplateRead] = {}
     tasks: list[TemplateTask] = []
     for rel in rels:
         try:
-            raw = (root / rel).read_bytes()
+            raw = read_bytes(str(root / rel), config.max_file_size, boundary)
+        except TooLarge as exc:
+            found[rel] = TemplateRead(error=(too_large(rel, exc.size, config.max_file_size).message, 1))
+            continue
         except OSError:
             continue
         digest = hashlib.sha256(raw).hexdigest()
@@ -309,7 +319,7 @@ def analyse_files(project: Project, config: Config, codes: tuple[str, ...], jobs
     slots: list[Optional[FileResult]] = [None] * len(work)
     tasks, positions = [], []
     for position, (source_file, file_codes, is_target) in enumerate(work):
-        raw, error = read_file(source_file)
+        raw, error = read_file(source_file, config.max_file_size, project.boundary)
         if error:
             slots[position] = FileResult(source_file.rel, "", findings=[error])
             continue
@@ -382,11 +392,12 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance)
         findings = decide(project, results + context, rules, config,
-                          lambda rels: read_templates(project.root, rels, config, jobs, cache), jobs)
+                          lambda rels: read_templates(project.root, rels, config, jobs, cache, project.boundary),
+                          jobs)
         if cache is not None:
             cache.save()
     snippets = {r.rel: r.snippets for r in results}
-    _add_missing_snippets(project.root, findings, snippets)
+    _add_missing_snippets(project, findings, snippets, config.max_file_size)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
                   skipped=project.skipped, toplevel=project.toplevel,
@@ -411,13 +422,14 @@ def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Opt
     return project if project is not None else discover(paths, config, root)
 
 
-def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]]) -> None:
+def _add_missing_snippets(project: Project, findings: list[Finding], snippets: dict[str, dict[int, str]],
+                          max_size: int) -> None:
     """Read the flagged lines the file passes did not keep (project rules, non-Python files)."""
     missing = sorted({f.path for f in findings
                       if any(n not in snippets.get(f.path, {}) for n in flagged_lines(f))})
     for path in missing:
         try:
-            raw = (root / path).read_bytes()
+            raw = read_bytes(str(project.root / path), max_size, project.boundary)
         except OSError:
             continue
         try:

@@ -223,12 +223,12 @@ class _BindingCollector:
         self.bindings[".".join(scope + (name,))] = value or "ref:"
 
     def visit_body(self, body: Iterable[ast.stmt], scope: tuple[str, ...]) -> None:
-        """Walk statements of one scope, descending into nested blocks."""
-        for stmt in body:
+        """Walk statements of one scope, nested blocks included (:func:`statements`, so an ``elif`` chain costs no stack)."""
+        for stmt in statements(body):
             self.visit_stmt(stmt, scope)
 
     def visit_stmt(self, stmt: ast.stmt, scope: tuple[str, ...]) -> None:
-        """Record what one statement binds."""
+        """Record what one statement binds; a function's or class's body is walked here."""
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:
@@ -259,13 +259,6 @@ class _BindingCollector:
             self.bind(scope, stmt.name, "def:")
             self.visit_body(stmt.body, inner)
             self.bind(scope, stmt.name, "def:" + (self.returned(stmt, inner) or ""))
-        else:
-            for block in ("body", "orelse", "finalbody"):
-                self.visit_body(getattr(stmt, block, ()) or (), scope)
-            for handler in getattr(stmt, "handlers", ()) or ():
-                self.visit_body(handler.body, scope)
-            for case in getattr(stmt, "cases", ()) or ():
-                self.visit_body(case.body, scope)
 
     def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
         """Return the qualified name a function returns, when it returns a plain name or call."""

@@ -22,7 +22,8 @@ from typing import Iterable, Optional, Union
 
 import pathspec
 
-from .config import Config
+from .config import Config, is_project_root
+from .files import SETTINGS_FILE_SIZE, Boundary, read_text
 
 #: Folders never linted, as in ruff.
 DEFAULT_EXCLUDE = (
@@ -71,6 +72,8 @@ class Project:
     ignored_instance: list[str] = field(default_factory=list)
     #: Folders holding a ``pyvenv.cfg`` (virtual environments) that nothing ignores.
     venvs: list[str] = field(default_factory=list)
+    #: The folders whose files may be read: the root, and folders given outside it.
+    boundary: Optional[Boundary] = None
     _ignore_answers: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -89,7 +92,7 @@ class Project:
         if asked:
             found = git_check_ignore(self.root, asked) if self.in_git else None
             if found is None:
-                found = {p for p in asked if gitignore_covers(self.root, p)}
+                found = {p for p in asked if gitignore_covers(self.root, p, self.boundary)}
             self._ignore_answers.update((p, p in found) for p in asked)
         return frozenset(p for p in paths if self._ignore_answers[p])
 
@@ -147,20 +150,22 @@ def git_check_ignore(folder: Path, paths: list[str]) -> Optional[set]:
     return set(done.stdout.decode("utf-8", "surrogateescape").split("\0")) - {""}
 
 
-def gitignore_covers(root: Path, rel: str) -> bool:
+def gitignore_covers(root: Path, rel: str, boundary: Optional[Boundary] = None) -> bool:
     """Return whether a ``.gitignore`` file between ``root`` and ``rel`` ignores it (no git needed)."""
     parts = rel.rstrip("/").split("/")
     for depth in range(len(parts)):
-        ignore_file = root.joinpath(*parts[:depth], ".gitignore")
-        if not ignore_file.is_file():
-            continue
-        try:
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
-        if pathspec.GitIgnoreSpec.from_lines(lines).match_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):]):
+        spec = read_ignore_file(os.path.join(root, *parts[:depth], ".gitignore"), boundary)
+        if spec and spec.match_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):]):
             return True
     return False
+
+
+def read_ignore_file(path: str, boundary: Optional[Boundary] = None) -> Optional["IgnoreFile"]:
+    """Return the ignore file at ``path``, or None when there is none that may be read."""
+    try:
+        return IgnoreFile(read_text(path, SETTINGS_FILE_SIZE, boundary).splitlines())
+    except OSError:
+        return None
 
 
 def git_ignored_instance(toplevel: Path) -> list[Path]:
@@ -184,11 +189,12 @@ class IgnoreFile:
     joined tells so at once; pathspec's own match decides the rest
     (negations, order). Most patterns match in any folder and start alike
     (``^(?:.+/)?``): that start is written once, so the folders of a path
-    are tried once for all of them, not once per pattern.
+    are tried once for all of them, not once per pattern. A line that is no
+    valid pattern (``!``, ``\\``, ``[z-a]``) is left out, as git leaves it out.
     """
 
     def __init__(self, lines: list[str]):
-        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        self.spec = gitignore_spec(lines)
         patterns = [_NAMED_GROUP.sub("(?:", p.regex.pattern) for p in self.spec.patterns
                     if p.include is not None and p.regex is not None]
         anywhere = [p[len(_ANY_FOLDER):] for p in patterns if p.startswith(_ANY_FOLDER)]
@@ -206,31 +212,52 @@ class IgnoreFile:
         return self.any_pattern(rel) is not None and self.spec.match_file(rel)
 
 
+def gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """Return the patterns of ``lines`` as one spec, without the lines that are no valid pattern."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except (ValueError, re.error):
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if is_valid_pattern(line)])
+
+
+def is_valid_pattern(line: str) -> bool:
+    """Return whether one gitignore line compiles (blank lines and comments do)."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except (ValueError, re.error):
+        return False
+    return True
+
+
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 #: How pathspec begins a pattern that matches in any folder.
 _ANY_FOLDER = "^(?:.+/)?"
 
 
-def walk_files(folder: Path, skipped: Optional[list] = None) -> list[str]:
+def walk_files(folder: Path, skipped: Optional[list] = None, boundary: Optional[Boundary] = None,
+               unreadable: Optional[list] = None) -> list[str]:
     """Return the paths of the files under ``folder`` that its ``.gitignore`` files do not ignore.
 
     Paths are strings (``folder`` joined with the names below it): the walk
     meets every file of the project. ``skipped``, when given, receives
     ``(path, is_dir, ignored)`` for what was left out: ignored files and
-    folders, and folders excluded by default.
+    folders, and folders excluded by default. ``unreadable``, when given,
+    receives ``(path, reason)`` for each folder that could not be listed.
     """
     found = []
     #: (folder with a trailing "/", its .gitignore), outermost first.
     specs: list[tuple[str, IgnoreFile]] = []
-    for current, dirs, names in os.walk(folder):
+
+    def note_unreadable(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((error.filename, f"cannot read folder: {error.strerror or error}"))
+
+    for current, dirs, names in os.walk(folder, onerror=note_unreadable):
         here = os.path.join(current, "")
         specs = [(base, spec) for base, spec in specs if here.startswith(base)]
-        if ".gitignore" in names:
-            try:
-                with open(here + ".gitignore", encoding="utf-8", errors="replace") as stream:
-                    specs.append((here, IgnoreFile(stream.read().splitlines())))
-            except OSError:
-                pass
+        spec = read_ignore_file(here + ".gitignore", boundary) if ".gitignore" in names else None
+        if spec is not None:
+            specs.append((here, spec))
         # Each spec tests paths relative to its own folder: the part of ``here`` below it.
         tails = [(here[len(base):], spec) for base, spec in specs]
 
@@ -297,53 +324,98 @@ def _excluded(rel: str, spec: pathspec.PathSpec) -> bool:
 
 
 def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
-    """Return the project at ``root`` with the Python files under ``paths``."""
-    paths = list(paths)
-    project = Project(root=root)
-    toplevel = git_toplevel(root)
+    """Return the project at ``root`` with the Python files under ``paths``.
+
+    Files are never taken from outside the project: a symbolic link whose
+    target lies outside the root (and outside the folders given), a FIFO or
+    a device is left out with a warning (``skipped``). Files given outside
+    any project (see :func:`lone_files`) are the whole project.
+    """
+    paths = [Path(os.path.normpath(given.absolute())) for given in paths]
+    project = Project(root=root, boundary=Boundary([str(root)] + [
+        str(given if given.is_dir() else given.parent) for given in paths if _outside(_relative(given, root))]))
+    alone = lone_files(paths, root)
+    toplevel = None if alone else git_toplevel(root)
     listing = git_files(toplevel) if toplevel else None
-    if listing is not None:
+    unreadable: list = []
+    if alone:
+        candidates, instance, venvs = [str(given) for given in paths], [], []
+    elif listing is not None:
         project.toplevel = toplevel
-        candidates = [p for p in listing[0] if os.path.isfile(p) or os.path.islink(p)]
+        candidates = listing[0]
         project.tracked = frozenset(_relative(p, root) for p in listing[1])
         instance = git_ignored_instance(toplevel)
         venvs = [os.path.dirname(p) for p in candidates if os.path.basename(p) == "pyvenv.cfg"]
     else:
         skipped: list = []
-        candidates = walk_files(root, skipped)
+        candidates = walk_files(root, skipped, project.boundary, unreadable)
         instance = _ignored_instance(skipped)
         venvs = [p for p, is_dir, ignored in skipped if is_dir and not ignored and (p / "pyvenv.cfg").is_file()]
     inside = [_relative(p, root) for p in instance]
-    project.ignored_instance = sorted(rel for rel in inside if not rel.startswith(("../", "/"))
+    project.ignored_instance = sorted(rel for rel in inside if not _outside(rel)
                                       and not set(rel.split("/")[:-1]) & set(DEFAULT_EXCLUDE))
     project.venvs = sorted(_relative(p, root) for p in venvs)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude)
-    everything = {}
+    everything, refused = {}, {}
     for candidate in candidates:
         rel = _relative(candidate, root)
-        if not rel.startswith("../") and not rel.startswith("/") and not _excluded(rel, spec):
-            everything[rel] = candidate
+        if not _outside(rel) and not _excluded(rel, spec):
+            _admit(rel, candidate, project.boundary, everything, refused)
     project.all_files = sorted(everything)
     namer = ModuleNamer()
     selected: dict[str, str] = {}
     for given in paths:
-        given = given.absolute()
         if given.is_dir():
             prefix = _relative(given, root).rstrip("/") + "/"
-            if prefix.startswith("../") or prefix.startswith("/"):
+            if _outside(prefix):
                 base = os.path.join(str(given), "")
-                selected.update((prefix + _below(p, base), p) for p in walk_files(given))
+                for path in walk_files(given, boundary=project.boundary, unreadable=unreadable):
+                    _admit(prefix + _below(path, base), path, project.boundary, selected, refused)
             else:
                 selected.update((rel, p) for rel, p in everything.items()
                                 if prefix in ("./", "/") or rel.startswith(prefix))
         elif not spec.match_file(_relative(given, root)):
-            selected[_relative(given, root)] = str(given)
+            _admit(_relative(given, root), str(given), project.boundary, selected, refused)
     project.targets = frozenset(selected).union(
         rel for rel in project.ignored_instance if _selects(paths, root / rel))
+    project.skipped = [(_relative(path, root), reason) for path, reason in unreadable]
+    project.skipped += [(rel, reason) for rel, reason in refused.items() if _selects(paths, root / rel)]
     project.files = _python_files(selected, namer, project.skipped)
     context = {rel: p for rel, p in everything.items() if rel not in selected}
     project.context_files = _python_files(context, namer, [])
     return project
+
+
+def lone_files(paths: Iterable[Path], root: Path) -> bool:
+    """Return whether ``paths`` are files outside any project (no project root marker at ``root``).
+
+    Such files are linted alone: the folder holding them may be ``/tmp`` or
+    a home folder, which is neither walked nor given a cache.
+    """
+    return not is_project_root(root) and all(not Path(given).is_dir() for given in paths)
+
+
+def _outside(rel: str) -> bool:
+    """Return whether a path made by :func:`_relative` lies outside the root."""
+    return rel.startswith(("../", "/"))
+
+
+def _admit(rel: str, path: str, boundary: Boundary, kept: dict, refused: dict) -> None:
+    """Put a listed file in ``kept``, or in ``refused`` with the reason it must not be read.
+
+    Only what is no file at all (a folder, a file gone since it was
+    listed) is dropped silently; a broken link stays, to be reported.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISLNK(mode) and not boundary.holds(path):
+        refused[rel] = "symbolic link to a file outside the project"
+    elif stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        kept[rel] = path
+    elif not stat.S_ISDIR(mode):
+        refused[rel] = "not a regular file"
 
 
 def _ignored_instance(skipped: list) -> list[Path]:
