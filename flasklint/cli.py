@@ -1,7 +1,8 @@
 """The command line: ``flasklint PATH...``, ``flasklint rules``, ``flasklint rule CODE``.
 
 Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or
-configuration error. Nothing else in flasklint imports click.
+configuration error, 3 flasklint failed on some file (a bug; the rest was
+linted). Nothing else in flasklint imports click.
 """
 
 from __future__ import annotations
@@ -21,10 +22,16 @@ from .checks import all_rules, rule_by_code
 from .config import SEVERITIES, ConfigError, find_root, load_config
 from .docs import rule_page
 from .engine import Result, run
+from .project import lone_files
 from .findings import PARSE_ERROR_CODE, Severity
 from .fixes import fix_file
 from .progress import ProgressBar
 from .report import REPORTERS
+from .report.text import escape
+
+
+#: The exit code of a run in which flasklint itself failed on some file.
+INTERNAL_ERROR = 3
 
 
 def _codes(values: tuple[str, ...]) -> Optional[tuple[str, ...]]:
@@ -116,11 +123,11 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
         click.echo(f"flasklint: error: {exc}", err=True)
         sys.exit(2)
     try:
-        cache = None if no_cache else (cache_dir or root / FOLDER)
+        cache = None if no_cache or (cache_dir is None and lone_files(paths, root)) else (cache_dir or root / FOLDER)
         with ProgressBar(enabled=output_format in ("text", "concise") and sys.stderr.isatty()) as bar:
             result = run(paths, config, root, jobs, cache, bar.update)
         for path, reason in result.skipped:
-            click.echo(f"flasklint: warning: skipped {path}: {reason}", err=True)
+            click.echo(escape(f"flasklint: warning: skipped {path}: {reason}"), err=True)
         if write_baseline:
             count = baseline.write(write_baseline, result.findings, result.snippets)
             click.echo(f"Recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}.", err=True)
@@ -138,9 +145,14 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
             if output:
                 stream.close()
     except (OSError, RuntimeError) as exc:
-        click.echo(f"flasklint: error: {exc}", err=True)
+        click.echo(escape(f"flasklint: error: {exc}"), err=True)
         sys.exit(2)
+    for path, error in result.internal_errors:
+        click.echo(escape(f"flasklint: internal error: {path}: {error} (a bug in flasklint; "
+                          "the file was not fully linted)"), err=True)
     threshold = Severity(config.fail_on).rank
+    if result.internal_errors:
+        sys.exit(INTERNAL_ERROR)
     sys.exit(1 if any(f.severity.rank >= threshold for f in result.findings) else 0)
 
 
@@ -161,7 +173,7 @@ def _fix(result: Result, write: bool) -> None:
     for path, findings in sorted(by_path.items()):
         outcome = fix_file(result.root, path, digests.get(path, ""), findings, write, sensitive[path])
         if outcome.error:
-            click.echo(f"flasklint: {path}: {outcome.error}", err=True)
+            click.echo(escape(f"flasklint: {path}: {outcome.error}"), err=True)
         if not write:
             click.echo(outcome.diff(), nl=False)
         fixed.update(outcome.fixed)

@@ -7,10 +7,15 @@ TOML, an unknown key, a value of the wrong type, an unknown rule code) raises
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
+
+import pathspec
+
+from .files import SETTINGS_FILE_SIZE, read_bytes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,10 +95,13 @@ def _check_value(source: str, key: str, attr: str, value: Any) -> Any:
         if not isinstance(value, dict) or not all(
                 isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):
             raise fail('expected a table of glob = ["CODE", ...]')
+        _check_globs(value, fail)
         return tuple((glob, tuple(codes)) for glob, codes in value.items())
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(f"expected a list of strings, got {value!r}")
+        if attr in ("exclude", "extend_exclude"):
+            _check_globs(value, fail)
         return tuple(value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
@@ -111,6 +119,15 @@ def _check_value(source: str, key: str, attr: str, value: Any) -> Any:
     return value
 
 
+def _check_globs(globs: Iterable[str], fail) -> None:
+    """Raise ``fail(reason)`` for the first of ``globs`` that is no valid gitignore-style pattern."""
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except (ValueError, re.error) as exc:
+            raise fail(f"invalid glob {glob!r}: {exc}") from None
+
+
 def parse_settings(table: dict, source: str) -> dict:
     """Validate a ``[tool.flasklint]`` table and return Config keyword arguments."""
     settings = {}
@@ -126,17 +143,17 @@ def parse_settings(table: dict, source: str) -> dict:
 def read_file(path: Path) -> dict:
     """Return the flasklint table of a TOML file (``[tool.flasklint]`` or top level)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_bytes(str(path), SETTINGS_FILE_SIZE).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("flasklint", {})
-    else:
-        table = data.get("tool", {}).get("flasklint", data)
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table")
+    table = tool.get("flasklint", {} if path.name == "pyproject.toml" else data)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.flasklint] must be a table")
     return table

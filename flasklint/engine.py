@@ -62,6 +62,8 @@ class FileResult:
     suppressions: Suppressions = field(default_factory=dict)
     #: Source lines that findings point at, for reporters that show them.
     snippets: dict[int, str] = field(default_factory=dict)
+    #: What went wrong when flasklint itself failed on the file (a bug, not the file's fault).
+    internal_error: Optional[str] = None
 
 
 @dataclass
@@ -84,6 +86,8 @@ class Result:
     #: True when a selected rule needed git's view but the project is not a
     #: git work tree, so tracked-ness was inferred from ``.gitignore`` files.
     tracked_inferred: bool = False
+    #: ``(path, error)`` for files on which flasklint itself failed (a bug).
+    internal_errors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def parse_errors(self) -> int:
@@ -107,6 +111,8 @@ def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes:
     """Lint the bytes of one file with the file rules named by ``rule_codes``; never raises.
 
     ``digest`` is the bytes' SHA-256 when the caller has already computed it.
+    A file that cannot be read or parsed is an FL000 finding; an exception in
+    flasklint's own analysis is no finding but the result's ``internal_error``.
     """
     rel = source_file.rel
     result = FileResult(rel, digest or hashlib.sha256(raw).hexdigest())
@@ -116,8 +122,8 @@ def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes:
         return result
     try:
         _analyse(loaded, source_file, config, rule_codes, result)
-    except Exception as exc:  # a bug in a rule must not stop the run
-        result.findings.append(parse_error(rel, f"internal error while linting: {type(exc).__name__}: {exc}"))
+    except Exception as exc:  # a bug in a rule must not stop the run, nor pass for a parse error
+        result.internal_error = f"{type(exc).__name__}: {exc}"
     lines = loaded.lines if result.findings else []
     _record_snippets(result.findings, lines, result.snippets)
     return result
@@ -401,7 +407,8 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
                   skipped=project.skipped, toplevel=project.toplevel,
-                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules))
+                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules),
+                  internal_errors=[(r.rel, r.internal_error) for r in results + context if r.internal_error])
 
 
 def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int) -> Project:

@@ -464,7 +464,7 @@ def _why_not_a_file(path: Path) -> str:
         except (RuntimeError, OSError) as exc:
             if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
                 return "symbolic link loop"
-        return "broken symbolic link"
+            return "broken symbolic link"
     return "not a regular file" if path.exists() else "file disappeared"
 
 
