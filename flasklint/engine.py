@@ -121,9 +121,12 @@ def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes:
         result.findings.append(loaded)
         return result
     try:
-        _analyse(loaded, source_file, config, rule_codes, result)
+        _analyse_at_any_depth(loaded, source_file, config, rule_codes, result)
     except Exception as exc:  # a bug in a rule must not stop the run, nor pass for a parse error
-        result.internal_error = f"{type(exc).__name__}: {exc}"
+        if _caused_by_recursion(exc):
+            result.findings.append(parse_error(rel, "file is too deeply nested to analyse"))
+        else:
+            result.internal_error = _describe(exc)
     lines = loaded.lines if result.findings else []
     _record_snippets(result.findings, lines, result.snippets)
     return result
@@ -135,6 +138,78 @@ def _record_snippets(findings: Iterable[Finding], lines: list[str], snippets: di
         for number in flagged_lines(finding):
             if 0 < number <= len(lines):
                 snippets[number] = lines[number - 1].rstrip("\r\n")
+
+
+#: Valid code can nest deeper than Python's default recursion limit allows
+#: (LibCST's positions and ``ast.unparse`` recurse): such a file is analysed
+#: again in a thread with this much stack and this recursion limit.
+DEEP_STACK_SIZE = 256 * 1024 * 1024
+DEEP_RECURSION_LIMIT = 25_000
+
+
+def _analyse_at_any_depth(source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...],
+                          result: FileResult) -> None:
+    """Run :func:`_analyse`, again with a deep stack (:func:`with_deep_stack`) if the tree is too deep for it.
+
+    Too deep shows as a RecursionError, or as another error raised while one
+    unwinds (LibCST's position provider then fails with a KeyError).
+    """
+    try:
+        _analyse(source, source_file, config, rule_codes, result)
+    except Exception as exc:
+        if not _caused_by_recursion(exc):
+            raise
+        result.facts, result.findings, result.suppressions = None, [], {}
+        with_deep_stack(lambda: _analyse(source, source_file, config, rule_codes, result))
+
+
+def _describe(error: Exception) -> str:
+    """Return the type and the first line of an unexpected exception's message, at most 200 characters."""
+    try:
+        message = str(error).partition("\n")[0]
+    except Exception:  # a message that cannot be built (a repr too deep) says nothing
+        message = ""
+    return f"{type(error).__name__}: {message}"[:200]
+
+
+def _caused_by_recursion(error: BaseException) -> bool:
+    """Return whether ``error`` is a RecursionError or was raised while handling one."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, RecursionError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def with_deep_stack(work: Callable[[], object]) -> object:
+    """Return ``work()`` run in a thread with a large stack and recursion limit; raise what it raises.
+
+    The calling thread waits meanwhile, so the higher limit never applies to
+    a thread with a small stack.
+    """
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the calling thread
+            outcome["error"] = exc
+
+    stack_size, limit = threading.stack_size(), sys.getrecursionlimit()
+    try:
+        threading.stack_size(DEEP_STACK_SIZE)
+        sys.setrecursionlimit(DEEP_RECURSION_LIMIT)
+        thread = threading.Thread(target=target, name="flasklint-deep")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(stack_size)
+        sys.setrecursionlimit(limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...],
