@@ -107,10 +107,11 @@ def git_toplevel(folder: Path) -> Optional[Path]:
     return Path(done.stdout.strip()).resolve() if done.returncode == 0 and done.stdout.strip() else None
 
 
-def git_files(toplevel: Path) -> Optional[tuple[list[str], frozenset]]:
+def git_files(toplevel: Path, unreadable: Optional[list] = None) -> Optional[tuple[list[str], frozenset]]:
     """Return the paths of the files git tracks or would track in ``toplevel``, and the tracked ones.
 
-    One ``git ls-files -t`` call answers both; None when git fails.
+    One ``git ls-files -t`` call answers both; None when git fails. The
+    folders git could not open go to ``unreadable`` as ``(path, reason)``.
     """
     try:
         done = subprocess.run(
@@ -120,6 +121,9 @@ def git_files(toplevel: Path) -> Optional[tuple[list[str], frozenset]]:
         return None
     if done.returncode != 0:
         return None
+    if unreadable is not None:
+        for folder, reason in _GIT_UNREADABLE.findall(done.stderr.decode("utf-8", "surrogateescape")):
+            unreadable.append((os.path.join(str(toplevel), folder.rstrip("/")), f"cannot read folder: {reason}"))
     listed, tracked = [], set()
     for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if len(entry) < 3:
@@ -129,6 +133,10 @@ def git_files(toplevel: Path) -> Optional[tuple[list[str], frozenset]]:
             tracked.add(path)
         listed.append(path)
     return listed, frozenset(tracked)
+
+
+#: How git says that it could not list a folder.
+_GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)")
 
 
 def git_check_ignore(folder: Path, paths: list[str]) -> Optional[set]:
@@ -336,8 +344,8 @@ def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
         str(given if given.is_dir() else given.parent) for given in paths if _outside(_relative(given, root))]))
     alone = lone_files(paths, root)
     toplevel = None if alone else git_toplevel(root)
-    listing = git_files(toplevel) if toplevel else None
     unreadable: list = []
+    listing = git_files(toplevel, unreadable) if toplevel else None
     if alone:
         candidates, instance, venvs = [str(given) for given in paths], [], []
     elif listing is not None:

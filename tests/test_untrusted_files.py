@@ -6,6 +6,7 @@ before reading, and shows nothing of what lies outside.
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -181,3 +182,26 @@ def test_a_path_given_twice_is_linted_once(app_project):
     result = CliRunner().invoke(main, [*map(str, spellings), "--format", "concise", "--no-cache"])
     assert result.output.splitlines() == ["pkg/views.py:4:1: FL101 `@login_required` is above the route decorator "
                                           "`@app.route`, so Flask registers `index` without it"]
+
+
+#: As root, run flasklint without the capabilities that let root read any folder.
+AS_ORDINARY_USER = (["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+                    if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or (AS_ORDINARY_USER and not shutil.which("setpriv")),
+                    reason="needs POSIX permissions (and setpriv as root)")
+@pytest.mark.parametrize("git", [False, True])
+def test_unreadable_folders_are_reported(app_project, git):
+    (app_project / "private").mkdir()
+    (app_project / "private" / "views.py").write_text(APP)
+    if git:
+        subprocess.run(["git", "init", "-q", str(app_project)], check=True)
+    os.chmod(app_project / "private", 0)
+    try:
+        done = subprocess.run([*AS_ORDINARY_USER, sys.executable, "-m", "flasklint", str(app_project), "--no-cache",
+                               "--format", "concise"], capture_output=True, timeout=60)
+    finally:
+        os.chmod(app_project / "private", 0o755)
+    assert b"app.py:4:1: FL101" in done.stdout, done.stderr
+    assert b"flasklint: warning: skipped private: cannot read folder: Permission denied" in done.stderr
