@@ -22,13 +22,12 @@ from .checks import all_rules, rule_by_code
 from .config import SEVERITIES, ConfigError, find_root, load_config
 from .docs import rule_page
 from .engine import Result, run
-from .project import lone_files
 from .findings import PARSE_ERROR_CODE, Severity
 from .fixes import fix_file
 from .progress import ProgressBar
+from .project import lone_files
 from .report import REPORTERS
 from .report.text import escape
-
 
 #: The exit code of a run in which flasklint itself failed on some file.
 INTERNAL_ERROR = 3
@@ -123,9 +122,9 @@ def check(paths, output_format, output, select, ignore, extend_select, fail_on, 
         click.echo(f"flasklint: error: {exc}", err=True)
         sys.exit(2)
     try:
-        cache = None if no_cache or (cache_dir is None and lone_files(paths, root)) else (cache_dir or root / FOLDER)
+        cache = None if no_cache else (cache_dir or root / FOLDER)
         with ProgressBar(enabled=output_format in ("text", "concise") and sys.stderr.isatty()) as bar:
-            result = run(paths, config, root, jobs, cache, bar.update)
+            result = run(paths, config, root, jobs, cache, bar.update, alone=lone_files(paths, root))
         for path, reason in result.skipped:
             click.echo(escape(f"flasklint: warning: skipped {path}: {reason}"), err=True)
         if write_baseline:

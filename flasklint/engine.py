@@ -457,19 +457,22 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] = None,
-        cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None) -> Result:
+        cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None,
+        alone: bool = False) -> Result:
     """Lint ``paths`` and return the filtered, sorted findings.
 
     ``cache_dir`` enables the cache; ``progress(done, total)`` hears about
-    every file finished.
+    every file finished. With ``alone`` (files outside any project, see
+    :func:`.project.lone_files`) only ``paths`` are read, and no cache is used.
     """
     paths = list(paths)
     jobs = jobs or os.cpu_count() or 1
     with _cyclic_gc_paused():
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
-        cache = Cache(cache_dir, settings_key(config, codes)) if cache_dir else None
-        project = _discover_and_load(paths, config, root, cache, jobs)
+        cache = Cache(cache_dir, settings_key(config, codes)) if cache_dir and not alone else None
+        project = discover(paths, config, root, alone=True) if alone else _discover_and_load(
+            paths, config, root, cache, jobs)
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance)
         findings = decide(project, results + context, rules, config,

@@ -223,7 +223,7 @@ class _BindingCollector:
         self.bindings[".".join(scope + (name,))] = value or "ref:"
 
     def visit_body(self, body: Iterable[ast.stmt], scope: tuple[str, ...]) -> None:
-        """Walk statements of one scope, nested blocks included (:func:`statements`, so an ``elif`` chain costs no stack)."""
+        """Walk the statements of one scope and of its nested blocks (:func:`statements`: no recursion)."""
         for stmt in statements(body):
             self.visit_stmt(stmt, scope)
 

@@ -331,18 +331,18 @@ def _excluded(rel: str, spec: pathspec.PathSpec) -> bool:
     return any(p in DEFAULT_EXCLUDE for p in parts[:-1]) or spec.match_file(rel)
 
 
-def discover(paths: Iterable[Path], config: Config, root: Path) -> Project:
+def discover(paths: Iterable[Path], config: Config, root: Path, alone: bool = False) -> Project:
     """Return the project at ``root`` with the Python files under ``paths``.
 
     Files are never taken from outside the project: a symbolic link whose
     target lies outside the root (and outside the folders given), a FIFO or
-    a device is left out with a warning (``skipped``). Files given outside
-    any project (see :func:`lone_files`) are the whole project.
+    a device is left out with a warning (``skipped``). With ``alone`` (files
+    outside any project, see :func:`lone_files`) the files given are the
+    whole project: nothing else is listed or read.
     """
     paths = [Path(os.path.normpath(given.absolute())) for given in paths]
     project = Project(root=root, boundary=Boundary([str(root)] + [
         str(given if given.is_dir() else given.parent) for given in paths if _outside(_relative(given, root))]))
-    alone = lone_files(paths, root)
     toplevel = None if alone else git_toplevel(root)
     unreadable: list = []
     listing = git_files(toplevel, unreadable) if toplevel else None

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from flasklint.cli import main
 from flasklint.config import Config
-from flasklint.project import discover
+from flasklint.project import discover, lone_files
 from flasklint.testing import lint
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "concise")
@@ -145,7 +145,7 @@ def test_a_file_outside_any_project_is_linted_alone(tmp_path):
     (lone / "deep").mkdir(parents=True)
     (lone / "app.py").write_text(APP)
     (lone / "deep" / "views.py").write_text(APP)
-    project = discover([lone / "app.py"], Config(), lone)
+    project = discover([lone / "app.py"], Config(), lone, alone=lone_files([lone / "app.py"], lone))
     assert project.all_files == ["app.py"] and project.context_files == []
     result = CliRunner().invoke(main, [str(lone / "app.py"), "--format", "concise"])
     assert result.exit_code == 1 and "app.py:4:1: FL101" in result.output
