@@ -47,8 +47,8 @@ class Boundary:
         self.folders = tuple(dict.fromkeys(os.path.join(os.path.realpath(folder), "") for folder in folders))
         self._real_folders: dict[str, str] = {}
 
-    def holds(self, path: str) -> bool:
-        """Return whether the real path of ``path`` lies inside one of the folders."""
+    def real_path(self, path: str) -> Optional[str]:
+        """Return the real path of ``path`` when it lies inside one of the folders, else None."""
         folder, name = os.path.split(os.path.abspath(path))
         real_folder = self._real_folders.get(folder)
         if real_folder is None:
@@ -56,7 +56,7 @@ class Boundary:
         real = os.path.join(real_folder, name)
         if os.path.islink(real):
             real = os.path.realpath(real)
-        return any(os.path.join(real, "").startswith(base) for base in self.folders)
+        return real if any(os.path.join(real, "").startswith(base) for base in self.folders) else None
 
 
 def read_bytes(path: str, limit: int, boundary: Optional[Boundary] = None) -> bytes:
@@ -64,11 +64,17 @@ def read_bytes(path: str, limit: int, boundary: Optional[Boundary] = None) -> by
 
     Refused: not a regular file, more than ``limit`` bytes, or, when a
     ``boundary`` is given, a real path outside it. At most ``limit`` bytes
-    are ever read, even from a file that grows meanwhile.
+    are ever read, even from a file that grows meanwhile. With a boundary,
+    the real path found is what is opened, and it must not have become a
+    link since.
     """
-    if boundary is not None and not boundary.holds(path):
-        raise Refused("symbolic link to a file outside the project")
-    handle = os.open(path, _FLAGS)
+    flags = _FLAGS
+    if boundary is not None:
+        real = boundary.real_path(path)
+        if real is None:
+            raise Refused("symbolic link to a file outside the project")
+        path, flags = real, flags | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(path, flags)
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):

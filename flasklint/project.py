@@ -418,7 +418,7 @@ def _admit(rel: str, path: str, boundary: Boundary, kept: dict, refused: dict) -
         mode = os.lstat(path).st_mode
     except OSError:
         return
-    if stat.S_ISLNK(mode) and not boundary.holds(path):
+    if stat.S_ISLNK(mode) and boundary.real_path(path) is None:
         refused[rel] = "symbolic link to a file outside the project"
     elif stat.S_ISREG(mode) or stat.S_ISLNK(mode):
         kept[rel] = path
