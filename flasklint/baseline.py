@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from . import __version__
-from .files import SETTINGS_FILE_SIZE, read_bytes
 from .findings import Finding
 from .fingerprint import fingerprints
 
@@ -38,7 +37,7 @@ def write(path: Path, findings: Iterable[Finding], snippets: Mapping[str, Mappin
 def read(path: Path) -> frozenset[str]:
     """Return the fingerprints recorded in the baseline file ``path``."""
     try:
-        document = json.loads(read_bytes(str(path), SETTINGS_FILE_SIZE).decode("utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
