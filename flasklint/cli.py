@@ -2,8 +2,9 @@
 
 Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or
 configuration error, or a plugin that failed (after reporting what the other
-rules found), 130 interrupted (Ctrl-C), 141 output pipe closed (as a process
-killed by SIGPIPE reports it). Nothing else in flasklint imports click but
+rules found), 3 flasklint failed on some file (a bug; the rest was linted),
+130 interrupted (Ctrl-C), 141 output pipe closed (as a process killed by
+SIGPIPE reports it). Nothing else in flasklint imports click but
 :mod:`.flask_command`, which adds ``flask lint`` to Flask's CLI.
 """
 
@@ -33,13 +34,15 @@ from .findings import PARSE_ERROR_CODE, Finding, Severity
 from .fixes import FixOutcome, apply_edits, fix_file, hidden_texts, parses
 from .plugins import load_plugins
 from .progress import ProgressBar
-from .project import relative_path
+from .project import lone_files, relative_path
 from .report import REPORTERS
 from .report.sarif import help_uri
-from .report.text import plural, statistics, statistics_lines
+from .report.text import escape, plural, statistics, statistics_lines
 from .selection import select_rules
 from .source import decode
 
+#: The exit code of a run in which flasklint itself failed on some file.
+INTERNAL_ERROR = 3
 #: Exit status of a run interrupted by Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
 #: Exit status when the reader of our output went away (128 + SIGPIPE), as shells report it.
@@ -243,10 +246,10 @@ def check(paths: tuple[Path, ...], **flags) -> None:
         buffers = {stdin_path: sys.stdin.buffer.read()} if stdin_path else None
         result = _lint(paths, config, root, args, buffers)
         for path, reason in result.skipped:
-            _note(args, f"flasklint: warning: skipped {path}: {reason}", warning=True)
+            _note(args, escape(f"flasklint: warning: skipped {path}: {reason}"), warning=True)
         plugins_broken = _report_plugin_problems(result.plugin_failures) or plugins_broken
         if result.files == 0 and not stdin_path:
-            _note(args, f"flasklint: warning: No Python files found under {', '.join(map(str, paths))}",
+            _note(args, escape(f"flasklint: warning: No Python files found under {', '.join(map(str, paths))}"),
                   warning=True)
         if args.write_baseline:
             count = baseline.write(args.write_baseline, result.findings, result.snippets)
@@ -258,10 +261,15 @@ def check(paths: tuple[Path, ...], **flags) -> None:
     except BrokenPipeError:
         raise
     except (OSError, RuntimeError) as exc:
-        click.echo(f"flasklint: error: {exc}", err=True)
+        click.echo(escape(f"flasklint: error: {exc}"), err=True)
         sys.exit(2)
+    for path, error in result.internal_errors:
+        click.echo(escape(f"flasklint: internal error: {path}: {error} (a bug in flasklint; "
+                          "the file was not fully linted)"), err=True)
     if plugins_broken:
         sys.exit(2)
+    if result.internal_errors:
+        sys.exit(INTERNAL_ERROR)
     threshold = Severity(config.fail_on).rank
     sys.exit(0 if args.exit_zero or all(f.severity.rank < threshold for f in result.findings) else 1)
 
@@ -295,7 +303,8 @@ def _lint(paths: list[Path], config: Config, root: Path, args: SimpleNamespace,
     bar_wanted = args.output_format in ("text", "concise") and not (args.quiet or args.silent)
     started = time.monotonic()
     with ProgressBar(enabled=bar_wanted and sys.stderr.isatty()) as bar:
-        result = run(paths, config, root, args.jobs, cache, bar.update, buffers=buffers)
+        result = run(paths, config, root, args.jobs, cache, bar.update, buffers=buffers,
+                     alone=lone_files(paths, root))
     if args.verbose:
         click.echo(f"flasklint: project root: {result.root}\n"
                    f"flasklint: settings: {config.source or 'defaults'} and the command line\n"
@@ -391,7 +400,7 @@ def _fix(result: Result, write: bool, unsafe_fixes: bool = False, show_diff: boo
     for path, findings in sorted(by_path.items()):
         outcome = fix_file(result.root, path, digests.get(path, ""), findings, write, sensitive[path])
         if outcome.error:
-            click.echo(f"flasklint: {path}: {outcome.error}", err=True)
+            click.echo(escape(f"flasklint: {path}: {outcome.error}"), err=True)
         if not write and show_diff:
             click.echo(outcome.diff(), nl=False)
         fixed.extend(outcome.fixed)

@@ -7,10 +7,15 @@ TOML, an unknown key, a value of the wrong type, an unknown rule code) raises
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
+
+import pathspec
+
+from .files import SETTINGS_FILE_SIZE, read_bytes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,6 +83,15 @@ _CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES, "target_versio
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
 
+#: What makes a folder a project root (DESIGN.md).
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def is_project_root(folder: Path) -> bool:
+    """Return whether ``folder`` holds one of the :data:`ROOT_MARKERS`."""
+    return any((folder / marker).exists() for marker in ROOT_MARKERS)
+
+
 def find_root(path: Path) -> Path:
     """Return the project root for ``path`` as DESIGN.md defines it."""
     start = path.resolve()
@@ -109,10 +123,13 @@ def _check_value(source: str, key: str, attr: str, value: Any) -> Any:
         if not isinstance(value, dict) or not all(
                 isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):
             raise fail('expected a table of glob = ["CODE", ...]')
+        _check_globs(value, fail)
         return tuple((glob, tuple(codes)) for glob, codes in value.items())
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(f"expected a list of strings, got {value!r}")
+        if attr in ("exclude", "extend_exclude"):
+            _check_globs(value, fail)
         return tuple(value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
@@ -130,6 +147,15 @@ def _check_value(source: str, key: str, attr: str, value: Any) -> Any:
     return value
 
 
+def _check_globs(globs: Iterable[str], fail) -> None:
+    """Raise ``fail(reason)`` for the first of ``globs`` that is no valid gitignore-style pattern."""
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except (ValueError, re.error) as exc:
+            raise fail(f"invalid glob {glob!r}: {exc}") from None
+
+
 def parse_settings(table: dict, source: str) -> dict:
     """Validate a ``[tool.flasklint]`` table and return Config keyword arguments."""
     settings = {}
@@ -145,7 +171,7 @@ def parse_settings(table: dict, source: str) -> dict:
 def read_toml(path: Path) -> dict:
     """Return the whole of a TOML file; ConfigError says why it cannot be read."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_bytes(str(path), SETTINGS_FILE_SIZE).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
@@ -157,10 +183,10 @@ def read_toml(path: Path) -> dict:
 def read_file(path: Path) -> dict:
     """Return the flasklint table of a TOML file (``[tool.flasklint]`` or top level)."""
     data = read_toml(path)
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("flasklint", {})
-    else:
-        table = data.get("tool", {}).get("flasklint", data)
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table")
+    table = tool.get("flasklint", {} if path.name == "pyproject.toml" else data)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.flasklint] must be a table")
     return table

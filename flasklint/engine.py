@@ -37,6 +37,7 @@ from .checks import all_rules
 from .checks.fl001_unused_suppression import UnusedSuppression
 from .config import Config
 from .facts import ModuleFacts, fact_collectors
+from .files import Boundary, TooLarge, read_bytes
 from .findings import PARSE_ERROR_CODE, Finding, parse_error
 from .fingerprint import flagged_lines
 from .flask_context import SymbolIndex, collect_module_facts
@@ -45,7 +46,7 @@ from .plugins import failure_messages, source_files
 from .project import Project, SourceFile, discover, relative_path
 from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule, RuleGuard
 from .selection import PerFileIgnores, is_ignored, select_rules
-from .source import Source, decode, load, split_lines
+from .source import Source, decode, load, split_lines, too_large
 from .suppressions import Suppressions, find_suppressions, suppressing
 from .templates import TemplateRead, read_template_file
 from .walk import run_rules
@@ -67,6 +68,8 @@ class FileResult:
     snippets: dict[int, str] = field(default_factory=dict)
     #: Plugin rules that raised on this file: code -> the exception, as text.
     failures: dict[str, str] = field(default_factory=dict)
+    #: What went wrong when flasklint itself failed on the file (a bug, not the file's fault).
+    internal_error: Optional[str] = None
 
 
 @dataclass
@@ -94,6 +97,8 @@ class Result:
     #: Every sensitive finding, also those suppressions, per-file-ignores or
     #: a baseline drop: diffs mask their source text all the same.
     secrets: list[Finding] = field(default_factory=list)
+    #: ``(path, error)`` for files on which flasklint itself failed (a bug).
+    internal_errors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def parse_errors(self) -> int:
@@ -101,10 +106,13 @@ class Result:
         return sum(1 for f in self.findings if f.code == "FL000")
 
 
-def read_file(source_file: SourceFile) -> tuple[Optional[bytes], Optional[Finding]]:
-    """Return a file's bytes, or the FL000 finding saying why it cannot be read."""
+def read_file(source_file: SourceFile, max_size: int,
+              boundary: Optional[Boundary] = None) -> tuple[Optional[bytes], Optional[Finding]]:
+    """Return a file's bytes, or the FL000 finding saying why it cannot be read (:func:`.files.read_bytes`)."""
     try:
-        return Path(source_file.path).read_bytes(), None
+        return read_bytes(source_file.path, max_size, boundary), None
+    except TooLarge as exc:
+        return None, too_large(source_file.rel, exc.size, max_size)
     except OSError as exc:
         return None, parse_error(source_file.rel, f"cannot read file: {exc.strerror or exc}")
 
@@ -114,6 +122,8 @@ def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes:
     """Lint the bytes of one file with the file rules named by ``rule_codes``; never raises.
 
     ``digest`` is the bytes' SHA-256 when the caller has already computed it.
+    A file that cannot be read or parsed is an FL000 finding; an exception in
+    flasklint's own analysis is no finding but the result's ``internal_error``.
     """
     rel = source_file.rel
     result = FileResult(rel, digest or hashlib.sha256(raw).hexdigest())
@@ -122,9 +132,12 @@ def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes:
         result.findings.append(loaded)
         return result
     try:
-        _analyse(loaded, source_file, config, rule_codes, result)
-    except Exception as exc:  # a bug in a rule must not stop the run
-        result.findings.append(parse_error(rel, f"internal error while linting: {type(exc).__name__}: {exc}"))
+        _analyse_at_any_depth(loaded, source_file, config, rule_codes, result)
+    except Exception as exc:  # a bug in a rule must not stop the run, nor pass for a parse error
+        if _caused_by_recursion(exc):
+            result.findings.append(parse_error(rel, "file is too deeply nested to analyse"))
+        else:
+            result.internal_error = _describe(exc)
     lines = loaded.lines if result.findings else []
     _record_snippets(result.findings, lines, result.snippets)
     return result
@@ -136,6 +149,78 @@ def _record_snippets(findings: Iterable[Finding], lines: list[str], snippets: di
         for number in flagged_lines(finding):
             if 0 < number <= len(lines):
                 snippets[number] = lines[number - 1].rstrip("\r\n")
+
+
+#: Valid code can nest deeper than Python's default recursion limit allows
+#: (LibCST's positions and ``ast.unparse`` recurse): such a file is analysed
+#: again in a thread with this much stack and this recursion limit.
+DEEP_STACK_SIZE = 256 * 1024 * 1024
+DEEP_RECURSION_LIMIT = 25_000
+
+
+def _analyse_at_any_depth(source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...],
+                          result: FileResult) -> None:
+    """Run :func:`_analyse`, again with a deep stack (:func:`with_deep_stack`) if the tree is too deep for it.
+
+    Too deep shows as a RecursionError, or as another error raised while one
+    unwinds (LibCST's position provider then fails with a KeyError).
+    """
+    try:
+        _analyse(source, source_file, config, rule_codes, result)
+    except Exception as exc:
+        if not _caused_by_recursion(exc):
+            raise
+        result.facts, result.findings, result.suppressions = None, [], {}
+        with_deep_stack(lambda: _analyse(source, source_file, config, rule_codes, result))
+
+
+def _describe(error: Exception) -> str:
+    """Return the type and the first line of an unexpected exception's message, at most 200 characters."""
+    try:
+        message = str(error).partition("\n")[0]
+    except Exception:  # a message that cannot be built (a repr too deep) says nothing
+        message = ""
+    return f"{type(error).__name__}: {message}"[:200]
+
+
+def _caused_by_recursion(error: BaseException) -> bool:
+    """Return whether ``error`` is a RecursionError or was raised while handling one."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, RecursionError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def with_deep_stack(work: Callable[[], object]) -> object:
+    """Return ``work()`` run in a thread with a large stack and recursion limit; raise what it raises.
+
+    The calling thread waits meanwhile, so the higher limit never applies to
+    a thread with a small stack.
+    """
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the calling thread
+            outcome["error"] = exc
+
+    stack_size, limit = threading.stack_size(), sys.getrecursionlimit()
+    try:
+        threading.stack_size(DEEP_STACK_SIZE)
+        sys.setrecursionlimit(DEEP_RECURSION_LIMIT)
+        thread = threading.Thread(target=target, name="flasklint-deep")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(stack_size)
+        sys.setrecursionlimit(limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...],
@@ -296,16 +381,21 @@ def _template_crashed(task: TemplateTask) -> TemplateRead:
 
 
 def read_templates(root: Path, rels: Iterable[str], config: Config, jobs: int,
-                   cache: Optional[Cache] = None, buffers: Mapping[str, bytes] = {}) -> dict[str, TemplateRead]:
+                   cache: Optional[Cache] = None, boundary: Optional[Boundary] = None,
+                   buffers: Mapping[str, bytes] = {}) -> dict[str, TemplateRead]:
     """Parse template files (in the pool, through the cache); unreadable ones are left out.
 
+    A template larger than ``max-file-size`` is not read; it is an FL000.
     ``buffers`` stands in for the disk, as in :func:`analyse_files`.
     """
     found: dict[str, TemplateRead] = {}
     tasks: list[TemplateTask] = []
     for rel in rels:
         try:
-            raw = buffers[rel] if rel in buffers else (root / rel).read_bytes()
+            raw = buffers[rel] if rel in buffers else read_bytes(str(root / rel), config.max_file_size, boundary)
+        except TooLarge as exc:
+            found[rel] = TemplateRead(error=(too_large(rel, exc.size, config.max_file_size).message, 1))
+            continue
         except OSError:
             continue
         digest = hashlib.sha256(raw).hexdigest()
@@ -337,7 +427,8 @@ def analyse_files(project: Project, config: Config, codes: tuple[str, ...], jobs
     slots: list[Optional[FileResult]] = [None] * len(work)
     tasks, positions = [], []
     for position, (source_file, file_codes, is_target) in enumerate(work):
-        raw, error = (buffers[source_file.rel], None) if source_file.rel in buffers else read_file(source_file)
+        raw, error = ((buffers[source_file.rel], None) if source_file.rel in buffers
+                      else read_file(source_file, config.max_file_size, project.boundary))
         if error:
             slots[position] = FileResult(source_file.rel, "", findings=[error])
             continue
@@ -401,7 +492,8 @@ def open_cache(cache_dir: Path, config: Config) -> Cache:
 
 def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] = None,
         cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None,
-        buffers: Optional[Mapping[Path, bytes]] = None, cache: Optional[Cache] = None) -> Result:
+        buffers: Optional[Mapping[Path, bytes]] = None, cache: Optional[Cache] = None,
+        alone: bool = False) -> Result:
     """Lint ``paths`` and return the filtered, sorted findings.
 
     ``cache_dir`` enables the cache, loaded at the start and saved at the
@@ -410,34 +502,38 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     leaves for the caller to save. ``progress(done, total)`` hears about
     every file finished. ``buffers`` maps paths to the bytes to lint instead
     of what the disk holds (an editor's buffer, standard input); such a file
-    need not exist on disk.
+    need not exist on disk. With ``alone`` (files outside any project, see
+    :func:`.project.lone_files`) only ``paths`` are read, and no cache is used.
     """
     paths = list(paths)
     jobs = jobs or os.cpu_count() or 1
     held = {relative_path(path.absolute(), root): raw for path, raw in (buffers or {}).items()}
-    owned = open_cache(cache_dir, config) if cache is None and cache_dir else None
+    owned = open_cache(cache_dir, config) if cache is None and cache_dir and not alone else None
     with _cyclic_gc_paused():
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
-        project = _discover_and_load(paths, config, root, owned, jobs, frozenset(held))
-        cache = cache or owned
+        project = discover(paths, config, root, frozenset(held), alone=True) if alone else _discover_and_load(
+            paths, config, root, owned, jobs, frozenset(held))
+        cache = None if alone else cache or owned
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance, held)
         guard = RuleGuard()
         findings, secrets = decide(project, results + context, rules, config,
-                                   lambda rels: read_templates(project.root, rels, config, jobs, cache, held),
+                                   lambda rels: read_templates(project.root, rels, config, jobs, cache,
+                                                               project.boundary, held),
                                    jobs, guard)
         if owned is not None:
             owned.save()
     snippets = {r.rel: r.snippets for r in results}
-    _add_missing_snippets(project.root, findings, snippets, held)
+    _add_missing_snippets(project, findings, snippets, config.max_file_size, held)
     return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
                   snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
                   skipped=project.skipped, toplevel=project.toplevel,
                   tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules),
                   plugin_failures=failure_messages(rules, [(r.rel, r.failures) for r in results]
                                                    + [(None, guard.failures)]),
-                  secrets=secrets)
+                  secrets=secrets,
+                  internal_errors=[(r.rel, r.internal_error) for r in results + context if r.internal_error])
 
 
 def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int,
@@ -460,14 +556,14 @@ def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Opt
     return project if project is not None else discover(paths, config, root, unsaved)
 
 
-def _add_missing_snippets(root: Path, findings: list[Finding], snippets: dict[str, dict[int, str]],
-                          buffers: Mapping[str, bytes] = {}) -> None:
+def _add_missing_snippets(project: Project, findings: list[Finding], snippets: dict[str, dict[int, str]],
+                          max_size: int, buffers: Mapping[str, bytes] = {}) -> None:
     """Read the flagged lines the file passes did not keep (project rules, non-Python files)."""
     missing = sorted({f.path for f in findings
                       if any(n not in snippets.get(f.path, {}) for n in flagged_lines(f))})
     for path in missing:
         try:
-            raw = buffers[path] if path in buffers else (root / path).read_bytes()
+            raw = buffers[path] if path in buffers else read_bytes(str(project.root / path), max_size, project.boundary)
         except OSError:
             continue
         try:

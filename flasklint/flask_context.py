@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from .facts import ImportFact, ModuleFacts
 from .lazy import cst
@@ -223,12 +223,12 @@ class _BindingCollector:
         self.bindings[".".join(scope + (name,))] = value or "ref:"
 
     def visit_body(self, body: Iterable[ast.stmt], scope: tuple[str, ...]) -> None:
-        """Walk statements of one scope, descending into nested blocks."""
-        for stmt in body:
+        """Walk the statements of one scope and of its nested blocks (:func:`statements`: no recursion)."""
+        for stmt in statements(body):
             self.visit_stmt(stmt, scope)
 
     def visit_stmt(self, stmt: ast.stmt, scope: tuple[str, ...]) -> None:
-        """Record what one statement binds."""
+        """Record what one statement binds; a function's or class's body is walked here."""
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:
@@ -259,13 +259,6 @@ class _BindingCollector:
             self.bind(scope, stmt.name, "def:")
             self.visit_body(stmt.body, inner)
             self.bind(scope, stmt.name, "def:" + (self.returned(stmt, inner) or ""))
-        else:
-            for block in ("body", "orelse", "finalbody"):
-                self.visit_body(getattr(stmt, block, ()) or (), scope)
-            for handler in getattr(stmt, "handlers", ()) or ():
-                self.visit_body(handler.body, scope)
-            for case in getattr(stmt, "cases", ()) or ():
-                self.visit_body(case.body, scope)
 
     def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
         """Return the qualified name a function returns, when it returns a plain name or call."""
@@ -304,6 +297,25 @@ def statements(body: Iterable[ast.stmt], into_scopes: bool = False) -> Iterator[
                                               *(getattr(stmt, "cases", None) or ())]]
         for block in reversed(blocks):
             stack.extend(reversed(block))
+
+
+def walk_with_state(nodes: Iterable[ast.AST], state, below: Callable) -> Iterator[tuple[ast.AST, object]]:
+    """Yield ``(node, state)`` for ``nodes`` and every node under them, parents first, in source order.
+
+    ``below(node, state)`` returns the ``(children, state)`` groups to walk
+    under ``node``, so a walker can change its state (the enclosing scope, an
+    ``if`` test) on the way down. The walk keeps its own stack: trees as deep
+    as a 1,400-term sum cost no recursion.
+    """
+    stack = [(iter(nodes), state)]
+    while stack:
+        children, current = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            continue
+        yield node, current
+        stack.extend((iter(group), inner) for group, inner in reversed(list(below(node, current))))
 
 
 def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:

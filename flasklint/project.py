@@ -22,7 +22,8 @@ from typing import Iterable, Optional, Union
 
 import pathspec
 
-from .config import Config
+from .config import Config, is_project_root
+from .files import SETTINGS_FILE_SIZE, Boundary, read_text
 
 #: Folders never linted, as in ruff.
 DEFAULT_EXCLUDE = (
@@ -71,6 +72,8 @@ class Project:
     ignored_instance: list[str] = field(default_factory=list)
     #: Folders holding a ``pyvenv.cfg`` (virtual environments) that nothing ignores.
     venvs: list[str] = field(default_factory=list)
+    #: The folders whose files may be read: the root, and folders given outside it.
+    boundary: Optional[Boundary] = None
     _ignore_answers: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -89,7 +92,7 @@ class Project:
         if asked:
             found = git_check_ignore(self.root, asked) if self.in_git else None
             if found is None:
-                found = {p for p in asked if gitignore_covers(self.root, p)}
+                found = {p for p in asked if gitignore_covers(self.root, p, self.boundary)}
             self._ignore_answers.update((p, p in found) for p in asked)
         return frozenset(p for p in paths if self._ignore_answers[p])
 
@@ -104,10 +107,11 @@ def git_toplevel(folder: Path) -> Optional[Path]:
     return Path(done.stdout.strip()).resolve() if done.returncode == 0 and done.stdout.strip() else None
 
 
-def git_files(toplevel: Path) -> Optional[tuple[list[str], frozenset]]:
+def git_files(toplevel: Path, unreadable: Optional[list] = None) -> Optional[tuple[list[str], frozenset]]:
     """Return the paths of the files git tracks or would track in ``toplevel``, and the tracked ones.
 
-    One ``git ls-files -t`` call answers both; None when git fails.
+    One ``git ls-files -t`` call answers both; None when git fails. The
+    folders git could not open go to ``unreadable`` as ``(path, reason)``.
     """
     try:
         done = subprocess.run(
@@ -117,6 +121,9 @@ def git_files(toplevel: Path) -> Optional[tuple[list[str], frozenset]]:
         return None
     if done.returncode != 0:
         return None
+    if unreadable is not None:
+        for folder, reason in _GIT_UNREADABLE.findall(done.stderr.decode("utf-8", "surrogateescape")):
+            unreadable.append((os.path.join(str(toplevel), folder.rstrip("/")), f"cannot read folder: {reason}"))
     listed, tracked = [], set()
     for entry in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if len(entry) < 3:
@@ -126,6 +133,10 @@ def git_files(toplevel: Path) -> Optional[tuple[list[str], frozenset]]:
             tracked.add(path)
         listed.append(path)
     return listed, frozenset(tracked)
+
+
+#: How git says that it could not list a folder.
+_GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)")
 
 
 def git_check_ignore(folder: Path, paths: list[str]) -> Optional[set]:
@@ -147,20 +158,22 @@ def git_check_ignore(folder: Path, paths: list[str]) -> Optional[set]:
     return set(done.stdout.decode("utf-8", "surrogateescape").split("\0")) - {""}
 
 
-def gitignore_covers(root: Path, rel: str) -> bool:
+def gitignore_covers(root: Path, rel: str, boundary: Optional[Boundary] = None) -> bool:
     """Return whether a ``.gitignore`` file between ``root`` and ``rel`` ignores it (no git needed)."""
     parts = rel.rstrip("/").split("/")
     for depth in range(len(parts)):
-        ignore_file = root.joinpath(*parts[:depth], ".gitignore")
-        if not ignore_file.is_file():
-            continue
-        try:
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
-        if pathspec.GitIgnoreSpec.from_lines(lines).match_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):]):
+        spec = read_ignore_file(os.path.join(root, *parts[:depth], ".gitignore"), boundary)
+        if spec and spec.match_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):]):
             return True
     return False
+
+
+def read_ignore_file(path: str, boundary: Optional[Boundary] = None) -> Optional["IgnoreFile"]:
+    """Return the ignore file at ``path``, or None when there is none that may be read."""
+    try:
+        return IgnoreFile(read_text(path, SETTINGS_FILE_SIZE, boundary).splitlines())
+    except OSError:
+        return None
 
 
 def git_ignored_instance(toplevel: Path) -> list[Path]:
@@ -184,11 +197,12 @@ class IgnoreFile:
     joined tells so at once; pathspec's own match decides the rest
     (negations, order). Most patterns match in any folder and start alike
     (``^(?:.+/)?``): that start is written once, so the folders of a path
-    are tried once for all of them, not once per pattern.
+    are tried once for all of them, not once per pattern. A line that is no
+    valid pattern (``!``, ``\\``, ``[z-a]``) is left out, as git leaves it out.
     """
 
     def __init__(self, lines: list[str]):
-        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        self.spec = gitignore_spec(lines)
         patterns = [_NAMED_GROUP.sub("(?:", p.regex.pattern) for p in self.spec.patterns
                     if p.include is not None and p.regex is not None]
         anywhere = [p[len(_ANY_FOLDER):] for p in patterns if p.startswith(_ANY_FOLDER)]
@@ -206,31 +220,52 @@ class IgnoreFile:
         return self.any_pattern(rel) is not None and self.spec.match_file(rel)
 
 
+def gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """Return the patterns of ``lines`` as one spec, without the lines that are no valid pattern."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except (ValueError, re.error):
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if is_valid_pattern(line)])
+
+
+def is_valid_pattern(line: str) -> bool:
+    """Return whether one gitignore line compiles (blank lines and comments do)."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except (ValueError, re.error):
+        return False
+    return True
+
+
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 #: How pathspec begins a pattern that matches in any folder.
 _ANY_FOLDER = "^(?:.+/)?"
 
 
-def walk_files(folder: Path, skipped: Optional[list] = None) -> list[str]:
+def walk_files(folder: Path, skipped: Optional[list] = None, boundary: Optional[Boundary] = None,
+               unreadable: Optional[list] = None) -> list[str]:
     """Return the paths of the files under ``folder`` that its ``.gitignore`` files do not ignore.
 
     Paths are strings (``folder`` joined with the names below it): the walk
     meets every file of the project. ``skipped``, when given, receives
     ``(path, is_dir, ignored)`` for what was left out: ignored files and
-    folders, and folders excluded by default.
+    folders, and folders excluded by default. ``unreadable``, when given,
+    receives ``(path, reason)`` for each folder that could not be listed.
     """
     found = []
     #: (folder with a trailing "/", its .gitignore), outermost first.
     specs: list[tuple[str, IgnoreFile]] = []
-    for current, dirs, names in os.walk(folder):
+
+    def note_unreadable(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((error.filename, f"cannot read folder: {error.strerror or error}"))
+
+    for current, dirs, names in os.walk(folder, onerror=note_unreadable):
         here = os.path.join(current, "")
         specs = [(base, spec) for base, spec in specs if here.startswith(base)]
-        if ".gitignore" in names:
-            try:
-                with open(here + ".gitignore", encoding="utf-8", errors="replace") as stream:
-                    specs.append((here, IgnoreFile(stream.read().splitlines())))
-            except OSError:
-                pass
+        spec = read_ignore_file(here + ".gitignore", boundary) if ".gitignore" in names else None
+        if spec is not None:
+            specs.append((here, spec))
         # Each spec tests paths relative to its own folder: the part of ``here`` below it.
         tails = [(here[len(base):], spec) for base, spec in specs]
 
@@ -296,59 +331,107 @@ def _excluded(rel: str, spec: pathspec.PathSpec) -> bool:
     return any(p in DEFAULT_EXCLUDE for p in parts[:-1]) or spec.match_file(rel)
 
 
-def discover(paths: Iterable[Path], config: Config, root: Path, unsaved: frozenset = frozenset()) -> Project:
+def discover(paths: Iterable[Path], config: Config, root: Path, unsaved: frozenset = frozenset(),
+             alone: bool = False) -> Project:
     """Return the project at ``root`` with the Python files under ``paths``.
 
-    ``unsaved`` holds root-relative paths of files that are linted from a
-    buffer rather than the disk: they count as Python files even when the
-    disk has no such file yet.
+    Files are never taken from outside the project: a symbolic link whose
+    target lies outside the root (and outside the folders given), a FIFO or
+    a device is left out with a warning (``skipped``). With ``alone`` (files
+    outside any project, see :func:`lone_files`) the files given are the
+    whole project: nothing else is listed or read. ``unsaved`` holds
+    root-relative paths of files that are linted from a buffer rather than
+    the disk: they count as Python files even when the disk has no such file
+    yet.
     """
-    paths = list(paths)
-    project = Project(root=root)
-    toplevel = git_toplevel(root)
-    listing = git_files(toplevel) if toplevel else None
-    if listing is not None:
+    paths = [Path(os.path.normpath(given.absolute())) for given in paths]
+    project = Project(root=root, boundary=Boundary([str(root)] + [
+        str(given if given.is_dir() else given.parent) for given in paths if _outside(relative_path(given, root))]))
+    toplevel = None if alone else git_toplevel(root)
+    unreadable: list = []
+    listing = git_files(toplevel, unreadable) if toplevel else None
+    if alone:
+        candidates, instance, venvs = [str(given) for given in paths], [], []
+    elif listing is not None:
         project.toplevel = toplevel
-        candidates = [p for p in listing[0] if os.path.isfile(p) or os.path.islink(p)]
+        candidates = listing[0]
         project.tracked = frozenset(relative_path(p, root) for p in listing[1])
         instance = git_ignored_instance(toplevel)
         venvs = [os.path.dirname(p) for p in candidates if os.path.basename(p) == "pyvenv.cfg"]
     else:
         skipped: list = []
-        candidates = walk_files(root, skipped)
+        candidates = walk_files(root, skipped, project.boundary, unreadable)
         instance = _ignored_instance(skipped)
         venvs = [p for p, is_dir, ignored in skipped if is_dir and not ignored and (p / "pyvenv.cfg").is_file()]
     inside = [relative_path(p, root) for p in instance]
-    project.ignored_instance = sorted(rel for rel in inside if not rel.startswith(("../", "/"))
+    project.ignored_instance = sorted(rel for rel in inside if not _outside(rel)
                                       and not set(rel.split("/")[:-1]) & set(DEFAULT_EXCLUDE))
     project.venvs = sorted(relative_path(p, root) for p in venvs)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude)
-    everything = {}
+    everything, refused = {}, {}
     for candidate in candidates:
         rel = relative_path(candidate, root)
-        if not rel.startswith("../") and not rel.startswith("/") and not _excluded(rel, spec):
-            everything[rel] = candidate
+        if not _outside(rel) and not _excluded(rel, spec):
+            _admit(rel, candidate, project.boundary, everything, refused)
     project.all_files = sorted(everything)
     namer = ModuleNamer()
     selected: dict[str, str] = {}
     for given in paths:
-        given = given.absolute()
         if given.is_dir():
             prefix = relative_path(given, root).rstrip("/") + "/"
-            if prefix.startswith("../") or prefix.startswith("/"):
+            if _outside(prefix):
                 base = os.path.join(str(given), "")
-                selected.update((prefix + _below(p, base), p) for p in walk_files(given))
+                for path in walk_files(given, boundary=project.boundary, unreadable=unreadable):
+                    _admit(prefix + _below(path, base), path, project.boundary, selected, refused)
             else:
                 selected.update((rel, p) for rel, p in everything.items()
                                 if prefix in ("./", "/") or rel.startswith(prefix))
         elif not spec.match_file(relative_path(given, root)):
-            selected[relative_path(given, root)] = str(given)
+            rel = relative_path(given, root)
+            if rel in unsaved:  # an editor's buffer: there may be no file yet
+                selected[rel] = str(given)
+            else:
+                _admit(rel, str(given), project.boundary, selected, refused)
     project.targets = frozenset(selected).union(
         rel for rel in project.ignored_instance if _selects(paths, root / rel))
+    project.skipped = [(relative_path(path, root), reason) for path, reason in unreadable]
+    project.skipped += [(rel, reason) for rel, reason in refused.items() if _selects(paths, root / rel)]
     project.files = _python_files(selected, namer, project.skipped, unsaved)
     context = {rel: p for rel, p in everything.items() if rel not in selected}
     project.context_files = _python_files(context, namer, [], unsaved)
     return project
+
+
+def lone_files(paths: Iterable[Path], root: Path) -> bool:
+    """Return whether ``paths`` are files outside any project (no project root marker at ``root``).
+
+    Such files are linted alone: the folder holding them may be ``/tmp`` or
+    a home folder, which is neither walked nor given a cache.
+    """
+    return not is_project_root(root) and all(not Path(given).is_dir() for given in paths)
+
+
+def _outside(rel: str) -> bool:
+    """Return whether a path made by :func:`relative_path` lies outside the root."""
+    return rel.startswith(("../", "/"))
+
+
+def _admit(rel: str, path: str, boundary: Boundary, kept: dict, refused: dict) -> None:
+    """Put a listed file in ``kept``, or in ``refused`` with the reason it must not be read.
+
+    Only what is no file at all (a folder, a file gone since it was
+    listed) is dropped silently; a broken link stays, to be reported.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISLNK(mode) and boundary.real_path(path) is None:
+        refused[rel] = "symbolic link to a file outside the project"
+    elif stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        kept[rel] = path
+    elif not stat.S_ISDIR(mode):
+        refused[rel] = "not a regular file"
 
 
 def _ignored_instance(skipped: list) -> list[Path]:
@@ -401,7 +484,7 @@ def _why_not_a_file(path: Path) -> str:
         except (RuntimeError, OSError) as exc:
             if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
                 return "symbolic link loop"
-        return "broken symbolic link"
+            return "broken symbolic link"
     return "not a regular file" if path.exists() else "file disappeared"
 
 

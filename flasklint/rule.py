@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import textwrap
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
 
+from .files import read_bytes
 from .findings import SAFE, Finding, Fix, Requirement, Severity
 from .flask_context import qualify
 from .lazy import cst
@@ -244,13 +246,21 @@ class ProjectFacts:
         it, so ``--fix`` never overwrites a file changed since the run.
         """
         try:
-            return hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+            return hashlib.sha256(self.read_bytes(rel)).hexdigest()
         except OSError:
             return ""
+
+    def read_bytes(self, rel: str) -> bytes:
+        """Return the bytes of a root-relative file; raise OSError when it cannot or must not be read.
+
+        Only regular files inside the project of at most ``max-file-size``
+        bytes are read (:func:`.files.read_bytes`).
+        """
+        return read_bytes(os.path.join(self.root, rel), self.config.max_file_size, self.project.boundary)
 
     def read_text(self, rel: str) -> Optional[str]:
         """Return the text of a root-relative file (line endings as written), or None if it cannot be read."""
         try:
-            return (self.root / rel).read_bytes().decode("utf-8", "replace")
+            return self.read_bytes(rel).decode("utf-8", "replace")
         except OSError:
             return None

@@ -61,7 +61,7 @@ def decode(raw: bytes) -> str:
 def load(path: str, raw: bytes, max_size: int) -> Union[Source, Finding]:
     """Decode and parse ``raw``; return a Source or the FL000 finding that explains why not."""
     if len(raw) > max_size:
-        return parse_error(path, f"file not linted: {len(raw):,} bytes is more than max-file-size ({max_size:,})")
+        return too_large(path, len(raw), max_size)
     try:
         text = decode(raw)
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
@@ -70,6 +70,11 @@ def load(path: str, raw: bytes, max_size: int) -> Union[Source, Finding]:
     if isinstance(tree, Finding):
         return tree
     return Source(path=path, raw=raw, text=text, tree=tree)
+
+
+def too_large(path: str, size: int, max_size: int) -> Finding:
+    """Return the FL000 finding for a file of ``size`` bytes, more than ``max-file-size`` allows."""
+    return parse_error(path, f"file not linted: {size:,} bytes is more than max-file-size ({max_size:,})")
 
 
 def _parse(path: str, text: str) -> Union[ast.Module, Finding]:

@@ -30,6 +30,12 @@ def _git(folder: Path, *args: str) -> None:
                     "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
 
 
+def poisoned_pickle(module: str, name: str, command: str) -> bytes:
+    """Return a cache file whose unpickling calls ``module.name(command)`` (protocol 4 resolves dots)."""
+    return (b"flasklint-cache-1\n\x80\x04c" + f"{module}\n{name}\n".encode()
+            + b"(V" + command.encode() + b"\ntR.")
+
+
 def build_project(source: Path, target: Path, git: bool = True, force: tuple = ()) -> Path:
     """Copy a fixture project to ``target``; with ``git``, make it a repository and commit it.
 

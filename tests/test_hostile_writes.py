@@ -20,7 +20,7 @@ from flasklint import __version__
 from flasklint.cache import FOLDER
 from flasklint.cli import main
 
-from conftest import build_project
+from conftest import build_project, poisoned_pickle
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VIEWS = '''from flask import Flask
@@ -60,12 +60,6 @@ def cache_files(root: Path) -> list[Path]:
 # --------------------------------------------------------------------------
 # The cache: no code run, no link followed, no .gitignore where it hides files
 # --------------------------------------------------------------------------
-
-
-def poisoned_pickle(module: str, name: str, command: str) -> bytes:
-    """Return a cache file whose unpickling calls ``module.name(command)`` (protocol 4 resolves dots)."""
-    return (b"flasklint-cache-1\n\x80\x04c" + f"{module}\n{name}\n".encode()
-            + b"(V" + command.encode() + b"\ntR.")
 
 
 @pytest.mark.parametrize("module, name", [("flasklint.cache", "os.system"), ("flasklint.engine", "os.system"),

@@ -1,9 +1,12 @@
 """Inline suppressions, and files that cannot be read or parsed (FL000)."""
 
+import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from flasklint.cli import main
 from flasklint.suppressions import find_suppressions, is_suppressed, with_suppression
 from flasklint.testing import lint
 
@@ -77,14 +80,14 @@ def test_null_byte_is_fl000(tmp_path):
 def test_unreadable_file_is_fl000(tmp_path, monkeypatch):
     target = tmp_path / "secret.py"
     target.write_text("x = 1\n")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(path):
-        if path.name == "secret.py":
+    def refusing_open(path, flags, *args):
+        if os.path.basename(path) == "secret.py":
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)  # root may read any file: refuse as a permission would
     (finding,) = lint(tmp_path).findings
     assert (finding.code, finding.message) == ("FL000", "cannot read file: Permission denied")
 
@@ -104,3 +107,23 @@ def test_deep_nesting_is_fl000_not_a_crash(tmp_path):
 def test_with_suppression_adds_the_code_to_the_line(line, expected):
     assert with_suppression(line, "FL101") == expected
     assert is_suppressed(find_suppressions(expected), "FL101", (1,))
+
+
+def test_an_internal_error_is_no_parse_error_and_exits_3(tmp_path, monkeypatch):
+    """A bug in flasklint (here: a facts collector that raises) is told apart from a file it cannot parse."""
+    from flasklint import engine
+
+    def broken_collector(source, facts):
+        raise ZeroDivisionError("division by zero")
+
+    collectors = engine.fact_collectors()
+    monkeypatch.setattr(engine, "fact_collectors", lambda: (*collectors, broken_collector))
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "views.py").write_text("x = 1\n")
+    (tmp_path / "broken.py").write_text("def broken(:\n")
+    result = CliRunner().invoke(main, [str(tmp_path), "--format", "concise", "--no-cache", "-j", "1"])
+    assert result.exit_code == 3
+    assert "broken.py:1:" in result.output and "FL000 [error] syntax error" in result.output
+    assert "views.py:1:1: FL000" not in result.output
+    assert ("flasklint: internal error: views.py: ZeroDivisionError: division by zero "
+            "(a bug in flasklint; the file was not fully linted)") in result.output

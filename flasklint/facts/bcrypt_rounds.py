@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from ..flask_context import ast_dotted, local_target
+from ..flask_context import ast_dotted, local_target, walk_with_state
 from .passwords import low_rounds
 
 KEY = "bcrypt_rounds"
@@ -64,18 +64,9 @@ class _Collector:
 
     def visit(self, nodes: Iterable[ast.AST], scope: tuple[str, ...], places: tuple[str, ...]) -> None:
         """Record the low-round bcrypt calls in and under ``nodes``."""
-        for node in nodes:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.visit(ast.iter_child_nodes(node), scope + (node.name,), places + (node.name,))
-            elif isinstance(node, ast.If):
-                test = ast.unparse(node.test)
-                self.visit([node.test], scope, places)
-                self.visit(node.body, scope, places + (test,))
-                self.visit(node.orelse, scope, places + (f"not ({test})",))
-            else:
-                if isinstance(node, ast.Call):
-                    self.call(node, scope, places)
-                self.visit(ast.iter_child_nodes(node), scope, places)
+        for node, (inner, where) in walk_with_state(nodes, (scope, places), _below):
+            if isinstance(node, ast.Call):
+                self.call(node, inner, where)
 
     def call(self, call: ast.Call, scope: tuple[str, ...], places: tuple[str, ...]) -> None:
         """Record ``call`` when it is a bcrypt call with a literal round count below the minimum."""
@@ -89,6 +80,18 @@ class _Collector:
             self.found.append(RoundsCall(
                 dotted, rounds, call.lineno, call.col_offset + 1, call.end_lineno or call.lineno,
                 (call.end_col_offset or call.col_offset) + 1, places))
+
+
+def _below(node: ast.AST, state: tuple) -> list[tuple]:
+    """Return the children of ``node`` with their ``(scope, places)``: definitions and ``if`` tests add to them."""
+    scope, places = state
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [(ast.iter_child_nodes(node), (scope + (node.name,), places + (node.name,)))]
+    if isinstance(node, ast.If):
+        test = ast.unparse(node.test)
+        return [([node.test], state), (node.body, (scope, places + (test,))),
+                (node.orelse, (scope, places + (f"not ({test})",)))]
+    return [(ast.iter_child_nodes(node), state)]
 
 
 def collect(source, facts) -> None:

@@ -186,14 +186,7 @@ class _Collector:
             self.block(stmt.body, certain, caught, in_class=True)
             self.define(line, [stmt.name], certain, in_class)
         elif isinstance(stmt, ast.If):
-            if _is_type_checking(stmt.test):
-                self.block(stmt.orelse, certain, caught, in_class)
-            elif _is_main_guard(stmt.test):
-                self.block(stmt.orelse, False, caught, in_class)
-            else:
-                self.expressions([stmt.test], certain, caught)
-                self.block(stmt.body, False, caught, in_class)
-                self.block(stmt.orelse, False, caught, in_class)
+            self.if_chain(stmt, certain, caught, in_class)
         elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             self.block(stmt.body, certain, caught + _caught(stmt.handlers), in_class)
             for handler in stmt.handlers:
@@ -222,6 +215,20 @@ class _Collector:
         else:
             self.simple(stmt, certain, caught, in_class)
 
+    def if_chain(self, stmt: ast.If, certain: bool, caught: tuple, in_class: bool) -> None:
+        """Record an ``if`` statement and its ``elif`` branches, in a loop: a chain may be 600 long."""
+        while True:
+            if _is_main_guard(stmt.test):
+                certain = False
+            elif not _is_type_checking(stmt.test):
+                self.expressions([stmt.test], certain, caught)
+                self.block(stmt.body, False, caught, in_class)
+                certain = False
+            if len(stmt.orelse) != 1 or not isinstance(stmt.orelse[0], ast.If):
+                self.block(stmt.orelse, certain, caught, in_class)
+                return
+            stmt = stmt.orelse[0]
+
     def simple(self, stmt: ast.stmt, certain: bool, caught: tuple, in_class: bool) -> None:
         """Record an assignment, expression or other simple statement."""
         if isinstance(stmt, ast.Assign):
@@ -243,20 +250,28 @@ class _Collector:
                 self.expression(node, certain, caught)
 
     def expression(self, node: ast.AST, certain: bool, caught: tuple) -> None:
-        """Walk one expression in evaluation order, skipping lambda bodies."""
-        if isinstance(node, ast.Lambda):
-            return
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            dotted = ast_dotted(node)
-            if dotted:
-                if dotted.split(".")[0] in self.imported:
-                    self.add(Step(USE, node.lineno, dotted, certain=certain, caught=caught, span=_span(node)))
-                return
-        for child in ast.iter_child_nodes(node):
-            self.expression(child, certain, caught)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            kind = ANYTHING if node.func.id in _DYNAMIC_CALLS else CALL
-            self.add(Step(kind, node.lineno, node.func.id, certain=certain, caught=caught))
+        """Walk one expression in evaluation order, skipping lambda bodies (with a stack of its own).
+
+        A call is recorded after its arguments: it runs once they are evaluated.
+        """
+        stack: list[tuple[ast.AST, bool]] = [(node, False)]
+        while stack:
+            node, evaluated = stack.pop()
+            if evaluated:
+                kind = ANYTHING if node.func.id in _DYNAMIC_CALLS else CALL
+                self.add(Step(kind, node.lineno, node.func.id, certain=certain, caught=caught))
+                continue
+            if isinstance(node, ast.Lambda):
+                continue
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                dotted = ast_dotted(node)
+                if dotted:
+                    if dotted.split(".")[0] in self.imported:
+                        self.add(Step(USE, node.lineno, dotted, certain=certain, caught=caught, span=_span(node)))
+                    continue
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                stack.append((node, True))
+            stack.extend((child, False) for child in reversed(list(ast.iter_child_nodes(node))))
 
     # -- function bodies ----------------------------------------------------
 
@@ -284,8 +299,8 @@ class _Collector:
                 self._function_block(stmt.orelse + stmt.finalbody, False, caught, out)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 self._function_block(stmt.body, certain, caught, out)
-            elif isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
-                self._function_block(stmt.orelse, certain, caught, out)
+            elif isinstance(stmt, ast.If):
+                self._function_if_chain(stmt, certain, caught, out)
             elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 for block in ("body", "orelse"):
                     self._function_block(getattr(stmt, block, ()) or (), False, caught, out)
@@ -293,6 +308,18 @@ class _Collector:
                     self._function_block(case.body, False, caught, out)
             if _may_exit(stmt):
                 certain = False
+
+
+    def _function_if_chain(self, stmt: ast.If, certain: bool, caught: tuple, out: list) -> None:
+        """Collect the import steps of an ``if`` statement of a function and its ``elif`` branches, in a loop."""
+        while True:
+            if not _is_type_checking(stmt.test):
+                self._function_block(stmt.body, False, caught, out)
+                certain = False
+            if len(stmt.orelse) != 1 or not isinstance(stmt.orelse[0], ast.If):
+                self._function_block(stmt.orelse, certain, caught, out)
+                return
+            stmt = stmt.orelse[0]
 
 
 def collect(source, facts) -> None:

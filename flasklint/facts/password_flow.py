@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
-from ..flask_context import FLASK_REQUEST, ast_dotted, is_test_path, local_target, qualify
+from ..flask_context import FLASK_REQUEST, ast_dotted, is_test_path, local_target, qualify, statements
 from .passwords import (FIELD_GETTERS, REQUEST_DATA, REQUEST_METHODS, SAME_VALUE, digest_name,
                         is_hash_call, is_password_name, weak_method)
 
@@ -282,12 +282,12 @@ class _Function:
     # -- statements -------------------------------------------------------
 
     def run(self, body: list[ast.stmt]) -> None:
-        """Follow the values through a block of statements, in order."""
-        for stmt in body:
+        """Follow the values through a block of statements and the blocks nested in it, in order."""
+        for stmt in statements(body):
             self.statement(stmt)
 
     def statement(self, stmt: ast.stmt) -> None:
-        """Check the sinks of one statement, then apply its assignments and enter its blocks."""
+        """Check the sinks of one statement, then apply its assignments (:meth:`run` enters its blocks)."""
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.module.definition(stmt, self.scope)
             return
@@ -306,12 +306,6 @@ class _Function:
             for item in stmt.items:
                 if item.optional_vars is not None:
                     self.forget(item.optional_vars)
-        for block in ("body", "orelse", "finalbody"):
-            self.run(getattr(stmt, block, None) or [])
-        for handler in getattr(stmt, "handlers", None) or []:
-            self.run(handler.body)
-        for case in getattr(stmt, "cases", None) or []:
-            self.run(case.body)
 
     def forget(self, target: ast.AST) -> None:
         """Drop what names bound by ``for``/``with`` held before."""

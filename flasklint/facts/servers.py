@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..flask_context import ast_dotted, qualify
+from ..flask_context import ast_dotted, qualify, walk_with_state
 
 KEY = "servers"
 
@@ -71,13 +71,9 @@ class _Collector:
 
     def visit(self, node: ast.AST, scope: tuple[str, ...]) -> None:
         """Record ``.run(host=...)`` calls under ``node``."""
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.visit(child, scope + (child.name,))
-                continue
+        for child, inner in walk_with_state(ast.iter_child_nodes(node), scope, _below):
             if isinstance(child, ast.Call):
-                self.run_call(child, scope)
-            self.visit(child, scope)
+                self.run_call(child, inner)
 
     def run_call(self, call: ast.Call, scope: tuple[str, ...]) -> None:
         """Record ``receiver.run(host=ADDRESS)`` when ADDRESS binds every interface."""
@@ -105,6 +101,13 @@ class _Collector:
                 if address is not None and is_all_interfaces(address):
                     self.add("gunicorn-bind", stmt, "", address)
                     break
+
+
+def _below(node: ast.AST, scope: tuple[str, ...]) -> list[tuple]:
+    """Return the children of ``node`` with their scope (a definition's name is added under it)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        scope = scope + (node.name,)
+    return [(ast.iter_child_nodes(node), scope)]
 
 
 def collect(source, facts) -> None:

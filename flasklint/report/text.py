@@ -28,8 +28,12 @@ from ..findings import mask_line
 
 #: ANSI codes of the styles the report uses.
 _STYLES = {"bold": "1", "bold red": "1;31", "red": "31", "cyan": "36", "green": "32"}
-#: C0 controls other than tab, DEL and C1 controls: dropped from what files contribute.
-_CONTROLS = dict.fromkeys([*range(0, 9), *range(10, 32), 127, *range(128, 160)])
+#: Unicode's bidirectional formatting characters: they reorder what a terminal shows (Trojan Source).
+_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+#: C0 controls other than tab, DEL, C1 controls and the bidi characters: dropped from what files contribute.
+_CONTROLS = dict.fromkeys([*range(0, 9), *range(10, 32), 127, *range(128, 160), *_BIDI])
+#: The same characters, each written as its escape sequence (``\x1b``, ``\u202e``).
+_ESCAPES = {code: f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}" for code in [9, *_CONTROLS]}
 
 
 def wants_colour(stream: TextIO) -> bool:
@@ -103,6 +107,11 @@ def fix_summary(findings, unsafe_fixes: bool) -> Optional[str]:
     if fixable:
         return f"[*] {fixable} fixable with the `--fix` option" + (f" ({more})." if more else ".")
     return f"No fixes available ({more})." if more else None
+
+
+def escape(text: str) -> str:
+    """Return ``text`` with every control character (tab too) shown as its escape: file names in messages."""
+    return text.translate(_ESCAPES)
 
 
 def _marker_line(finding, source: str) -> tuple[str, str]:
