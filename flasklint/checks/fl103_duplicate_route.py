@@ -29,7 +29,7 @@ def _methods(route: RouteFact, is_class: bool) -> Optional[frozenset]:
     """Return the HTTP methods a route serves, None when they cannot be read."""
     if route.methods is not None:
         return frozenset(route.methods)
-    if "methods" in route.keywords or route.call == "add_url_rule" or is_class:
+    if "methods" in route.keywords or route.by_reference or is_class:
         return None  # unreadable, or taken from the view (``view_func.methods``, a MethodView)
     return frozenset({"GET"})
 
@@ -128,7 +128,7 @@ class DuplicateRoute(ProjectRule):
             if route.conditional or route.view == "?":
                 continue  # uncertain, or no plain view (``build_only``, ``view_func=deco(f)``)
             is_class = index.is_class(route.view)
-            if route.call == "add_url_rule":
+            if route.by_reference:
                 view, endpoint = ("ref", index.expand(route.view)), route.endpoint
             else:
                 view = ("def", route.path, route.view_line)
