@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional
 
 from ..facts.models import ModelIndex
-from ..facts.password_flow import events
+from ..facts.password_flow import FlowEvent, events
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
+
+
+@dataclass(frozen=True)
+class _Argument:
+    """A value passed to a function (an ``argument`` flow event) and the file of the call."""
+
+    path: str
+    event: FlowEvent
+
+    @property
+    def origin(self):
+        """Return where the passed value comes from."""
+        return self.event.origin
 
 
 class PlaintextPasswordStored(ProjectRule):
@@ -103,19 +117,79 @@ class PlaintextPasswordStored(ProjectRule):
     tags = ("security",)
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
-        """Report every store of a plaintext password the models do not hash."""
+        """Report every store of a plaintext password the models do not hash.
+
+        A value stored from a password parameter is judged at the callers: a
+        finding where one passes request data or a literal, none when they all
+        pass hashes or none is found.
+        """
         models = ModelIndex(project.modules, project.index)
-        for path, event in events(project.modules, "store", project.config.include_tests):
+        include_tests = project.config.include_tests
+        stores: dict[tuple[str, str, int], tuple[str, FlowEvent, str]] = {}
+        for path, event in events(project.modules, "store", include_tests):
+            sink = self.sink(models, event)
+            if sink is None:
+                continue
             origin = event.origin
-            sink = event.sink
-            if event.model is not None:
-                model = models.plaintext(event.model, event.attribute, event.how)
-                if model is None:
-                    continue
-                short = model.name.rpartition(".")[2]
-                sink = f"a new `{short}`" if event.how == "positional" else f"`{short}.{event.attribute}`"
+            if origin.kind == "param":
+                key = (project.index.expand(origin.function.removesuffix(".__init__")), origin.text, origin.index)
+                stores.setdefault(key, (path, event, sink))
+                continue
             filename = PurePosixPath(path).name
             yield self.finding(
                 path, event.start, event.end,
                 f"{origin.describe(filename)} stored in {sink} ({filename}:{event.line}) without hashing",
                 sensitive=origin.kind == "literal")
+        arguments = list(events(project.modules, "argument", include_tests))
+        for _ in range(5):  # a function passing its own password parameter on stores it too
+            forwarded = {(project.index.expand(arg.origin.function.removesuffix(".__init__")), arg.origin.text,
+                          arg.origin.index): reached
+                         for arg, reached in self.reaching(arguments, stores, project) if arg.origin.kind == "param"}
+            if forwarded.keys() <= stores.keys():
+                break
+            stores = {**forwarded, **stores}
+        for arg, (path, event, sink) in self.reaching(arguments, stores, project):
+            if arg.origin.kind == "param":
+                continue
+            filename = PurePosixPath(arg.path).name
+            callee = arg.event.sink.rpartition(".")[2]
+            yield self.finding(
+                arg.path, arg.event.start, arg.event.end,
+                f"{arg.origin.describe(filename)} stored in {sink} ({PurePosixPath(path).name}:{event.line}) "
+                f"without hashing: `{callee}` keeps its parameter `{event.origin.text}` as it is",
+                sensitive=arg.origin.kind == "literal")
+
+    @staticmethod
+    def sink(models: ModelIndex, event: FlowEvent) -> Optional[str]:
+        """Return how messages name where a store keeps the value, None when the model hashes it."""
+        if event.model is None:
+            return event.sink
+        model = models.plaintext(event.model, event.attribute, event.how)
+        if model is None:
+            return None
+        short = model.name.rpartition(".")[2]
+        return f"a new `{short}`" if event.how == "positional" else f"`{short}.{event.attribute}`"
+
+    @staticmethod
+    def reaching(arguments, stores, project: ProjectFacts) -> Iterator[tuple[_Argument, tuple[str, FlowEvent, str]]]:
+        """Yield each argument that a function keeps unhashed, with that store.
+
+        A method of an object whose class is unknown (``current_user.set_password(pw)``)
+        is matched by name when one function of the project has that name.
+        """
+        by_name: dict[str, set[str]] = {}
+        for function, _, _ in stores:
+            by_name.setdefault(function.rpartition(".")[2], set()).add(function)
+        for path, event in arguments:
+            callee = event.sink
+            if callee.startswith("."):
+                candidates = by_name.get(callee[1:], set())
+                if len(candidates) != 1:
+                    continue
+                function = next(iter(candidates))
+            else:
+                function = project.index.expand(callee)
+            for (name, param, index), store in stores.items():
+                if name == function and event.attribute in (param, str(index)):
+                    yield _Argument(path, event), store
+                    break
