@@ -42,6 +42,16 @@ class PlaintextPasswordStored(ProjectRule):
     `hybrid_property` setter, a descriptor or a SQLAlchemy `@validates` method that may
     hash, and in tests. The model may live in another module.
 
+    A value stored from a password parameter (`def __init__(self, name, password):
+    self.password = password`, a `set_password(password)` that keeps it, an
+    `add_user(cursor, name, password)` that inserts it) is judged by the
+    project's callers of that function or class: each caller that passes
+    request data or a string literal is reported at that argument; callers that
+    pass a hash (`generate_password_hash(...)`, `bcrypt.hashpw(...)`, a variable
+    holding one) are not (a fast digest there is FL403's), and neither is a
+    function no caller in the project reaches. A caller that passes on its own
+    password parameter is followed to its callers in turn.
+
     ## Why is this bad?
     Whoever reads the database (a backup, an injection, a curious admin) gets every
     user's password, and with it their accounts elsewhere. *Explore Flask* 2.12.2:
@@ -156,7 +166,7 @@ class PlaintextPasswordStored(ProjectRule):
             yield self.finding(
                 arg.path, arg.event.start, arg.event.end,
                 f"{arg.origin.describe(filename)} stored in {sink} ({PurePosixPath(path).name}:{event.line}) "
-                f"without hashing: `{callee}` keeps its parameter `{event.origin.text}` as it is",
+                f"without hashing (through parameter `{event.origin.text}` of `{callee}`)",
                 sensitive=arg.origin.kind == "literal")
 
     @staticmethod
@@ -175,21 +185,19 @@ class PlaintextPasswordStored(ProjectRule):
         """Yield each argument that a function keeps unhashed, with that store.
 
         A method of an object whose class is unknown (``current_user.set_password(pw)``)
-        is matched by name when one function of the project has that name.
+        is matched by name when one storing function of the project has that name.
         """
         by_name: dict[str, set[str]] = {}
         for function, _, _ in stores:
             by_name.setdefault(function.rpartition(".")[2], set()).add(function)
+        index = project.index
         for path, event in arguments:
-            callee = event.sink
-            if callee.startswith("."):
-                candidates = by_name.get(callee[1:], set())
-                if len(candidates) != 1:
-                    continue
-                function = next(iter(candidates))
-            else:
-                function = project.index.expand(callee)
-            for (name, param, index), store in stores.items():
-                if name == function and event.attribute in (param, str(index)):
+            function = index.expand(event.sink) if not event.sink.startswith(".") else ""
+            owner, _, method = (function or event.sink).rpartition(".")
+            if owner not in index.modules and not index.is_class(owner):  # an object of unknown class
+                candidates = by_name.get(method, set())
+                function = next(iter(candidates)) if len(candidates) == 1 else function
+            for (name, param, position), store in stores.items():
+                if name == function and event.attribute in (param, str(position)):
                     yield _Argument(path, event), store
                     break

@@ -20,8 +20,13 @@ class WeakPasswordHash(ProjectRule):
     named like a password, a password-named parameter or variable), and werkzeug's
     `generate_password_hash(password, method=...)` with a method that is a bare digest
     (`"md5"`, `"sha1"`, `"sha256"`, `"plain"`) rather than `pbkdf2:...` or `scrypt:...`,
-    when the result is stored, compared or returned in the same function. A digest used
-    otherwise (a breach-list lookup by prefix) is not a stored password.
+    when the result is stored or compared: kept on a database model (or an
+    object of unknown class), inserted with SQL or PyMongo, or compared with a
+    stored password or in a query. A digest returned by a function counts where
+    a caller in the project stores or compares what the function returns. A
+    digest used otherwise is not a stored password: sent to another service
+    (`requests.post(url, data={"password": md5(pw)})`, kept on an API
+    client object, returned from a view), or a breach-list lookup by prefix.
 
     ## Why is this bad?
     Fast digests are built to be fast: a GPU tries billions of guesses a second, and
@@ -32,6 +37,7 @@ class WeakPasswordHash(ProjectRule):
     ## Example
     ```python
     import hashlib
+    import sqlite3
     from flask import Flask, request
     from werkzeug.security import generate_password_hash
 
@@ -42,12 +48,15 @@ class WeakPasswordHash(ProjectRule):
         content = request.get_json()
         digest = hashlib.md5(content["password"].encode()).hexdigest()  # [FL403]
         legacy = generate_password_hash(content["password"], method="sha256")  # [FL403]
-        return {"stored": [digest, legacy]}
+        db = sqlite3.connect("app.db")
+        db.execute("INSERT INTO user (password, legacy) VALUES (?, ?)", (digest, legacy))
+        return "ok"
     ```
 
     ## Use instead
     ```python
     import hashlib
+    import sqlite3
     from flask import Flask, request
     from werkzeug.security import generate_password_hash
 
@@ -58,7 +67,9 @@ class WeakPasswordHash(ProjectRule):
         content = request.get_json()
         stored = generate_password_hash(content["password"])
         avatar = hashlib.md5(content["email"].lower().encode()).hexdigest()
-        return {"stored": stored, "avatar": avatar}
+        db = sqlite3.connect("app.db")
+        db.execute("INSERT INTO user (password, avatar) VALUES (?, ?)", (stored, avatar))
+        return "ok"
     ```
 
     ## References

@@ -19,6 +19,11 @@ SELECT on the password column, a PyMongo ``find``) and ``weak-hash`` (a
 ``hashlib`` digest or a weak werkzeug ``method=`` applied to a password).
 Whether a model hashes on assignment is a project fact (:mod:`.models`),
 decided by the rules.
+
+To follow values between functions, the collector also records what is
+passed to each call it can name (``argument``: a password parameter, request
+data, a literal), which function's result reaches a sink (``result``), and
+what a function returns (``via``); the rules join them across the project.
 """
 
 from __future__ import annotations
