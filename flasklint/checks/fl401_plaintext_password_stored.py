@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
 from ..facts.models import ModelIndex
-from ..facts.password_flow import FlowEvent, events
+from ..facts.password_flow import FlowEvent, Origin, events
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 
@@ -20,9 +20,17 @@ class _Argument:
     event: FlowEvent
 
     @property
-    def origin(self):
+    def origin(self) -> Origin:
         """Return where the passed value comes from."""
         return self.event.origin
+
+
+def _parameter(project: ProjectFacts, origin: Origin) -> tuple[str, str, int]:
+    """Return ``(callable, name, position)`` of a parameter; a class stands for its ``__init__``."""
+    function = origin.function
+    if function.endswith(".__init__"):
+        function = function[:-len(".__init__")]
+    return project.index.expand(function), origin.text, origin.index
 
 
 class PlaintextPasswordStored(ProjectRule):
@@ -142,8 +150,7 @@ class PlaintextPasswordStored(ProjectRule):
                 continue
             origin = event.origin
             if origin.kind == "param":
-                key = (project.index.expand(origin.function.removesuffix(".__init__")), origin.text, origin.index)
-                stores.setdefault(key, (path, event, sink))
+                stores.setdefault(_parameter(project, origin), (path, event, sink))
                 continue
             filename = PurePosixPath(path).name
             yield self.finding(
@@ -152,8 +159,7 @@ class PlaintextPasswordStored(ProjectRule):
                 sensitive=origin.kind == "literal")
         arguments = list(events(project.modules, "argument", include_tests))
         for _ in range(5):  # a function passing its own password parameter on stores it too
-            forwarded = {(project.index.expand(arg.origin.function.removesuffix(".__init__")), arg.origin.text,
-                          arg.origin.index): reached
+            forwarded = {_parameter(project, arg.origin): reached
                          for arg, reached in self.reaching(arguments, stores, project) if arg.origin.kind == "param"}
             if forwarded.keys() <= stores.keys():
                 break

@@ -163,11 +163,14 @@ def _raw(value: Value) -> Optional[Origin]:
 
 
 def _first(values) -> Value:
-    """Return the first value that carries client data, a digest or a call's result, ignoring literals."""
+    """Return the first value that carries client data or a digest, else a call's result; literals are ignored."""
+    results = []
     for value in values:
-        if _raw(value) or isinstance(value, (Container, Digest, Result)):
+        if _raw(value) or isinstance(value, (Container, Digest)):
             return value
-    return None
+        if isinstance(value, Result):
+            results.append(value)
+    return results[0] if results else None
 
 
 def _flatten(value: Value) -> Iterator[tuple[Optional[str], Value]]:
