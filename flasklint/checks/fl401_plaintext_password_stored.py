@@ -58,7 +58,9 @@ class PlaintextPasswordStored(ProjectRule):
     pass a hash (`generate_password_hash(...)`, `bcrypt.hashpw(...)`, a variable
     holding one) are not (a fast digest there is FL403's), and neither is a
     function no caller in the project reaches. A caller that passes on its own
-    password parameter is followed to its callers in turn.
+    password parameter is followed to its callers in turn. The options of a
+    command-line command (`@app.cli.command`, `@click.option`) are typed by the
+    user: stored as they are, they are reported where they are stored.
 
     ## Why is this bad?
     Whoever reads the database (a backup, an injection, a curious admin) gets every
@@ -149,7 +151,7 @@ class PlaintextPasswordStored(ProjectRule):
             if sink is None:
                 continue
             origin = event.origin
-            if origin.kind == "param":
+            if origin.kind == "param" and not origin.command:  # a command's options are typed by the user
                 stores.setdefault(_parameter(project, origin), (path, event, sink))
                 continue
             filename = PurePosixPath(path).name

@@ -45,6 +45,8 @@ TRIGGER = re.compile(r"passw|pwd|pswd|pw|['\"]pass", re.IGNORECASE)
 MONGO_WRITES = frozenset({"insert_one", "insert_many", "update_one", "update_many", "replace_one",
                           "find_one_and_update", "find_one_and_replace"})
 MONGO_READS = frozenset({"find", "find_one", "count_documents", "find_one_and_delete"})
+#: Decorators that make a function a command-line command (click, Flask's ``app.cli``, typer, Flask-Script).
+CLI_DECORATORS = ("command", "option", "argument")
 #: Query methods whose first argument, or whose ``X.query`` receiver, names a model.
 QUERY_METHODS = frozenset({"query", "get", "get_or_404", "select", "first_or_404", "one_or_404", "scalar"})
 
@@ -65,6 +67,8 @@ class Origin:
     #: For a ``param``: the qualified function it belongs to, and its position (``self`` not counted).
     function: str = ""
     index: int = -1
+    #: For a ``param``: the function is a command-line command, whose options the user types.
+    command: bool = False
 
     def describe(self, filename: str) -> str:
         """Return how messages name this origin."""
@@ -696,9 +700,11 @@ class _Module:
             params = params[1:]
         else:
             flow.owner = None
+        command = any((ast_dotted(d.func if isinstance(d, ast.Call) else d) or "").endswith(CLI_DECORATORS)
+                      for d in node.decorator_list)
         for index, param in enumerate(params):
             if is_password_name(param.arg):
-                flow.env[param.arg] = Origin("param", param.arg, node.lineno, True, flow.name, index)
+                flow.env[param.arg] = Origin("param", param.arg, node.lineno, True, flow.name, index, command)
         flow.run(node.body)
 
 
