@@ -23,7 +23,7 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.ext import Extension
 
-from .facts.routes import KEY as ROUTES_KEY
+from .facts.routes import KEY as ROUTES_KEY, VIEW_METHODS_KEY
 from .facts.templates import FOLDERS_KEY
 from .findings import Finding, parse_error
 from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS, SMOREST_BLUEPRINT, TEST_FOLDERS, is_test_path
@@ -35,6 +35,8 @@ TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2")
 #: Objects that own a template folder.
 TEMPLATE_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, SMOREST_BLUEPRINT})
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+#: Macros of form libraries that render a form with its hidden fields (Flask-Bootstrap, Bootstrap-Flask).
+LIBRARY_FORM_MACROS = frozenset({"quick_form", "render_form"})
 #: Jinja's own closing and middle tags: an unknown one is a real syntax error.
 _JINJA_INNER_TAGS = frozenset({
     "endfor", "endif", "endblock", "endmacro", "endcall", "endfilter", "endset", "endwith",
@@ -495,16 +497,27 @@ class Templates:
         return found
 
     def _declared_folders(self) -> dict[str, str]:
-        """Return each ``template_folder`` given to a Flask app or Blueprint -> its module's folder."""
+        """Return each ``template_folder`` given to a Flask app or Blueprint -> its module's folder.
+
+        A folder flasklint cannot compute (``os.path.join(BASE, "templates")``
+        with ``BASE`` from a setting) is looked for beside the module, then
+        beside its package: the nearest such folder holding templates counts.
+        """
         found = {}
+        templates = [rel for rel in self.facts.project.all_files if rel.endswith(TEMPLATE_SUFFIXES)]
         for module in self.facts.modules:
             for fact in module.extra.get(FOLDERS_KEY, ()):
                 if self.facts.index.class_of(fact.callee) not in TEMPLATE_OWNERS:
                     continue
                 home = posixpath.dirname(fact.path)
-                folder = posixpath.normpath(posixpath.join(home, fact.folder))
-                if folder != "." and not folder.startswith(("../", "/")) and folder != "..":
-                    found[folder] = home
+                bases = [home] if fact.computed or not home else [home, posixpath.dirname(home)]
+                for base in bases:
+                    folder = posixpath.normpath(posixpath.join(base, fact.folder))
+                    if folder in (".", "..") or folder.startswith(("../", "/")):
+                        continue
+                    if fact.computed or any(_under(rel, folder) for rel in templates):
+                        found[folder] = home
+                        break
         return found
 
     def roots(self, rel: str) -> list[str]:
@@ -631,7 +644,19 @@ class Templates:
         if macro is None:
             return False
         templates, name = macro
-        return not templates or any(self.renders(t, name, seen) for t in templates)
+        if not templates:
+            return self.names_token_macro(name)
+        return any(self.renders(t, name, seen) for t in templates)
+
+    def names_token_macro(self, name: str) -> bool:
+        """Return whether a macro whose body flasklint cannot read renders a token, judged by its name.
+
+        ``render_csrf``, ``csrf_field``, ``hidden_fields`` say so, and so do the
+        form macros of Flask-Bootstrap and Bootstrap-Flask (``quick_form``,
+        ``render_form``), which render ``form.hidden_tag()``; ``render_icon`` does not.
+        """
+        words = (*self.facts.config.csrf_field_names, "token", "hidden")
+        return is_token_name(name, words) or name in LIBRARY_FORM_MACROS
 
     def macro(self, rel: str, target: tuple[str, ...]) -> Optional[tuple[list[str], str]]:
         """Return ``(templates, macro name)`` a call may reach; None when it is not a macro.
@@ -658,8 +683,10 @@ class Templates:
             return False
         seen.add((rel, macro))
         parsed = self.parsed.get(rel)
-        if parsed is None or (macro is not None and macro not in parsed.macros):
-            return True  # unparsable or unknown: cannot prove there is no token
+        if macro is not None and (parsed is None or macro not in parsed.macros):
+            return self.names_token_macro(macro)
+        if parsed is None:
+            return True  # unparsable: cannot prove there is no token
         if macro is None:
             inside = list(parsed.macros.values())
             items = [e for e in parsed.evidence if not any(a <= e.line <= b for a, b in inside)]
@@ -684,23 +711,47 @@ class Templates:
     # -- the views -----------------------------------------------------------
 
     def changes_state(self, scope: str) -> bool:
-        """Return whether some Flask view under folder ``scope`` accepts POST, PUT, PATCH or DELETE."""
+        """Return whether some view under folder ``scope`` may accept POST, PUT, PATCH or DELETE.
+
+        Routes count on a Flask app or Blueprint, and on a receiver flasklint
+        cannot resolve (an app passed to ``register_routes(app)``): an app is
+        GET-only only when every registration says so.
+        """
         if scope not in self._changes_state:
-            index = self.facts.index
             self._changes_state[scope] = any(
-                index.instance_of(route.receiver) in ROUTE_OWNERS
+                self._may_route(route.receiver)
                 and (set(route.methods or ()) & set(STATE_CHANGING) or self._class_changes_state(route.view))
                 for module in self.facts.modules if _under(module.path, scope)
                 for route in module.extra.get(ROUTES_KEY, ()))
         return self._changes_state[scope]
 
+    def _may_route(self, receiver: str) -> bool:
+        """Return whether a route's receiver is a Flask app or Blueprint, or nothing flasklint can resolve."""
+        index = self.facts.index
+        return index.instance_of(receiver) in ROUTE_OWNERS or index.table.get(index.expand(receiver)) is None
+
     def _class_changes_state(self, view: str, depth: int = 0) -> bool:
-        """Return whether a view class (a MethodView, a Resource) defines post/put/patch/delete."""
+        """Return whether a view class (a MethodView, a View, a Resource), or its ``as_view()``, accepts a write.
+
+        A class accepts one when it defines ``post``/``put``/``patch``/``delete``
+        or lists such a method in ``methods = [...]``; its bases are asked too.
+        """
         index = self.facts.index
         view = index.expand(view)
         value = index.table.get(view, "")
-        if depth > 10 or not value.startswith("class:"):
+        if depth > 10:
             return False
-        if any(f"{view}.{method.lower()}" in index.table for method in STATE_CHANGING):
+        if value.startswith("call:") and value.endswith(".as_view"):
+            return self._class_changes_state(value[5:-len(".as_view")], depth + 1)
+        if not value.startswith("class:"):
+            return False
+        if (any(f"{view}.{method.lower()}" in index.table for method in STATE_CHANGING)
+                or set(self._view_methods().get(view, ())) & set(STATE_CHANGING)):
             return True
         return any(self._class_changes_state(base, depth + 1) for base in filter(None, value[6:].split(",")))
+
+    def _view_methods(self) -> dict[str, tuple[str, ...]]:
+        """Return the literal ``methods`` list of each class that has one, by qualified name."""
+        return self.facts.memo("view_methods", lambda: {
+            name: methods for module in self.facts.modules
+            for name, methods in module.extra.get(VIEW_METHODS_KEY, ())})

@@ -24,9 +24,11 @@ def test_markers_match_findings(code, fixture):
     ("FL401", "hashing_setter_in_other_module"),
     ("FL401", "receiver_class_unknown.py"),
     ("FL401", "value_objects_and_descriptors.py"),
+    ("FL401", "init_receives_hash_from_callers.py"),
     ("FL402", "descriptor_compares_hashes.py"),
     ("FL402", "confirmation_and_hash_checks.py"),
     ("FL403", "digests_of_other_values.py"),
+    ("FL403", "digest_sent_not_stored.py"),
     ("FL404", "testing_config_only"),
     ("FL404", "development_config_only"),
 ])
@@ -50,6 +52,15 @@ def test_store_message_names_source_and_sink_with_lines():
         "`request.form['password']` (views.py:9) stored in `User.password` (views.py:9) without hashing",
         "`request.form['password']` (views.py:17) stored in `User.password` (views.py:17) without hashing",
     ]
+
+
+def test_stored_parameter_is_reported_at_the_plaintext_caller():
+    findings = lint(FIXTURES / "FL401" / "init_called_with_plaintext", select=["FL401"]).findings
+    first = findings[0]
+    assert (first.path, first.line, first.column) == ("shop/views.py", 11, 43)
+    assert first.message == ("`request.form['password']` (views.py:11) stored in `Account.password` (models.py:13) "
+                             "without hashing (through parameter `password` of `create_account`)")
+    assert [f.sensitive for f in findings] == [False, False, True]
 
 
 def test_flow_through_variables_reports_both_lines():

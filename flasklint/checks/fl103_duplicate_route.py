@@ -33,7 +33,7 @@ def _methods(route: RouteFact, is_class: bool) -> Optional[frozenset]:
     """Return the HTTP methods a route serves, None when they cannot be read."""
     if route.methods is not None:
         return frozenset(route.methods)
-    if "methods" in route.keywords or route.call == "add_url_rule" or is_class:
+    if "methods" in route.keywords or route.by_reference or is_class:
         return None  # unreadable, or taken from the view (``view_func.methods``, a MethodView)
     return frozenset({"GET"})
 
@@ -136,7 +136,7 @@ class DuplicateRoute(ProjectRule):
             if is_test_path(route.path) and not project.config.include_tests:
                 continue
             is_class = index.is_class(route.view)
-            if route.call == "add_url_rule":
+            if route.by_reference:
                 view, endpoint = ("ref", index.expand(route.view)), route.endpoint
             else:
                 view = ("def", route.path, route.view_line)

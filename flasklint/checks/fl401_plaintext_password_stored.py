@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional
 
 from ..facts.models import ModelIndex
-from ..facts.password_flow import events
+from ..facts.password_flow import FlowEvent, Origin, events
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
+
+
+@dataclass(frozen=True)
+class _Argument:
+    """A value passed to a function (an ``argument`` flow event) and the file of the call."""
+
+    path: str
+    event: FlowEvent
+
+    @property
+    def origin(self) -> Origin:
+        """Return where the passed value comes from."""
+        return self.event.origin
+
+
+def _parameter(project: ProjectFacts, origin: Origin) -> tuple[str, str, int]:
+    """Return ``(callable, name, position)`` of a parameter; a class stands for its ``__init__``."""
+    function = origin.function
+    if function.endswith(".__init__"):
+        function = function[:-len(".__init__")]
+    return project.index.expand(function), origin.text, origin.index
 
 
 class PlaintextPasswordStored(ProjectRule):
@@ -27,6 +49,18 @@ class PlaintextPasswordStored(ProjectRule):
     rule stays silent when assigning the attribute goes through a `property` or
     `hybrid_property` setter, a descriptor or a SQLAlchemy `@validates` method that may
     hash, and in tests. The model may live in another module.
+
+    A value stored from a password parameter (`def __init__(self, name, password):
+    self.password = password`, a `set_password(password)` that keeps it, an
+    `add_user(cursor, name, password)` that inserts it) is judged by the
+    project's callers of that function or class: each caller that passes
+    request data or a string literal is reported at that argument; callers that
+    pass a hash (`generate_password_hash(...)`, `bcrypt.hashpw(...)`, a variable
+    holding one) are not (a fast digest there is FL403's), and neither is a
+    function no caller in the project reaches. A caller that passes on its own
+    password parameter is followed to its callers in turn. The options of a
+    command-line command (`@app.cli.command`, `@click.option`) are typed by the
+    user: stored as they are, they are reported where they are stored.
 
     ## Why is this bad?
     Whoever reads the database (a backup, an injection, a curious admin) gets every
@@ -103,19 +137,75 @@ class PlaintextPasswordStored(ProjectRule):
     tags = ("security",)
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
-        """Report every store of a plaintext password the models do not hash."""
+        """Report every store of a plaintext password the models do not hash.
+
+        A value stored from a password parameter is judged at the callers: a
+        finding where one passes request data or a literal, none when they all
+        pass hashes or none is found.
+        """
         models = ModelIndex(project.modules, project.index)
-        for path, event in events(project.modules, "store", project.config.include_tests):
+        include_tests = project.config.include_tests
+        stores: dict[tuple[str, str, int], tuple[str, FlowEvent, str]] = {}
+        for path, event in events(project.modules, "store", include_tests):
+            sink = self.sink(models, event)
+            if sink is None:
+                continue
             origin = event.origin
-            sink = event.sink
-            if event.model is not None:
-                model = models.plaintext(event.model, event.attribute, event.how)
-                if model is None:
-                    continue
-                short = model.name.rpartition(".")[2]
-                sink = f"a new `{short}`" if event.how == "positional" else f"`{short}.{event.attribute}`"
+            if origin.kind == "param" and not origin.command:  # a command's options are typed by the user
+                stores.setdefault(_parameter(project, origin), (path, event, sink))
+                continue
             filename = PurePosixPath(path).name
             yield self.finding(
                 path, event.start, event.end,
                 f"{origin.describe(filename)} stored in {sink} ({filename}:{event.line}) without hashing",
                 sensitive=origin.kind == "literal")
+        arguments = list(events(project.modules, "argument", include_tests))
+        for _ in range(5):  # a function passing its own password parameter on stores it too
+            forwarded = {_parameter(project, arg.origin): reached
+                         for arg, reached in self.reaching(arguments, stores, project) if arg.origin.kind == "param"}
+            if forwarded.keys() <= stores.keys():
+                break
+            stores = {**forwarded, **stores}
+        for arg, (path, event, sink) in self.reaching(arguments, stores, project):
+            if arg.origin.kind == "param":
+                continue
+            filename = PurePosixPath(arg.path).name
+            callee = arg.event.sink.rpartition(".")[2]
+            yield self.finding(
+                arg.path, arg.event.start, arg.event.end,
+                f"{arg.origin.describe(filename)} stored in {sink} ({PurePosixPath(path).name}:{event.line}) "
+                f"without hashing (through parameter `{event.origin.text}` of `{callee}`)",
+                sensitive=arg.origin.kind == "literal")
+
+    @staticmethod
+    def sink(models: ModelIndex, event: FlowEvent) -> Optional[str]:
+        """Return how messages name where a store keeps the value, None when the model hashes it."""
+        if event.model is None:
+            return event.sink
+        model = models.plaintext(event.model, event.attribute, event.how)
+        if model is None:
+            return None
+        short = model.name.rpartition(".")[2]
+        return f"a new `{short}`" if event.how == "positional" else f"`{short}.{event.attribute}`"
+
+    @staticmethod
+    def reaching(arguments, stores, project: ProjectFacts) -> Iterator[tuple[_Argument, tuple[str, FlowEvent, str]]]:
+        """Yield each argument that a function keeps unhashed, with that store.
+
+        A method of an object whose class is unknown (``current_user.set_password(pw)``)
+        is matched by name when one storing function of the project has that name.
+        """
+        by_name: dict[str, set[str]] = {}
+        for function, _, _ in stores:
+            by_name.setdefault(function.rpartition(".")[2], set()).add(function)
+        index = project.index
+        for path, event in arguments:
+            function = index.expand(event.sink) if not event.sink.startswith(".") else ""
+            owner, _, method = (function or event.sink).rpartition(".")
+            if owner not in index.modules and not index.is_class(owner):  # an object of unknown class
+                candidates = by_name.get(method, set())
+                function = next(iter(candidates)) if len(candidates) == 1 else function
+            for (name, param, position), store in stores.items():
+                if name == function and event.attribute in (param, str(position)):
+                    yield _Argument(path, event), store
+                    break

@@ -19,15 +19,25 @@ class FormWithoutCsrfToken(ProjectRule):
     `{{ form.csrf_token }}`, `{{ form.hidden_tag() }}`, `{{ csrf_token() }}`,
     an input or form field whose name contains `csrf`, `xsrf` or `nonce`, an
     `{% include %}` of a partial that renders one, or a call of a macro (of the
-    same template or an imported one) that renders one.
+    same template or an imported one) whose body renders one. A macro whose
+    body flasklint cannot find counts only when its name says it renders a
+    token (`render_csrf`, `csrf_field`, `hidden_fields`: a name containing
+    `csrf`, `xsrf`, `nonce`, `token` or `hidden`) or it is a form library's
+    whole-form macro (`quick_form`, `render_form`); `render_icon("x")` does not.
 
     Templates are parsed with Jinja2's own parser. They are looked for in each
     app's and Blueprint's `template_folder` and in any `templates/` folder that a
-    Flask app or Blueprint of the project can own. Not flagged: GET forms, forms
-    whose `action` is an external URL, forms opened in one template and closed
-    in another, and templates of an app that has no view accepting POST, PUT,
-    PATCH or DELETE. A macro or include flasklint cannot find counts as
-    rendering a token.
+    Flask app or Blueprint of the project can own; a `template_folder` computed
+    from something flasklint cannot read (`os.path.join(BASE, "templates")`)
+    is looked for beside the module and beside its package. Not flagged: GET
+    forms, forms whose `action` is an external URL, forms opened in one
+    template and closed in another, and templates of an app none of whose
+    views accepts POST, PUT, PATCH or DELETE. Views count however they are
+    registered: route decorators, `bp.route("/x", methods=["POST"])(view)`,
+    `add_url_rule(..., methods=...)`, a `MethodView` with `post()` or a `View`
+    with `methods = [...]` (also through `as_view()` kept in a variable), and
+    routes on an app passed to a function (`register(app)`). An include
+    flasklint cannot find counts as rendering a token.
 
     ## Why is this bad?
     Without the token, any other site can make a signed-in user's browser submit

@@ -19,6 +19,11 @@ SELECT on the password column, a PyMongo ``find``) and ``weak-hash`` (a
 ``hashlib`` digest or a weak werkzeug ``method=`` applied to a password).
 Whether a model hashes on assignment is a project fact (:mod:`.models`),
 decided by the rules.
+
+To follow values between functions, the collector also records what is
+passed to each call it can name (``argument``: a password parameter, request
+data, a literal), which function's result reaches a sink (``result``), and
+what a function returns (``via``); the rules join them across the project.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ TRIGGER = re.compile(r"passw|pwd|pswd|pw|['\"]pass", re.IGNORECASE)
 MONGO_WRITES = frozenset({"insert_one", "insert_many", "update_one", "update_many", "replace_one",
                           "find_one_and_update", "find_one_and_replace"})
 MONGO_READS = frozenset({"find", "find_one", "count_documents", "find_one_and_delete"})
+#: Decorators that make a function a command-line command (click, Flask's ``app.cli``, typer, Flask-Script).
+CLI_DECORATORS = ("command", "option", "argument")
 #: Query methods whose first argument, or whose ``X.query`` receiver, names a model.
 QUERY_METHODS = frozenset({"query", "get", "get_or_404", "select", "first_or_404", "one_or_404", "scalar"})
 
@@ -57,6 +64,11 @@ class Origin:
     text: str
     line: int
     password: bool
+    #: For a ``param``: the qualified function it belongs to, and its position (``self`` not counted).
+    function: str = ""
+    index: int = -1
+    #: For a ``param``: the function is a command-line command, whose options the user types.
+    command: bool = False
 
     def describe(self, filename: str) -> str:
         """Return how messages name this origin."""
@@ -91,7 +103,17 @@ class Digest:
     origin: Origin
 
 
-Value = Union[Origin, Container, Digest, None]
+@dataclass(frozen=True)
+class Result:
+    """What a call of a function flasklint can name returns (``hash_password(pw)``, ``client.sign(pw)``).
+
+    The rules look at that function: whether it returns a fast digest.
+    """
+
+    callee: str
+
+
+Value = Union[Origin, Container, Digest, Result, None]
 
 
 @dataclass(frozen=True)
@@ -104,6 +126,15 @@ class FlowEvent:
     messages show (empty for model sinks, which the rules name); ``model``
     (qualified as the file sees it, None when unknown) and ``attribute`` tell
     the rules which model attribute decides.
+
+    Three more kinds let the rules follow values between functions:
+    ``argument`` (a password, request value or literal passed to the
+    function ``sink``; ``attribute`` is the keyword or the position),
+    ``result`` (what function ``sink`` returns reaches a sink, ``store``
+    says which) and, for a ``weak-hash`` or ``result`` that is returned,
+    ``via`` names the function returning it. ``store`` is ``attribute`` or
+    ``constructor`` when a digest is kept on an object (of class ``model``),
+    empty for the other sinks.
     """
 
     kind: str
@@ -116,6 +147,8 @@ class FlowEvent:
     sink: str
     model: Optional[str] = None
     attribute: Optional[str] = None
+    via: Optional[str] = None
+    store: str = ""
 
     @property
     def start(self) -> tuple[int, int]:
@@ -134,11 +167,14 @@ def _raw(value: Value) -> Optional[Origin]:
 
 
 def _first(values) -> Value:
-    """Return the first value that carries client data or a digest, ignoring literals."""
+    """Return the first value that carries client data or a digest, else a call's result; literals are ignored."""
+    results = []
     for value in values:
         if _raw(value) or isinstance(value, (Container, Digest)):
             return value
-    return None
+        if isinstance(value, Result):
+            results.append(value)
+    return results[0] if results else None
 
 
 def _flatten(value: Value) -> Iterator[tuple[Optional[str], Value]]:
@@ -183,6 +219,8 @@ class _Function:
     def __init__(self, module: "_Module", scope: tuple[str, ...], owner: Optional[str]):
         self.module = module
         self.scope = scope
+        #: The qualified name of the function (empty for the module body).
+        self.name = ".".join(filter(None, (module.name, *scope))) if scope else ""
         #: The qualified class ``self`` belongs to, inside a method.
         self.owner = owner
         self.env: dict[str, Value] = {}
@@ -273,11 +311,23 @@ class _Function:
                 return self.member(receiver, _const(node.args[0]), node)
             if func.attr == "format" and _const(func.value) is not None:
                 return _first(self.value(a) for a in [*node.args, *(k.value for k in node.keywords)])
-            if func.attr in SAME_VALUE and (_raw(receiver) or isinstance(receiver, Digest)):
+            if func.attr in SAME_VALUE and (_raw(receiver) or isinstance(receiver, (Digest, Result))):
                 return receiver
         if name in SAME_VALUE and node.args and not is_hash_call(self.target(func)):
             return _raw(self.value(node.args[0]))
-        return None
+        callee = self.callee(func)
+        return Result(callee) if callee and not callee.startswith(".") else None
+
+    def callee(self, func: ast.AST) -> Optional[str]:
+        """Return the function a call reaches, qualified, or ``.name`` for a method of an unknown object."""
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            cls = self.owner if func.value.id == "self" else self.classes.get(func.value.id)
+            if cls and not cls.startswith("hashlib."):
+                return f"{cls}.{func.attr}"
+        qualified = self.qualified(func)
+        if qualified:
+            return qualified
+        return f".{func.attr}" if isinstance(func, ast.Attribute) else None
 
     # -- statements -------------------------------------------------------
 
@@ -294,7 +344,7 @@ class _Function:
         for expression in _header(stmt):
             self.scan(expression)
         if isinstance(stmt, ast.Return):
-            self.digested(self.value(stmt.value))
+            self.digested(self.value(stmt.value), via=self.name or None, node=stmt)
         elif isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 self.assign(target, stmt.value)
@@ -378,13 +428,23 @@ class _Function:
         """Record one event at ``node``."""
         self.module.events.append(FlowEvent(kind, how, *_position(node), origin, sink, model, attribute))
 
-    def digested(self, value: Value) -> bool:
-        """Report a digest that reaches a sink (or a ``return``); return whether it was one."""
+    def digested(self, value: Value, via: Optional[str] = None, store: str = "",
+                 model: Optional[str] = None, node: Optional[ast.AST] = None) -> bool:
+        """Report a digest, or a call's result, that reaches a sink or a ``return``; return whether one did.
+
+        ``via`` is the function returning it; ``store`` and ``model`` say on
+        which object it is kept, ``node`` where.
+        """
         found = False
         for _, inner in _flatten(value):
             if isinstance(inner, Digest):
-                self.module.events.append(FlowEvent("weak-hash", inner.how, *inner.position, inner.origin, inner.name))
+                self.module.events.append(FlowEvent("weak-hash", inner.how, *inner.position, inner.origin,
+                                                    inner.name, model, None, via, store))
                 found = True
+            elif isinstance(inner, Result) and node is not None:
+                origin = Origin("result", inner.callee, node.lineno, False)
+                self.module.events.append(FlowEvent("result", "call", *_position(node), origin,
+                                                    inner.callee, model, None, via, store))
         return found
 
     def scan(self, expression: ast.AST) -> None:
@@ -402,7 +462,7 @@ class _Function:
         receiver = target.value.id
         model = self.owner if receiver == "self" and self.owner else self.classes.get(receiver)
         origin = self.value(value_node)
-        if self.digested(origin):
+        if self.digested(origin, store="attribute", model=model, node=target):
             return
         if model and isinstance(origin, Origin) and self.storable(origin):
             self.event("store", "attribute", target, origin, "", model, target.attr)
@@ -416,13 +476,14 @@ class _Function:
         """Check a call: constructors, queries, SQL, PyMongo, and follow ``hasher.update()``."""
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        self.arguments(node, name[:1].isupper())
         if name[:1].isupper():
             self.constructor(node)
         elif name == "filter_by":
             for keyword in node.keywords:
                 value = self.value(keyword.value)
                 origin = _raw(value)
-                if self.digested(value):
+                if self.digested(value, node=keyword):
                     continue
                 if origin and is_password_name(keyword.arg, hashed=True):
                     self.event("compare", "query", keyword, origin, f"filter_by({keyword.arg}=...)")
@@ -433,6 +494,27 @@ class _Function:
         elif name == "update":
             self.update(node)
 
+    def arguments(self, node: ast.Call, constructor: bool) -> None:
+        """Record the passwords and request values passed to a function, so that rules can follow them.
+
+        String literals count only when given to a class or under a password-like keyword.
+        """
+        callee = self.callee(node.func)
+        if callee is None:
+            return
+        slots = []
+        for position, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                break
+            slots.append((str(position), arg))
+        slots += [(k.arg, k.value) for k in node.keywords if k.arg]
+        for slot, arg in slots:
+            origin = self.value(arg)
+            if not isinstance(origin, Origin) or (origin.kind == "param" and not origin.password):
+                continue
+            if origin.kind != "literal" or constructor or is_password_name(slot):
+                self.event("argument", "call", arg, origin, callee, None, slot)
+
     def constructor(self, node: ast.Call) -> None:
         """Record passwords given to what may be a model class (the project decides)."""
         model = self.qualified(node.func)
@@ -440,14 +522,14 @@ class _Function:
             return
         for keyword in node.keywords:
             origin = self.value(keyword.value)
-            if self.digested(origin):
+            if self.digested(origin, store="constructor", model=model, node=keyword):
                 continue
             if is_password_name(keyword.arg, hashed=True) and isinstance(origin, Origin) and self.storable(origin):
                 self.event("store", "keyword", keyword, origin, "", model, keyword.arg)
         for arg in node.args:
             value = self.value(arg)
             origin = _raw(value)
-            if not self.digested(value) and origin and origin.password:
+            if not self.digested(value, store="constructor", model=model, node=arg) and origin and origin.password:
                 self.event("store", "positional", arg, origin, "", model)
 
     def sql(self, node: ast.Call) -> None:
@@ -464,7 +546,7 @@ class _Function:
         values = [self.value(node.args[0]), *map(self.value, node.args[1:]),
                   *(self.value(k.value) for k in node.keywords)]
         for value in values:
-            if self.digested(value):
+            if self.digested(value, node=node):
                 continue
             origin = next((o for _, o in _flatten(value) if _raw(o) and o.password), None)
             if origin:
@@ -475,7 +557,7 @@ class _Function:
     def document(self, node: ast.Call, method: str) -> None:
         """Record a password stored in (or queried by) a PyMongo document."""
         for arg in [*node.args, *(k.value for k in node.keywords)]:
-            if self.digested(self.value(arg)):
+            if self.digested(self.value(arg), node=arg):
                 continue
             for key, origin in _flatten(self.value(arg)):
                 if _raw(origin) and is_password_name(key, hashed=True):
@@ -494,7 +576,7 @@ class _Function:
             for raw, stored in ((left, right), (right, left)):
                 value = self.value(raw)
                 origin = _raw(value)
-                if self.is_stored_password(stored) and self.digested(value):
+                if self.is_stored_password(stored) and self.digested(value, node=node):
                     return
                 if origin and self.is_stored_password(stored):
                     sign = "==" if isinstance(op, ast.Eq) else "!="
@@ -612,9 +694,11 @@ class _Module:
             params = params[1:]
         else:
             flow.owner = None
-        for param in params:
+        command = any((ast_dotted(d.func if isinstance(d, ast.Call) else d) or "").endswith(CLI_DECORATORS)
+                      for d in node.decorator_list)
+        for index, param in enumerate(params):
             if is_password_name(param.arg):
-                flow.env[param.arg] = Origin("param", param.arg, node.lineno, True)
+                flow.env[param.arg] = Origin("param", param.arg, node.lineno, True, flow.name, index, command)
         flow.run(node.body)
 
 

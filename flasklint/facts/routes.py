@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from ..flask_context import SymbolIndex
 
 KEY = "routes"
+#: Classes that list the HTTP methods of their views (``methods = ["GET", "POST"]``).
+VIEW_METHODS_KEY = "view_methods"
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,9 @@ class RouteFact:
     names (qualified when the module binds them) of the view's decorators, top
     to bottom; ``methods`` is None when not given (Flask then uses GET);
     ``conditional`` is true under an ``if`` (a config-dependent registration).
-    ``view_line`` is the line of the view's ``def``/``class`` (0 for
-    ``add_url_rule``), so that two definitions of one name stay apart;
+    ``view_line`` is the line of the view's ``def``/``class`` (0 for a view
+    given by reference: ``add_url_rule`` or ``bp.route("/x")(view)``), so
+    that two definitions of one name stay apart;
     ``keywords`` names every keyword argument of the registering call
     (``**`` for ``**options``), so that rules know when an option they do not
     model (``subdomain=``, ``host=``, an unreadable ``methods=``) is present.
@@ -60,13 +63,18 @@ class RouteFact:
         return f"`{self.view_name}` ({self.path}:{self.line})"
 
     @property
+    def by_reference(self) -> bool:
+        """Return whether the view is given by reference (``add_url_rule``, ``bp.route("/x")(view)``)."""
+        return self.view_line == 0
+
+    @property
     def applied(self) -> Optional[tuple[str, ...]]:
         """Return the decorators applied to the view before it is registered, top to bottom.
 
         Those are the ones below the lowest route decorator; None when not
-        known (``add_url_rule``).
+        known (a view given by reference).
         """
-        if self.call == "add_url_rule":
+        if self.by_reference:
             return None
         routes = [i for i, name in enumerate(self.decorators)
                   if name.rpartition(".")[2] in ROUTE_SHORTCUTS | {"route"}]
@@ -111,6 +119,8 @@ class _Collector:
         self.module = facts.module
         self.bindings = facts.bindings
         self.routes: list[RouteFact] = []
+        #: ``(qualified class, methods)`` for each class with a literal ``methods`` list.
+        self.view_methods: list[tuple[str, tuple[str, ...]]] = []
 
     def qualified(self, dotted: Optional[str], scope: tuple) -> Optional[str]:
         """Return the qualified form of ``dotted`` in ``scope`` (itself when unbound)."""
@@ -127,15 +137,27 @@ class _Collector:
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.decorated(stmt, scope, conditional)
+                if isinstance(stmt, ast.ClassDef):
+                    self.class_methods(stmt, scope)
                 self.visit(stmt.body, scope + (stmt.name,), conditional)
                 continue
-            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            if isinstance(stmt, (ast.Expr, ast.Assign)) and isinstance(stmt.value, ast.Call):
                 self.add_url_rule(stmt.value, scope, conditional)
+                self.route_call(stmt.value, scope, conditional)
             is_if = isinstance(stmt, ast.If)
             for block in ("body", "orelse", "finalbody"):
                 self.visit(getattr(stmt, block, ()) or (), scope, conditional or is_if)
             for handler in getattr(stmt, "handlers", ()) or ():
                 self.visit(handler.body, scope, conditional)
+
+    def class_methods(self, node: ast.ClassDef, scope: tuple) -> None:
+        """Record the literal ``methods = [...]`` of a class (a Flask ``View``)."""
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "methods"
+                                                    for t in stmt.targets):
+                value = _literal(stmt.value)
+                if isinstance(value, (list, tuple, set)) and all(isinstance(v, str) for v in value):
+                    self.view_methods.append((self.view_name(scope, node.name), tuple(v.upper() for v in value)))
 
     def decorated(self, node, scope: tuple, conditional: bool) -> None:
         """Record the route decorators of a function or class."""
@@ -163,33 +185,52 @@ class _Collector:
         """Record ``x.add_url_rule(rule, endpoint, view_func=...)``."""
         if not (isinstance(call.func, ast.Attribute) and call.func.attr == "add_url_rule"):
             return
-        receiver = self.qualified(ast_dotted(call.func.value), scope)
-        if receiver is None:
-            return
         args = list(call.args)
         rule = _literal(args[0]) if args else _literal(_keyword(call, "rule"))
         endpoint = _literal(args[1]) if len(args) > 1 else _literal(_keyword(call, "endpoint"))
         view = args[2] if len(args) > 2 else _keyword(call, "view_func")
+        self.by_reference(call, "add_url_rule", rule, endpoint, view, scope, conditional)
+
+    def route_call(self, call: ast.Call, scope: tuple, conditional: bool) -> None:
+        """Record ``x.route(rule, methods=...)(view)``: a route decorator applied by hand."""
+        decorator = call.func
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                and len(call.args) == 1 and not call.keywords):
+            return
+        method = decorator.func.attr
+        if method != "route" and method not in ROUTE_SHORTCUTS:
+            return
+        rule = _literal(decorator.args[0]) if decorator.args else _literal(_keyword(decorator, "rule"))
+        endpoint = _literal(_keyword(decorator, "endpoint"))
+        self.by_reference(decorator, method, rule, endpoint, call.args[0], scope, conditional)
+
+    def by_reference(self, call: ast.Call, method: str, rule, endpoint, view: Optional[ast.AST],
+                     scope: tuple, conditional: bool) -> None:
+        """Record a registration whose view is given by reference (a function, ``SomeView.as_view("name")``)."""
+        receiver = self.qualified(ast_dotted(call.func.value), scope)
+        if receiver is None:
+            return
         view_dotted = ast_dotted(view.func.value if isinstance(view, ast.Call)
                                  and isinstance(view.func, ast.Attribute) else view) if view else None
         if isinstance(view, ast.Call) and endpoint is None and view.args:
             endpoint = _literal(view.args[0])  # SomeView.as_view("name")
         self.routes.append(RouteFact(
-            self.path, call.lineno, call.col_offset + 1, receiver, "add_url_rule",
+            self.path, call.lineno, call.col_offset + 1, receiver, method,
             self.qualified(view_dotted, scope) or "?", (view_dotted or "?").rpartition(".")[2],
-            rule if isinstance(rule, str) else None, _methods(call, "add_url_rule"),
+            rule if isinstance(rule, str) else None, _methods(call, method),
             endpoint if isinstance(endpoint, str) else None, (), conditional, 0, _keywords(call)))
-
 
 def collect(source, facts) -> None:
     """Add the module's route registrations to ``facts.extra["routes"]``."""
-    if "route" not in source.text and "add_url_rule" not in source.text and not any(
+    if not any(word in source.text for word in ("route", "add_url_rule", "methods")) and not any(
             f".{m}(" in source.text for m in ROUTE_SHORTCUTS):
         return
     collector = _Collector(source, facts)
     collector.visit(source.tree.body, (), False)
     if collector.routes:
         facts.extra[KEY] = collector.routes
+    if collector.view_methods:
+        facts.extra[VIEW_METHODS_KEY] = collector.view_methods
 
 
 def module_routes(facts: "ModuleFacts") -> list[RouteFact]:

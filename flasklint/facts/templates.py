@@ -31,12 +31,20 @@ MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja
 
 @dataclass(frozen=True)
 class TemplateFolderFact:
-    """``callee(..., template_folder=folder)`` in the module at ``path``."""
+    """``callee(..., template_folder=folder)`` in the module at ``path``.
+
+    ``folder`` is relative to the module's folder; when the value cannot be
+    computed (``os.path.join(BASE, "templates")`` with ``BASE`` from the
+    environment, a setting), ``computed`` is false and ``folder`` holds the
+    literal end of the expression (``templates``), or ``templates`` when it
+    has none.
+    """
 
     path: str
     line: int
     callee: str
     folder: str
+    computed: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,37 @@ class UnsafeHtmlFact:
 def _literal_str(node: Optional[ast.AST]) -> Optional[str]:
     """Return a string constant's value."""
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _literal_tail(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int = 0) -> str:
+    """Return the literal folders a path expression ends with.
+
+    ``os.path.join(BASE, "web", "templates")`` gives ``web/templates``; ``""`` when it ends with no literal.
+    """
+    if node is None or depth > 10:
+        return ""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.strip("/")
+    if isinstance(node, ast.Name):
+        return _literal_tail(names.get(node.id), names, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        right = _literal_tail(node.right, names, depth + 1)
+        left = _literal_tail(node.left, names, depth + 1) if isinstance(node.right, ast.Constant) else ""
+        return posixpath.join(left, right) if left and right else right
+    if not isinstance(node, ast.Call) or not node.args:
+        return ""
+    func = (ast_dotted(node.func) or "").rpartition(".")[2]
+    if func == "join":
+        parts = []
+        for arg in reversed(node.args):
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                parts.append(_literal_tail(arg, names, depth + 1))
+                break
+            parts.append(arg.value.strip("/"))
+        return posixpath.join(*reversed([p for p in parts if p])) if any(parts) else ""
+    if len(node.args) == 1 and func in ("str", "fspath", "abspath", "realpath", "normpath", "Path"):
+        return _literal_tail(node.args[0], names, depth + 1)
+    return ""
 
 
 def _path_value(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int = 0) -> Optional[str]:
@@ -137,16 +176,22 @@ class _Collector:
         self.unsafe: list[UnsafeHtmlFact] = []
 
     def folder_calls(self, tree: ast.Module) -> None:
-        """Record every ``template_folder=`` keyword with a literal value."""
+        """Record every ``template_folder=`` keyword, and what its value says about the folder."""
         names = {t.id: stmt.value for stmt in tree.body if isinstance(stmt, ast.Assign)
                  for t in stmt.targets if isinstance(t, ast.Name)}
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            folder = next((_path_value(k.value, names) for k in node.keywords if k.arg == "template_folder"), None)
+            value = next((k.value for k in node.keywords if k.arg == "template_folder"), None)
             callee = ast_dotted(node.func)
-            if folder and folder != _FILE and callee:
-                qualified = qualify(self.facts.bindings, self.facts.module, (), callee) or callee
+            if value is None or callee is None or (isinstance(value, ast.Constant) and value.value is None):
+                continue
+            qualified = qualify(self.facts.bindings, self.facts.module, (), callee) or callee
+            folder = _path_value(value, names)
+            if folder is None:
+                tail = _literal_tail(value, names) or "templates"
+                self.folders.append(TemplateFolderFact(self.facts.path, node.lineno, qualified, tail, False))
+            elif folder != _FILE:
                 self.folders.append(TemplateFolderFact(self.facts.path, node.lineno, qualified, folder))
 
     def functions(self, body: list, scope: tuple) -> None:
