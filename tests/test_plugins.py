@@ -14,9 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jsonschema
 import pytest
-from test_sarif import schema_path
+from test_sarif import validate
 
 from flasklint import checks, engine
 from flasklint.plugins import LoadedPlugins, Plugin, PluginError, checked_rules
@@ -139,7 +138,6 @@ def test_rules_lists_and_rule_explains_the_plugin_rule(site):
 def test_sarif_lists_the_plugin_rule(site, project):
     completed = flasklint(site["acme"], project, "--no-cache", "--format", "sarif")
     document = json.loads(completed.stdout)
-    jsonschema.validate(document, json.loads(schema_path().read_text()))
     (run,) = document["runs"]
     rules = run["tool"]["driver"]["rules"]
     ids = [rule["id"] for rule in rules]
@@ -160,6 +158,7 @@ def test_sarif_lists_the_plugin_rule(site, project):
 ])
 def test_plugin_rules_are_selected_and_ignored_by_code_and_prefix(site, project, args, expected):
     assert codes(flasklint(site["acme"], project, "--no-cache", "--format", "json", *args)) == expected
+    validate(document)  # last: it skips when the official schema is not at hand
 
 
 def test_config_per_file_ignores_and_inline_suppressions_know_plugin_codes(site, project):
