@@ -290,3 +290,18 @@ def python_target(pins: Iterable[Pin], names: Iterable[str]) -> Optional[str]:
     lows = [pin.low for pin in pinned(pins, "python") if pin.known and pin.low and len(pin.low) > 1]
     name = "py{}{}".format(*max(lows)) if lows else None
     return name if name in names else None
+
+
+def proves_before(pins: Iterable[Pin], name: str, release: Version) -> Optional[Pin]:
+    """Return a pin showing that every version of ``name`` the project allows is below ``release``.
+
+    None unless the project pins ``name`` and every pin of it says so.
+    """
+    found = pinned(pins, name)
+    return found[0] if found and all(pin.all_below(release) for pin in found) else None
+
+
+def proves_from(pins: Iterable[Pin], name: str, release: Version) -> Optional[Pin]:
+    """Return a pin showing that every version of ``name`` the project allows is ``release`` or later."""
+    found = pinned(pins, name)
+    return found[0] if found and all(pin.none_below(release) for pin in found) else None
