@@ -210,7 +210,7 @@ def _toml(text: str) -> dict:
     """Return a TOML document, or an empty one when it is not valid TOML."""
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return {}
 
 
@@ -238,24 +238,32 @@ def _pins_of(root: Path, path: Path, text: str) -> Iterator[Pin]:
         yield from _toml_pins(_toml(text), name, rel)
 
 
+def _get(data: object, *keys: str, default: object = None) -> object:
+    """Return ``data[k1][k2]...``, or ``default`` where a level is missing or not a table."""
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return default
+        data = data[key]
+    return data
+
+
 def _toml_pins(data: dict, name: str, rel: str) -> Iterator[Pin]:
     """Yield the pins of ``pyproject.toml``, ``Pipfile`` or ``poetry.lock``."""
+    requirements: list = []
     if name == "pyproject.toml":
-        project = data.get("project", {})
-        dependencies = project.get("dependencies", []) if isinstance(project, dict) else []
-        if isinstance(project, dict) and isinstance(project.get("requires-python"), str):
-            yield from filter(None, [parse_requirement("python" + project["requires-python"], rel)])
-        for requirement in dependencies if isinstance(dependencies, list) else []:
-            if isinstance(requirement, str):
-                yield from filter(None, [parse_requirement(requirement, rel)])
-        poetry = data.get("tool", {}).get("poetry", {})
-        table = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
+        python = _get(data, "project", "requires-python")
+        requirements = [f"python{python}"] if isinstance(python, str) else []
+        dependencies = _get(data, "project", "dependencies")
+        requirements += dependencies if isinstance(dependencies, list) else []
+        table = _get(data, "tool", "poetry", "dependencies")
     elif name == "Pipfile":
-        table = data.get("packages", {})
+        table = _get(data, "packages")
     else:
-        packages = data.get("package", [])
+        packages = _get(data, "package")
         table = {p["name"]: f"=={p['version']}" for p in packages if isinstance(p, dict)
-                 and isinstance(p.get("name"), str) and isinstance(p.get("version"), str)}
+                 and isinstance(p.get("name"), str) and isinstance(p.get("version"), str)
+                 } if isinstance(packages, list) else {}
+    yield from filter(None, (parse_requirement(r, rel) for r in requirements if isinstance(r, str)))
     for package, spec in table.items() if isinstance(table, dict) else ():
         yield from filter(None, [poetry_pin(package, spec, rel)])
 

@@ -123,3 +123,16 @@ def test_changed_pins_are_seen_by_a_cached_run(tmp_path):
     assert found[2]["severity"] == "info"
     found, _ = lint_forms(tmp_path, NEW, "--cache-dir", tmp_path / "cache")
     assert found[2]["severity"] == "error"
+
+
+@pytest.mark.parametrize("files", [
+    {"pyproject.toml": "tool = 1\nproject = 'x'\n"},
+    {"poetry.lock": "package = 3\n"},
+    {"Pipfile": "packages = ['wtforms']\n"},
+    {"setup.py": "setup(install_requires=[f'x{y}'])\n" + "(" * 300 + ")" * 300 + "\n"},
+    {"setup.cfg": "[options\ninstall_requires = x\n"},
+    {"requirements.txt": "\\x00\\xff==\n--hash\n==1\n"},
+], ids=["pyproject", "poetry.lock", "Pipfile", "setup.py", "setup.cfg", "requirements"])
+def test_malformed_pin_files_pin_nothing(tmp_path, files):
+    write(tmp_path, files)
+    assert [pin for pin in read_pins(tmp_path) if pin.known] == []
