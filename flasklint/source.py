@@ -102,6 +102,31 @@ def _parse(path: str, text: str, target_version: Optional[str] = None) -> Union[
 NEWER_SYNTAX = {"Match": (3, 10), "TryStar": (3, 11), "TypeAlias": (3, 12), "TypeParameters": (3, 12)}
 
 
+#: How deep brackets nest and how many tokens one logical line holds, at most, for
+#: LibCST to be tried on a file CPython rejected: CPython's own bracket limit, and
+#: a line length LibCST parses in about a second. Far beyond them (thousands of
+#: nested brackets or unary operators) LibCST's native parser crashes the process.
+MAX_BRACKET_DEPTH = 200
+MAX_LINE_TOKENS = 5000
+
+
+def _within_parser_limits(text: str) -> bool:
+    """Return whether ``text`` nests and runs on within the limits LibCST survives."""
+    depth = tokens = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in ("(", "[", "{"):
+                depth += 1
+            elif token.type == tokenize.OP and token.string in (")", "]", "}"):
+                depth -= 1
+            tokens = 0 if token.type == tokenize.NEWLINE else tokens + 1
+            if depth > MAX_BRACKET_DEPTH or tokens > MAX_LINE_TOKENS:
+                return False
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return True
+
+
 def newer_syntax_notice(error: Finding, text: str, target_version: Optional[str]) -> Optional[Finding]:
     """Return FL000 ``error`` as an info notice when ``text`` is valid Python newer than the running one.
 
@@ -110,6 +135,8 @@ def newer_syntax_notice(error: Finding, text: str, target_version: Optional[str]
     cannot analyse it here. The notice names the Python needed: the newest
     of the syntax the file uses and of ``target_version`` (``py312``).
     """
+    if not _within_parser_limits(text):
+        return None
     try:
         module = cst.parse_module(text)
     except Exception:  # any failure (a syntax error, a parser crash) leaves the syntax error standing

@@ -70,3 +70,12 @@ def test_requires_python_sets_the_target_version_and_the_flag_wins(tmp_path):
     flagged = CliRunner().invoke(main, [str(tmp_path), "--show-settings", "--target-version", "py310"]).output
     assert 'target-version = "py312"' in shown
     assert 'target-version = "py310"' in flagged
+
+
+@NEEDS_312
+@pytest.mark.parametrize("tail", ["x = " + "(" * 5000 + "1" + ")" * 5000, "x = " + "-" * 20000 + "1",
+                                  "x = 1" + " + 1" * 3000])
+def test_newer_syntax_beside_pathological_code_stays_an_error_and_never_crashes(tmp_path, tail):
+    """CPython stops at the `type` statement; LibCST is not tried on what would crash or stall it."""
+    code, report = lint_json(project(tmp_path, ">=3.12", generics=f"type X = int\n{tail}\n"))
+    assert [(f["code"], f["severity"]) for f in report["findings"]] == [("FL000", "error")]
