@@ -28,7 +28,7 @@ Version = tuple[int, ...]
 #: A requirement as PEP 508 writes it, without extras' contents or markers.
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*?)\s*$")
 _CLAUSE = re.compile(r"^(===|==|~=|!=|<=|>=|<|>)\s*(\S+)$")
-_NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
+_NUMBER = re.compile(r"^\d{1,9}(?:\.\d{1,9}){0,9}$")
 
 
 def canonical(name: str) -> str:

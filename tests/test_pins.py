@@ -132,7 +132,8 @@ def test_changed_pins_are_seen_by_a_cached_run(tmp_path):
     {"setup.py": "setup(install_requires=[f'x{y}'])\n" + "(" * 300 + ")" * 300 + "\n"},
     {"setup.cfg": "[options\ninstall_requires = x\n"},
     {"requirements.txt": "\\x00\\xff==\n--hash\n==1\n"},
-], ids=["pyproject", "poetry.lock", "Pipfile", "setup.py", "setup.cfg", "requirements"])
+    {"requirements.txt": "wtforms==" + "9" * 5000 + "\n"},
+], ids=["pyproject", "poetry.lock", "Pipfile", "setup.py", "setup.cfg", "requirements", "huge-version"])
 def test_malformed_pin_files_pin_nothing(tmp_path, files):
     write(tmp_path, files)
     assert [pin for pin in read_pins(tmp_path) if pin.known] == []
