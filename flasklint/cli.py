@@ -189,7 +189,8 @@ def entry_point() -> None:
         help="Lowest severity that makes the exit code 1.")
 @option("Rule selection", "--include-tests", is_flag=True, default=None, help="Also report in tests and test configs.")
 @option("Rule selection", "--target-version", type=click.Choice(TARGET_VERSIONS),
-        help="Oldest Python the code runs on; accepted and shown by --show-settings, not yet used by rules.")
+        help="Oldest Python the code runs on (default: from requires-python); names the Python a file "
+             "with newer syntax needs.")
 @option("Output", "--output-format", "--format", "output_format", type=click.Choice(sorted(REPORTERS)),
         default="text", show_default=True, help="Output format (--format is the same option).")
 @option("Output", "-o", "--output", "--output-file", type=click.Path(dir_okay=False, path_type=Path),

@@ -55,13 +55,17 @@ class Config:
     max_file_size: int = 2 * 1024 * 1024
     #: Substrings of field and input names that carry a CSRF token (FL601).
     csrf_field_names: tuple[str, ...] = ("csrf", "xsrf", "nonce")
-    #: The oldest Python version the code must run on (``py39``); accepted and
-    #: shown for now, not yet used by any rule or by the parser.
+    #: The oldest Python version the code must run on (``py312``); taken from
+    #: ``requires-python`` when not set. A file whose syntax is newer than the
+    #: Python flasklint runs on gets a notice, not a syntax error (FL000).
     target_version: Optional[str] = None
     #: ruff's ``ban-relative-imports`` ("all", "parents" or ""), read from ruff's
     #: own configuration so that FL501 never asks for what ruff forbids; not a
     #: ``[tool.flasklint]`` key.
     ruff_ban_relative_imports: str = ""
+    #: The versions the project's requirement files pin (:mod:`.pins`), read
+    #: at the root; not a ``[tool.flasklint]`` key.
+    pins: tuple = ()
     #: Where the settings came from, for messages; not a setting itself.
     source: Optional[str] = field(default=None, compare=False)
 
@@ -74,7 +78,7 @@ class Config:
 #: The TOML spelling of each key, mapped to the Config field.
 #: Every ``[tool.flasklint]`` key, as spelled in TOML, and its Config field.
 SETTING_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config)
-         if f.name not in ("source", "ruff_ban_relative_imports")}
+         if f.name not in ("source", "ruff_ban_relative_imports", "pins")}
 _DEFAULTS = {f.name: f.default for f in fields(Config)}
 _CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES, "target_version": TARGET_VERSIONS}
 
@@ -206,7 +210,13 @@ def load_config(root: Path, config_file: Optional[Path] = None, overrides: Optio
     for attr, value in (overrides or {}).items():
         if value is not None:
             settings[attr] = value
-    config = replace(Config(), source=source, ruff_ban_relative_imports=ruff_relative_ban(root), **settings)
+    from .pins import python_target, read_pins
+
+    pins = read_pins(root)
+    if settings.get("target_version") is None:
+        settings["target_version"] = python_target(pins, TARGET_VERSIONS)
+    config = replace(Config(), source=source, ruff_ban_relative_imports=ruff_relative_ban(root), pins=pins,
+                     **settings)
     check_codes(config, known_codes, source or "command line")
     return config
 

@@ -105,7 +105,7 @@ PARSE_ERROR_PAGE = """# FL000 parse-error
 
 A file flasklint cannot read, decode or parse.
 
-- Severity: `error`
+- Severity: `error` (`info` for syntax newer than the Python flasklint runs on)
 - Enabled by default: always (it cannot be deselected; `--ignore FL000`, `FL0`, `FL` or `ALL` hides it)
 - Autofix: no
 
@@ -115,6 +115,16 @@ decode (bytes that are not valid in the file's encoding), or parse (a syntax err
 nesting too deep for the parser, a file larger than `max-file-size`), with the
 parser's message and position. flasklint checked nothing else in that file; the
 other files are still linted. A template Jinja rejects is reported the same way.
+
+A file that the running Python cannot parse but that is valid for a newer one
+(`type X = int` and `def f[T](x: T)` under Python 3.11, `match` under 3.9) is not a
+syntax error: it is an `info` notice, "file not analysed: it uses Python 3.12
+syntax; flasklint runs on Python 3.11", which does not fail the run with the default
+`fail-on`. LibCST's grammar, which knows the newest syntax and rejects what every
+Python rejects, decides; the Python named is the newest of the syntax the file uses
+and of the project's target version (`target-version`, else `requires-python`).
+Run flasklint on that Python to analyse the file. Such files still count in the JSON
+summary's `parse_errors`: flasklint checked nothing in them.
 
 ## Why is this bad?
 Every other rule is silent on a file it cannot parse, so a clean report would be a

@@ -127,7 +127,7 @@ def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes:
     """
     rel = source_file.rel
     result = FileResult(rel, digest or hashlib.sha256(raw).hexdigest())
-    loaded = load(rel, raw, config.max_file_size)
+    loaded = load(rel, raw, config.max_file_size, config.target_version)
     if isinstance(loaded, Finding):
         result.findings.append(loaded)
         return result

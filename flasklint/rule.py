@@ -147,12 +147,17 @@ class FileContext:
                        message, **kwargs)
 
     def report_at(self, rule: "FileRule", start: tuple[int, int], end: tuple[int, int], message: str, *,
-                  fix: Optional[Fix] = None, requires: Iterable[Requirement] = (), sensitive: bool = False) -> None:
-        """Record a finding of ``rule`` from 1-based ``(line, column)`` positions."""
+                  fix: Optional[Fix] = None, requires: Iterable[Requirement] = (), sensitive: bool = False,
+                  severity: Optional[Severity] = None, help: Optional[str] = None) -> None:
+        """Record a finding of ``rule`` from 1-based ``(line, column)`` positions.
+
+        ``severity`` and ``help`` override the rule's for this finding (the
+        rule's docstring says when).
+        """
         self.findings.append(Finding(
-            code=rule.code, name=rule.name, severity=rule.severity, path=self.path,
+            code=rule.code, name=rule.name, severity=severity or rule.severity, path=self.path,
             line=start[0], column=start[1], end_line=end[0], end_column=end[1],
-            message=message, help=rule.help, fix=fix, sensitive=sensitive,
+            message=message, help=rule.help if help is None else help, fix=fix, sensitive=sensitive,
             requires=tuple(requires),
         ))
 

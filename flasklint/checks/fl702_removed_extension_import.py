@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
 from ..facts import ImportFact, ModuleFacts
-from ..findings import UNSAFE, Edit, Fix, Severity
+from ..findings import SAFE, UNSAFE, Edit, Fix, Severity
 from ..flask_context import SymbolIndex, cst_dotted
 from ..lazy import cst
+from ..pins import Pin, proves_before, proves_from, version
 from ..rule import FileRule
 
 #: ``flask.ext.X`` was Flask's alias for ``flask_X``; these X are spelled otherwise.
@@ -21,7 +23,8 @@ FLASK_EXT_MODULES = {"cache": "flask_caching", "wtforms": "flask_wtf", "wtfforms
 #: Modules whose every name moved to another module.
 MODULE_MOVES = {
     "wtforms.fields.html5": ("wtforms.fields", "`wtforms.fields.html5` was removed in WTForms 3.0"),
-    "flask_wtf.html5": ("wtforms.fields", "`flask_wtf.html5` was removed in Flask-WTF 1.0"),
+    "flask_wtf.html5": ("wtforms.fields", "`flask_wtf.html5` was removed in Flask-WTF 1.0 "
+                                          "(its fields are in `wtforms.fields` since WTForms 3.0)"),
 }
 
 #: Removed modules with no one-to-one replacement, and what to use instead.
@@ -35,6 +38,15 @@ ADVICE = {
     "wtforms.compat": "use Python 3's `str` and `dict` methods directly",
 }
 REMOVED_IN = {"werkzeug.contrib": "Werkzeug 1.0", "wtforms.ext": "WTForms 3.0", "wtforms.compat": "WTForms 3.0"}
+
+#: The releases reasons name ("removed in WTForms 3.0"), and the distribution each is of.
+RELEASE = re.compile(r"\b(Flask-WTF|WTForms|Werkzeug|Flask) (\d+(?:\.\d+)*)")
+DISTRIBUTIONS = {"Flask-WTF": "flask-wtf", "WTForms": "wtforms", "Werkzeug": "werkzeug", "Flask": "flask"}
+#: Replacements that need another distribution installed (Flask-Cache's fork).
+OTHER_DISTRIBUTIONS = tuple(f"`{m}`" for m in FLASK_EXT_MODULES.values() if m != "flask_wtf")
+
+#: The remedy of an import the pinned versions still have.
+UPGRADE_HELP = "Keep the import while the pinned version has it; change it as the message says when you upgrade."
 
 #: Exceptions whose handler makes an import a compatibility fallback.
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -118,6 +130,8 @@ def _moves() -> dict[tuple[str, str], Move]:
 
 
 MOVES = _moves()
+#: Reasons whose replacement behaves differently: the fix stays unsafe whatever the pins.
+BEHAVIOUR_CHANGES = frozenset({MOVES[("flask_wtf", "Form")].why, MOVES[("werkzeug.contrib.fixers", "ProxyFix")].why})
 #: Local names that a fix may rename at every use.
 RENAMED_NAMES = frozenset(old for (_, old), move in MOVES.items() if move.name != old)
 #: Names that a use through their module (``flask_wtf.Form``) may need to change.
@@ -258,10 +272,31 @@ class RemovedExtensionImport(FileRule):
     `X-Forwarded-For` and `X-Forwarded-Proto` by default, as the old `ProxyFix` did, but
     not `X-Forwarded-Host`; pass `x_host=1` if the proxy sets it.
 
-    The fix is unsafe (applied only with `--unsafe-fixes`): whether the new import
-    works depends on the versions installed, which flasklint does not read yet, and
-    some replacements change behaviour (`FlaskForm` checks a CSRF token that the old
-    `Form` did not; `ProxyFix`'s defaults differ).
+    The fix is unsafe (applied only with `--unsafe-fixes`) unless the project's pins
+    show that the release with the new name is installed: whether the new import works
+    depends on the versions. It stays unsafe whatever the pins when the replacement
+    changes behaviour (`FlaskForm` checks a CSRF token that the old `Form` did not;
+    `ProxyFix`'s defaults differ) or needs another distribution (`flask_caching`).
+
+    ## Pinned versions and severity
+    flasklint reads the versions the project pins at its root (`requirements*.txt`,
+    `requirements/*.txt`, `pyproject.toml`, `setup.py`'s literal `install_requires`,
+    `setup.cfg`, `Pipfile`, `poetry.lock`; nothing is run or installed). A finding is:
+
+    - `error` with an unsafe fix when nothing pins the distribution, or the pins allow
+      versions on both sides of the release that removed the name (today's import may
+      fail);
+    - `error` with a safe fix when every pinned version is that release or later (the
+      import fails and the replacement exists);
+    - `info` with no fix when every pinned version is older than that release: the
+      import works on the pinned version and the replacement may not exist there, so
+      the message says what breaks on upgrade ("`wtforms.fields.html5` was removed in
+      WTForms 3.0; use `wtforms.fields` once you upgrade: requirements.txt pins
+      `WTForms==2.3.1`, which still has it"). An import that also has a name that no
+      version provides stays an `error`, still without a fix.
+
+    Only dotted numeric versions are compared (`==`, `~=`, `<`, `<=`, `>`, `>=`,
+    `==2.*`, Poetry's `^` and `~`); anything else counts as not pinned.
 
     ## References
     - *Explore Flask* 2.6, 2.9, 2.10, 2.11, 2.12 and 2.13 (listings that import `flask.ext` and `werkzeug.contrib`)
@@ -394,7 +429,7 @@ class RemovedExtensionImport(FileRule):
         fix = None
         if move.module == module:
             fix = Fix(f"Use `{move.name}`", (self.edit(node.attr, move.name),), applicability=self.fix_safety)
-        self.report(node, move.why, fix=fix)
+        self.report_removed(node, [move.why], fix)
 
     def visit_Name(self, node: cst.Name) -> None:
         """Remember uses of names that a fix may rename."""
@@ -428,7 +463,31 @@ class RemovedExtensionImport(FileRule):
     def leave_Module(self, node: cst.Module) -> None:
         """Report every flagged import with the fix that also renames its uses."""
         for flagged in self.flagged:
-            self.report(flagged.node, "; ".join(flagged.reasons), fix=self.fix(flagged))
+            self.report_removed(flagged.node, flagged.reasons, self.fix(flagged))
+
+    def report_removed(self, node: cst.CSTNode, reasons: list[str], fix: Optional[Fix]) -> None:
+        """Report an import or use as the project's pins make it: broken now, or on upgrade.
+
+        A reason whose old name the pinned versions still have becomes an
+        upgrade warning at ``info`` (an ``error`` only when another reason fails
+        now) and the finding has no fix; the fix is safe when the pins show
+        that every reason's release is installed and nothing else changes.
+        """
+        pins = self.context.config.pins
+        upgrades = {reason: pin for reason in reasons
+                    for pin in [_still_there(pins, reason)] if pin is not None}
+        if upgrades:
+            message = "; ".join(reason if reason not in upgrades else
+                                f"{reason} once you upgrade: {upgrades[reason].source} pins "
+                                f"`{upgrades[reason].text}`, which still has it" for reason in reasons)
+            if any(reason not in upgrades for reason in reasons):
+                self.report(node, message)
+            else:
+                self.report(node, message, severity=Severity.INFO, help=UPGRADE_HELP)
+            return
+        if fix is not None and all(_proven(pins, reason) for reason in reasons):
+            fix = replace(fix, applicability=SAFE)
+        self.report(node, "; ".join(reasons), fix=fix)
 
     def edit(self, node: cst.CSTNode, text: str) -> Edit:
         """Return the edit that replaces ``node`` with ``text``."""
@@ -523,6 +582,29 @@ def _all_names(tree: ast.Module) -> set[str]:
                 and isinstance(getattr(stmt, "value", None), (ast.List, ast.Tuple)):
             found.update(e.value for e in stmt.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
     return found
+
+
+def _releases(reason: str) -> list[tuple[str, tuple[int, ...]]]:
+    """Return the ``(distribution, release)`` pairs a reason names, the removal first."""
+    return [(DISTRIBUTIONS[m.group(1)], version(m.group(2))) for m in RELEASE.finditer(reason)]
+
+
+def _still_there(pins: tuple[Pin, ...], reason: str) -> Optional[Pin]:
+    """Return the pin that keeps every allowed version below the release that removed the name, if any."""
+    releases = _releases(reason)
+    return proves_before(pins, *releases[0]) if releases else None
+
+
+def _proven(pins: tuple[Pin, ...], reason: str) -> bool:
+    """Return whether the pins show that the replacement of ``reason`` works and changes nothing else.
+
+    Every release the reason names must be pinned at or above; replacements
+    that change behaviour (``FlaskForm`` checks CSRF tokens, ``ProxyFix``'s
+    defaults) or need another distribution stay unsafe.
+    """
+    releases = _releases(reason)
+    return (bool(releases) and all(proves_from(pins, *release) for release in releases)
+            and reason not in BEHAVIOUR_CHANGES and not any(m in reason for m in OTHER_DISTRIBUTIONS))
 
 
 def _descendants(node: cst.CSTNode) -> list[cst.CSTNode]:

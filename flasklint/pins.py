@@ -1,0 +1,315 @@
+"""The versions a project pins: its dependencies and the Python it requires.
+
+Read once per run from the files at the project root that declare them:
+``requirements*.txt`` and ``requirements/*.txt``, ``pyproject.toml``
+(``[project]`` ``dependencies`` and ``requires-python``,
+``[tool.poetry.dependencies]``), ``setup.py`` (the literal
+``install_requires`` list, read with :mod:`ast`, never run), ``setup.cfg``,
+``Pipfile`` and ``poetry.lock``. Nothing is imported, installed or fetched.
+
+Versions are compared only when they are dotted numbers (``2.3.1``, ``2.*``);
+anything else (``1.0rc1``, a URL, an environment marker) leaves the package
+"unknown", and rules then behave as if nothing were pinned.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from .config import tomllib
+
+Version = tuple[int, ...]
+
+#: A requirement as PEP 508 writes it, without extras' contents or markers.
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*?)\s*$")
+_CLAUSE = re.compile(r"^(===|==|~=|!=|<=|>=|<|>)\s*(\S+)$")
+_NUMBER = re.compile(r"^\d{1,9}(?:\.\d{1,9}){0,9}$")
+
+
+def canonical(name: str) -> str:
+    """Return a distribution name as PEP 503 compares them (``Flask_WTF`` is ``flask-wtf``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def version(text: str) -> Optional[Version]:
+    """Return a dotted numeric version as a tuple, or None for anything else."""
+    text = text.strip()
+    return tuple(int(part) for part in text.split(".")) if _NUMBER.match(text) else None
+
+
+def _padded(a: Version, b: Version) -> tuple[Version, Version]:
+    """Return both versions padded with zeros to the same length (``1.0`` equals ``1``)."""
+    width = max(len(a), len(b))
+    return a + (0,) * (width - len(a)), b + (0,) * (width - len(b))
+
+
+def _below(a: Version, b: Version) -> bool:
+    """Return whether version ``a`` is lower than ``b``."""
+    a, b = _padded(a, b)
+    return a < b
+
+
+def _next_release(release: Version, depth: int) -> Version:
+    """Return the first version after every ``release`` that shares its first ``depth`` parts."""
+    head = list(release[:depth])
+    head[-1] += 1
+    return tuple(head)
+
+
+def _just_after(release: Version) -> Version:
+    """Return a version above ``release`` and below every real release after it."""
+    return release + (0, 0, 0, 0, 1)
+
+
+@dataclass(frozen=True)
+class Pin:
+    """What one file allows for one distribution.
+
+    ``low`` is the lowest allowed version (inclusive), ``high`` the first
+    version no longer allowed (exclusive); either is None when unbounded.
+    ``known`` is False when a clause could not be read: the pin then says
+    nothing.
+    """
+
+    name: str
+    text: str
+    source: str
+    low: Optional[Version] = None
+    high: Optional[Version] = None
+    known: bool = True
+
+    def all_below(self, release: Version) -> bool:
+        """Return whether every version this pin allows is lower than ``release``."""
+        return self.known and self.high is not None and not _below(release, self.high)
+
+    def none_below(self, release: Version) -> bool:
+        """Return whether every version this pin allows is ``release`` or later."""
+        return self.known and self.low is not None and not _below(self.low, release)
+
+
+def bounds(clauses: Iterable[tuple[str, str]]) -> tuple[Optional[Version], Optional[Version], bool]:
+    """Return ``(low, high, known)`` for ``(operator, version)`` clauses (see :class:`Pin`)."""
+    low: Optional[Version] = None
+    high: Optional[Version] = None
+
+    def raise_low(v: Version) -> None:
+        nonlocal low
+        low = v if low is None or _below(low, v) else low
+
+    def lower_high(v: Version) -> None:
+        nonlocal high
+        high = v if high is None or _below(v, high) else high
+
+    for operator, text in clauses:
+        if operator == "!=":
+            continue
+        wildcard = operator == "==" and text.endswith(".*")
+        number = version(text[:-2] if wildcard else text)
+        if number is None or (operator == "~=" and len(number) < 2):
+            return None, None, False
+        if operator in (">=", "~=", "==", "==="):
+            raise_low(number)
+        if wildcard:
+            lower_high(_next_release(number, len(number)))
+        elif operator in ("==", "===", "<="):
+            lower_high(_just_after(number))
+        elif operator == "~=":
+            lower_high(_next_release(number, len(number) - 1))
+        elif operator == ">":
+            raise_low(_just_after(number))
+        elif operator == "<":
+            lower_high(number)
+    return low, high, True
+
+
+def parse_requirement(line: str, source: str) -> Optional[Pin]:
+    """Return the pin of a PEP 508 requirement (``WTForms==2.3.1``), or None when it pins nothing.
+
+    A requirement with an environment marker, a URL or no version clause pins
+    nothing that holds everywhere.
+    """
+    if ";" in line or "@" in line:
+        return None
+    match = _REQUIREMENT.match(line)
+    if not match or not match.group(2):
+        return None
+    clauses = []
+    for clause in match.group(2).strip("()").split(","):
+        found = _CLAUSE.match(clause.strip())
+        if not found:
+            return Pin(canonical(match.group(1)), line.strip(), source, known=False)
+        clauses.append((found.group(1), found.group(2)))
+    low, high, known = bounds(clauses)
+    return Pin(canonical(match.group(1)), line.strip(), source, low, high, known)
+
+
+def poetry_pin(name: str, spec: object, source: str) -> Optional[Pin]:
+    """Return the pin of a Poetry or Pipfile entry (``"^2.3"``, ``"2.3.1"``, ``{version = "..."}``)."""
+    if isinstance(spec, dict):
+        spec = spec.get("version")
+    if not isinstance(spec, str) or spec.strip() in ("", "*"):
+        return None
+    text = f"{name} {spec.strip()}"
+    clauses = []
+    for part in (p.strip() for p in spec.split(",")):
+        caret_or_tilde = part[:1] in ("^", "~") and not part.startswith("~=")
+        number = version(part.lstrip("^~") if caret_or_tilde else part)
+        found = _CLAUSE.match(part)
+        if caret_or_tilde and number:
+            depth = next((i + 1 for i, n in enumerate(number) if n), len(number)) if part[0] == "^" else 2
+            upper = _next_release(number, min(depth, len(number)))
+            clauses += [(">=", ".".join(map(str, number))), ("<", ".".join(map(str, upper)))]
+        elif number and not caret_or_tilde:
+            clauses.append(("==", part))
+        elif found:
+            clauses.append((found.group(1), found.group(2)))
+        else:
+            return Pin(canonical(name), text, source, known=False)
+    return Pin(canonical(name), text, source, *bounds(clauses))
+
+
+def _requirement_lines(text: str) -> Iterator[str]:
+    """Yield the requirements of a requirements file: no comments, options or hash lines."""
+    for line in text.replace("\\\n", " ").splitlines():
+        line = re.sub(r"(^|\s)#.*", "", line).split(" --", 1)[0].strip()
+        if line and not line.startswith("-"):
+            yield line
+
+
+def _install_requires(tree: ast.Module) -> list[str]:
+    """Return the literal ``install_requires`` strings of a ``setup.py`` (a list or a name bound to one)."""
+    literals = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                for target in node.targets if isinstance(target, ast.Name)}
+    for node in ast.walk(tree):
+        for keyword in node.keywords if isinstance(node, ast.Call) else ():
+            if keyword.arg != "install_requires":
+                continue
+            value = literals.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else keyword.value
+            try:
+                found = ast.literal_eval(value) if value is not None else None
+            except (ValueError, TypeError, SyntaxError, RecursionError):
+                return []
+            return [r for r in found if isinstance(r, str)] if isinstance(found, (list, tuple)) else []
+    return []
+
+
+def _read(path: Path) -> Optional[str]:
+    """Return a file's text, or None when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _toml(text: str) -> dict:
+    """Return a TOML document, or an empty one when it is not valid TOML."""
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return {}
+
+
+def _pins_of(root: Path, path: Path, text: str) -> Iterator[Pin]:
+    """Yield the pins one file declares."""
+    rel = path.relative_to(root).as_posix()
+    name = path.name
+    if name.endswith(".txt"):
+        yield from filter(None, (parse_requirement(line, rel) for line in _requirement_lines(text)))
+    elif name == "setup.py":
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return
+        yield from filter(None, (parse_requirement(r, rel) for r in _install_requires(tree)))
+    elif name == "setup.cfg":
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text)
+            lines = parser.get("options", "install_requires", fallback="")
+        except configparser.Error:
+            return
+        yield from filter(None, (parse_requirement(r, rel) for r in _requirement_lines(lines)))
+    else:
+        yield from _toml_pins(_toml(text), name, rel)
+
+
+def _get(data: object, *keys: str, default: object = None) -> object:
+    """Return ``data[k1][k2]...``, or ``default`` where a level is missing or not a table."""
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return default
+        data = data[key]
+    return data
+
+
+def _toml_pins(data: dict, name: str, rel: str) -> Iterator[Pin]:
+    """Yield the pins of ``pyproject.toml``, ``Pipfile`` or ``poetry.lock``."""
+    requirements: list = []
+    if name == "pyproject.toml":
+        python = _get(data, "project", "requires-python")
+        requirements = [f"python{python}"] if isinstance(python, str) else []
+        dependencies = _get(data, "project", "dependencies")
+        requirements += dependencies if isinstance(dependencies, list) else []
+        table = _get(data, "tool", "poetry", "dependencies")
+    elif name == "Pipfile":
+        table = _get(data, "packages")
+    else:
+        packages = _get(data, "package")
+        table = {p["name"]: f"=={p['version']}" for p in packages if isinstance(p, dict)
+                 and isinstance(p.get("name"), str) and isinstance(p.get("version"), str)
+                 } if isinstance(packages, list) else {}
+    yield from filter(None, (parse_requirement(r, rel) for r in requirements if isinstance(r, str)))
+    for package, spec in table.items() if isinstance(table, dict) else ():
+        yield from filter(None, [poetry_pin(package, spec, rel)])
+
+
+#: Root files that declare pins, besides ``requirements*.txt`` and ``requirements/*.txt``.
+PIN_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "poetry.lock")
+
+
+def read_pins(root: Path) -> tuple[Pin, ...]:
+    """Return every pin the files at ``root`` declare, in a stable order."""
+    paths = [root / name for name in PIN_FILES]
+    paths += sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
+    pins: list[Pin] = []
+    for path in paths:
+        text = _read(path) if path.is_file() else None
+        if text is not None:
+            pins.extend(_pins_of(root, path, text))
+    return tuple(pins)
+
+
+def pinned(pins: Iterable[Pin], name: str) -> list[Pin]:
+    """Return the pins of distribution ``name`` (any spelling)."""
+    name = canonical(name)
+    return [pin for pin in pins if pin.name == name]
+
+
+def python_target(pins: Iterable[Pin], names: Iterable[str]) -> Optional[str]:
+    """Return the oldest Python the project supports (``requires-python``) as one of ``names`` (``py312``).
+
+    None when nothing declares it or it is not among ``names``.
+    """
+    lows = [pin.low for pin in pinned(pins, "python") if pin.known and pin.low and len(pin.low) > 1]
+    name = "py{}{}".format(*max(lows)) if lows else None
+    return name if name in names else None
+
+
+def proves_before(pins: Iterable[Pin], name: str, release: Version) -> Optional[Pin]:
+    """Return a pin showing that every version of ``name`` the project allows is below ``release``.
+
+    None unless the project pins ``name`` and every pin of it says so.
+    """
+    found = pinned(pins, name)
+    return found[0] if found and all(pin.all_below(release) for pin in found) else None
+
+
+def proves_from(pins: Iterable[Pin], name: str, release: Version) -> Optional[Pin]:
+    """Return a pin showing that every version of ``name`` the project allows is ``release`` or later."""
+    found = pinned(pins, name)
+    return found[0] if found and all(pin.none_below(release) for pin in found) else None
