@@ -168,3 +168,20 @@ def test_absolute_style_does_not_fail_ci_and_the_setting_enforces_the_book(tmp_p
         tmp_path / "ruff", '[tool.flasklint]\nimport-style = "relative"\n'
                            '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "all"\n'))
     assert banned.exit_code == 0 and "FL501" not in banned.output
+
+
+def test_a_folder_given_outside_the_root_does_not_stop_the_rule(tmp_path):
+    from click.testing import CliRunner
+
+    from flasklint.cli import main
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for root in (first, second):
+        (root / "shop").mkdir(parents=True)
+        (root / "pyproject.toml").write_text("")
+        (root / "shop" / "__init__.py").write_text("from flask import Flask\n\napp = Flask(__name__)\n")
+        (root / "shop" / "views.py").write_text("from shop import app\n")
+    done = CliRunner().invoke(main, [str(first), str(second), "--select", "FL501", "--no-cache",
+                                     "--format", "concise"])
+    assert done.exit_code == 1, done.output
+    assert "shop/views.py:1:1: FL501 [warning] Absolute import of `shop`" in done.output

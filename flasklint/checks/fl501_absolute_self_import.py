@@ -83,7 +83,8 @@ class PackageLayout:
         """Return the root-relative folder of the distribution holding ``path`` ('' for the root)."""
         folder = posixpath.dirname(path)
         if folder not in self._distribution:
-            self._distribution[folder] = folder if folder in self.roots or not folder else self.distribution(folder)
+            top = not folder or posixpath.dirname(folder) == folder  # the root, or "/" for a folder given outside it
+            self._distribution[folder] = folder if folder in self.roots or top else self.distribution(folder)
         return self._distribution[folder]
 
     def is_namespace(self, package: str, where: str) -> bool:
