@@ -123,7 +123,7 @@ class DebugInProduction(ProjectRule):
             return
         yield from production_findings(self, project, "DEBUG", lambda value: value.truthy(), flag=True)
         yield from production_findings(self, project, "ENV", lambda value: value.value == "development")
-        for rel in environment_files(project, model.dev_named):
+        for rel in environment_files(project):
             for flag in debug_flags(rel, project.read_text(rel) or ""):
                 yield self.finding(rel, (flag.line, flag.column), (flag.line, flag.end_column),
                                    f"`{flag.text}` in committed `{rel}` turns debug mode on wherever "

@@ -8,6 +8,7 @@ from typing import Iterable
 from ..facts.models import ModelIndex
 from ..facts.password_flow import events
 from ..findings import Finding, Severity
+from ..model.environment import environment
 from ..rule import ProjectFacts, ProjectRule
 
 
@@ -105,7 +106,7 @@ class PlaintextPasswordStored(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every store of a plaintext password the models do not hash."""
         models = ModelIndex(project.modules, project.index)
-        for path, event in events(project.modules, "store", project.config.include_tests):
+        for path, event in events(environment(project).flask_modules(project.config.include_tests), "store"):
             origin = event.origin
             sink = event.sink
             if event.model is not None:

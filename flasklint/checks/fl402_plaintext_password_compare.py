@@ -8,6 +8,7 @@ from typing import Iterable
 from ..facts.models import ModelIndex
 from ..facts.password_flow import events
 from ..findings import Finding, Severity
+from ..model.environment import environment
 from ..rule import ProjectFacts, ProjectRule
 
 
@@ -83,7 +84,7 @@ class PlaintextPasswordCompare(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every plaintext comparison of a password."""
         models = ModelIndex(project.modules, project.index)
-        for path, event in events(project.modules, "compare", project.config.include_tests):
+        for path, event in events(environment(project).flask_modules(project.config.include_tests), "compare"):
             if event.attribute and models.hashes(event.model, event.attribute):
                 continue  # a setter or descriptor of that name may hash, and compare hashes too
             filename = PurePosixPath(path).name

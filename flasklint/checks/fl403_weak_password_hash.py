@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..facts.password_flow import events
 from ..findings import Finding, Severity
+from ..model.environment import environment
 from ..rule import ProjectFacts, ProjectRule
 
 
@@ -74,7 +75,7 @@ class WeakPasswordHash(ProjectRule):
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every fast digest of a password."""
-        for path, event in events(project.modules, "weak-hash", project.config.include_tests):
+        for path, event in events(environment(project).flask_modules(project.config.include_tests), "weak-hash"):
             filename = PurePosixPath(path).name
             kind = "a fast digest" if event.how == "digest" else "a single fast digest round"
             yield self.finding(
