@@ -1,7 +1,9 @@
 """The configuration model: which configuration runs in production, and why.
 
 Built once per run from the facts :mod:`flasklint.facts.config` collects in
-every file (see RULES.md, "Production configuration"):
+the modules that belong to a Flask application, as the environment model
+(:mod:`flasklint.model.environment`) decides, which also says what is test
+and development code (see RULES.md, "Production configuration"):
 
 - *config units* are config modules (conventional names such as
   ``config.py``, ``settings.py``, ``config/*.py``, or any module loaded with

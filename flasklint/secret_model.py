@@ -3,9 +3,11 @@
 Shared by the FL3xx rules (book 2.3.2 "What to keep out of version control"
 and 2.5.2 "Instance folder"). Secret values are read from the configuration
 facts (:mod:`flasklint.facts.config`, :mod:`flasklint.facts.credentials`)
-and from a few non-Python files (``.env``, shell scripts, ``alembic.ini``);
-which configuration is a test configuration comes from the configuration
-model (:mod:`flasklint.config_model`). Messages never show a secret: only
+and from a few non-Python files (``.env``, shell scripts, ``alembic.ini``),
+in the whole repository; which configuration is the Flask app's comes from
+the configuration model (:mod:`flasklint.config_model`), and which code is
+test or development code from the environment model
+(:mod:`flasklint.model.environment`). Messages never show a secret: only
 :func:`flasklint.findings.redact` of it.
 """
 

@@ -22,7 +22,9 @@ class PlaintextPasswordCompare(ProjectRule):
     matched in the database: `filter_by(password=...)`, a `SELECT ... WHERE password = ?`
     bound to it, a PyMongo `find_one({"password": ...})`. It stays silent when the
     compared attribute has a setter or descriptor that may hash (on that model, or on any
-    model of the project when the object's class is unknown), and in tests.
+    model of the project when the object's class is unknown), and in tests. Only
+    code of a Flask application is read: a Django app beside a Flask service has
+    its own password hashers.
 
     ## Why is this bad?
     A plain comparison works only if the password is stored as it was typed, so the

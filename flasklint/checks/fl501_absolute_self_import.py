@@ -134,7 +134,10 @@ class AbsoluteSelfImport(ProjectRule):
     revision scripts and `env.py` (a file Alembic loads by path: an `env.py`
     beside `alembic.ini` or `script.py.mako`, or beside a `versions/` folder) and
     tests are left alone: relative imports do not work where a file is run or
-    loaded by its path. Imports of other packages are never flagged.
+    loaded by its path. Imports of other packages are never flagged, and only
+    the packages of a Flask application are judged (code that imports Flask, and
+    what it imports): a Django project or a plain-Python package beside a Flask
+    service keeps its own conventions.
 
     What "own package" means: the top-level package of the module, within its
     distribution (the nearest folder with a `pyproject.toml`, `setup.py` or
