@@ -125,6 +125,8 @@ def test_flask_code_deeper_than_a_django_root_is_flask(tmp_path):
     env = environment(project_facts(root))
     assert {m.path for m in env.flask_modules()} == {"services/api/app.py", "services/api/models.py"}
     assert not env.is_flask("site/settings.py")
+    assert env.is_flask("docker-compose.yml") and env.is_flask("services/api/Dockerfile")
+    assert not env.is_flask("site/templates/base.html")
 
 
 def test_where_code_runs(tmp_path):

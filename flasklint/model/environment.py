@@ -16,8 +16,8 @@ that defines ``INSTALLED_APPS``) when no Flask code sits deeper in that
 tree. Nothing else is Flask's either: a plain-Python package that no Flask
 code reaches is left to other tools. A file that is not Python belongs to
 the Flask application when the nearest folder above it that holds Python
-modules holds Flask ones (outside Django trees; at the root, when the
-project has Flask code at all).
+modules holds Flask ones (outside the trees of Django projects that hold no
+Flask code; at the root, when the project has Flask code at all).
 
 *Does it run in production, development, tests, or never?* Tests: a file
 under a ``tests``/``test``/``testing`` folder, ``test_*``, ``*_test``,
@@ -163,6 +163,18 @@ class Environment:
         flask = max((len(f) for f in self.flask_folders if within(path, f)), default=-1)
         return django > flask
 
+    def in_django_only_tree(self, path: str) -> bool:
+        """Return whether ``path`` lies in a Django project's tree that holds no Flask code at all.
+
+        A file at the root of a Django project that also holds a Flask service
+        (a ``docker-compose.yml`` for both) may be the Flask app's.
+        """
+        roots = [root for root in self.django_roots if within(path, root)]
+        if not roots:
+            return False
+        deepest = max(roots, key=len)
+        return not any(folder == deepest or within(folder, deepest) for folder in self.flask_folders)
+
     def excluded(self, facts: ModuleFacts) -> bool:
         """Return whether a module is some other framework's, whatever reaches it."""
         return not imports_flask(facts) and (imports_django(facts) or self.in_django_tree(facts.path))
@@ -244,7 +256,7 @@ class Environment:
         path = where.path if isinstance(where, ModuleFacts) else where
         if path in self.flask:
             return True
-        if path.endswith(".py") or self.in_django_tree(path):
+        if path.endswith(".py") or self.in_django_only_tree(path):
             return False
         folder = posixpath.dirname(path)
         while folder:
