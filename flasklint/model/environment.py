@@ -160,8 +160,7 @@ class Environment:
     def in_django_tree(self, path: str) -> bool:
         """Return whether ``path`` lies in a Django project's tree with no Flask package folder deeper."""
         django = max((len(r) for r in self.django_roots if within(path, r)), default=-1)
-        flask = max((len(f) for f in self.flask_folders if within(path, f)), default=-1)
-        return django > flask
+        return django >= 0 and not any(len(f) >= django and within(path, f) for f in self.flask_folders)
 
     def in_django_only_tree(self, path: str) -> bool:
         """Return whether ``path`` lies in a Django project's tree that holds no Flask code at all.
@@ -191,9 +190,7 @@ class Environment:
                     facts, index):
                 seeds.append(facts)
         region: set[str] = set()
-        pending = list(seeds)
-        for folder in self.flask_folders:
-            pending.extend(facts for facts in self.project.modules if self.in_package(facts, folder))
+        pending = seeds + [facts for facts in self.project.modules if self.in_flask_package(facts)]
         while pending:
             facts = pending.pop()
             if facts.path in region or self.excluded(facts):
@@ -203,11 +200,16 @@ class Environment:
             pending.extend(self.loaded(facts))
         return region
 
-    def in_package(self, facts: ModuleFacts, folder: str) -> bool:
-        """Return whether a module lies in the package folder ``folder`` (directly in it, for a plain folder)."""
-        if facts.path.startswith(folder + "/") and folder in self.package_folders:
+    def in_flask_package(self, facts: ModuleFacts) -> bool:
+        """Return whether a module lies in a folder of Flask code: directly, or anywhere in such a package."""
+        folder = posixpath.dirname(facts.path)
+        if folder in self.flask_folders:
             return True
-        return posixpath.dirname(facts.path) == folder
+        while folder:
+            folder = posixpath.dirname(folder)
+            if folder in self.flask_folders and folder in self.package_folders:
+                return True
+        return False
 
     def imported(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
         """Yield the project modules a module imports (their parent packages too), from its own source root first."""
