@@ -158,7 +158,7 @@ class Environment:
         return roots
 
     def in_django_tree(self, path: str) -> bool:
-        """Return whether ``path`` lies in a Django project's tree with no Flask package folder deeper."""
+        """Return whether ``path`` lies in a Django project's tree, with no folder of Flask code as deep or deeper."""
         django = max((len(r) for r in self.django_roots if within(path, r)), default=-1)
         return django >= 0 and not any(len(f) >= django and within(path, f) for f in self.flask_folders)
 
