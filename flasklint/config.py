@@ -107,11 +107,6 @@ def find_root(path: Path) -> Path:
     return start
 
 
-def is_project_root(folder: Path) -> bool:
-    """Return whether ``folder`` holds one of the :data:`ROOT_MARKERS`."""
-    return any((folder / marker).exists() for marker in ROOT_MARKERS)
-
-
 def _check_value(source: str, key: str, attr: str, value: Any) -> Any:
     """Return ``value`` converted for ``attr``, or raise ConfigError.
 

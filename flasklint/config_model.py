@@ -1,7 +1,9 @@
 """The configuration model: which configuration runs in production, and why.
 
 Built once per run from the facts :mod:`flasklint.facts.config` collects in
-every file (see RULES.md, "Production configuration"):
+the modules that belong to a Flask application, as the environment model
+(:mod:`flasklint.model.environment`) decides, which also says what is test
+and development code (see RULES.md, "Production configuration"):
 
 - *config units* are config modules (conventional names such as
   ``config.py``, ``settings.py``, ``config/*.py``, or any module loaded with
@@ -32,7 +34,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
-from .flask_context import FLASK_APP, is_test_path, split_path, words
+from .flask_context import FLASK_APP, split_path, words
+from .model.environment import environment, is_test_path
 
 if TYPE_CHECKING:
     from .facts import ModuleFacts
@@ -128,15 +131,15 @@ class ConfigModel:
     def __init__(self, project: "ProjectFacts"):
         self.project = project
         self.index = project.index
-        self.dev_words = {w.lower() for w in project.config.dev_config_names}
-        self._dev_paths: dict[str, bool] = {}
+        self.env = environment(project)
         self.facts: dict[str, tuple["ModuleFacts", ConfigFacts]] = {}
         for m in sorted((m for m in project.modules if KEY in m.extra), key=lambda m: (m.path.count("/"), m.path)):
             # config.py and a tracked instance/config.py both claim the name `config`:
             # the shallower file keeps it, the other is known by its path.
             self.facts[m.path if m.module in self.facts else m.module] = (m, m.extra[KEY])
-        self.uses_flask = any(imp.module == "flask" or imp.module.startswith(("flask.", "flask_"))
-                              for m in project.modules for imp in m.imports)
+        #: The facts of the modules that belong to a Flask application: only they configure one.
+        self.flask_facts = {key: found for key, found in self.facts.items() if self.env.is_flask(found[0])}
+        self.uses_flask = self.env.uses_flask
         self.units: dict[str, Unit] = {}
         self.classes = {c.qualname: (c, m) for m, facts in self.facts.values() for c in facts.classes}
         self.dicts = {d.qualname: (d, m) for m, facts in self.facts.values() for d in facts.dicts}
@@ -149,8 +152,8 @@ class ConfigModel:
 
     def build(self) -> None:
         """Find the units, link their bases, and decide which are production."""
-        for key, (module, facts) in self.facts.items():
-            if self.is_config_module(module.path) and not self.is_dev_path(module.path):
+        for key, (module, facts) in self.flask_facts.items():
+            if self.is_config_module(module.path) and not self.env.is_dev_path(module.path):
                 classes = [c for c in facts.classes if flask_keys(c.settings) and self.config_shaped(c.qualname)]
                 for cls in classes:
                     self.add_class(cls.qualname)
@@ -158,7 +161,7 @@ class ConfigModel:
                     self.register_dict(named.qualname)
                 if flask_keys(facts.module_settings) and not classes:
                     self.add_module(key)
-        for module, facts in self.facts.values():
+        for module, facts in self.flask_facts.values():
             for load in facts.loads:
                 self.add_loaded(load, module)
         self.add_relatives()
@@ -286,22 +289,6 @@ class ConfigModel:
 
     # ------------------------------------------------------------ deciding
 
-    def dev_named(self, name: str) -> bool:
-        """Return whether a name says development or testing."""
-        found = words(name)
-        return bool(found & self.dev_words or {w[:-1] for w in found if w.endswith("s")} & self.dev_words)
-
-    def is_dev_path(self, path: str) -> bool:
-        """Return whether a file is a test or development file by its path (decided once per path)."""
-        if path not in self._dev_paths:
-            folders, _, stem = split_path(path)
-            self._dev_paths[path] = is_test_path(path) or any(self.dev_named(p) for p in (*folders, stem))
-        return self._dev_paths[path]
-
-    def is_dev_code(self, path: str, places: Iterable[str]) -> bool:
-        """Return whether code in ``path`` inside ``places`` (scope names, ``if`` tests) is for development or tests."""
-        return self.is_dev_path(path) or any(self.dev_named(place) for place in places)
-
     @staticmethod
     def is_config_module(path: str) -> bool:
         """Return whether a file's name or folder makes it a config module by convention."""
@@ -312,15 +299,15 @@ class ConfigModel:
         """Set ``unit.production`` and ``unit.reason``."""
         if is_test_path(unit.path):
             unit.production, unit.reason = False, "under tests"
-        elif unit.kind == "class" and self.dev_named(unit.name):
+        elif unit.kind == "class" and self.env.dev_named(unit.name):
             unit.production, unit.reason = False, "named for development or testing"
-        elif self.is_dev_path(unit.path):
+        elif self.env.is_dev_path(unit.path):
             unit.production, unit.reason = False, "in a development or testing file"
-        elif unit.registered and all(self.dev_named(r.partition("[")[2]) for r in unit.registered) \
+        elif unit.registered and all(self.env.dev_named(r.partition("[")[2]) for r in unit.registered) \
                 and not unit.loaded_at:
             unit.production, unit.reason = False, f"registered only as {', '.join(unit.registered)}"
-        elif unit.registered and any(not self.dev_named(r.partition("[")[2]) for r in unit.registered):
-            shown = [r for r in unit.registered if not self.dev_named(r.partition("[")[2])]
+        elif unit.registered and any(not self.env.dev_named(r.partition("[")[2]) for r in unit.registered):
+            shown = [r for r in unit.registered if not self.env.dev_named(r.partition("[")[2])]
             unit.reason = f"registered as `{shown[0]}`"
         elif words(unit.name) & PRODUCTION_WORDS:
             unit.reason = "named for production"
@@ -419,8 +406,8 @@ class ConfigModel:
         it takes its production branch (see :meth:`branch_side`); ``where``
         says which, for messages.
         """
-        for module, facts in self.facts.values():
-            if self.is_dev_path(module.path) or self.runs_dev_server(facts):
+        for module, facts in self.flask_facts.values():
+            if self.env.is_dev_path(module.path) or self.runs_dev_server(facts):
                 continue
             for app_setting in facts.app_settings:
                 if app_setting.setting.key != key or not self.is_flask_app(app_setting.receiver):
@@ -441,10 +428,10 @@ class ConfigModel:
         that loads a production config.
         """
         test = guards[-1]
-        side = environment_side(test, self.dev_named)
+        side = environment_side(test, self.env.dev_named)
         if side is not None:
             return side
-        if self.dev_named(test) or "__main__" in test:
+        if self.env.dev_named(test) or "__main__" in test:
             return "development"
         own = self.configures(facts, guards)
         if own is not None:
@@ -458,7 +445,7 @@ class ConfigModel:
         said = [load.argument.partition(":")[2] for load in facts.loads if load.guards[:len(guards)] == guards]
         said += [a.setting.value.value for a in facts.app_settings if a.setting.key in ("ENV", "FLASK_ENV")
                  and a.setting.value.literal and a.setting.guards[:len(guards)] == guards]
-        found = {environment_of(str(name), self.dev_named) for name in said} - {None}
+        found = {environment_of(str(name), self.env.dev_named) for name in said} - {None}
         return found.pop() if len(found) == 1 else None
 
     def is_flask_app(self, receiver: Optional[str]) -> bool:
@@ -480,13 +467,13 @@ class ConfigModel:
 
     def sets_on_app(self, key: str) -> bool:
         """Return whether code outside tests and debug guards sets ``key`` on an app, even conditionally."""
-        return any(a.setting.key == key and not self.is_dev_path(m.path) and not any(
-            self.dev_named(g) or "__main__" in g for g in a.setting.guards)
-            for m, facts in self.facts.values() for a in facts.app_settings)
+        return any(a.setting.key == key and not self.env.is_dev_path(m.path) and not any(
+            self.env.dev_named(g) or "__main__" in g for g in a.setting.guards)
+            for m, facts in self.flask_facts.values() for a in facts.app_settings)
 
     def loads_unseen(self) -> bool:
         """Return whether some app loads configuration flasklint cannot see."""
-        for _, facts in self.facts.values():
+        for _, facts in self.flask_facts.values():
             for load in facts.loads:
                 if load.method in ("from_envvar", "from_prefixed_env", "from_file"):
                     return True
@@ -505,7 +492,7 @@ class ConfigModel:
 
     def calls(self, kind: str) -> Iterator[tuple[str, Call]]:
         """Yield ``(path, call)`` for the recorded calls of ``kind`` outside tests."""
-        for module, facts in self.facts.values():
+        for module, facts in self.flask_facts.values():
             if not is_test_path(module.path):
                 for call in facts.calls:
                     if call.kind == kind:
@@ -526,7 +513,7 @@ class ConfigModel:
 
     def loads(self) -> Iterator[tuple["ModuleFacts", ConfigFacts]]:
         """Yield the module facts and config facts of every module that loads configuration."""
-        for module, facts in self.facts.values():
+        for module, facts in self.flask_facts.values():
             if facts.loads:
                 yield module, facts
 
@@ -616,11 +603,12 @@ class EnvFlag:
     text: str
 
 
-def environment_files(project: "ProjectFacts", dev_named) -> list[str]:
-    """Return the project's ``.flaskenv``/``.env``/Procfile/Dockerfile/compose files outside tests."""
+def environment_files(project: "ProjectFacts") -> list[str]:
+    """Return the Flask app's ``.flaskenv``/``.env``/Procfile/Dockerfile/compose files outside tests and development."""
+    env = environment(project)
     return [rel for rel in project.project.all_files
             if _ENV_FILE.search(rel) and not is_test_path(rel)
-            and not dev_named(posixpath.basename(rel).replace(".", " "))]
+            and not env.dev_named(posixpath.basename(rel).replace(".", " ")) and env.is_flask(rel)]
 
 
 def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:

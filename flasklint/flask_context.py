@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import re
-from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional
 
 from .facts import ImportFact, ModuleFacts
@@ -94,8 +93,6 @@ def canonical(dotted: str) -> str:
 # Names and paths
 # --------------------------------------------------------------------------
 
-#: Folders that hold tests.
-TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
@@ -114,18 +111,6 @@ def split_path(path: str) -> tuple[list[str], str, str]:
     *folders, name = path.split("/")
     dot = name.rfind(".")
     return folders, name, name[:dot] if 0 < dot < len(name) - 1 else name
-
-
-@lru_cache(maxsize=65536)
-def is_test_path(path: str) -> bool:
-    """Return whether a root-relative path belongs to the tests.
-
-    A file under a ``tests``/``test``/``testing`` folder, ``test_*``,
-    ``*_test``, ``*_tests``, ``tests`` and ``conftest``.
-    """
-    folders, _, stem = split_path(path)
-    return (any(p in TEST_FOLDERS for p in folders) or stem.startswith("test_")
-            or stem.endswith(("_test", "_tests")) or stem in ("conftest", "tests"))
 
 
 # --------------------------------------------------------------------------

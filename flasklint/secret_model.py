@@ -3,9 +3,11 @@
 Shared by the FL3xx rules (book 2.3.2 "What to keep out of version control"
 and 2.5.2 "Instance folder"). Secret values are read from the configuration
 facts (:mod:`flasklint.facts.config`, :mod:`flasklint.facts.credentials`)
-and from a few non-Python files (``.env``, shell scripts, ``alembic.ini``);
-which configuration is a test configuration comes from the configuration
-model (:mod:`flasklint.config_model`). Messages never show a secret: only
+and from a few non-Python files (``.env``, shell scripts, ``alembic.ini``),
+in the whole repository; which configuration is the Flask app's comes from
+the configuration model (:mod:`flasklint.config_model`), and which code is
+test or development code from the environment model
+(:mod:`flasklint.model.environment`). Messages never show a secret: only
 :func:`flasklint.findings.redact` of it.
 """
 
@@ -23,7 +25,8 @@ from .facts.config import Setting, evaluate, literal_of
 from .facts.credentials import KEY as CREDENTIALS
 from .facts.secrets import Literal, credential_uri, is_secret_key, not_a_secret, secret_literal
 from .findings import Edit, Fix
-from .flask_context import FLASK_APP, is_test_path, words
+from .flask_context import FLASK_APP
+from .model.environment import Environment, is_test_path, test_named
 from .source import split_lines
 
 if TYPE_CHECKING:
@@ -31,8 +34,6 @@ if TYPE_CHECKING:
 
 #: Keys that sign what the app hands out (sessions, tokens, CSRF tokens): FL305 judges their strength.
 SIGNING_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"})
-#: Words that make a configuration, a guard or a folder a test one.
-TEST_WORDS = frozenset({"test", "tests", "testing", "unittest", "pytest"})
 #: Names of ``.env`` templates, meant to be committed with empty or fake values.
 _ENV_TEMPLATES = frozenset({"example", "sample", "template", "dist", "defaults", "default", "tpl"})
 _ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:]\s*(?P<value>.*?)\s*$""")
@@ -44,23 +45,15 @@ def is_signing_key(name: str) -> bool:
     return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
 
 
-def is_test_name(name: str) -> bool:
-    """Return whether a class name, a path or an ``if`` test says testing."""
-    return bool(words(name.replace("/", " ").replace(".", " ")) & TEST_WORDS) or name.startswith("def test")
-
-
 def counted_path(model: ConfigModel, path: str, tests: bool) -> bool:
-    """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``)."""
-    dev = model.is_dev_path(path) or model.dev_named(posixpath.basename(path).replace(".", " "))
-    return not dev or (tests and (is_test_path(path) or is_test_name(path)))
+    """Return whether secrets in ``path`` count, as the environment model decides (see its ``counts_secrets``)."""
+    return model.env.counts_secrets(path, tests)
 
 
-def is_test_unit(model: ConfigModel, unit: Unit) -> bool:
-    """Return whether a config unit is a test configuration (under tests/, named or registered for tests)."""
-    if is_test_path(unit.path) or is_test_name(unit.path) or (unit.kind == "class" and is_test_name(unit.name)):
-        return True
-    keys = [r.partition("[")[2] for r in unit.registered]
-    return bool(keys) and not unit.loaded_at and all(is_test_name(k) for k in keys)
+def is_test_unit(unit: Unit) -> bool:
+    """Return whether a config unit is a test configuration, as the environment model decides."""
+    return Environment.is_test_config(unit.path, unit.name if unit.kind == "class" else None,
+                                      [r.partition("[")[2] for r in unit.registered], bool(unit.loaded_at))
 
 
 def tracked_phrase(project: "ProjectFacts", rel: str) -> str:
@@ -147,7 +140,7 @@ def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
             found.setdefault((value.path, value.start), value)
 
     for unit in model.units.values():
-        if unit.production or (tests and is_test_unit(model, unit)):
+        if unit.production or (tests and is_test_unit(unit)):
             for setting in _own_settings(model, unit):
                 if is_secret_key(setting.key):
                     add(_from_setting(setting, unit.path, unit.label))
@@ -155,18 +148,19 @@ def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
         if not counted_path(model, module.path, tests):
             continue
         if model.is_config_module(module.path) and key not in model.units:
+            kind = "config" if key in model.flask_facts else "settings"  # not the Flask app's configuration
             for setting in facts.module_settings:
                 if is_secret_key(setting.key):
-                    add(_from_setting(setting, module.path, f"config module `{module.path}`"))
+                    add(_from_setting(setting, module.path, f"{kind} module `{module.path}`"))
         for cls in facts.classes if model.is_config_module(module.path) else ():
-            if cls.qualname not in model.units and not model.dev_named(cls.name):  # a pydantic settings class
+            if cls.qualname not in model.units and not model.env.dev_named(cls.name):  # a pydantic settings class
                 for setting in cls.settings:
                     if is_secret_key(setting.key):
                         add(_from_setting(setting, module.path, f"class `{cls.name}`"))
         for app_setting in facts.app_settings:
             setting = app_setting.setting
             if is_secret_key(setting.key) and model.is_flask_app(app_setting.receiver) \
-                    and all(not model.dev_named(g) or (tests and is_test_name(g)) for g in setting.guards):
+                    and all(not model.env.dev_named(g) or (tests and test_named(g)) for g in setting.guards):
                 app = (app_setting.receiver or "").rpartition(".")[2]
                 add(_from_setting(setting, module.path, f"the Flask app `{app}`"))
         for read in facts.env_reads:
@@ -303,7 +297,7 @@ def uses_dotenv(project: "ProjectFacts") -> Optional[tuple[str, int]]:
     for module in project.modules:
         for imp in module.imports:
             if imp.at_module_level and (imp.module == "dotenv" or imp.module.startswith("dotenv.")) \
-                    and not model.is_dev_path(module.path):
+                    and not model.env.is_dev_path(module.path):
                 return module.path, imp.line
     return None
 

@@ -26,7 +26,8 @@ from jinja2.ext import Extension
 from .facts.routes import KEY as ROUTES_KEY, VIEW_METHODS_KEY
 from .facts.templates import FOLDERS_KEY
 from .findings import Finding, parse_error
-from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS, SMOREST_BLUEPRINT, TEST_FOLDERS, is_test_path
+from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS, SMOREST_BLUEPRINT
+from .model.environment import in_tests
 
 if TYPE_CHECKING:
     from .rule import ProjectFacts
@@ -473,10 +474,7 @@ class Templates:
         """Return whether findings in ``rel`` are wanted: a target, and not a test unless asked."""
         if rel not in self.facts.project.targets or self.facts.config.include_tests:
             return rel in self.facts.project.targets
-        # `yaml_test.html` is a page about a test, not a test: only folders count for templates.
-        in_tests = is_test_path(rel) if rel.endswith(".py") else any(
-            part in TEST_FOLDERS for part in rel.split("/")[:-1])
-        return not in_tests
+        return not in_tests(rel)
 
     # -- where templates are ------------------------------------------------
 

@@ -89,7 +89,7 @@ def test_message_names_module_and_package():
 def test_fix_reads_spacing_continuations_and_non_ascii_columns(tmp_path):
     package = tmp_path / "yourapp"
     package.mkdir()
-    (package / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("from flask import Flask\n\napp = Flask(__name__)\n")
     (package / "models.py").write_text("User = Role = None\n")
     (package / "views.py").write_text(
         'label = "café"; from yourapp.models import User\n'

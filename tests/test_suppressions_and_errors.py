@@ -1,7 +1,6 @@
 """Inline suppressions, and files that cannot be read or parsed (FL000)."""
 
 import os
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

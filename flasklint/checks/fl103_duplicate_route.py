@@ -9,7 +9,7 @@ from typing import Iterable, Optional
 from ..facts.decorators import DecoratorIndex
 from ..facts.routes import RouteFact, registered_routes
 from ..findings import Finding, Severity
-from ..flask_context import is_test_path
+from ..model.environment import is_test_path
 from ..rule import ProjectFacts, ProjectRule
 
 #: Route options that change which requests a rule matches; rules with them are not compared.

@@ -36,6 +36,11 @@ class DebugInProduction(ProjectRule):
     one of them inherits its `DEBUG` without overriding it, and the message names
     those subclasses only.
 
+    Only the configuration of a Flask application counts: code that imports
+    Flask, uses its app, or that such code imports or loads. In a monorepo, a
+    Django project's `settings/base.py` or a plain package's `DEBUG = True`
+    constant is not a Flask config (see "What flasklint knows" in the README).
+
     Not flagged: development and testing configs, files under `tests/`,
     `instance/` files that git ignores (flasklint never reads them), values
     under an `if` that flasklint cannot tell is production, and
@@ -123,7 +128,7 @@ class DebugInProduction(ProjectRule):
             return
         yield from production_findings(self, project, "DEBUG", lambda value: value.truthy(), flag=True)
         yield from production_findings(self, project, "ENV", lambda value: value.value == "development")
-        for rel in environment_files(project, model.dev_named):
+        for rel in environment_files(project):
             for flag in debug_flags(rel, project.read_text(rel) or ""):
                 yield self.finding(rel, (flag.line, flag.column), (flag.line, flag.end_column),
                                    f"`{flag.text}` in committed `{rel}` turns debug mode on wherever "

@@ -92,7 +92,7 @@ class CsrfDisabledInProduction(ProjectRule):
         for key in CSRF_KEYS:
             yield from production_findings(self, project, key, _switched_off)
         for path, call in model.calls("csrf-off"):
-            if model.is_dev_path(path) or call.guards or not call.receiver \
+            if model.env.is_dev_path(path) or call.guards or not call.receiver \
                     or not project.index.derives_from(call.receiver, FORM_CLASSES):
                 continue
             form = call.receiver.rpartition(".")[2]

@@ -81,7 +81,7 @@ class ServerNameMissingForSubdomains(ProjectRule):
         if not model.uses_flask or model.sets("SERVER_NAME") or model.loads_unseen():
             return
         for path, call in model.calls("subdomain"):
-            if call.guards or not call.receiver or model.is_dev_path(path):
+            if call.guards or not call.receiver or model.env.is_dev_path(path):
                 continue
             owner, _, method = call.receiver.rpartition(".")
             if method == "register_blueprint" and (model.is_flask_app(owner)

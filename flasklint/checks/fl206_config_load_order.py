@@ -68,7 +68,7 @@ class ConfigLoadOrder(ProjectRule):
             return
         instance = self.has_instance_folder(project)
         for module, facts in model.loads():
-            if model.is_dev_path(module.path):
+            if model.env.is_dev_path(module.path):
                 continue
             for load in facts.loads:
                 if load.method != "from_pyfile" or not load.receiver:

@@ -22,7 +22,11 @@ class HardcodedSecret(ProjectRule):
     `from_mapping(...)` keywords, and the literal fallback of an environment read
     such as `os.environ.get("SECRET_KEY", "...")` or `os.getenv("API_TOKEN") or
     "..."`. The message shows the value redacted: its first 2 characters, `…`
-    and its length.
+    and its length. Secrets count in the whole repository, not only in the
+    Flask application: a Django project's `SECRET_KEY = "django-insecure-..."`
+    (the random key `startproject` writes, which Django's own deployment
+    checklist rejects) is flagged too, and the message calls such a file a
+    "settings module" rather than the Flask app's config.
 
     Not flagged: values read from the environment without a fallback, empty
     strings, `None`, placeholders (`changeme`, `your-api-key`, `${SECRET}`, a

@@ -9,6 +9,7 @@ from typing import Iterable, Iterator, Optional
 from ..facts.models import ModelIndex
 from ..facts.password_flow import FlowEvent, Origin, events
 from ..findings import Finding, Severity
+from ..model.environment import environment
 from ..rule import ProjectFacts, ProjectRule
 
 
@@ -144,9 +145,9 @@ class PlaintextPasswordStored(ProjectRule):
         pass hashes or none is found.
         """
         models = ModelIndex(project.modules, project.index)
-        include_tests = project.config.include_tests
+        modules = environment(project).flask_modules(project.config.include_tests)
         stores: dict[tuple[str, str, int], tuple[str, FlowEvent, str]] = {}
-        for path, event in events(project.modules, "store", include_tests):
+        for path, event in events(modules, "store"):
             sink = self.sink(models, event)
             if sink is None:
                 continue
@@ -159,7 +160,7 @@ class PlaintextPasswordStored(ProjectRule):
                 path, event.start, event.end,
                 f"{origin.describe(filename)} stored in {sink} ({filename}:{event.line}) without hashing",
                 sensitive=origin.kind == "literal")
-        arguments = list(events(project.modules, "argument", include_tests))
+        arguments = list(events(modules, "argument"))
         for _ in range(5):  # a function passing its own password parameter on stores it too
             forwarded = {_parameter(project, arg.origin): reached
                          for arg, reached in self.reaching(arguments, stores, project) if arg.origin.kind == "param"}

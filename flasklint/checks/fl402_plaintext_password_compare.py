@@ -8,6 +8,7 @@ from typing import Iterable
 from ..facts.models import ModelIndex
 from ..facts.password_flow import events
 from ..findings import Finding, Severity
+from ..model.environment import environment
 from ..rule import ProjectFacts, ProjectRule
 
 
@@ -21,7 +22,9 @@ class PlaintextPasswordCompare(ProjectRule):
     matched in the database: `filter_by(password=...)`, a `SELECT ... WHERE password = ?`
     bound to it, a PyMongo `find_one({"password": ...})`. It stays silent when the
     compared attribute has a setter or descriptor that may hash (on that model, or on any
-    model of the project when the object's class is unknown), and in tests.
+    model of the project when the object's class is unknown), and in tests. Only
+    code of a Flask application is read: a Django app beside a Flask service has
+    its own password hashers.
 
     ## Why is this bad?
     A plain comparison works only if the password is stored as it was typed, so the
@@ -83,7 +86,7 @@ class PlaintextPasswordCompare(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every plaintext comparison of a password."""
         models = ModelIndex(project.modules, project.index)
-        for path, event in events(project.modules, "compare", project.config.include_tests):
+        for path, event in events(environment(project).flask_modules(project.config.include_tests), "compare"):
             if event.attribute and models.hashes(event.model, event.attribute):
                 continue  # a setter or descriptor of that name may hash, and compare hashes too
             filename = PurePosixPath(path).name

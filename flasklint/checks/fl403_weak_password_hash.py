@@ -8,6 +8,7 @@ from typing import Iterable
 from ..facts.models import ModelIndex
 from ..facts.password_flow import FlowEvent, events
 from ..findings import Finding, Severity
+from ..model.environment import environment
 from ..rule import ProjectFacts, ProjectRule
 
 
@@ -87,9 +88,9 @@ class WeakPasswordHash(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Report every fast digest of a password that is stored or compared."""
         models = ModelIndex(project.modules, project.index)
-        include_tests = project.config.include_tests
-        stored = self.stored_results(project, models)
-        for path, event in events(project.modules, "weak-hash", include_tests):
+        modules = environment(project).flask_modules(project.config.include_tests)
+        stored = self.stored_results(modules, project, models)
+        for path, event in events(modules, "weak-hash"):
             if event.via is not None and project.index.expand(event.via) not in stored:
                 continue  # returned, and no caller keeps it: sent somewhere, or nobody's business
             if event.via is None and not self.kept(models, event):
@@ -114,10 +115,10 @@ class WeakPasswordHash(ProjectRule):
         fact = models.lookup(event.model) if event.model else None
         return fact is not None and models.is_model(fact)
 
-    def stored_results(self, project: ProjectFacts, models: ModelIndex) -> set[str]:
-        """Return the functions whose result some caller stores or compares, directly or returned on."""
+    def stored_results(self, modules, project: ProjectFacts, models: ModelIndex) -> set[str]:
+        """Return the functions whose result some caller in ``modules`` stores or compares, directly or returned on."""
         stored, returned = set(), []
-        for _, event in events(project.modules, "result", project.config.include_tests):
+        for _, event in events(modules, "result"):
             callee = project.index.expand(event.sink)
             if event.via is not None:
                 returned.append((callee, project.index.expand(event.via)))

@@ -110,7 +110,7 @@ class LowBcryptRounds(ProjectRule):
         model = config_model(project)
         for module in project.modules:
             for call in module.extra.get(KEY, ()):
-                if not model.is_dev_code(module.path, call.places):
+                if not model.env.is_dev_code(module.path, call.places):
                     yield self.finding(module.path, (call.line, call.column), (call.end_line, call.end_column),
                                        f"`{call.callee}` hashes with {call.rounds} bcrypt rounds, "
                                        f"fewer than {MIN_BCRYPT_ROUNDS}")

@@ -10,7 +10,7 @@ from typing import Iterator, Optional
 from ..facts import ModuleFacts
 from ..facts.self_imports import KEY, ImportSite, PackageModule, Span
 from ..findings import UNSAFE, Edit, Finding, Fix, Severity
-from ..flask_context import is_test_path
+from ..model.environment import NEVER, TESTS, Environment, environment
 from ..rule import ProjectFacts, ProjectRule
 
 #: Files that make a folder the root of a distribution.
@@ -29,11 +29,6 @@ NOTE_HELP = ("The book prefers relative imports: set `import-style = \"relative\
 def package_of(facts: ModuleFacts) -> str:
     """Return the package a module belongs to (itself for an ``__init__``), '' outside packages."""
     return facts.module if facts.is_package else facts.module.rpartition(".")[0]
-
-
-def is_migration(facts: ModuleFacts) -> bool:
-    """Return whether a module is an Alembic revision script, which Alembic loads by file path."""
-    return "revision" in facts.bindings and "down_revision" in facts.bindings
 
 
 def relative_name(package: str, target: str) -> str:
@@ -140,7 +135,10 @@ class AbsoluteSelfImport(ProjectRule):
     revision scripts and `env.py` (a file Alembic loads by path: an `env.py`
     beside `alembic.ini` or `script.py.mako`, or beside a `versions/` folder) and
     tests are left alone: relative imports do not work where a file is run or
-    loaded by its path. Imports of other packages are never flagged.
+    loaded by its path. Imports of other packages are never flagged, and only
+    the packages of a Flask application are judged (code that imports Flask, and
+    what it imports): a Django project or a plain-Python package beside a Flask
+    service keeps its own conventions.
 
     What "own package" means: the top-level package of the module, within its
     distribution (the nearest folder with a `pyproject.toml`, `setup.py` or
@@ -247,10 +245,11 @@ class AbsoluteSelfImport(ProjectRule):
         if ban == "all" and style != "absolute":
             return
         layout = PackageLayout(project)
+        env = environment(project)
         packages: dict[tuple[str, str, str], list[tuple[ModuleFacts, PackageModule]]] = defaultdict(list)
-        for facts in project.modules:
+        for facts in env.flask_modules(tests=True):
             known = facts.extra.get(KEY)
-            if known is None or not package_of(facts) or self.left_alone(facts, known, layout):
+            if known is None or not package_of(facts) or self.left_alone(facts, known, layout, env):
                 continue
             packages[(layout.distribution(facts.path), *layout.own_package(facts))].append((facts, known))
         styles = {}
@@ -276,9 +275,13 @@ class AbsoluteSelfImport(ProjectRule):
                 yield from (self.absolute_import(facts, site, package) for facts, site in absolute)
 
     @staticmethod
-    def left_alone(facts: ModuleFacts, known: PackageModule, layout: PackageLayout) -> bool:
-        """Return whether a module is run or loaded by its path, or a test: relative imports fail or do not matter there."""
-        return (is_test_path(facts.path) or known.runs_as_script or is_migration(facts)
+    def left_alone(facts: ModuleFacts, known: PackageModule, layout: PackageLayout, env: Environment) -> bool:
+        """Return whether a module is run or loaded by its path, or a test: relative imports fail or do not matter there.
+
+        Tests and Alembic revision scripts are what the environment model
+        calls ``tests`` and ``never``.
+        """
+        return (env.stage(facts) in (TESTS, NEVER) or known.runs_as_script
                 or layout.is_alembic_env(facts.path))
 
     @staticmethod

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
-from ..flask_context import FLASK_REQUEST, ast_dotted, is_test_path, local_target, qualify, statements
+from ..flask_context import FLASK_REQUEST, ast_dotted, local_target, qualify, statements
 from .passwords import (FIELD_GETTERS, REQUEST_DATA, REQUEST_METHODS, SAME_VALUE, digest_name,
                         is_hash_call, is_password_name, weak_method)
 
@@ -702,14 +702,14 @@ class _Module:
         flow.run(node.body)
 
 
-def events(modules, kind: str, include_tests: bool = False) -> Iterator[tuple[str, FlowEvent]]:
-    """Yield ``(path, event)`` for every flow event of ``kind`` in ``modules``, tests only if asked.
+def events(modules, kind: str) -> Iterator[tuple[str, FlowEvent]]:
+    """Yield ``(path, event)`` for every flow event of ``kind`` in ``modules``.
 
-    Test code builds users with throwaway passwords and fakes password checks.
+    Rules pass the modules of the Flask application, without the tests
+    unless asked (:meth:`~flasklint.model.environment.Environment.flask_modules`):
+    test code builds users with throwaway passwords and fakes password checks.
     """
     for facts in modules:
-        if is_test_path(facts.path) and not include_tests:
-            continue
         for event in facts.extra.get(KEY, ()):
             if event.kind == kind:
                 yield facts.path, event
