@@ -4,9 +4,10 @@ In a git work tree the file list comes from git itself (``git ls-files
 --cached --others --exclude-standard``), so flasklint skips exactly what git
 ignores. Elsewhere the ``.gitignore`` files are read with ``pathspec``.
 ``exclude`` globs from the configuration use the same gitignore syntax.
-Whether the ignore rules cover a given path (``.env``, ``instance/``) is
-asked of git once per run (``git check-ignore --stdin``), or of the same
-``.gitignore`` files without git.
+Whether the ignore rules cover a given path (``.env``, ``instance/``), or
+re-include it on purpose (``!.env.example``), is asked of git once per run
+(``git check-ignore --verbose --stdin``), or of the same ``.gitignore``
+files without git.
 """
 
 from __future__ import annotations
@@ -85,13 +86,32 @@ class Project:
         in a work tree, in one call for all the paths not asked before;
         elsewhere the ``.gitignore`` files from the root down are read.
         """
-        asked = [p for p in dict.fromkeys(paths) if p not in self._ignore_answers]
+        patterns = self.ignore_patterns(paths)
+        return frozenset(p for p, pattern in patterns.items() if pattern and not pattern.startswith("!"))
+
+    def reincluded(self, paths: Iterable[str]) -> dict:
+        """Return ``{path: pattern}`` for the ``paths`` an ignore rule re-includes on purpose (``!.env.example``).
+
+        A negated pattern that decides for a path says the repository's
+        authors want that file committed, though a broader rule (``.env*``)
+        ignores its neighbours.
+        """
+        return {p: pattern for p, pattern in self.ignore_patterns(paths).items() if pattern.startswith("!")}
+
+    def ignore_patterns(self, paths: Iterable[str]) -> dict:
+        """Return ``{path: the ignore pattern that decides for it}`` for the ``paths`` some pattern matches.
+
+        A pattern starting with ``!`` re-includes its path. Answers are kept
+        for the run, so each path is asked once.
+        """
+        paths = list(dict.fromkeys(paths))
+        asked = [p for p in paths if p not in self._ignore_answers]
         if asked:
-            found = git_check_ignore(self.root, asked) if self.in_git else None
+            found = git_ignore_patterns(self.root, asked) if self.in_git else None
             if found is None:
-                found = {p for p in asked if gitignore_covers(self.root, p)}
-            self._ignore_answers.update((p, p in found) for p in asked)
-        return frozenset(p for p in paths if self._ignore_answers[p])
+                found = {p: gitignore_pattern(self.root, p) for p in asked}
+            self._ignore_answers.update((p, found.get(p) or "") for p in asked)
+        return {p: self._ignore_answers[p] for p in paths if self._ignore_answers[p]}
 
 
 def git_toplevel(folder: Path) -> Optional[Path]:
@@ -128,28 +148,37 @@ def git_files(toplevel: Path) -> Optional[tuple[list[str], frozenset]]:
     return listed, frozenset(tracked)
 
 
-def git_check_ignore(folder: Path, paths: list[str]) -> Optional[set]:
-    """Return which of ``paths`` (relative to ``folder``) git's ignore rules cover; None when git fails.
+def git_ignore_patterns(folder: Path, paths: list[str]) -> Optional[dict]:
+    """Return ``{path: deciding pattern}`` for the ``paths`` (relative to ``folder``) a git ignore rule matches.
 
-    ``--no-index`` judges tracked files by the rules too, and the user's own
-    excludes file is left out: the question is what the repository ignores
-    for everyone who clones it.
+    ``git check-ignore -v`` names the pattern that decides, a negated one
+    (``!.env.example``) included. ``--no-index`` judges tracked files by the
+    rules too, and the user's own excludes file is left out: the question
+    is what the repository ignores for everyone who clones it. None when
+    git fails.
     """
     try:
         done = subprocess.run(
             ["git", "-C", str(folder), "-c", f"core.excludesFile={os.devnull}", "check-ignore", "--no-index",
-             "--stdin", "-z"],
+             "--verbose", "--stdin", "-z"],
             input="\0".join(paths).encode("utf-8", "surrogateescape"), capture_output=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode not in (0, 1):
         return None
-    return set(done.stdout.decode("utf-8", "surrogateescape").split("\0")) - {""}
+    # Four fields per matched path: source, line number, pattern, path.
+    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return {fields[i + 3]: fields[i + 2] for i in range(0, len(fields) - 3, 4)}
 
 
-def gitignore_covers(root: Path, rel: str) -> bool:
-    """Return whether a ``.gitignore`` file between ``root`` and ``rel`` ignores it (no git needed)."""
+def gitignore_pattern(root: Path, rel: str) -> Optional[str]:
+    """Return the ``.gitignore`` pattern that decides for ``rel`` (no git needed), or None when none matches.
+
+    The deepest ``.gitignore`` with a matching pattern decides, and in it the
+    last matching pattern, as in git; a negated one starts with ``!``.
+    """
     parts = rel.rstrip("/").split("/")
+    decided = None
     for depth in range(len(parts)):
         ignore_file = root.joinpath(*parts[:depth], ".gitignore")
         if not ignore_file.is_file():
@@ -158,9 +187,11 @@ def gitignore_covers(root: Path, rel: str) -> bool:
             lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             continue
-        if pathspec.GitIgnoreSpec.from_lines(lines).match_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):]):
-            return True
-    return False
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        result = spec.check_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):])
+        if result.index is not None:
+            decided = spec.patterns[result.index].pattern
+    return decided
 
 
 def git_ignored_instance(toplevel: Path) -> list[Path]:
