@@ -174,9 +174,21 @@ def git_ignore_patterns(folder: Path, paths: list[str]) -> Optional[dict]:
 def gitignore_pattern(root: Path, rel: str) -> Optional[str]:
     """Return the ``.gitignore`` pattern that decides for ``rel`` (no git needed), or None when none matches.
 
-    The deepest ``.gitignore`` with a matching pattern decides, and in it the
-    last matching pattern, as in git; a negated one starts with ``!``.
+    As in git, a file in an ignored folder stays ignored whatever re-includes
+    it (``instance/`` then ``!instance/.gitkeep``); otherwise the deepest
+    ``.gitignore`` with a matching pattern decides, and in it the last
+    matching pattern. A negated one starts with ``!``.
     """
+    parts = rel.rstrip("/").split("/")
+    for depth in range(1, len(parts)):
+        folder = _deciding_pattern(root, "/".join(parts[:depth]) + "/")
+        if folder and not folder.startswith("!"):
+            return folder
+    return _deciding_pattern(root, rel)
+
+
+def _deciding_pattern(root: Path, rel: str) -> Optional[str]:
+    """Return the last pattern matching ``rel`` in the deepest ``.gitignore`` that has one, or None."""
     parts = rel.rstrip("/").split("/")
     decided = None
     for depth in range(len(parts)):

@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from flasklint.cli import main
+from flasklint.config import Config
+from flasklint.project import discover
 from flasklint.testing import expected_and_found, lint
 
 from conftest import build_project
@@ -208,3 +210,17 @@ def test_without_git_a_reincluded_file_is_not_called_uncovered(tmp_path):
     root = build_project(source, tmp_path / "plain", git=False)
     messages = [f.message for f in lint(root, select=["FL301"]).findings if f.path == "config.py"]
     assert messages and all(m.endswith("which `.gitignore` re-includes (`!/config.py`)") for m in messages)
+
+
+@pytest.mark.parametrize("git", [True, False])
+def test_git_and_gitignore_files_agree_on_what_is_reincluded(tmp_path, git):
+    source = tmp_path / "source"
+    for rel in ("app.py", "instance/.gitkeep", "conf/.gitkeep", "conf/x.py", ".env.example", ".env"):
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text("")
+    (source / "gitignore").write_text("instance/\n!instance/.gitkeep\nconf/*\n!conf/.gitkeep\n.env*\n!.env.example\n")
+    root = build_project(source, tmp_path / "repo", git=git)
+    project = discover([root], Config(), root)
+    paths = ["instance/.gitkeep", "conf/.gitkeep", "conf/x.py", ".env.example", ".env", "app.py"]
+    assert project.reincluded(paths) == {"conf/.gitkeep": "!conf/.gitkeep", ".env.example": "!.env.example"}
+    assert project.ignored(paths) == {"instance/.gitkeep", "conf/x.py", ".env"}
