@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 from .config_model import ConfigModel, Unit, config_model
 from .facts.config import Setting, evaluate, literal_of
 from .facts.credentials import KEY as CREDENTIALS
-from .facts.secrets import KEY_FORMATS, Literal, credential_uri, is_secret_key, not_a_secret, secret_literal
+from .facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
 from .findings import Edit, Fix
 from .flask_context import FLASK_APP, is_test_path, words
 from .source import split_lines
@@ -276,7 +276,8 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
     ``KEY=value``, ``export KEY="value"``, ``KEY: value``; comments, empty
     values, placeholders and references to other variables are skipped. A
     value holding a URI with a password, or in the format of a key a service
-    issues (``AKIA...``, ``ghp_...``), counts whatever its key.
+    issues (``AKIA...``, ``ghp_...``; not a documented stand-in such as
+    ``AKIAIOSFODNN7EXAMPLE``), counts whatever its key.
     """
     for number, line in enumerate((text or "").splitlines(), start=1):
         match = _ENV_LINE.match(line)
@@ -285,7 +286,7 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
         value, start = _unquote(match.group("value"), match.start("value"))
         if not value or not_a_secret(value, match.group("key")):
             continue
-        if is_secret_key(match.group("key")) or credential_uri(value) or KEY_FORMATS.search(value):
+        if is_secret_key(match.group("key")) or credential_uri(value) or issued_key(value):
             yield match.group("key"), secret_literal(value, match.group("key"), number, start + 1, number,
                                                      start + 1 + len(value))
 

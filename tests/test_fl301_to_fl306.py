@@ -224,3 +224,11 @@ def test_git_and_gitignore_files_agree_on_what_is_reincluded(tmp_path, git):
     paths = ["instance/.gitkeep", "conf/.gitkeep", "conf/x.py", ".env.example", ".env", "app.py"]
     assert project.reincluded(paths) == {"conf/.gitkeep": "!conf/.gitkeep", ".env.example": "!.env.example"}
     assert project.ignored(paths) == {"instance/.gitkeep", "conf/x.py", ".env"}
+
+
+def test_an_issued_key_counts_whatever_its_name_but_not_a_documented_stand_in(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL304" / "env_without_secrets", source)
+    (source / ".env").write_text("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nDEPLOY_HOOK=xoxb-2048-4096-Qz8rT1wXk3\n")
+    root = build_project(source, tmp_path / "repo")
+    assert codes_of(lint(root, select=["FL304"]), "FL304") == [(".env", 2)]

@@ -119,6 +119,11 @@ def weakness(value: str) -> Optional[str]:
     return None
 
 
+def issued_key(value: str) -> bool:
+    """Return whether a value has the format of a key a service issues (:data:`KEY_FORMATS`), not a stand-in's."""
+    return bool(KEY_FORMATS.search(value)) and not _STAND_IN_WORDS.search(value)
+
+
 def looks_real(value: str) -> bool:
     """Return whether a value looks like a real key rather than a sample one (for committed templates).
 
@@ -137,7 +142,7 @@ def looks_real(value: str) -> bool:
     stripped = value.strip()
     if not_a_secret(stripped) or _STAND_IN_WORDS.search(stripped):
         return False
-    if KEY_FORMATS.search(stripped):
+    if issued_key(stripped):
         return True
     if len(stripped) < MIN_RANDOM_LENGTH or any(c.isspace() for c in stripped):
         return False
