@@ -4,9 +4,10 @@ In a git work tree the file list comes from git itself (``git ls-files
 --cached --others --exclude-standard``), so flasklint skips exactly what git
 ignores. Elsewhere the ``.gitignore`` files are read with ``pathspec``.
 ``exclude`` globs from the configuration use the same gitignore syntax.
-Whether the ignore rules cover a given path (``.env``, ``instance/``) is
-asked of git once per run (``git check-ignore --stdin``), or of the same
-``.gitignore`` files without git.
+Whether the ignore rules cover a given path (``.env``, ``instance/``), or
+re-include it on purpose (``!.env.example``), is asked of git once per run
+(``git check-ignore --verbose --stdin``), or of the same ``.gitignore``
+files without git.
 """
 
 from __future__ import annotations
@@ -88,13 +89,32 @@ class Project:
         in a work tree, in one call for all the paths not asked before;
         elsewhere the ``.gitignore`` files from the root down are read.
         """
-        asked = [p for p in dict.fromkeys(paths) if p not in self._ignore_answers]
+        patterns = self.ignore_patterns(paths)
+        return frozenset(p for p, pattern in patterns.items() if pattern and not pattern.startswith("!"))
+
+    def reincluded(self, paths: Iterable[str]) -> dict:
+        """Return ``{path: pattern}`` for the ``paths`` an ignore rule re-includes on purpose (``!.env.example``).
+
+        A negated pattern that decides for a path says the repository's
+        authors want that file committed, though a broader rule (``.env*``)
+        ignores its neighbours.
+        """
+        return {p: pattern for p, pattern in self.ignore_patterns(paths).items() if pattern.startswith("!")}
+
+    def ignore_patterns(self, paths: Iterable[str]) -> dict:
+        """Return ``{path: the ignore pattern that decides for it}`` for the ``paths`` some pattern matches.
+
+        A pattern starting with ``!`` re-includes its path. Answers are kept
+        for the run, so each path is asked once.
+        """
+        paths = list(dict.fromkeys(paths))
+        asked = [p for p in paths if p not in self._ignore_answers]
         if asked:
-            found = git_check_ignore(self.root, asked) if self.in_git else None
+            found = git_ignore_patterns(self.root, asked) if self.in_git else None
             if found is None:
-                found = {p for p in asked if gitignore_covers(self.root, p, self.boundary)}
-            self._ignore_answers.update((p, p in found) for p in asked)
-        return frozenset(p for p in paths if self._ignore_answers[p])
+                found = {p: gitignore_pattern(self.root, p, self.boundary) for p in asked}
+            self._ignore_answers.update((p, found.get(p) or "") for p in asked)
+        return {p: self._ignore_answers[p] for p in paths if self._ignore_answers[p]}
 
 
 def git_toplevel(folder: Path) -> Optional[Path]:
@@ -139,33 +159,57 @@ def git_files(toplevel: Path, unreadable: Optional[list] = None) -> Optional[tup
 _GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)")
 
 
-def git_check_ignore(folder: Path, paths: list[str]) -> Optional[set]:
-    """Return which of ``paths`` (relative to ``folder``) git's ignore rules cover; None when git fails.
+def git_ignore_patterns(folder: Path, paths: list[str]) -> Optional[dict]:
+    """Return ``{path: deciding pattern}`` for the ``paths`` (relative to ``folder``) a git ignore rule matches.
 
-    ``--no-index`` judges tracked files by the rules too, and the user's own
-    excludes file is left out: the question is what the repository ignores
-    for everyone who clones it.
+    ``git check-ignore -v`` names the pattern that decides, a negated one
+    (``!.env.example``) included. ``--no-index`` judges tracked files by the
+    rules too, and the user's own excludes file is left out: the question
+    is what the repository ignores for everyone who clones it. None when
+    git fails.
     """
     try:
         done = subprocess.run(
             ["git", "-C", str(folder), "-c", f"core.excludesFile={os.devnull}", "check-ignore", "--no-index",
-             "--stdin", "-z"],
+             "--verbose", "--stdin", "-z"],
             input="\0".join(paths).encode("utf-8", "surrogateescape"), capture_output=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode not in (0, 1):
         return None
-    return set(done.stdout.decode("utf-8", "surrogateescape").split("\0")) - {""}
+    # Four fields per matched path: source, line number, pattern, path.
+    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return {fields[i + 3]: fields[i + 2] for i in range(0, len(fields) - 3, 4)}
 
 
-def gitignore_covers(root: Path, rel: str, boundary: Optional[Boundary] = None) -> bool:
-    """Return whether a ``.gitignore`` file between ``root`` and ``rel`` ignores it (no git needed)."""
+def gitignore_pattern(root: Path, rel: str, boundary: Optional[Boundary] = None) -> Optional[str]:
+    """Return the ``.gitignore`` pattern that decides for ``rel`` (no git needed), or None when none matches.
+
+    As in git, a file in an ignored folder stays ignored whatever re-includes
+    it (``instance/`` then ``!instance/.gitkeep``); otherwise the deepest
+    ``.gitignore`` with a matching pattern decides, and in it the last
+    matching pattern. A negated one starts with ``!``.
+    """
     parts = rel.rstrip("/").split("/")
+    for depth in range(1, len(parts)):
+        folder = _deciding_pattern(root, "/".join(parts[:depth]) + "/", boundary)
+        if folder and not folder.startswith("!"):
+            return folder
+    return _deciding_pattern(root, rel, boundary)
+
+
+def _deciding_pattern(root: Path, rel: str, boundary: Optional[Boundary] = None) -> Optional[str]:
+    """Return the last pattern matching ``rel`` in the deepest ``.gitignore`` that has one, or None."""
+    parts = rel.rstrip("/").split("/")
+    decided = None
     for depth in range(len(parts)):
-        spec = read_ignore_file(os.path.join(root, *parts[:depth], ".gitignore"), boundary)
-        if spec and spec.match_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):]):
-            return True
-    return False
+        ignore = read_ignore_file(os.path.join(root, *parts[:depth], ".gitignore"), boundary)
+        if ignore is None:
+            continue
+        result = ignore.spec.check_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):])
+        if result.index is not None:
+            decided = ignore.spec.patterns[result.index].pattern
+    return decided
 
 
 def read_ignore_file(path: str, boundary: Optional[Boundary] = None) -> Optional["IgnoreFile"]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 from .config_model import ConfigModel, Unit, config_model
 from .facts.config import Setting, evaluate, literal_of
 from .facts.credentials import KEY as CREDENTIALS
-from .facts.secrets import Literal, credential_uri, is_secret_key, not_a_secret, secret_literal
+from .facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
 from .findings import Edit, Fix
 from .flask_context import FLASK_APP
 from .model.environment import Environment, is_test_path, test_named
@@ -34,8 +34,12 @@ if TYPE_CHECKING:
 
 #: Keys that sign what the app hands out (sessions, tokens, CSRF tokens): FL305 judges their strength.
 SIGNING_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"})
-#: Names of ``.env`` templates, meant to be committed with empty or fake values.
-_ENV_TEMPLATES = frozenset({"example", "sample", "template", "dist", "defaults", "default", "tpl"})
+#: Words of a file name (split on ``.``, ``-``, ``_``) that make it a template, committed on
+#: purpose with empty or sample values: ``.env.example``, ``sample.env``, ``env.template``.
+TEMPLATE_WORDS = frozenset({"example", "examples", "sample", "samples", "template", "templates", "tmpl", "tpl",
+                            "dist", "default", "defaults"})
+#: Words of a file name that make a template one of environment settings (``env.template``).
+_ENV_WORDS = frozenset({"env", "flaskenv", "envrc"})
 _ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:]\s*(?P<value>.*?)\s*$""")
 _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 
@@ -57,12 +61,17 @@ def is_test_unit(unit: Unit) -> bool:
 
 
 def tracked_phrase(project: "ProjectFacts", rel: str) -> str:
-    """Return ``which git tracks`` / ``which git does not ignore`` / ``which no .gitignore covers`` for ``rel``."""
+    """Return ``which git tracks`` / ``which git does not ignore`` / ``which no .gitignore covers`` for ``rel``.
+
+    Without git, a file that an ignore rule re-includes on purpose
+    (``!config.example.py``) is said to be so, not left uncovered.
+    """
     tracked = project.project.tracked
     if rel in project.project.ignored_instance:
         return "which `.gitignore` covers" if tracked is None else "which git ignores"
     if tracked is None:
-        return "which no `.gitignore` covers"
+        pattern = project.project.reincluded([rel]).get(rel)
+        return f"which `.gitignore` re-includes (`{pattern}`)" if pattern else "which no `.gitignore` covers"
     return "which git tracks" if rel in tracked else "which git does not ignore"
 
 
@@ -218,12 +227,41 @@ def ini_credentials(text: Optional[str]) -> Iterator[Literal]:
 # --------------------------------------------------------------------------
 
 
+def _name_words(rel: str) -> set[str]:
+    """Return the lower-case words of a file's name, split on ``.``, ``-`` and ``_``."""
+    return set(re.split(r"[.\-_]", posixpath.basename(rel).lower())) - {""}
+
+
+def is_template_name(rel: str) -> bool:
+    """Return whether a file's name calls it a template (``.env.example``, ``docker/sample.web.env``)."""
+    return bool(_name_words(rel) & TEMPLATE_WORDS)
+
+
 def is_env_file(rel: str) -> bool:
-    """Return whether a file sets environment variables: ``.env*`` (not templates), ``.flaskenv``, ``*.sh``, ``.envrc``."""
+    """Return whether a file sets environment variables.
+
+    ``.env*``, ``*.env``, ``.flaskenv``, ``.envrc``, shell scripts, and
+    templates of them (``env.template``, ``prod.env.example``).
+    """
     name = posixpath.basename(rel)
-    if name.startswith(".env") and name != ".envrc":
-        return not set(re.split(r"[.\-_]", name.lower())) & _ENV_TEMPLATES
-    return name in (".flaskenv", ".envrc") or name.endswith((".sh", ".bash", ".env"))
+    return (name.startswith(".env") or name == ".flaskenv" or name.endswith((".sh", ".bash", ".env"))
+            or bool(_name_words(rel) & _ENV_WORDS and is_template_name(rel)))
+
+
+def templates(project: "ProjectFacts", paths: Iterable[str]) -> dict[str, str]:
+    """Return ``{path: ""}`` or ``{path: "!pattern"}`` for the ``paths`` committed on purpose as templates.
+
+    A template's name says so (:data:`TEMPLATE_WORDS`: ``sample.env``,
+    ``.env.dist``, ``config.example.py``; the value is ``""``), or the
+    ignore rules re-include it on purpose (the value is the pattern):
+    ``.env*`` then ``!.env.local`` ignores every ``.env`` file but that one.
+    Templates hold placeholders, which are not secrets; only a value that
+    looks real (:func:`~flasklint.facts.secrets.looks_real`) counts there.
+    """
+    paths = list(paths)
+    found = project.project.reincluded(paths)
+    found.update((rel, "") for rel in paths if is_template_name(rel))
+    return found
 
 
 def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
@@ -231,7 +269,9 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
 
     ``KEY=value``, ``export KEY="value"``, ``KEY: value``; comments, empty
     values, placeholders and references to other variables are skipped. A
-    value holding a URI with a password counts whatever its key.
+    value holding a URI with a password, or in the format of a key a service
+    issues (``AKIA...``, ``ghp_...``; not a documented stand-in such as
+    ``AKIAIOSFODNN7EXAMPLE``), counts whatever its key.
     """
     for number, line in enumerate((text or "").splitlines(), start=1):
         match = _ENV_LINE.match(line)
@@ -240,7 +280,7 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
         value, start = _unquote(match.group("value"), match.start("value"))
         if not value or not_a_secret(value, match.group("key")):
             continue
-        if is_secret_key(match.group("key")) or credential_uri(value):
+        if is_secret_key(match.group("key")) or credential_uri(value) or issued_key(value):
             yield match.group("key"), secret_literal(value, match.group("key"), number, start + 1, number,
                                                      start + 1 + len(value))
 

@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from flasklint.cli import main
+from flasklint.config import Config
+from flasklint.project import discover
 from flasklint.testing import expected_and_found, lint
 
 from conftest import build_project
@@ -163,3 +165,70 @@ def test_existing_instance_folder_the_app_does_not_read_is_not_called_its_config
     finding, = lint(root, select=["FL303"]).findings
     assert (finding.path, finding.line) == (".gitignore", 2)
     assert finding.message == "no ignore rule covers `instance/`, the instance folder of the app in `service.py`"
+
+
+def test_template_findings_say_template_and_how_to_fix(project):
+    root = project(FIXTURES / "FL304" / "env_templates")
+    found = {f.path: f for f in lint(root, select=["FL303", "FL304"]).findings}
+    assert sorted(found) == [".env.defaults", "docker/sample.web.env", "env.template"]
+    assert found["docker/sample.web.env"].message == (
+        "committed template `docker/sample.web.env` holds what looks like a real secret: "
+        "`STRIPE_API_KEY` is `sk…(26 chars)`")
+    assert found["env.template"].help.startswith("Put a placeholder in the template")
+    assert all(f.sensitive for f in found.values())
+
+
+@pytest.mark.parametrize("git", [True, False])
+def test_reincluded_file_is_a_template_with_or_without_git(tmp_path, git):
+    root = build_project(FIXTURES / "FL304" / "reincluded_by_gitignore", tmp_path / "repo", git=git)
+    finding, = lint(root, select=["FL303", "FL304"]).findings
+    assert finding.message == (
+        "committed template `.env.staging` (the ignore rules re-include it: `!.env.staging`) holds what looks "
+        "like a real secret: `JWT_SECRET_KEY` is `ey…(61 chars)`")
+
+
+@pytest.mark.parametrize("value,flagged", [
+    ("AKIAJ3F7QW2LMN4PZ8RT", True), ("xoxb-2048-4096-Qz8rT1wXk3", True), ("9248a332cf8d0041e4cf2106cd9e771b", True),
+    ("R9cCFuA-Vf_xdFZ3CQ34_5Z4l874_cW3", True), ("'-----BEGIN RSA PRIVATE KEY-----'", True),
+    ("changeme", False), ("your-secret-here", False), ("xxx", False), ("", False), ("<token>", False),
+    ("my_secret_key_for_the_application", False), ("abc123abc123abc123abc123", False),
+    ("sk_live_xxxxxxxxxxxxxxxxxxxxxxxx", False), ("AKIAIOSFODNN7EXAMPLE", False),
+])
+def test_only_a_real_looking_value_counts_in_a_template(tmp_path, value, flagged):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL304" / "env_without_secrets", source)
+    (source / ".env").unlink()
+    (source / ".env.example").write_text(f"FLASK_APP=yourapp\nAPI_TOKEN={value}\n")
+    root = build_project(source, tmp_path / "repo")
+    assert codes_of(lint(root, select=["FL303", "FL304"]), "FL304") == ([(".env.example", 2)] if flagged else [])
+
+
+def test_without_git_a_reincluded_file_is_not_called_uncovered(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL301" / "config_class_and_app", source)
+    (source / "gitignore").write_text("/config*.py\n!/config.py\n")
+    root = build_project(source, tmp_path / "plain", git=False)
+    messages = [f.message for f in lint(root, select=["FL301"]).findings if f.path == "config.py"]
+    assert messages and all(m.endswith("which `.gitignore` re-includes (`!/config.py`)") for m in messages)
+
+
+@pytest.mark.parametrize("git", [True, False])
+def test_git_and_gitignore_files_agree_on_what_is_reincluded(tmp_path, git):
+    source = tmp_path / "source"
+    for rel in ("app.py", "instance/.gitkeep", "conf/.gitkeep", "conf/x.py", ".env.example", ".env"):
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text("")
+    (source / "gitignore").write_text("instance/\n!instance/.gitkeep\nconf/*\n!conf/.gitkeep\n.env*\n!.env.example\n")
+    root = build_project(source, tmp_path / "repo", git=git)
+    project = discover([root], Config(), root)
+    paths = ["instance/.gitkeep", "conf/.gitkeep", "conf/x.py", ".env.example", ".env", "app.py"]
+    assert project.reincluded(paths) == {"conf/.gitkeep": "!conf/.gitkeep", ".env.example": "!.env.example"}
+    assert project.ignored(paths) == {"instance/.gitkeep", "conf/x.py", ".env"}
+
+
+def test_an_issued_key_counts_whatever_its_name_but_not_a_documented_stand_in(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(FIXTURES / "FL304" / "env_without_secrets", source)
+    (source / ".env").write_text("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nDEPLOY_HOOK=xoxb-2048-4096-Qz8rT1wXk3\n")
+    root = build_project(source, tmp_path / "repo")
+    assert codes_of(lint(root, select=["FL304"]), "FL304") == [(".env", 2)]

@@ -9,7 +9,7 @@ from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..rule import ProjectFacts, ProjectRule
 from ..secret_model import (counted_path, env_secrets, gitignore_fix, ini_credentials, instance_folders, is_env_file,
-                            report_place, uses_dotenv)
+                            report_place, templates, uses_dotenv)
 
 
 class SecretsNotIgnored(ProjectRule):
@@ -25,6 +25,13 @@ class SecretsNotIgnored(ProjectRule):
       `.env` file that holds secrets (`.env.production`; not templates such as
       `.env.example`, nor development ones such as `.env.development`);
     - an `alembic.ini` that holds a database URI with a password.
+
+    A place is covered when an ignore rule decides for it, including one that
+    re-includes a file on purpose (`.env*` then `!.env.example`, or
+    `instance/*` then `!instance/.gitkeep`): the authors chose to commit that
+    file, and FL304 reports it if it holds a real-looking secret. Templates
+    (`.env.example`, `.env.sample`, `.env.dist`) are never asked to be
+    ignored.
 
     The finding is reported on the last line of the root `.gitignore` (it is
     about the whole file, and the fix appends there), or, when there is none, on
@@ -86,9 +93,9 @@ class SecretsNotIgnored(ProjectRule):
         if not config_model(project).uses_flask:
             return
         places = list(self.places(project))
-        ignored = project.project.ignored([probe for _, probes, _, _ in places for probe in probes])
+        decided = project.project.ignore_patterns([probe for _, probes, _, _ in places for probe in probes])
         for pattern, probes, place, subject in places:
-            if any(p not in ignored for p in probes):
+            if any(p not in decided for p in probes):
                 path, line = report_place(project, place)
                 yield self.finding(path, (line, 1), (line, 1), f"no ignore rule covers {subject}",
                                    fix=gitignore_fix(project, [pattern]))
@@ -109,8 +116,9 @@ class SecretsNotIgnored(ProjectRule):
             fallback = (existing[0], 1) if existing else (module, line)
             yield "instance/", existing or [f"{folder}/config.py"], fallback, subject
         env_files = [f for f in files if is_env_file(f) and posixpath.basename(f).startswith(".env")
-                     and counted_path(model, f, project.config.include_tests)
-                     and next(env_secrets(project.read_text(f)), None)]
+                     and counted_path(model, f, project.config.include_tests)]
+        template = templates(project, env_files)
+        env_files = [f for f in env_files if f not in template and next(env_secrets(project.read_text(f)), None)]
         for rel in env_files:
             yield posixpath.basename(rel), [rel], (rel, 1), f"`{rel}`, a file of environment settings"
         dotenv = uses_dotenv(project)

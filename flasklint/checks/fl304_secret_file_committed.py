@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Iterable, Iterator
 
 from ..config_model import config_model
@@ -11,12 +12,15 @@ from ..facts.secrets import Literal
 from ..findings import Finding, Severity
 from ..flask_context import split_path
 from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import (counted_path, env_secrets, is_committed, is_env_file, is_secret_key,
+from ..secret_model import (counted_path, env_secrets, is_committed, is_env_file, is_secret_key, templates,
                             tracked_phrase)
 
 
 #: Instance files read for assignments (not databases, uploads or logs).
 TEXT_SUFFIXES = ("", ".py", ".cfg", ".conf", ".ini", ".env", ".toml", ".txt", ".sh")
+#: What to do about a template that holds a real-looking secret.
+TEMPLATE_HELP = ("Put a placeholder in the template (`SECRET_KEY=`, `change-me`) and change the secret: "
+                 "git history keeps it.")
 
 
 class SecretFileCommitted(ProjectRule):
@@ -25,13 +29,24 @@ class SecretFileCommitted(ProjectRule):
     ## What it does
     Flags a file that git tracks (`git ls-files`) and that holds secret-looking
     assignments: a config file under an `instance/` folder, a `.env` file
-    (`.env`, `.env.production`, `prod.env`; not templates such as
-    `.env.example`), `.flaskenv`, `.envrc`, or a `start.sh`-style shell script
-    that exports variables. An assignment is secret-looking when its key names a
-    secret (`SECRET_KEY`, `*_PASSWORD`, `*_TOKEN`, `*_API_KEY`, ...) and its
-    value is not empty, a placeholder or a `$VARIABLE`, or when its value is a
-    URI with a password. One finding per file, on its first secret, with every
-    value redacted.
+    (`.env`, `.env.production`, `prod.env`), `.flaskenv`, `.envrc`, or a
+    `start.sh`-style shell script that exports variables. An assignment is
+    secret-looking when its key names a secret (`SECRET_KEY`, `*_PASSWORD`,
+    `*_TOKEN`, `*_API_KEY`, ...) and its value is not empty, a placeholder or a
+    `$VARIABLE`, or when its value is a URI with a password or has the format
+    of a key a service issues (`AKIA...`, `ghp_...`). One finding per file, on
+    its first secret, with every value redacted.
+
+    Templates are committed on purpose: a file whose name says so (a word such
+    as `example`, `sample`, `template`, `tmpl`, `dist` or `defaults` in it:
+    `.env.example`, `sample.env`, `docker/sample.web.env`, `env.template`), or
+    one the ignore rules re-include (`.env*` then `!.env.staging`). Their
+    placeholders are not secrets; a template is flagged only for a value that
+    looks real: a known key format (AWS `AKIA...`, GitHub `ghp_...`, Slack
+    `xox...`, Stripe `sk_live_...`, a private key block, a JSON Web Token), or
+    a random-looking value (20 characters or more, a Shannon entropy of 3 bits
+    per character or more, letters and digits mixed throughout). Documented
+    stand-ins (`AKIAIOSFODNN7EXAMPLE`, `sk_live_xxxx...`) never count.
 
     Without git, tracked-ness is inferred: files no `.gitignore` covers count
     as committed, and the summary says so. Files under `tests/` are skipped
@@ -72,6 +87,10 @@ class SecretFileCommitted(ProjectRule):
     app = Flask(__name__)
     ```
 
+    A template that holds a real-looking secret is reported as "committed
+    template `.env.example` holds what looks like a real secret"; the fix is a
+    placeholder there, and a new secret.
+
     ## References
     - *Explore Flask* 2.5.2, "Instance folder", and 2.5.3, "Configuring based on environment variables"
     - git documentation, `git rm --cached`
@@ -86,26 +105,37 @@ class SecretFileCommitted(ProjectRule):
     uses_git = True
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
-        """Yield one finding per committed file that holds secrets."""
+        """Yield one finding per committed file that holds secrets (real-looking ones in a template)."""
         if not config_model(project).uses_flask:
             return
         model = config_model(project)
         modules = {m.path: m for m in project.modules}
+        candidates = []
         for rel in project.project.all_files:
             folders, name, stem = split_path(rel)
             in_instance = "instance" in folders and name[len(stem):] in TEXT_SUFFIXES
-            if not (in_instance or is_env_file(rel)) or not is_committed(project, rel) \
-                    or not counted_path(model, rel, project.config.include_tests):
+            if (in_instance or is_env_file(rel)) and is_committed(project, rel) \
+                    and counted_path(model, rel, project.config.include_tests):
+                candidates.append(rel)
+        template = templates(project, candidates)
+        for rel in candidates:
+            secrets = [(key, literal) for key, literal in self.secrets(project, rel, modules.get(rel))
+                       if rel not in template or literal.looks_real]
+            if not secrets:
                 continue
-            secrets = list(self.secrets(project, rel, modules.get(rel)))
-            if secrets:
-                key, first = secrets[0]
-                more = [k for k, _ in secrets[1:]]
-                rest = f" and {len(more)} more (`{'`, `'.join(more[:3])}`{', ...' if len(more) > 3 else ''})" \
-                    if more else ""
-                yield self.finding(rel, (first.line, first.column), (first.end_line, first.end_column),
-                                   f"`{rel}`, {tracked_phrase(project, rel)}, sets `{key}` to "
+            key, first = secrets[0]
+            more = [k for k, _ in secrets[1:]]
+            rest = f" and {len(more)} more (`{'`, `'.join(more[:3])}`{', ...' if len(more) > 3 else ''})" \
+                if more else ""
+            start, end = (first.line, first.column), (first.end_line, first.end_column)
+            if rel not in template:
+                yield self.finding(rel, start, end, f"`{rel}`, {tracked_phrase(project, rel)}, sets `{key}` to "
                                    f"`{first.shown}`{rest}", sensitive=True)
+                continue
+            why = f" (the ignore rules re-include it: `{template[rel]}`)" if template[rel] else ""
+            finding = self.finding(rel, start, end, f"committed template `{rel}`{why} holds what looks like a real "
+                                   f"secret: `{key}` is `{first.shown}`{rest}", sensitive=True)
+            yield dataclasses.replace(finding, help=TEMPLATE_HELP)
 
     @staticmethod
     def secrets(project: ProjectFacts, rel: str, module) -> Iterator[tuple[str, Literal]]:

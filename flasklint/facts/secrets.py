@@ -10,7 +10,9 @@ collectors can judge; :mod:`flasklint.secret_model` builds on them.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -46,6 +48,19 @@ _URI = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:/@\s]*):
 #: Password fields that are templates or stand-ins, not passwords.
 _NOT_PASSWORDS = re.compile(r"^(\$.*|%\(.*|\{.*\}|<.*>|\*+|x+|\.\.\.|password|pass|passwd|pwd|secret|changeme|"
                             r"your[_\-]?password)$", re.IGNORECASE)
+#: Formats of keys that services issue, real whatever file holds them: AWS access key ids,
+#: GitHub tokens, Slack tokens, Stripe live keys, PEM private key blocks, JSON Web Tokens.
+KEY_FORMATS = re.compile(
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}"
+    r"|\bxox[abposr]-[A-Za-z0-9-]{10,}|\b[rs]k_live_[A-Za-z0-9]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY-----"
+    r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+#: Words inside a value that make it a documented stand-in (AWS's ``AKIAIOSFODNN7EXAMPLE``).
+_STAND_IN_WORDS = re.compile(r"example|sample|dummy|fake|xxxx|0000000", re.IGNORECASE)
+#: Shortest random-looking value that counts as a key, and its least Shannon entropy in bits per character.
+MIN_RANDOM_LENGTH = 20
+MIN_RANDOM_ENTROPY = 3.0
+#: Least number of places where a letter and a digit meet in a random-looking value.
+MIN_LETTER_DIGIT_MIXES = 3
 
 
 def _key_words(name: str) -> tuple[str, ...]:
@@ -104,6 +119,39 @@ def weakness(value: str) -> Optional[str]:
     return None
 
 
+def issued_key(value: str) -> bool:
+    """Return whether a value has the format of a key a service issues (:data:`KEY_FORMATS`), not a stand-in's."""
+    return bool(KEY_FORMATS.search(value)) and not _STAND_IN_WORDS.search(value)
+
+
+def looks_real(value: str) -> bool:
+    """Return whether a value looks like a real key rather than a sample one (for committed templates).
+
+    A value looks real when it has the format of a key a service issues
+    (:data:`KEY_FORMATS`: ``AKIA...``, ``ghp_...``, ``xoxb-...``,
+    ``sk_live_...``, a private key block, a JSON Web Token), or when it looks
+    random: at least :data:`MIN_RANDOM_LENGTH` characters without spaces, a
+    Shannon entropy of at least :data:`MIN_RANDOM_ENTROPY` bits per
+    character (random hex scores above 3.2 at that length; repeated
+    patterns score lower), and letters and digits mixed throughout (at least
+    :data:`MIN_LETTER_DIGIT_MIXES` places where they meet), which words with
+    a number (``my-secret-key-2024``, ``ThisIsMyKey123``) are not.
+    Placeholders (:func:`not_a_secret`) and values naming a stand-in
+    (``AKIAIOSFODNN7EXAMPLE``, ``sk_live_xxxx...``) never look real.
+    """
+    stripped = value.strip()
+    if not_a_secret(stripped) or _STAND_IN_WORDS.search(stripped):
+        return False
+    if issued_key(stripped):
+        return True
+    if len(stripped) < MIN_RANDOM_LENGTH or any(c.isspace() for c in stripped):
+        return False
+    counts = Counter(stripped).values()
+    entropy = -sum(n / len(stripped) * math.log2(n / len(stripped)) for n in counts)
+    mixes = sum(a.isalpha() != b.isalpha() and (a + b).isalnum() for a, b in zip(stripped, stripped[1:]))
+    return entropy >= MIN_RANDOM_ENTROPY and mixes >= MIN_LETTER_DIGIT_MIXES
+
+
 def credential_uri(text: str) -> Optional[tuple[str, str]]:
     """Return ``(scheme, password)`` when ``text`` is a URI with a real-looking password, else None.
 
@@ -127,7 +175,9 @@ class Literal:
     ``placeholder`` says whether it stands for a secret rather than being one
     (:func:`not_a_secret`, for the key it is given to); ``weakness`` why it
     would be a weak signing key (:func:`weakness`); ``uri`` the scheme and
-    the redacted password when it is a URI with a password. Secret rules
+    the redacted password when it is a URI with a password; ``looks_real``
+    whether it (or that password) looks like a real key (:func:`looks_real`),
+    which is what counts in a committed template. Secret rules
     report at the literal itself, so that reporters mask exactly the secret;
     bytes are decoded as Latin-1.
     """
@@ -140,6 +190,7 @@ class Literal:
     placeholder: bool = False
     weakness: Optional[str] = None
     uri: Optional[tuple[str, str]] = None
+    looks_real: bool = False
 
 
 def secret_literal(text: str, key: str, line: int, column: int, end_line: int, end_column: int,
@@ -149,8 +200,10 @@ def secret_literal(text: str, key: str, line: int, column: int, end_line: int, e
     ``env`` names the environment variable the literal is the fallback of, if any.
     """
     uri = credential_uri(text)
-    return Literal(redact(text), line, column, end_line, end_column, not_a_secret(text, key, env), weakness(text),
-                   (uri[0], redact(uri[1])) if uri else None)
+    placeholder = not_a_secret(text, key, env)
+    real = not placeholder and looks_real(uri[1] if uri else text)
+    return Literal(redact(text), line, column, end_line, end_column, placeholder, weakness(text),
+                   (uri[0], redact(uri[1])) if uri else None, real)
 
 
 def conceal(value, key: str):
