@@ -147,3 +147,10 @@ def test_where_code_runs(tmp_path):
     assert [m.path for m in env.flask_modules()] == ["app.py"]
     assert "tests/test_app.py" in {m.path for m in env.flask_modules(tests=True)}
     assert environment(env.project) is env
+
+
+def test_folders_given_outside_the_root_end_at_slash(tmp_path):
+    from flasklint.model.environment import folders_above
+
+    assert list(folders_above("a/b/c.py")) == ["a/b", "a", ""]
+    assert list(folders_above("/srv/app/views.py")) == ["/srv/app", "/srv", "/"]

@@ -181,6 +181,8 @@ def test_a_folder_given_outside_the_root_does_not_stop_the_rule(tmp_path):
         (root / "pyproject.toml").write_text("")
         (root / "shop" / "__init__.py").write_text("from flask import Flask\n\napp = Flask(__name__)\n")
         (root / "shop" / "views.py").write_text("from shop import app\n")
+        (root / "tools").mkdir()
+        (root / "tools" / "util.py").write_text("DEBUG = True\n")  # no Flask: its folders are looked up to the top
     done = CliRunner().invoke(main, [str(first), str(second), "--select", "FL501", "--no-cache",
                                      "--format", "concise"])
     assert done.exit_code == 1, done.output

@@ -202,14 +202,10 @@ class Environment:
 
     def in_flask_package(self, facts: ModuleFacts) -> bool:
         """Return whether a module lies in a folder of Flask code: directly, or anywhere in such a package."""
-        folder = posixpath.dirname(facts.path)
-        if folder in self.flask_folders:
+        folders = folders_above(facts.path)
+        if next(folders) in self.flask_folders:
             return True
-        while folder:
-            folder = posixpath.dirname(folder)
-            if folder in self.flask_folders and folder in self.package_folders:
-                return True
-        return False
+        return any(folder in self.flask_folders and folder in self.package_folders for folder in folders)
 
     def imported(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
         """Yield the project modules a module imports (their parent packages too), from its own source root first."""
@@ -260,11 +256,9 @@ class Environment:
             return True
         if path.endswith(".py") or self.in_django_only_tree(path):
             return False
-        folder = posixpath.dirname(path)
-        while folder:
-            if folder in self.module_folders:
+        for folder in folders_above(path):
+            if folder in self.module_folders and folder:  # files at the root go with the project
                 return folder in self.flask_module_folders
-            folder = posixpath.dirname(folder)
         return self.uses_flask
 
     def flask_modules(self, tests: bool = False) -> list[ModuleFacts]:
@@ -315,6 +309,22 @@ class Environment:
         if is_test_path(path) or test_named(path) or (class_name is not None and test_named(class_name)):
             return True
         return bool(registered) and not loaded and all(test_named(key) for key in registered)
+
+
+
+def folders_above(path: str) -> Iterator[str]:
+    """Yield the folders that hold ``path``, nearest first, up to the root (``""``).
+
+    A path outside the root (a folder given on the command line) is
+    absolute: its folders end at ``/``, which is its own folder.
+    """
+    folder = posixpath.dirname(path)
+    while True:
+        yield folder
+        parent = posixpath.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
 
 
 def environment(project: "ProjectFacts") -> Environment:
