@@ -217,17 +217,15 @@ class _Collector:
 
     def if_chain(self, stmt: ast.If, certain: bool, caught: tuple, in_class: bool) -> None:
         """Record an ``if`` statement and its ``elif`` branches, in a loop: a chain may be 600 long."""
-        while True:
-            if _is_main_guard(stmt.test):
+        branches, rest = _if_chain(stmt)
+        for branch in branches:
+            if _is_main_guard(branch.test):
                 certain = False
-            elif not _is_type_checking(stmt.test):
-                self.expressions([stmt.test], certain, caught)
-                self.block(stmt.body, False, caught, in_class)
+            elif not _is_type_checking(branch.test):
+                self.expressions([branch.test], certain, caught)
+                self.block(branch.body, False, caught, in_class)
                 certain = False
-            if len(stmt.orelse) != 1 or not isinstance(stmt.orelse[0], ast.If):
-                self.block(stmt.orelse, certain, caught, in_class)
-                return
-            stmt = stmt.orelse[0]
+        self.block(rest, certain, caught, in_class)
 
     def simple(self, stmt: ast.stmt, certain: bool, caught: tuple, in_class: bool) -> None:
         """Record an assignment, expression or other simple statement."""
@@ -312,14 +310,21 @@ class _Collector:
 
     def _function_if_chain(self, stmt: ast.If, certain: bool, caught: tuple, out: list) -> None:
         """Collect the import steps of an ``if`` statement of a function and its ``elif`` branches, in a loop."""
-        while True:
-            if not _is_type_checking(stmt.test):
-                self._function_block(stmt.body, False, caught, out)
+        branches, rest = _if_chain(stmt)
+        for branch in branches:
+            if not _is_type_checking(branch.test):
+                self._function_block(branch.body, False, caught, out)
                 certain = False
-            if len(stmt.orelse) != 1 or not isinstance(stmt.orelse[0], ast.If):
-                self._function_block(stmt.orelse, certain, caught, out)
-                return
-            stmt = stmt.orelse[0]
+        self._function_block(rest, certain, caught, out)
+
+
+def _if_chain(stmt: ast.If) -> tuple[list[ast.If], list[ast.stmt]]:
+    """Return an ``if`` statement and its ``elif`` statements, and the last ``else`` block, without recursion."""
+    chain = [stmt]
+    while len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], ast.If):
+        stmt = stmt.orelse[0]
+        chain.append(stmt)
+    return chain, stmt.orelse
 
 
 def collect(source, facts) -> None:
