@@ -57,8 +57,9 @@ class UnusedSuppression(ProjectRule):
     change what the code does, so the fix is safe: `--fix` applies it.
 
     ## References
-    - *Explore Flask* 2.2, "Coding conventions" (keep the code free of leftovers)
-    - ruff, RUF100 "unused-noqa"
+    - *Explore Flask* 2.2, ["Coding conventions"](https://exploreflask.com/en/latest/conventions.html)
+      (keep the code free of leftovers)
+    - ruff, [RUF100 "unused-noqa"](https://docs.astral.sh/ruff/rules/unused-noqa/)
     """
 
     code = "FL001"

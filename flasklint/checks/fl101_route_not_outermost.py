@@ -77,8 +77,8 @@ class RouteNotOutermost(FileRule):
     That change is the defect's remedy, so the fix is safe: `--fix` applies it.
 
     ## References
-    - *Explore Flask* 2.6.1, "Views and routing: Decorators"
-    - Flask documentation, "View Decorators"
+    - *Explore Flask* 2.6.1, ["Views and routing: Decorators"](https://exploreflask.com/en/latest/views.html)
+    - Flask documentation, ["View Decorators"](https://flask.palletsprojects.com/en/stable/patterns/viewdecorators/)
     """
 
     code = "FL101"

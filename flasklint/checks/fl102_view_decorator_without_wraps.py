@@ -126,9 +126,9 @@ class ViewDecoratorWithoutWraps(ProjectRule):
     and such decorators are not flagged.
 
     ## References
-    - *Explore Flask* 2.6.1, "Views and routing: Custom decorators"
-    - Flask documentation, "View Decorators"
-    - Python documentation, `functools.wraps`
+    - *Explore Flask* 2.6.1, ["Views and routing: Custom decorators"](https://exploreflask.com/en/latest/views.html)
+    - Flask documentation, ["View Decorators"](https://flask.palletsprojects.com/en/stable/patterns/viewdecorators/)
+    - Python documentation, [`functools.wraps`](https://docs.python.org/3/library/functools.html#functools.wraps)
     """
 
     code = "FL102"

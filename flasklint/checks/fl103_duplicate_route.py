@@ -115,8 +115,10 @@ class DuplicateRoute(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.7.5, "Refactoring small apps to use blueprints"
-    - Flask documentation, "URL Route Registrations"
+    - *Explore Flask* 2.7.5,
+      ["Refactoring small apps to use blueprints"](https://exploreflask.com/en/latest/blueprints.html)
+    - Flask documentation,
+      ["URL Route Registrations"](https://flask.palletsprojects.com/en/stable/api/#url-route-registrations)
     """
 
     code = "FL103"

@@ -110,8 +110,10 @@ class DebugInProduction(ProjectRule):
     `dev`, `local`, `test`, `testing`, `debug`.
 
     ## References
-    - *Explore Flask* 2.5, "Configuration" (2.5.1 and 2.5.2), and 2.3.3 "Debugging"
-    - Flask documentation, "Debug Mode" and "Configuration Handling"
+    - *Explore Flask* 2.5, ["Configuration"](https://exploreflask.com/en/latest/configuration.html) (2.5.1 and 2.5.2),
+      and 2.3.3 ["Debugging"](https://exploreflask.com/en/latest/environment.html)
+    - Flask documentation, ["Debug Mode"](https://flask.palletsprojects.com/en/stable/quickstart/#debug-mode) and
+      ["Configuration Handling"](https://flask.palletsprojects.com/en/stable/config/)
     """
 
     code = "FL201"

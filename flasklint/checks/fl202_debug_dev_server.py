@@ -60,8 +60,10 @@ class DebugDevServer(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.3.3, "Debugging", and 2.13 "Deployment"
-    - Flask documentation, "Debug Mode" and "Deploying to Production"
+    - *Explore Flask* 2.3.3, ["Debugging"](https://exploreflask.com/en/latest/environment.html), and 2.13
+      ["Deployment"](https://exploreflask.com/en/latest/deployment.html)
+    - Flask documentation, ["Debug Mode"](https://flask.palletsprojects.com/en/stable/quickstart/#debug-mode) and
+      ["Deploying to Production"](https://flask.palletsprojects.com/en/stable/deploying/)
     """
 
     code = "FL202"

@@ -74,8 +74,9 @@ class CsrfDisabledInProduction(ProjectRule):
     `dev-config-names`: the words that mark development and testing configs (see FL201).
 
     ## References
-    - *Explore Flask* 2.11, "Handling forms"
-    - Flask-WTF documentation, "CSRF Protection" and "Configuration"
+    - *Explore Flask* 2.11, ["Handling forms"](https://exploreflask.com/en/latest/forms.html)
+    - Flask-WTF documentation, ["CSRF Protection"](https://flask-wtf.readthedocs.io/en/stable/csrf/) and
+      ["Configuration"](https://flask-wtf.readthedocs.io/en/stable/config/)
     """
 
     code = "FL203"

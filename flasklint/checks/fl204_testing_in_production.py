@@ -65,8 +65,10 @@ class TestingInProduction(ProjectRule):
     `dev-config-names`: the words that mark development and testing configs (see FL201).
 
     ## References
-    - *Explore Flask* 2.5.3, "Configuring based on environment variables"
-    - Flask documentation, "Configuration Handling: TESTING"
+    - *Explore Flask* 2.5.3,
+      ["Configuring based on environment variables"](https://exploreflask.com/en/latest/configuration.html)
+    - Flask documentation,
+      ["Configuration Handling: TESTING"](https://flask.palletsprojects.com/en/stable/config/#TESTING)
     """
 
     code = "FL204"

@@ -64,8 +64,9 @@ class ServerNameMissingForSubdomains(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.7.4, "Using a dynamic subdomain"
-    - Flask documentation, "Configuration Handling: SERVER_NAME"
+    - *Explore Flask* 2.7.4, ["Using a dynamic subdomain"](https://exploreflask.com/en/latest/blueprints.html)
+    - Flask documentation,
+      ["Configuration Handling: SERVER_NAME"](https://flask.palletsprojects.com/en/stable/config/#SERVER_NAME)
     """
 
     code = "FL205"

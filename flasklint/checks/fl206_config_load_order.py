@@ -50,8 +50,8 @@ class ConfigLoadOrder(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.5.2, "Instance folder", and 2.5.3
-    - Flask documentation, "Instance Folders"
+    - *Explore Flask* 2.5.2, ["Instance folder"](https://exploreflask.com/en/latest/configuration.html), and 2.5.3
+    - Flask documentation, ["Instance Folders"](https://flask.palletsprojects.com/en/stable/config/#instance-folders)
     """
 
     code = "FL206"

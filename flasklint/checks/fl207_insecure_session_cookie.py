@@ -53,8 +53,9 @@ class InsecureSessionCookie(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.5, "Configuration"
-    - Flask documentation, "Security Considerations: Set-Cookie options"
+    - *Explore Flask* 2.5, ["Configuration"](https://exploreflask.com/en/latest/configuration.html)
+    - Flask documentation,
+      ["Security Considerations: Set-Cookie options"](https://flask.palletsprojects.com/en/stable/security/#set-cookie-options)
     """
 
     code = "FL207"

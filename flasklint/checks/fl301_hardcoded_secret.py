@@ -81,8 +81,12 @@ class HardcodedSecret(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.3.2, "What to keep out of version control", and 2.5.2, "Secret keys"
-    - Flask documentation, "Configuration Handling" (`SECRET_KEY`) and "Configuring from Environment Variables"
+    - *Explore Flask* 2.3.2,
+      ["What to keep out of version control"](https://exploreflask.com/en/latest/environment.html), and 2.5.2,
+      ["Secret keys"](https://exploreflask.com/en/latest/configuration.html)
+    - Flask documentation, ["Configuration Handling"](https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY)
+      (`SECRET_KEY`) and
+      ["Configuring from Environment Variables"](https://flask.palletsprojects.com/en/stable/config/#configuring-from-environment-variables)
     """
 
     code = "FL301"

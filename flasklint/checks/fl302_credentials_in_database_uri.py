@@ -61,8 +61,10 @@ class CredentialsInDatabaseUri(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.5.2, "Instance folder" and "Secret keys"
-    - Flask-SQLAlchemy documentation, "Configuration"; Alembic documentation, "Tutorial" (`sqlalchemy.url`)
+    - *Explore Flask* 2.5.2,
+      ["Instance folder" and "Secret keys"](https://exploreflask.com/en/latest/configuration.html)
+    - Flask-SQLAlchemy documentation, ["Configuration"](https://flask-sqlalchemy.readthedocs.io/en/stable/config/);
+      Alembic documentation, ["Tutorial"](https://alembic.sqlalchemy.org/en/latest/tutorial.html) (`sqlalchemy.url`)
     """
 
     code = "FL302"

@@ -76,8 +76,11 @@ class SecretsNotIgnored(ProjectRule):
     already tracks stay tracked: FL304 says so. The fix is safe: `--fix` applies it.
 
     ## References
-    - *Explore Flask* 2.3.2, "What to keep out of version control", and 2.5.2, "Instance folder"
-    - git documentation, `gitignore` and `git check-ignore`
+    - *Explore Flask* 2.3.2,
+      ["What to keep out of version control"](https://exploreflask.com/en/latest/environment.html), and 2.5.2,
+      ["Instance folder"](https://exploreflask.com/en/latest/configuration.html)
+    - git documentation, [`gitignore`](https://git-scm.com/docs/gitignore) and
+      [`git check-ignore`](https://git-scm.com/docs/git-check-ignore)
     """
 
     code = "FL303"

@@ -92,8 +92,9 @@ class SecretFileCommitted(ProjectRule):
     placeholder there, and a new secret.
 
     ## References
-    - *Explore Flask* 2.5.2, "Instance folder", and 2.5.3, "Configuring based on environment variables"
-    - git documentation, `git rm --cached`
+    - *Explore Flask* 2.5.2, ["Instance folder"](https://exploreflask.com/en/latest/configuration.html), and 2.5.3,
+      ["Configuring based on environment variables"](https://exploreflask.com/en/latest/configuration.html)
+    - git documentation, [`git rm --cached`](https://git-scm.com/docs/git-rm)
     """
 
     code = "FL304"

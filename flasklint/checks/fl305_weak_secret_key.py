@@ -65,8 +65,9 @@ class WeakSecretKey(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.5.2, "Secret keys"
-    - Flask documentation, "Configuration Handling" (`SECRET_KEY`: "a long random string")
+    - *Explore Flask* 2.5.2, ["Secret keys"](https://exploreflask.com/en/latest/configuration.html)
+    - Flask documentation, ["Configuration Handling"](https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY)
+      (`SECRET_KEY`: "a long random string")
     """
 
     code = "FL305"

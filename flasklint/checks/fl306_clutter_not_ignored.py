@@ -61,8 +61,9 @@ class ClutterNotIgnored(ProjectRule):
     `--fix` applies it.
 
     ## References
-    - *Explore Flask* 2.3.2, "What to keep out of version control"
-    - Python documentation, PEP 3147 "PYC Repository Directories"
+    - *Explore Flask* 2.3.2,
+      ["What to keep out of version control"](https://exploreflask.com/en/latest/environment.html)
+    - Python documentation, [PEP 3147 "PYC Repository Directories"](https://peps.python.org/pep-3147/)
     """
 
     code = "FL306"

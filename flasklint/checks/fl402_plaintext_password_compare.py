@@ -73,8 +73,9 @@ class PlaintextPasswordCompare(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.12.3, "Authentication"
-    - Werkzeug, `werkzeug.security.check_password_hash`
+    - *Explore Flask* 2.12.3, ["Authentication"](https://exploreflask.com/en/latest/users.html)
+    - Werkzeug,
+      [`werkzeug.security.check_password_hash`](https://werkzeug.palletsprojects.com/en/stable/utils/#werkzeug.security.check_password_hash)
     """
 
     code = "FL402"

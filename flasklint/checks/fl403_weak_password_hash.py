@@ -74,9 +74,10 @@ class WeakPasswordHash(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.12.2, "Storing passwords"
-    - Werkzeug, `werkzeug.security.generate_password_hash`
-    - OWASP Password Storage Cheat Sheet
+    - *Explore Flask* 2.12.2, ["Storing passwords"](https://exploreflask.com/en/latest/users.html)
+    - Werkzeug,
+      [`werkzeug.security.generate_password_hash`](https://werkzeug.palletsprojects.com/en/stable/utils/#werkzeug.security.generate_password_hash)
+    - [OWASP Password Storage Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html)
     """
 
     code = "FL403"

@@ -93,8 +93,8 @@ class LowBcryptRounds(ProjectRule):
     as development or testing (see FL201).
 
     ## References
-    - *Explore Flask* 2.12.2, "Storing passwords"
-    - Flask-Bcrypt documentation, `BCRYPT_LOG_ROUNDS`
+    - *Explore Flask* 2.12.2, ["Storing passwords"](https://exploreflask.com/en/latest/users.html)
+    - [Flask-Bcrypt documentation](https://flask-bcrypt.readthedocs.io/), `BCRYPT_LOG_ROUNDS`
     """
 
     code = "FL404"

@@ -76,8 +76,9 @@ class TokenWithoutExpiry(FileRule):
     ```
 
     ## References
-    - *Explore Flask* 2.12.1, "Email confirmation", and 2.12.4, "Forgot your password"
-    - itsdangerous documentation, "Signing With Timestamps"
+    - *Explore Flask* 2.12.1, ["Email confirmation"](https://exploreflask.com/en/latest/users.html), and 2.12.4,
+      ["Forgot your password"](https://exploreflask.com/en/latest/users.html)
+    - itsdangerous documentation, ["Signing With Timestamps"](https://itsdangerous.palletsprojects.com/en/stable/timed/)
     """
 
     code = "FL405"

@@ -225,8 +225,8 @@ class AbsoluteSelfImport(ProjectRule):
     with no known parent package").
 
     ## References
-    - *Explore Flask* 2.2.2, "Relative imports"
-    - PEP 328, "Imports: Multi-Line and Absolute/Relative"
+    - *Explore Flask* 2.2.2, ["Relative imports"](https://exploreflask.com/en/latest/conventions.html)
+    - [PEP 328, "Imports: Multi-Line and Absolute/Relative"](https://peps.python.org/pep-0328/)
     """
 
     code = "FL501"

@@ -73,9 +73,14 @@ class CircularImport(ProjectRule):
     imports the app object (see FL503).
 
     ## References
-    - *Explore Flask* 2.6.2, "Custom converters" (the circular import warning), and 2.8.5, "Creating custom filters"
-    - Flask documentation, "Large Applications as Packages" (the circular import note)
-    - Python documentation, "The import system: sys.modules"
+    - *Explore Flask* 2.6.2, ["Custom converters"](https://exploreflask.com/en/latest/views.html)
+      (the circular import warning), and 2.8.5,
+      ["Creating custom filters"](https://exploreflask.com/en/latest/templates.html)
+    - Flask documentation,
+      ["Large Applications as Packages"](https://flask.palletsprojects.com/en/stable/patterns/packages/)
+      (the circular import note)
+    - Python documentation,
+      ["The import system: sys.modules"](https://docs.python.org/3/reference/import.html#the-module-cache)
     """
 
     code = "FL502"

@@ -76,8 +76,9 @@ class AppImportCycle(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.7, "Blueprints", and 2.6.2 (the circular import warning)
-    - Flask documentation, "Application Factories"
+    - *Explore Flask* 2.7, ["Blueprints"](https://exploreflask.com/en/latest/blueprints.html), and 2.6.2
+      ([the circular import warning](https://exploreflask.com/en/latest/views.html))
+    - Flask documentation, ["Application Factories"](https://flask.palletsprojects.com/en/stable/patterns/appfactories/)
     """
 
     code = "FL503"

@@ -86,9 +86,11 @@ class FormWithoutCsrfToken(ProjectRule):
     `nonce`); add your own and keep these.
 
     ## References
-    - *Explore Flask* 2.11.1, "Handling forms: CSRF Protection and validation"
-    - Flask-WTF documentation, "CSRF Protection"
-    - OWASP, "Cross-Site Request Forgery Prevention Cheat Sheet"
+    - *Explore Flask* 2.11.1,
+      ["Handling forms: CSRF Protection and validation"](https://exploreflask.com/en/latest/forms.html)
+    - Flask-WTF documentation, ["CSRF Protection"](https://flask-wtf.readthedocs.io/en/stable/csrf/)
+    - OWASP,
+      ["Cross-Site Request Forgery Prevention Cheat Sheet"](https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html)
     """
 
     code = "FL601"

@@ -78,9 +78,10 @@ class AutoescapeDisabled(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.11.1, "Handling forms: Rendering forms"
-    - Flask documentation, "Templates: Controlling Autoescaping"
-    - Jinja documentation, "HTML Escaping"
+    - *Explore Flask* 2.11.1, ["Handling forms: Rendering forms"](https://exploreflask.com/en/latest/forms.html)
+    - Flask documentation,
+      ["Templates: Controlling Autoescaping"](https://flask.palletsprojects.com/en/stable/templating/#controlling-autoescaping)
+    - Jinja documentation, ["HTML Escaping"](https://jinja.palletsprojects.com/en/stable/templates/#html-escaping)
     """
 
     code = "FL602"

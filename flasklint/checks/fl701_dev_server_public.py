@@ -112,9 +112,10 @@ class DevServerPublic(ProjectRule):
     ```
 
     ## References
-    - *Explore Flask* 2.13.2, "Deployment: The stack" (Gunicorn, "Making Gunicorn public", Nginx, ProxyFix)
-    - Flask documentation, "Deploying to Production"
-    - Gunicorn documentation, "Deploying Gunicorn"
+    - *Explore Flask* 2.13.2, ["Deployment: The stack"](https://exploreflask.com/en/latest/deployment.html)
+      (Gunicorn, "Making Gunicorn public", Nginx, ProxyFix)
+    - Flask documentation, ["Deploying to Production"](https://flask.palletsprojects.com/en/stable/deploying/)
+    - Gunicorn documentation, ["Deploying Gunicorn"](https://docs.gunicorn.org/en/stable/deploy.html)
     """
 
     code = "FL701"

@@ -299,9 +299,16 @@ class RemovedExtensionImport(FileRule):
     `==2.*`, Poetry's `^` and `~`); anything else counts as not pinned.
 
     ## References
-    - *Explore Flask* 2.6, 2.9, 2.10, 2.11, 2.12 and 2.13 (listings that import `flask.ext` and `werkzeug.contrib`)
-    - Flask 1.0 changelog ("Remove the `flask.ext` import hook"), Werkzeug 1.0 changelog
-      ("Remove the `werkzeug.contrib` module"), WTForms 3.0 and Flask-WTF 1.0 changelogs
+    - *Explore Flask* [2.6](https://exploreflask.com/en/latest/views.html),
+      [2.9](https://exploreflask.com/en/latest/static.html), [2.10](https://exploreflask.com/en/latest/storing.html),
+      [2.11](https://exploreflask.com/en/latest/forms.html), [2.12](https://exploreflask.com/en/latest/users.html) and
+      [2.13](https://exploreflask.com/en/latest/deployment.html)
+      (listings that import `flask.ext` and `werkzeug.contrib`)
+    - [Flask 1.0 changelog](https://flask.palletsprojects.com/en/stable/changes/)
+      ("Remove the `flask.ext` import hook"),
+      [Werkzeug 1.0 changelog](https://werkzeug.palletsprojects.com/en/stable/changes/)
+      ("Remove the `werkzeug.contrib` module"), [WTForms 3.0](https://wtforms.readthedocs.io/en/stable/changes/)
+      and [Flask-WTF 1.0](https://flask-wtf.readthedocs.io/en/stable/changes/) changelogs
     """
 
     code = "FL702"

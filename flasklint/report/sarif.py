@@ -72,11 +72,12 @@ PARSE_ERROR_RULE = {
 }
 
 _FENCE = re.compile(r"^ *```.*\n?", re.MULTILINE)
-#: Markdown outside code, and its plain-text reading: heading marks, strong, emphasis, links.
+#: Markdown outside code, and its plain-text reading: heading marks, strong, emphasis.
 _PROSE = [(re.compile(r"^#+ ", re.MULTILINE), ""),
           (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
-          (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
-          (re.compile(r"\[([^\]]*)\]\(([^)]*)\)"), r"\1 (\2)")]
+          (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1")]
+#: An inline code span, or a link (group 1 its text, which may hold inline code; group 2 its URL).
+_CODE_OR_LINK = re.compile(r"`[^`]*`|\[((?:`[^`]*`|[^\]`])*)\]\(([^)\s]*)\)")
 
 
 def plain_text(markdown: str) -> str:
@@ -87,12 +88,17 @@ def plain_text(markdown: str) -> str:
     """
     chunks = _FENCE.split(markdown)  # even chunks are prose, odd ones code blocks
     for c in range(0, len(chunks), 2):
-        parts = chunks[c].split("`")
+        parts = _CODE_OR_LINK.sub(_unlinked, chunks[c]).split("`")
         for i in range(0, len(parts), 2):  # even parts are outside inline code
             for pattern, replacement in _PROSE:
                 parts[i] = pattern.sub(replacement, parts[i])
         chunks[c] = "".join(parts)
     return "".join(chunks)
+
+
+def _unlinked(match: re.Match) -> str:
+    """Return an inline code span as it is, and a link as its text followed by its URL in brackets."""
+    return f"{match.group(1)} ({match.group(2)})" if match.group(2) is not None else match.group(0)
 
 
 def precision(rule) -> str:
