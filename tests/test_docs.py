@@ -1,15 +1,26 @@
 """The rule reference: generated pages are committed, and every example runs."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from flasklint.checks import builtin_rules
 from flasklint.docs import code_blocks, generate, rule_page, section, with_rule_table
+from flasklint.report.sarif import rule_descriptor
 from flasklint.testing import MARKER, expected_and_found
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = builtin_rules()
+#: A Markdown link to an https address: its text and its URL.
+LINK = re.compile(r"\[([^\]]+)\]\((https://[^)\s]+)\)")
+#: The chapters of *Explore Flask* (section 2.N of the book) and their pages on exploreflask.com.
+BOOK_PAGES = {"2": "conventions", "3": "environment", "4": "organizing", "5": "configuration", "6": "views",
+              "7": "blueprints", "8": "templates", "9": "static", "10": "storing", "11": "forms", "12": "users",
+              "13": "deployment"}
+BOOK_PAGE = re.compile(r"https://exploreflask\.com/en/latest/(\w+)\.html")
+#: References left as plain text on purpose, because no stable public URL shows them.
+PLAIN_REFERENCES: frozenset[str] = frozenset()
 
 
 def test_committed_pages_match_the_code():
@@ -99,3 +110,42 @@ def test_use_instead_is_clean(rule, tmp_path):
         folder = _write_example(tmp_path / f"good{number}", block)
         _, found = expected_and_found(folder, [rule.code], **DEFAULT_RULES_TOO)
         assert found == set()
+
+
+def _references(rule) -> list[str]:
+    """Return the items of a rule's References list, each on one line."""
+    items: list[str] = []
+    for line in section(rule, "References").splitlines():
+        if line.startswith("- "):
+            items.append(line[2:])
+        else:
+            items[-1] += " " + line.strip()
+    return items
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_each_reference_links_to_its_source(rule):
+    for item in _references(rule):
+        outside_links = LINK.sub("", item)
+        assert not re.search(r"[\[\]]|\]\(", outside_links), f"{rule.code}: malformed link in {item!r}"
+        assert LINK.search(item) or item in PLAIN_REFERENCES, f"{rule.code}: {item!r} links nowhere"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_book_references_link_to_the_chapters_they_cite(rule):
+    cited_books = [item for item in _references(rule) if "Explore Flask" in item]
+    assert cited_books, f"{rule.code} cites no Explore Flask chapter"
+    for item in cited_books:
+        urls = [url for _, url in LINK.findall(item)]
+        assert all(BOOK_PAGE.fullmatch(url) for url in urls), f"{rule.code}: {urls}"
+        cited = {BOOK_PAGES[chapter] for chapter in re.findall(r"\b2\.(\d+)", LINK.sub(r"\1", item))}
+        assert {BOOK_PAGE.fullmatch(url).group(1) for url in urls} == cited, f"{rule.code}: {item!r}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_sarif_plain_text_reads_links_as_text_and_address(rule):
+    descriptor = rule_descriptor(rule)
+    plain = [descriptor[key]["text"] for key in ("shortDescription", "fullDescription", "help")]
+    assert not any("](" in text for text in plain), rule.code
+    for text, url in LINK.findall(rule_page(rule)):
+        assert f"{text.replace('`', '')} ({url})" in descriptor["help"]["text"], f"{rule.code}: {url}"
