@@ -55,7 +55,7 @@ class InsecureSessionCookie(ProjectRule):
     ## References
     - *Explore Flask* 2.5, ["Configuration"](https://exploreflask.com/en/latest/configuration.html)
     - Flask documentation,
-      ["Security Considerations: Set-Cookie options"](https://flask.palletsprojects.com/en/stable/security/#set-cookie-options)
+      ["Security Considerations: Set-Cookie options"](https://flask.palletsprojects.com/en/stable/web-security/#set-cookie-options)
     """
 
     code = "FL207"

@@ -307,7 +307,7 @@ class RemovedExtensionImport(FileRule):
     - [Flask 1.0 changelog](https://flask.palletsprojects.com/en/stable/changes/)
       ("Remove the `flask.ext` import hook"),
       [Werkzeug 1.0 changelog](https://werkzeug.palletsprojects.com/en/stable/changes/)
-      ("Remove the `werkzeug.contrib` module"), [WTForms 3.0](https://wtforms.readthedocs.io/en/stable/changes/)
+      ("Remove the `werkzeug.contrib` module"), WTForms 3.0
       and [Flask-WTF 1.0](https://flask-wtf.readthedocs.io/en/stable/changes/) changelogs
     """
 
