@@ -7,7 +7,7 @@ import pytest
 
 from flasklint.checks import builtin_rules
 from flasklint.docs import code_blocks, generate, rule_page, section, with_rule_table
-from flasklint.report.sarif import rule_descriptor
+from flasklint.report.sarif import plain_text, rule_descriptor
 from flasklint.testing import MARKER, expected_and_found
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,3 +149,8 @@ def test_sarif_plain_text_reads_links_as_text_and_address(rule):
     assert not any("](" in text for text in plain), rule.code
     for text, url in LINK.findall(rule_page(rule)):
         assert f"{text.replace('`', '')} ({url})" in descriptor["help"]["text"], f"{rule.code}: {url}"
+
+
+def test_plain_text_keeps_inline_code_that_looks_like_a_link():
+    markdown = "Call `handlers[name](request)`; see [`functools.wraps`](https://docs.python.org/3/)."
+    assert plain_text(markdown) == "Call handlers[name](request); see functools.wraps (https://docs.python.org/3/)."
