@@ -96,7 +96,7 @@ def plain_text(markdown: str) -> str:
     return "".join(chunks)
 
 
-def _unlinked(match: re.Match) -> str:
+def _unlinked(match: re.Match[str]) -> str:
     """Return an inline code span as it is, and a link as its text followed by its URL in brackets."""
     return f"{match.group(1)} ({match.group(2)})" if match.group(2) is not None else match.group(0)
 
