@@ -46,9 +46,10 @@ def python_error(folder: Path):
     return None
 
 
-@pytest.mark.parametrize("project", PROJECTS, ids=_name)
+@pytest.mark.parametrize("project", BOOK_PROJECTS, ids=_name)
 @pytest.mark.parametrize("code", ["FL502", "FL503"])
-def test_markers_match_findings(project, code):
+def test_book_markers_match_findings(project, code):
+    """The book's projects (the fixture projects' markers: test_fixtures.py)."""
     expected, found = expected_and_found(project, [code])
     assert found == expected
 
