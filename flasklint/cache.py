@@ -60,7 +60,8 @@ def data_classes() -> dict[tuple[str, str], type]:
     found = dict(_SAFE_BUILTINS)
     for module in modules:
         for name, value in vars(module).items():
-            if isinstance(value, type) and value.__module__ == module.__name__ and _is_data_class(value):
+            # type(value), not isinstance: asking a lazily imported module (LibCST) for its class imports it.
+            if issubclass(type(value), type) and value.__module__ == module.__name__ and _is_data_class(value):
                 found[module.__name__, name] = value
     return found
 
