@@ -15,7 +15,6 @@ anything else (``1.0rc1``, a URL, an environment marker) leaves the package
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,6 +226,8 @@ def _pins_of(root: Path, path: Path, text: str) -> Iterator[Pin]:
             return
         yield from filter(None, (parse_requirement(r, rel) for r in _install_requires(tree)))
     elif name == "setup.cfg":
+        import configparser  # only here: most projects have no setup.cfg, and it costs every run 10 ms
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read_string(text)
