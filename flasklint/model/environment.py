@@ -128,6 +128,7 @@ class Environment:
         self._dev_paths: dict[str, bool] = {}
         modules = project.modules
         self._roots: dict[str, str] = {}
+        self._imported: dict[str, list[ModuleFacts]] = {}
         self.by_name: dict[str, list[ModuleFacts]] = defaultdict(list)
         for facts in modules:
             self.by_name[facts.module].append(facts)
@@ -207,17 +208,27 @@ class Environment:
             return True
         return any(folder in self.flask_folders and folder in self.package_folders for folder in folders)
 
-    def imported(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
-        """Yield the project modules a module imports (their parent packages too), from its own source root first."""
+    def imported(self, facts: ModuleFacts) -> list[ModuleFacts]:
+        """Return the project modules a module imports (their parent packages too), from its own source root first.
+
+        Worked out once per module: building the region asks twice.
+        """
+        if facts.path not in self._imported:
+            self._imported[facts.path] = list(self._find_imported(facts))
+        return self._imported[facts.path]
+
+    def _find_imported(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
+        """Yield what :meth:`imported` returns."""
         root = self.source_root(facts)
         for imp in facts.imports:
             names = [imp.module, *(f"{imp.module}.{name}" for name, _ in imp.names if name != "*")]
             parts = imp.module.split(".")
             names += [".".join(parts[:end]) for end in range(1, len(parts))]
             for name in names:
-                found = self.by_name.get(name, ())
-                near = [target for target in found if self.source_root(target) == root]
-                yield from near or found
+                found = self.by_name.get(name)
+                if found:
+                    near = [target for target in found if self.source_root(target) == root]
+                    yield from near or found
 
     def loaded(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
         """Yield the modules a module loads as configuration by a string (``from_object``, ``from_pyfile``)."""
