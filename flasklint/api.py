@@ -18,12 +18,31 @@ from .facts import ImportFact, ModuleFacts
 from .facts.routes import RouteFact, module_routes
 from .findings import Edit, Finding, Fix, Requirement, Severity
 from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS
+from .model.project_facts import ProjectFacts
 from .plugins import Plugin
-from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule
+from .rule import FileContext, FileRule, ProjectRule, Rule
 from .testing import expected_and_found, lint, markers
 
 __all__ = [
-    "Edit", "FLASK_APP", "FLASK_BLUEPRINT", "FileContext", "FileRule", "Finding", "Fix", "ImportFact",
-    "ModuleFacts", "Plugin", "ProjectFacts", "ProjectRule", "ROUTE_OWNERS", "Requirement", "RouteFact",
-    "Rule", "Severity", "expected_and_found", "lint", "markers", "module_routes",
+    "Edit",
+    "FLASK_APP",
+    "FLASK_BLUEPRINT",
+    "FileContext",
+    "FileRule",
+    "Finding",
+    "Fix",
+    "ImportFact",
+    "ModuleFacts",
+    "Plugin",
+    "ProjectFacts",
+    "ProjectRule",
+    "ROUTE_OWNERS",
+    "Requirement",
+    "RouteFact",
+    "Rule",
+    "Severity",
+    "expected_and_found",
+    "lint",
+    "markers",
+    "module_routes",
 ]

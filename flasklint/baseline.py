@@ -10,9 +10,9 @@ reviewer can read what was accepted.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from stat import S_ISREG
-from typing import Iterable, Mapping
 
 from . import __version__
 from .findings import Finding
@@ -30,8 +30,10 @@ class BaselineError(Exception):
 def write(path: Path, findings: Iterable[Finding], snippets: Mapping[str, Mapping[int, str]]) -> int:
     """Record ``findings`` in the baseline file ``path``; return how many."""
     prints = fingerprints(findings, snippets)
-    entries = [{"fingerprint": prints[f], "code": f.code, "path": f.path, "message": f.message}
-               for f in sorted(prints, key=lambda f: f.sort_key)]
+    entries = [
+        {"fingerprint": prints[f], "code": f.code, "path": f.path, "message": f.message}
+        for f in sorted(prints, key=lambda f: f.sort_key)
+    ]
     document = {"flasklint": __version__, "format": FORMAT, "findings": entries}
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return len(entries)
@@ -54,15 +56,18 @@ def read(path: Path) -> frozenset[str]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BaselineError(f"{path}: not a flasklint baseline: {exc}") from None
     entries = document.get("findings") if isinstance(document, dict) else None
-    if (not isinstance(entries, list) or document.get("format") != FORMAT
-            or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries)):
-        raise BaselineError(f"{path}: not a flasklint baseline (format {FORMAT}); "
-                            "write one with --write-baseline")
+    if (
+        not isinstance(entries, list)
+        or document.get("format") != FORMAT
+        or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries)
+    ):
+        raise BaselineError(f"{path}: not a flasklint baseline (format {FORMAT}); write one with --write-baseline")
     return frozenset(e["fingerprint"] for e in entries)
 
 
-def new_findings(findings: list[Finding], snippets: Mapping[str, Mapping[int, str]],
-                 known: frozenset[str]) -> list[Finding]:
+def new_findings(
+    findings: list[Finding], snippets: Mapping[str, Mapping[int, str]], known: frozenset[str]
+) -> list[Finding]:
     """Return the findings whose fingerprint is not in ``known``, in their order."""
     prints = fingerprints(findings, snippets)
     return [f for f in findings if prints[f] not in known]

@@ -26,10 +26,11 @@ import pickle
 import pkgutil
 import tempfile
 import time
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from stat import S_ISREG
-from typing import Iterable, Optional
+from typing import Optional
 
 from . import __version__
 
@@ -41,11 +42,12 @@ _MAGIC = b"flasklint-cache-1\n"
 STALE = 3600
 #: The modules whose data classes (dataclasses, named tuples, enums) cache entries hold.
 DATA_MODULES = ("flasklint.engine", "flasklint.findings", "flasklint.templates", "flasklint.facts")
-_SAFE_BUILTINS = {("builtins", cls.__name__): cls for cls in (set, frozenset, dict, list, tuple, str, int, bool,
-                                                                type(None))}
+_SAFE_BUILTINS = {
+    ("builtins", cls.__name__): cls for cls in (set, frozenset, dict, list, tuple, str, int, bool, type(None))
+}
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_classes() -> dict[tuple[str, str], type]:
     """Return every class a cache file may build, by ``(module, name)``.
 
@@ -68,8 +70,11 @@ def data_classes() -> dict[tuple[str, str], type]:
 
 def _is_data_class(cls: type) -> bool:
     """Return whether ``cls`` is a dataclass, a named tuple or an enum."""
-    return dataclasses.is_dataclass(cls) or issubclass(cls, enum.Enum) or (
-        issubclass(cls, tuple) and hasattr(cls, "_fields"))
+    return (
+        dataclasses.is_dataclass(cls)
+        or issubclass(cls, enum.Enum)
+        or (issubclass(cls, tuple) and hasattr(cls, "_fields"))
+    )
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -125,18 +130,19 @@ class Cache:
         self.entries: dict[str, tuple[str, object]] = {}
         self.changed = False
 
-    def load(self) -> "Cache":
+    def load(self) -> Cache:
         """Read the cache file; a missing, corrupt, foreign or linked file gives an empty cache."""
         data = _read_regular(self.path) if _real_folder(self.folder) and _real_folder(self.path.parent) else None
         if data is None or not data.startswith(_MAGIC):
             return self
         try:
-            entries = _SafeUnpickler(io.BytesIO(data[len(_MAGIC):])).load()
+            entries = _SafeUnpickler(io.BytesIO(data[len(_MAGIC) :])).load()
         except Exception:  # any corrupt or hostile content: start afresh
             return self
         if isinstance(entries, dict):
-            self.entries = {k: v for k, v in entries.items()
-                            if isinstance(k, str) and isinstance(v, tuple) and len(v) == 2}
+            self.entries = {
+                k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, tuple) and len(v) == 2
+            }
         return self
 
     def get(self, rel: str, key: str, kind: type) -> Optional[object]:
@@ -190,7 +196,7 @@ class Cache:
         with os.scandir(self.path.parent) as entries:
             found = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.name) for entry in entries]
         pickles = sorted((item for item in found if item[1].endswith(".pickle")), reverse=True)
-        stale = time.time_ns() - STALE * 10 ** 9
+        stale = time.time_ns() - STALE * 10**9
         doomed = [name for _, name in pickles[KEEP:] if name != self.path.name]
         doomed += [name for mtime, name in found if name.startswith("tmp") and name.endswith(".tmp") and mtime < stale]
         for name in doomed:

@@ -17,10 +17,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator, Optional, TextIO
+from typing import Optional, TextIO
 
 import click
 
@@ -180,48 +181,108 @@ def entry_point() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @option("Rule selection", "--select", multiple=True, help="Rules to run: codes, prefixes (FL1) or ALL.")
 @option("Rule selection", "--extend-select", multiple=True, help="Rules to run in addition to the selection.")
-@option("Rule selection", "--ignore", multiple=True,
-        help="Rules not to run (replaces the settings' ignore); FL0, FL or ALL also drop FL000.")
+@option(
+    "Rule selection",
+    "--ignore",
+    multiple=True,
+    help="Rules not to run (replaces the settings' ignore); FL0, FL or ALL also drop FL000.",
+)
 @option("Rule selection", "--extend-ignore", multiple=True, help="Rules not to run, in addition to `ignore`.")
-@option("Rule selection", "--report-unused-ignores", is_flag=True,
-        help=f"Report suppression comments that suppress nothing ({UNUSED_SUPPRESSION}).")
-@option("Rule selection", "--fail-on", type=click.Choice(SEVERITIES),
-        help="Lowest severity that makes the exit code 1.")
+@option(
+    "Rule selection",
+    "--report-unused-ignores",
+    is_flag=True,
+    help=f"Report suppression comments that suppress nothing ({UNUSED_SUPPRESSION}).",
+)
+@option(
+    "Rule selection", "--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that makes the exit code 1."
+)
 @option("Rule selection", "--include-tests", is_flag=True, default=None, help="Also report in tests and test configs.")
-@option("Rule selection", "--target-version", type=click.Choice(TARGET_VERSIONS),
-        help="Oldest Python the code runs on (default: from requires-python); names the Python a file "
-             "with newer syntax needs.")
-@option("Output", "--output-format", "--format", "output_format", type=click.Choice(sorted(REPORTERS)),
-        default="text", show_default=True, help="Output format (--format is the same option).")
-@option("Output", "-o", "--output", "--output-file", type=click.Path(dir_okay=False, path_type=Path),
-        help="Write the report to FILE instead of standard output.")
-@option("Output", "--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True,
-        help="Colour the text report: auto is on a terminal without NO_COLOR.")
+@option(
+    "Rule selection",
+    "--target-version",
+    type=click.Choice(TARGET_VERSIONS),
+    help="Oldest Python the code runs on (default: from requires-python); names the Python a file "
+    "with newer syntax needs.",
+)
+@option(
+    "Output",
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Output format (--format is the same option).",
+)
+@option(
+    "Output",
+    "-o",
+    "--output",
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@option(
+    "Output",
+    "--color",
+    type=click.Choice(("auto", "always", "never")),
+    default="auto",
+    show_default=True,
+    help="Colour the text report: auto is on a terminal without NO_COLOR.",
+)
 @option("Output", "--statistics", is_flag=True, help="Print a count per rule instead of the findings.")
 @option("Output", "-q", "--quiet", is_flag=True, help="Print the findings and nothing else (no summary).")
 @option("Output", "-s", "--silent", is_flag=True, help="Print nothing; only the exit code tells.")
-@option("Output", "-v", "--verbose", is_flag=True,
-        help="Say on stderr which root, settings, rules and cache were used.")
+@option(
+    "Output", "-v", "--verbose", is_flag=True, help="Say on stderr which root, settings, rules and cache were used."
+)
 @option("Output", "--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @option("Fixes", "--fix", is_flag=True, help="Apply the safe fixes.")
 @option("Fixes", "--show-fixes", is_flag=True, help="With --fix, list the findings that were fixed.")
 @option("Fixes", "--diff", is_flag=True, help="Show the fixes as a diff; change nothing.")
-@option("Fixes", "--unsafe-fixes/--no-unsafe-fixes", default=False,
-        help="Also apply (or show) fixes that may change behaviour.")
+@option(
+    "Fixes",
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=False,
+    help="Also apply (or show) fixes that may change behaviour.",
+)
 @option("Files", "--exclude", multiple=True, help="Globs to leave out (replaces the settings' exclude).")
 @option("Files", "--extend-exclude", multiple=True, help="Globs to leave out, in addition to `exclude`.")
-@option("Files", "--stdin-filename", type=click.Path(path_type=Path),
-        help="Path of the file read from standard input (PATH `-`; default stdin.py).")
-@option("Files", "--config", "config_file", type=click.Path(path_type=Path),
-        help="Read settings from this TOML file instead of pyproject.toml.")
-@option("Files", "--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
-        help="Report only the findings not recorded in this baseline file.")
-@option("Files", "--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-        help="Record the current findings in FILE (for --baseline) and exit 0.")
+@option(
+    "Files",
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    help="Path of the file read from standard input (PATH `-`; default stdin.py).",
+)
+@option(
+    "Files",
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="Read settings from this TOML file instead of pyproject.toml.",
+)
+@option(
+    "Files",
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only the findings not recorded in this baseline file.",
+)
+@option(
+    "Files",
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record the current findings in FILE (for --baseline) and exit 0.",
+)
 @option("Miscellaneous", "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
 @option("Miscellaneous", "--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@option("Miscellaneous", "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-        help=f"Where to keep the cache (default: {FOLDER}/ at the project root).")
+@option(
+    "Miscellaneous",
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Where to keep the cache (default: {FOLDER}/ at the project root).",
+)
 @option("Miscellaneous", "--show-settings", is_flag=True, help="Print the settings in effect and exit.")
 def check(paths: tuple[Path, ...], **flags) -> None:
     """Lint PATHS (files or folders; default: the current folder; `-` reads standard input)."""
@@ -250,8 +311,11 @@ def check(paths: tuple[Path, ...], **flags) -> None:
             _note(args, escape(f"flasklint: warning: skipped {path}: {reason}"), warning=True)
         plugins_broken = _report_plugin_problems(result.plugin_failures) or plugins_broken
         if result.files == 0 and not stdin_path:
-            _note(args, escape(f"flasklint: warning: No Python files found under {', '.join(map(str, paths))}"),
-                  warning=True)
+            _note(
+                args,
+                escape(f"flasklint: warning: No Python files found under {', '.join(map(str, paths))}"),
+                warning=True,
+            )
         if args.write_baseline:
             count = baseline.write(args.write_baseline, result.findings, result.snippets)
             _note(args, f"Recorded {plural(count, 'finding')} in {args.write_baseline}.")
@@ -265,8 +329,10 @@ def check(paths: tuple[Path, ...], **flags) -> None:
         click.echo(escape(f"flasklint: error: {exc}"), err=True)
         sys.exit(2)
     for path, error in result.internal_errors:
-        click.echo(escape(f"flasklint: internal error: {path}: {error} (a bug in flasklint; "
-                          "the file was not fully linted)"), err=True)
+        click.echo(
+            escape(f"flasklint: internal error: {path}: {error} (a bug in flasklint; the file was not fully linted)"),
+            err=True,
+        )
     if plugins_broken:
         sys.exit(2)
     if result.internal_errors:
@@ -289,30 +355,39 @@ def _configure(root: Path, args: SimpleNamespace) -> Config:
     extend_select = _codes(args.extend_select)
     if args.report_unused_ignores:
         extend_select = (*(extend_select or ()), UNUSED_SUPPRESSION)
-    overrides = {"select": _codes(args.select), "ignore": _codes(args.ignore), "extend_select": extend_select,
-                 "extend_ignore": _codes(args.extend_ignore), "fail_on": args.fail_on,
-                 "include_tests": args.include_tests, "target_version": args.target_version,
-                 "exclude": _globs(args.exclude), "extend_exclude": _globs(args.extend_exclude)}
+    overrides = {
+        "select": _codes(args.select),
+        "ignore": _codes(args.ignore),
+        "extend_select": extend_select,
+        "extend_ignore": _codes(args.extend_ignore),
+        "fail_on": args.fail_on,
+        "include_tests": args.include_tests,
+        "target_version": args.target_version,
+        "exclude": _globs(args.exclude),
+        "extend_exclude": _globs(args.extend_exclude),
+    }
     known = [rule.code for rule in all_rules()] + [PARSE_ERROR_CODE]
     return load_config(root, args.config_file, overrides, known)
 
 
-def _lint(paths: list[Path], config: Config, root: Path, args: SimpleNamespace,
-          buffers: Optional[dict[Path, bytes]]) -> Result:
+def _lint(
+    paths: list[Path], config: Config, root: Path, args: SimpleNamespace, buffers: Optional[dict[Path, bytes]]
+) -> Result:
     """Run the engine, with a progress bar on a terminal and, with ``-v``, what it used."""
     cache = None if args.no_cache else (args.cache_dir or root / FOLDER)
     bar_wanted = args.output_format in ("text", "concise") and not (args.quiet or args.silent)
     started = time.monotonic()
     with ProgressBar(enabled=bar_wanted and sys.stderr.isatty()) as bar:
-        result = run(paths, config, root, args.jobs, cache, bar.update, buffers=buffers,
-                     alone=lone_files(paths, root))
+        result = run(paths, config, root, args.jobs, cache, bar.update, buffers=buffers, alone=lone_files(paths, root))
     if args.verbose:
-        click.echo(f"flasklint: project root: {result.root}\n"
-                   f"flasklint: settings: {config.source or 'defaults'} and the command line\n"
-                   f"flasklint: rules: {', '.join(rule.code for rule in result.rules) or 'none'}\n"
-                   f"flasklint: cache: {cache or 'off'}\n"
-                   f"flasklint: linted {plural(result.files, 'file')} in {time.monotonic() - started:.2f} s",
-                   err=True)
+        click.echo(
+            f"flasklint: project root: {result.root}\n"
+            f"flasklint: settings: {config.source or 'defaults'} and the command line\n"
+            f"flasklint: rules: {', '.join(rule.code for rule in result.rules) or 'none'}\n"
+            f"flasklint: cache: {cache or 'off'}\n"
+            f"flasklint: linted {plural(result.files, 'file')} in {time.monotonic() - started:.2f} s",
+            err=True,
+        )
     return result
 
 
@@ -322,8 +397,9 @@ def _note(args: SimpleNamespace, message: str, warning: bool = False) -> None:
         click.echo(message, err=True)
 
 
-def _report(result: Result, args: SimpleNamespace, stdin_path: Optional[Path],
-            buffers: Optional[dict[Path, bytes]]) -> None:
+def _report(
+    result: Result, args: SimpleNamespace, stdin_path: Optional[Path], buffers: Optional[dict[Path, bytes]]
+) -> None:
     """Apply or show the fixes, then write the report where it belongs."""
     if args.fix or args.diff:
         if stdin_path:
@@ -421,14 +497,18 @@ def _fix_buffer(result: Result, path: Path, raw: bytes, args: SimpleNamespace) -
         old_text = decode(raw)
     except (SyntaxError, LookupError, UnicodeDecodeError):
         old_text = None
-    findings = sorted((f for f in _fixable(result.findings, args.unsafe_fixes) if f.path == rel and not f.fix.path),
-                      key=lambda f: f.sort_key)
+    findings = sorted(
+        (f for f in _fixable(result.findings, args.unsafe_fixes) if f.path == rel and not f.fix.path),
+        key=lambda f: f.sort_key,
+    )
     new_text, applied = apply_edits(old_text, findings) if old_text is not None else (None, [])
     if new_text is None or parses(new_text):
         new_text, applied = old_text, []
     if args.diff:
         if applied:
-            hidden = hidden_texts(old_text, [f for f in result.secrets + result.findings if f.path == rel and f.sensitive])
+            hidden = hidden_texts(
+                old_text, [f for f in result.secrets + result.findings if f.path == rel and f.sensitive]
+            )
             click.echo(FixOutcome(rel, applied, new_text, old_text, hidden=hidden).diff(), nl=False)
     else:
         click.echo(raw if new_text is None or not applied else new_text.encode("utf-8"), nl=False)
@@ -454,10 +534,12 @@ def _say_fixed(fixed: list[Finding], args: SimpleNamespace) -> None:
 def settings_text(root: Path, config: Config) -> str:
     """Return the settings in effect as ``--show-settings`` prints them: TOML, with comments."""
     running = ", ".join(rule.code for rule in select_rules(all_rules(), config)) or "none"
-    lines = [f"# Project root: {root}",
-             f"# Settings from: {config.source or 'defaults'}, then the command line",
-             f"# Rules that run: {running}",
-             "[tool.flasklint]"]
+    lines = [
+        f"# Project root: {root}",
+        f"# Settings from: {config.source or 'defaults'}, then the command line",
+        f"# Rules that run: {running}",
+        "[tool.flasklint]",
+    ]
     for key, attr in SETTING_KEYS.items():
         if attr == "per_file_ignores":
             continue
@@ -482,8 +564,15 @@ def server_command() -> None:
 
 
 @main.command("rules")
-@click.option("--output-format", "--format", "output_format", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="text: a table on a terminal, one line per rule otherwise; json: a list.")
+@click.option(
+    "--output-format",
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="text: a table on a terminal, one line per rule otherwise; json: a list.",
+)
 def rules_command(output_format: str) -> None:
     """List every rule."""
     _report_plugin_problems(load_plugins().problems)
@@ -496,22 +585,36 @@ def rules_command(output_format: str) -> None:
 
         table = Table("Code", "Name", "Severity", "Default", "Fix", "Summary", box=None)
         for rule in rules:
-            table.add_row(rule.code, rule.name, rule.severity.value, "on" if rule.default_enabled else "off",
-                          fix_column(rule), rule.summary())
+            table.add_row(
+                rule.code,
+                rule.name,
+                rule.severity.value,
+                "on" if rule.default_enabled else "off",
+                fix_column(rule),
+                rule.summary(),
+            )
         Console(highlight=False).print(table)
     else:
         width = max(len(rule.name) for rule in rules)
         for rule in rules:
-            click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  "
-                       f"{'on' if rule.default_enabled else 'off':<3}  {fix_column(rule) or '-':<6}  {rule.summary()}")
+            click.echo(
+                f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  "
+                f"{'on' if rule.default_enabled else 'off':<3}  {fix_column(rule) or '-':<6}  {rule.summary()}"
+            )
 
 
 def _rule_json(rule) -> dict:
     """Return what ``flasklint rules --output-format json`` says of one rule."""
-    return {"code": rule.code, "name": rule.name, "severity": rule.severity.value,
-            "default": rule.default_enabled, "fixable": rule.fixable,
-            "fix_safety": rule.fix_safety if rule.fixable else None,
-            "summary": rule.summary(), "url": help_uri(rule) or None}
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "default": rule.default_enabled,
+        "fixable": rule.fixable,
+        "fix_safety": rule.fix_safety if rule.fixable else None,
+        "summary": rule.summary(),
+        "url": help_uri(rule) or None,
+    }
 
 
 @main.command("rule")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 import pathspec
 
@@ -77,8 +78,11 @@ class Config:
 
 #: The TOML spelling of each key, mapped to the Config field.
 #: Every ``[tool.flasklint]`` key, as spelled in TOML, and its Config field.
-SETTING_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config)
-         if f.name not in ("source", "ruff_ban_relative_imports", "pins")}
+SETTING_KEYS = {
+    f.name.replace("_", "-"): f.name
+    for f in fields(Config)
+    if f.name not in ("source", "ruff_ban_relative_imports", "pins")
+}
 _DEFAULTS = {f.name: f.default for f in fields(Config)}
 _CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES, "target_version": TARGET_VERSIONS}
 
@@ -114,13 +118,15 @@ def _check_value(source: str, key: str, attr: str, value: Any) -> Any:
     list of strings, a bool true/false, an int a whole number; settings with
     a fixed set of choices are listed in ``_CHOICES``.
     """
+
     def fail(reason: str) -> ConfigError:
         return ConfigError(f"{source}: [tool.flasklint] {key}: {reason}")
 
     default = _DEFAULTS[attr]
     if attr == "per_file_ignores":
         if not isinstance(value, dict) or not all(
-                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()):
+            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
+        ):
             raise fail('expected a table of glob = ["CODE", ...]')
         _check_globs(value, fail)
         return tuple((glob, tuple(codes)) for glob, codes in value.items())
@@ -161,8 +167,9 @@ def parse_settings(table: dict, source: str) -> dict:
     for key, value in table.items():
         attr = SETTING_KEYS.get(key)
         if attr is None:
-            raise ConfigError(f"{source}: [tool.flasklint] unknown key {key!r} "
-                              f"(known: {', '.join(sorted(SETTING_KEYS))})")
+            raise ConfigError(
+                f"{source}: [tool.flasklint] unknown key {key!r} (known: {', '.join(sorted(SETTING_KEYS))})"
+            )
         settings[attr] = _check_value(source, key, attr, value)
     return settings
 
@@ -191,8 +198,9 @@ def read_file(path: Path) -> dict:
     return table
 
 
-def load_config(root: Path, config_file: Optional[Path] = None, overrides: Optional[dict] = None,
-                known_codes: Iterable[str] = ()) -> Config:
+def load_config(
+    root: Path, config_file: Optional[Path] = None, overrides: Optional[dict] = None, known_codes: Iterable[str] = ()
+) -> Config:
     """Return the configuration for ``root``; CLI ``overrides`` win over the file."""
     path = config_file if config_file is not None else root / "pyproject.toml"
     settings: dict = {}
@@ -210,8 +218,7 @@ def load_config(root: Path, config_file: Optional[Path] = None, overrides: Optio
     pins = read_pins(root)
     if settings.get("target_version") is None:
         settings["target_version"] = python_target(pins, TARGET_VERSIONS)
-    config = replace(Config(), source=source, ruff_ban_relative_imports=ruff_relative_ban(root), pins=pins,
-                     **settings)
+    config = replace(Config(), source=source, ruff_ban_relative_imports=ruff_relative_ban(root), pins=pins, **settings)
     check_codes(config, known_codes, source or "command line")
     return config
 
@@ -250,8 +257,12 @@ def check_codes(config: Config, known_codes: Iterable[str], source: str) -> None
     known = list(known_codes)
     if not known:
         return
-    selectors = [("select", config.select), ("ignore", config.ignore),
-                 ("extend-select", config.extend_select), ("extend-ignore", config.extend_ignore)]
+    selectors = [
+        ("select", config.select),
+        ("ignore", config.ignore),
+        ("extend-select", config.extend_select),
+        ("extend-ignore", config.extend_ignore),
+    ]
     selectors += [("per-file-ignores", codes) for _, codes in config.per_file_ignores]
     for key, codes in selectors:
         for code in codes:

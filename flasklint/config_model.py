@@ -30,8 +30,9 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from .flask_context import FLASK_APP, split_path, words
@@ -39,7 +40,7 @@ from .model.environment import environment, is_test_path
 
 if TYPE_CHECKING:
     from .facts import ModuleFacts
-    from .rule import ProjectFacts
+    from .model.project_facts import ProjectFacts
 
 #: File stems and folders that make a module a config module by convention.
 CONFIG_WORDS = frozenset({"config", "configs", "settings", "configuration"})
@@ -48,14 +49,46 @@ PRODUCTION_WORDS = frozenset({"production", "prod"})
 
 #: Keys and key prefixes of Flask and its common extensions: what makes a
 #: conventionally named module or class look like Flask configuration.
-FLASK_KEYS = frozenset({
-    "DEBUG", "TESTING", "SECRET_KEY", "SERVER_NAME", "ENV", "PROPAGATE_EXCEPTIONS", "APPLICATION_ROOT",
-    "PREFERRED_URL_SCHEME", "MAX_CONTENT_LENGTH", "TEMPLATES_AUTO_RELOAD", "EXPLAIN_TEMPLATE_LOADING",
-    "USE_X_SENDFILE", "SEND_FILE_MAX_AGE_DEFAULT", "TRAP_HTTP_EXCEPTIONS", "TRAP_BAD_REQUEST_ERRORS",
-    "PERMANENT_SESSION_LIFETIME", "BCRYPT_LOG_ROUNDS", "SECURITY_PASSWORD_SALT", "UPLOAD_FOLDER",
-})
-FLASK_KEY_PREFIXES = ("SQLALCHEMY_", "SESSION_", "WTF_", "MAIL_", "CACHE_", "BABEL_", "JWT_", "REMEMBER_COOKIE_",
-                      "SECURITY_", "CELERY_", "JSON_", "DEBUG_TB_", "RECAPTCHA_", "LOGIN_", "CORS_")
+FLASK_KEYS = frozenset(
+    {
+        "DEBUG",
+        "TESTING",
+        "SECRET_KEY",
+        "SERVER_NAME",
+        "ENV",
+        "PROPAGATE_EXCEPTIONS",
+        "APPLICATION_ROOT",
+        "PREFERRED_URL_SCHEME",
+        "MAX_CONTENT_LENGTH",
+        "TEMPLATES_AUTO_RELOAD",
+        "EXPLAIN_TEMPLATE_LOADING",
+        "USE_X_SENDFILE",
+        "SEND_FILE_MAX_AGE_DEFAULT",
+        "TRAP_HTTP_EXCEPTIONS",
+        "TRAP_BAD_REQUEST_ERRORS",
+        "PERMANENT_SESSION_LIFETIME",
+        "BCRYPT_LOG_ROUNDS",
+        "SECURITY_PASSWORD_SALT",
+        "UPLOAD_FOLDER",
+    }
+)
+FLASK_KEY_PREFIXES = (
+    "SQLALCHEMY_",
+    "SESSION_",
+    "WTF_",
+    "MAIL_",
+    "CACHE_",
+    "BABEL_",
+    "JWT_",
+    "REMEMBER_COOKIE_",
+    "SECURITY_",
+    "CELERY_",
+    "JSON_",
+    "DEBUG_TB_",
+    "RECAPTCHA_",
+    "LOGIN_",
+    "CORS_",
+)
 
 
 def flask_keys(settings: Iterable[Setting]) -> bool:
@@ -128,11 +161,11 @@ class ProductionValue:
 class ConfigModel:
     """Config units, their inheritance, and the app-level settings of a project."""
 
-    def __init__(self, project: "ProjectFacts"):
+    def __init__(self, project: ProjectFacts):
         self.project = project
         self.index = project.index
         self.env = environment(project)
-        self.facts: dict[str, tuple["ModuleFacts", ConfigFacts]] = {}
+        self.facts: dict[str, tuple[ModuleFacts, ConfigFacts]] = {}
         for m in sorted((m for m in project.modules if KEY in m.extra), key=lambda m: (m.path.count("/"), m.path)):
             # config.py and a tracked instance/config.py both claim the name `config`:
             # the shallower file keeps it, the other is known by its path.
@@ -219,8 +252,9 @@ class ConfigModel:
         value = self.index.table.get(self.index.expand(qualname), "")
         if not value.startswith("class:") or _depth > 50:
             return False
-        return all(base == "object" or self.config_shaped(base, _depth + 1)
-                   for base in filter(None, value[6:].split(",")))
+        return all(
+            base == "object" or self.config_shaped(base, _depth + 1) for base in filter(None, value[6:].split(","))
+        )
 
     def register_dict(self, qualname: str) -> None:
         """Make every class a ``{"name": Class}`` dict lists a unit, noting its key."""
@@ -233,18 +267,20 @@ class ConfigModel:
             if unit is not None:
                 unit.registered.append(f"{short}['{key}']")
 
-    def add_loaded(self, load: Load, module: "ModuleFacts") -> None:
+    def add_loaded(self, load: Load, module: ModuleFacts) -> None:
         """Make what ``from_object``/``from_pyfile`` loads a unit, noting where."""
         kind, _, target = load.argument.partition(":")
         at = f"`{load.method}` at {where(module.path, load.line)}"
         units: list[Optional[Unit]] = []
         if load.method == "from_object" and kind == "str":
-            units.append(self.add_module(target) if target in self.facts
-                         else self.add_class(self.index.expand(target)))
+            units.append(self.add_module(target) if target in self.facts else self.add_class(self.index.expand(target)))
         elif load.method == "from_object" and kind == "name":
             expanded = self.index.expand(target)
-            units.append(self.add_module(expanded) if expanded in self.facts
-                         else self.add_class(self.class_of_instance(expanded) or expanded))
+            units.append(
+                self.add_module(expanded)
+                if expanded in self.facts
+                else self.add_class(self.class_of_instance(expanded) or expanded)
+            )
         elif load.method == "from_object" and kind == "item":
             self.register_dict(self.index.expand(target))
         elif load.method == "from_pyfile" and kind == "str":
@@ -270,9 +306,12 @@ class ConfigModel:
             return []
         app = self.apps.get(self.index.expand(load.receiver or ""))
         instance = app is not None and app.instance_relative is not False
-        return [key for key, (m, _) in self.facts.items()
-                if (m.path == name or m.path.endswith("/" + name))
-                and (m.path.startswith("instance/") or "/instance/" in m.path) == instance]
+        return [
+            key
+            for key, (m, _) in self.facts.items()
+            if (m.path == name or m.path.endswith("/" + name))
+            and (m.path.startswith("instance/") or "/instance/" in m.path) == instance
+        ]
 
     def add_relatives(self) -> None:
         """Add the bases and the subclasses of class units, until nothing changes."""
@@ -303,8 +342,11 @@ class ConfigModel:
             unit.production, unit.reason = False, "named for development or testing"
         elif self.env.is_dev_path(unit.path):
             unit.production, unit.reason = False, "in a development or testing file"
-        elif unit.registered and all(self.env.dev_named(r.partition("[")[2]) for r in unit.registered) \
-                and not unit.loaded_at:
+        elif (
+            unit.registered
+            and all(self.env.dev_named(r.partition("[")[2]) for r in unit.registered)
+            and not unit.loaded_at
+        ):
             unit.production, unit.reason = False, f"registered only as {', '.join(unit.registered)}"
         elif unit.registered and any(not self.env.dev_named(r.partition("[")[2]) for r in unit.registered):
             shown = [r for r in unit.registered if not self.env.dev_named(r.partition("[")[2])]
@@ -315,8 +357,7 @@ class ConfigModel:
             unit.reason = f"loaded by {unit.loaded_at[0]}"
         else:
             heirs = [u.name for u in self.heirs(unit) if u.production and words(u.name) & PRODUCTION_WORDS]
-            unit.reason = (f"inherited by `{heirs[0]}`" if heirs else
-                           "not named for development or testing")
+            unit.reason = f"inherited by `{heirs[0]}`" if heirs else "not named for development or testing"
 
     def heirs(self, unit: Unit) -> list[Unit]:
         """Return the units that inherit from ``unit``, directly or not."""
@@ -372,18 +413,26 @@ class ConfigModel:
             if found is None or found.unsure:
                 continue
             owner = found.owner
-            if owner is not unit and (owner.production or any(
-                    self.units[q].production and self.takes(self.units[q], key, owner) for q in self.ancestry(unit))):
+            if owner is not unit and (
+                owner.production
+                or any(self.units[q].production and self.takes(self.units[q], key, owner) for q in self.ancestry(unit))
+            ):
                 continue  # reported where the owner is, or at the topmost production heir
             carriers = [u.name for u in self.heirs(unit) if u.production and self.takes(u, key, owner)]
             through_heirs = self.runs_through_heirs(unit)
             if through_heirs and not carriers:
                 continue
             shown = ", ".join(f"`{name}`" for name in carriers[:3]) + (" ..." if len(carriers) > 3 else "")
-            reason = (f"inherited by {shown}" if through_heirs else
-                      f"{unit.reason}; inherited by {shown}" if carriers else unit.reason)
-            yield ProductionValue(key, found.setting, owner.path, owner.label, reason,
-                                  heir=None if owner is unit else unit)
+            reason = (
+                f"inherited by {shown}"
+                if through_heirs
+                else f"{unit.reason}; inherited by {shown}"
+                if carriers
+                else unit.reason
+            )
+            yield ProductionValue(
+                key, found.setting, owner.path, owner.label, reason, heir=None if owner is unit else unit
+            )
 
     def takes(self, unit: Unit, key: str, owner: Unit) -> bool:
         """Return whether ``unit`` has the value of ``key`` that ``owner`` sets."""
@@ -415,7 +464,7 @@ class ConfigModel:
                 guards = app_setting.setting.guards
                 if not guards:
                     yield module.path, app_setting, "outside any test or debug guard, so it holds in production"
-                elif all(self.branch_side(facts, guards[:depth + 1]) == "production" for depth in range(len(guards))):
+                elif all(self.branch_side(facts, guards[: depth + 1]) == "production" for depth in range(len(guards))):
                     yield module.path, app_setting, f"in a branch that runs in production ({branch_phrase(guards[-1])})"
 
     def branch_side(self, facts: ConfigFacts, guards: tuple[str, ...]) -> Optional[str]:
@@ -442,9 +491,14 @@ class ConfigModel:
 
     def configures(self, facts: ConfigFacts, guards: tuple[str, ...]) -> Optional[str]:
         """Return which environment the code under ``guards`` configures (a load or ``ENV``), or None."""
-        said = [load.argument.partition(":")[2] for load in facts.loads if load.guards[:len(guards)] == guards]
-        said += [a.setting.value.value for a in facts.app_settings if a.setting.key in ("ENV", "FLASK_ENV")
-                 and a.setting.value.literal and a.setting.guards[:len(guards)] == guards]
+        said = [load.argument.partition(":")[2] for load in facts.loads if load.guards[: len(guards)] == guards]
+        said += [
+            a.setting.value.value
+            for a in facts.app_settings
+            if a.setting.key in ("ENV", "FLASK_ENV")
+            and a.setting.value.literal
+            and a.setting.guards[: len(guards)] == guards
+        ]
         found = {environment_of(str(name), self.env.dev_named) for name in said} - {None}
         return found.pop() if len(found) == 1 else None
 
@@ -467,9 +521,13 @@ class ConfigModel:
 
     def sets_on_app(self, key: str) -> bool:
         """Return whether code outside tests and debug guards sets ``key`` on an app, even conditionally."""
-        return any(a.setting.key == key and not self.env.is_dev_path(m.path) and not any(
-            self.env.dev_named(g) or "__main__" in g for g in a.setting.guards)
-            for m, facts in self.flask_facts.values() for a in facts.app_settings)
+        return any(
+            a.setting.key == key
+            and not self.env.is_dev_path(m.path)
+            and not any(self.env.dev_named(g) or "__main__" in g for g in a.setting.guards)
+            for m, facts in self.flask_facts.values()
+            for a in facts.app_settings
+        )
 
     def loads_unseen(self) -> bool:
         """Return whether some app loads configuration flasklint cannot see."""
@@ -505,13 +563,19 @@ class ConfigModel:
         ``app.config["DEBUG"] = True``) on the same app before the call, in
         the same function, under no ``if`` the call is not also under.
         """
-        before = [a for a in self.by_path[path].app_settings
-                  if a.setting.key == "DEBUG" and a.receiver == call.receiver and a.function == call.function
-                  and a.setting.line < call.line and call.guards[:len(a.setting.guards)] == a.setting.guards]
+        before = [
+            a
+            for a in self.by_path[path].app_settings
+            if a.setting.key == "DEBUG"
+            and a.receiver == call.receiver
+            and a.function == call.function
+            and a.setting.line < call.line
+            and call.guards[: len(a.setting.guards)] == a.setting.guards
+        ]
         last = max(before, key=lambda a: a.setting.line, default=None)
         return last if last is not None and last.setting.value.truthy() else None
 
-    def loads(self) -> Iterator[tuple["ModuleFacts", ConfigFacts]]:
+    def loads(self) -> Iterator[tuple[ModuleFacts, ConfigFacts]]:
         """Yield the module facts and config facts of every module that loads configuration."""
         for module, facts in self.flask_facts.values():
             if facts.loads:
@@ -548,9 +612,12 @@ def environment_side(test: str, dev_named) -> Optional[str]:
             negated = not negated
         elif not isinstance(node.ops[0], (ast.Eq, ast.In, ast.Is)):
             return None
-        literals = [n.value for side in (node.left, node.comparators[0])
-                    for n in (side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side])
-                    if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        literals = [
+            n.value
+            for side in (node.left, node.comparators[0])
+            for n in (side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side])
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
         side = environment_of(" ".join(literals), dev_named) if literals else None
     elif isinstance(node, (ast.Name, ast.Attribute)):
         side = environment_of(ast.unparse(node), dev_named)
@@ -576,7 +643,7 @@ def branch_phrase(test: str) -> str:
     return f"the `else` of `if {shown}`" if in_else else f"`if {shown}`"
 
 
-def config_model(project: "ProjectFacts") -> ConfigModel:
+def config_model(project: ProjectFacts) -> ConfigModel:
     """Return the project's configuration model, built once per run."""
     return project.memo("config_model", lambda: ConfigModel(project))
 
@@ -586,8 +653,11 @@ def config_model(project: "ProjectFacts") -> ConfigModel:
 # --------------------------------------------------------------------------
 
 #: File names that set the environment of a deployed app (FL201).
-_ENV_FILE = re.compile(r"(^|/)(\.flaskenv|\.env|Procfile|Dockerfile([.-][^/]*)?|[^/]*\.dockerfile|"
-                       r"(docker-)?compose[^/]*\.ya?ml)$", re.IGNORECASE)
+_ENV_FILE = re.compile(
+    r"(^|/)(\.flaskenv|\.env|Procfile|Dockerfile([.-][^/]*)?|[^/]*\.dockerfile|"
+    r"(docker-)?compose[^/]*\.ya?ml)$",
+    re.IGNORECASE,
+)
 _ASSIGNMENT = re.compile(r"""(?:^|[\s"'\-])(?P<key>FLASK_DEBUG|FLASK_ENV)\s*(?:=|:|\s)\s*["']?(?P<value>[\w.-]*)""")
 _DEBUG_FLAG = re.compile(r"\bflask\b[^\n#]*\s--debug\b")
 
@@ -603,12 +673,17 @@ class EnvFlag:
     text: str
 
 
-def environment_files(project: "ProjectFacts") -> list[str]:
+def environment_files(project: ProjectFacts) -> list[str]:
     """Return the Flask app's ``.flaskenv``/``.env``/Procfile/Dockerfile/compose files outside tests and development."""
     env = environment(project)
-    return [rel for rel in project.project.all_files
-            if _ENV_FILE.search(rel) and not is_test_path(rel)
-            and not env.dev_named(posixpath.basename(rel).replace(".", " ")) and env.is_flask(rel)]
+    return [
+        rel
+        for rel in project.project.all_files
+        if _ENV_FILE.search(rel)
+        and not is_test_path(rel)
+        and not env.dev_named(posixpath.basename(rel).replace(".", " "))
+        and env.is_flask(rel)
+    ]
 
 
 def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
@@ -619,11 +694,15 @@ def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
             continue
         for match in _ASSIGNMENT.finditer(line):
             value = match.group("value").lower()
-            on = value in ("1", "true", "yes", "on") if match.group("key") == "FLASK_DEBUG" \
-                else value == "development"
+            on = value in ("1", "true", "yes", "on") if match.group("key") == "FLASK_DEBUG" else value == "development"
             if on:
-                yield EnvFlag(path, number, match.start("key") + 1, match.end("value") + 1,
-                              f"{match.group('key')}={match.group('value')}")
+                yield EnvFlag(
+                    path,
+                    number,
+                    match.start("key") + 1,
+                    match.end("value") + 1,
+                    f"{match.group('key')}={match.group('value')}",
+                )
         found = _DEBUG_FLAG.search(line)
         if found:
             yield EnvFlag(path, number, found.start() + 1, found.end() + 1, "flask --debug")
@@ -634,20 +713,31 @@ def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
 # --------------------------------------------------------------------------
 
 #: Files and words that show the app is served by a production server.
-_SERVER_FILES = re.compile(r"(^|/)(Procfile[^/]*|Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml|[^/]*\.(sh|ini|cfg|toml|conf|"
-                           r"service)|requirements[^/]*\.txt|Pipfile|app\.ya?ml)$")
+_SERVER_FILES = re.compile(
+    r"(^|/)(Procfile[^/]*|Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml|[^/]*\.(sh|ini|cfg|toml|conf|"
+    r"service)|requirements[^/]*\.txt|Pipfile|app\.ya?ml)$"
+)
 _SERVERS = re.compile(r"\b(gunicorn|uwsgi|waitress|mod_wsgi|hypercorn|uvicorn|cheroot|bjoern|meinheld)\b", re.I)
-_SERVER_MODULES = ("gunicorn", "waitress", "tornado", "gevent.pywsgi", "cheroot", "bjoern", "meinheld",
-                   "uwsgi", "hypercorn")
+_SERVER_MODULES = (
+    "gunicorn",
+    "waitress",
+    "tornado",
+    "gevent.pywsgi",
+    "cheroot",
+    "bjoern",
+    "meinheld",
+    "uwsgi",
+    "hypercorn",
+)
 
 
-def production_server(project: "ProjectFacts") -> Optional[str]:
+def production_server(project: ProjectFacts) -> Optional[str]:
     """Return what shows the project is served by a production server (a file, a word), or None."""
     for rel in project.project.all_files:
         if posixpath.basename(rel) == "wsgi.py" or rel.endswith(".wsgi"):
             return f"`{rel}`"
     for module in project.modules:
-        for imp in (() if is_test_path(module.path) else module.imports):
+        for imp in () if is_test_path(module.path) else module.imports:
             if imp.module.startswith(_SERVER_MODULES):
                 return f"`{module.path}` imports `{imp.module}`"
     for rel in project.project.all_files:
@@ -672,8 +762,7 @@ def value_phrase(key: str, value: Value, flag: bool = False) -> str:
     return f"`{key}` defaulting to {value.shown()} when `{value.env}` is unset"
 
 
-def production_findings(rule, project: "ProjectFacts", key: str, bad, note: str = "",
-                        flag: bool = False) -> Iterator:
+def production_findings(rule, project: ProjectFacts, key: str, bad, note: str = "", flag: bool = False) -> Iterator:
     """Yield findings of ``rule`` for each production value of ``key`` that ``bad(value)`` accepts.
 
     Config units and app-level settings both count; messages say which
@@ -690,15 +779,26 @@ def production_findings(rule, project: "ProjectFacts", key: str, bad, note: str 
         if found.heir is not None:
             heir = found.heir
             yield rule.finding(
-                heir.path, (heir.line, heir.column), (heir.line, heir.column + 6 + len(heir.name)),
+                heir.path,
+                (heir.line, heir.column),
+                (heir.line, heir.column + 6 + len(heir.name)),
                 f"production {heir.label} ({found.reason}) inherits {what} from {found.owner} "
-                f"({where(found.path, setting.line)}){note}")
+                f"({where(found.path, setting.line)}){note}",
+            )
         else:
-            yield rule.finding(found.path, (setting.line, setting.column), (setting.end_line, setting.end_column),
-                               f"{what} in production {found.owner} ({found.reason}){note}")
+            yield rule.finding(
+                found.path,
+                (setting.line, setting.column),
+                (setting.end_line, setting.end_column),
+                f"{what} in production {found.owner} ({found.reason}){note}",
+            )
     for path, app_setting, place in model.app_settings(key):
         if bad(app_setting.setting.value):
             setting = app_setting.setting
             app = app_setting.receiver.rpartition(".")[2]
-            yield rule.finding(path, (setting.line, setting.column), (setting.end_line, setting.end_column),
-                               f"{value_phrase(key, setting.value, flag)} on the Flask app `{app}` {place}{note}")
+            yield rule.finding(
+                path,
+                (setting.line, setting.column),
+                (setting.end_line, setting.end_column),
+                f"{value_phrase(key, setting.value, flag)} on the Flask app `{app}` {place}{note}",
+            )

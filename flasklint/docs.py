@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .findings import PARSE_ERROR_CODE, SAFE
 from .rule import Rule
@@ -25,9 +25,18 @@ _MARKER = re.compile(r"[ \t]*\{?#[ \t]*\[[A-Z]+\d{3}(?:[ \t]*,[ \t]*[A-Z]+\d{3})
 #: The line that starts another file of a multi-file example (as the docs test writes them).
 _FILE_LINE = re.compile(r"^# file: (.*?)[ \t]*\n", re.MULTILINE)
 #: The fence language of an example file, by its name's ending.
-_LANGUAGES = {".py": "python", ".html": "html+jinja", ".jinja": "html+jinja", ".j2": "html+jinja",
-              "dockerfile": "dockerfile", ".env": "sh", ".flaskenv": "sh", ".example": "sh",
-              ".gitignore": "gitignore", "procfile": "text"}
+_LANGUAGES = {
+    ".py": "python",
+    ".html": "html+jinja",
+    ".jinja": "html+jinja",
+    ".j2": "html+jinja",
+    "dockerfile": "dockerfile",
+    ".env": "sh",
+    ".flaskenv": "sh",
+    ".example": "sh",
+    ".gitignore": "gitignore",
+    "procfile": "text",
+}
 
 
 def rule_page(rule: type[Rule]) -> str:
@@ -41,8 +50,11 @@ def rule_page(rule: type[Rule]) -> str:
         facts.append(f"- Tags: {', '.join(rule.tags)}")
     if rule.plugin:
         facts.append(f"- Plugin: {rule.plugin}" + (f", documented at {rule.url}" if rule.url else ""))
-    return (f"# {rule.code} {rule.name}\n\n{rule.summary()}\n\n" + "\n".join(facts)
-            + f"\n\n{_for_readers(rule.documentation())}\n")
+    return (
+        f"# {rule.code} {rule.name}\n\n{rule.summary()}\n\n"
+        + "\n".join(facts)
+        + f"\n\n{_for_readers(rule.documentation())}\n"
+    )
 
 
 def _for_readers(doc: str) -> str:
@@ -85,20 +97,22 @@ def fix_column(rule: type[Rule]) -> str:
 
 def rule_table(rules: Iterable[type[Rule]], link_prefix: str = "") -> str:
     """Return the Markdown table of every rule, linking each code to its page."""
-    rows = ["| Code | Name | Severity | Default | Fix | Summary |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| Code | Name | Severity | Default | Fix | Summary |", "|---|---|---|---|---|---|"]
     for rule in rules:
-        rows.append(f"| [{rule.code}]({link_prefix}{rule.code}.md) | {rule.name} | {rule.severity.value} | "
-                    f"{'on' if rule.default_enabled else 'off'} | {fix_column(rule)} | "
-                    f"{rule.summary()} |")
+        rows.append(
+            f"| [{rule.code}]({link_prefix}{rule.code}.md) | {rule.name} | {rule.severity.value} | "
+            f"{'on' if rule.default_enabled else 'off'} | {fix_column(rule)} | "
+            f"{rule.summary()} |"
+        )
     return "\n".join(rows) + "\n"
 
 
 def index_page(rules: Iterable[type[Rule]]) -> str:
     """Return the rules/README.md page."""
-    return ("# flasklint rules\n\n"
-            "Generated from the rules' docstrings by `python -m flasklint.docs`; do not edit.\n\n"
-            + rule_table(rules))
+    return (
+        "# flasklint rules\n\n"
+        "Generated from the rules' docstrings by `python -m flasklint.docs`; do not edit.\n\n" + rule_table(rules)
+    )
 
 
 PARSE_ERROR_PAGE = """# FL000 parse-error
@@ -191,8 +205,9 @@ def main() -> None:
         (folder / name).write_text(text, encoding="utf-8")
     readme = top / "README.md"
     readme.write_text(with_rule_table(readme.read_text(encoding="utf-8"), builtin_rules()), encoding="utf-8")
-    CONFIG_SCHEMA.write_text(with_rule_selectors(CONFIG_SCHEMA.read_text(encoding="utf-8"), builtin_rules()),
-                             encoding="utf-8")
+    CONFIG_SCHEMA.write_text(
+        with_rule_selectors(CONFIG_SCHEMA.read_text(encoding="utf-8"), builtin_rules()), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

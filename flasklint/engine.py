@@ -24,13 +24,14 @@ import signal
 import sys
 import threading
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Callable, Optional
 
 from .cache import Cache, entry_key, settings_key
 from .checks import all_rules
@@ -42,9 +43,10 @@ from .findings import PARSE_ERROR_CODE, Finding, parse_error
 from .fingerprint import flagged_lines
 from .flask_context import SymbolIndex, collect_module_facts
 from .lazy import cst
+from .model.project_facts import ProjectFacts
 from .plugins import failure_messages, source_files
 from .project import Project, SourceFile, discover, relative_path
-from .rule import FileContext, FileRule, ProjectFacts, ProjectRule, Rule, RuleGuard
+from .rule import FileContext, FileRule, ProjectRule, Rule, RuleGuard
 from .selection import PerFileIgnores, is_ignored, select_rules
 from .source import Source, decode, load, split_lines, too_large
 from .suppressions import Suppressions, find_suppressions, suppressing
@@ -106,8 +108,9 @@ class Result:
         return sum(1 for f in self.findings if f.code == "FL000")
 
 
-def read_file(source_file: SourceFile, max_size: int,
-              boundary: Optional[Boundary] = None) -> tuple[Optional[bytes], Optional[Finding]]:
+def read_file(
+    source_file: SourceFile, max_size: int, boundary: Optional[Boundary] = None
+) -> tuple[Optional[bytes], Optional[Finding]]:
     """Return a file's bytes, or the FL000 finding saying why it cannot be read (:func:`.files.read_bytes`)."""
     try:
         return read_bytes(source_file.path, max_size, boundary), None
@@ -117,8 +120,9 @@ def read_file(source_file: SourceFile, max_size: int,
         return None, parse_error(source_file.rel, f"cannot read file: {exc.strerror or exc}")
 
 
-def lint_source(source_file: SourceFile, raw: bytes, config: Config, rule_codes: tuple[str, ...],
-                digest: Optional[str] = None) -> FileResult:
+def lint_source(
+    source_file: SourceFile, raw: bytes, config: Config, rule_codes: tuple[str, ...], digest: Optional[str] = None
+) -> FileResult:
     """Lint the bytes of one file with the file rules named by ``rule_codes``; never raises.
 
     ``digest`` is the bytes' SHA-256 when the caller has already computed it.
@@ -158,8 +162,9 @@ DEEP_STACK_SIZE = 256 * 1024 * 1024
 DEEP_RECURSION_LIMIT = 25_000
 
 
-def _analyse_at_any_depth(source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...],
-                          result: FileResult) -> None:
+def _analyse_at_any_depth(
+    source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...], result: FileResult
+) -> None:
     """Run :func:`_analyse`, again with a deep stack (:func:`with_deep_stack`) if the tree is too deep for it.
 
     Too deep shows as a RecursionError, or as another error raised while one
@@ -223,8 +228,9 @@ def with_deep_stack(work: Callable[[], object]) -> object:
     return outcome.get("value")
 
 
-def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...],
-             result: FileResult) -> None:
+def _analyse(
+    source: Source, source_file: SourceFile, config: Config, rule_codes: tuple[str, ...], result: FileResult
+) -> None:
     """Collect facts and run the file rules that may fire on a parsed file."""
     result.facts = collect_module_facts(source.tree, source_file.rel, source_file.module, source_file.is_package)
     for collect in fact_collectors():
@@ -241,7 +247,7 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
         return
     for rule in rules:
         if not rule.uses_cst:
-            guard.wrap(rule, lambda: rule(context).check())()
+            guard.wrap(rule, lambda rule=rule: rule(context).check())()
     walkers = [rule for rule in rules if rule.uses_cst]
     if walkers:
         try:
@@ -254,7 +260,7 @@ def _analyse(source: Source, source_file: SourceFile, config: Config, rule_codes
     result.findings.extend(context.findings)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _file_rules(codes: tuple[str, ...]) -> tuple[type[FileRule], ...]:
     """Return the file rules among the rules with ``codes``."""
     return tuple(r for r in all_rules() if r.code in codes and issubclass(r, FileRule))
@@ -297,8 +303,13 @@ def _lint_many(tasks: Sequence[Task], config: Optional[Config] = None) -> list[F
 def _crashed(task: Task) -> FileResult:
     """Return the result for a file whose worker process died."""
     source_file, _, _, digest = task
-    return FileResult(source_file.rel, digest, findings=[parse_error(
-        source_file.rel, "flasklint's worker process crashed while linting this file; it was skipped")])
+    return FileResult(
+        source_file.rel,
+        digest,
+        findings=[
+            parse_error(source_file.rel, "flasklint's worker process crashed while linting this file; it was skipped")
+        ],
+    )
 
 
 def _isolate(work: Callable, items: Sequence, config: Config, crashed: Callable) -> list:
@@ -313,8 +324,14 @@ def _isolate(work: Callable, items: Sequence, config: Config, crashed: Callable)
     return results
 
 
-def in_pool(work: Callable[[Sequence], list], items: Sequence, config: Config, jobs: int,
-            crashed: Callable[[object], object], progress: Optional[Callable[[int], None]] = None) -> list:
+def in_pool(
+    work: Callable[[Sequence], list],
+    items: Sequence,
+    config: Config,
+    jobs: int,
+    crashed: Callable[[object], object],
+    progress: Optional[Callable[[int], None]] = None,
+) -> list:
     """Return ``work(chunk)`` for ``items`` in order, one result per item, in ``jobs`` processes.
 
     ``work`` is a module-level function (workers get the configuration from
@@ -332,7 +349,7 @@ def in_pool(work: Callable[[Sequence], list], items: Sequence, config: Config, j
                 gc.collect(1)
         return results
     size = max(1, min(32, len(items) // (jobs * 8)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     done: dict[int, list] = {}
     broken: list[int] = []
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
@@ -359,8 +376,9 @@ def in_pool(work: Callable[[Sequence], list], items: Sequence, config: Config, j
     return [result for number in range(len(chunks)) for result in done[number]]
 
 
-def lint_tasks(tasks: Sequence[Task], config: Config, jobs: int,
-               progress: Optional[Callable[[int], None]] = None) -> list[FileResult]:
+def lint_tasks(
+    tasks: Sequence[Task], config: Config, jobs: int, progress: Optional[Callable[[int], None]] = None
+) -> list[FileResult]:
     """Lint ``tasks`` in order, in a pool of ``jobs`` processes when it pays off."""
     return in_pool(_lint_many, tasks, config, jobs, _crashed, progress)
 
@@ -380,9 +398,15 @@ def _template_crashed(task: TemplateTask) -> TemplateRead:
     return TemplateRead(error=("flasklint's worker process crashed while parsing this template; it was skipped", 1))
 
 
-def read_templates(root: Path, rels: Iterable[str], config: Config, jobs: int,
-                   cache: Optional[Cache] = None, boundary: Optional[Boundary] = None,
-                   buffers: Mapping[str, bytes] = {}) -> dict[str, TemplateRead]:
+def read_templates(
+    root: Path,
+    rels: Iterable[str],
+    config: Config,
+    jobs: int,
+    cache: Optional[Cache] = None,
+    boundary: Optional[Boundary] = None,
+    buffers: Mapping[str, bytes] = {},
+) -> dict[str, TemplateRead]:
     """Parse template files (in the pool, through the cache); unreadable ones are left out.
 
     A template larger than ``max-file-size`` is not read; it is an FL000.
@@ -411,10 +435,15 @@ def read_templates(root: Path, rels: Iterable[str], config: Config, jobs: int,
     return found
 
 
-def analyse_files(project: Project, config: Config, codes: tuple[str, ...], jobs: int,
-                  cache: Optional[Cache] = None,
-                  progress: Optional[Callable[[int], None]] = None,
-                  buffers: Mapping[str, bytes] = {}) -> tuple[list[FileResult], list[FileResult]]:
+def analyse_files(
+    project: Project,
+    config: Config,
+    codes: tuple[str, ...],
+    jobs: int,
+    cache: Optional[Cache] = None,
+    progress: Optional[Callable[[int], None]] = None,
+    buffers: Mapping[str, bytes] = {},
+) -> tuple[list[FileResult], list[FileResult]]:
     """Return the results of the target files and of the context files.
 
     Each file is read once, here; its hash decides whether the cache answers.
@@ -427,15 +456,20 @@ def analyse_files(project: Project, config: Config, codes: tuple[str, ...], jobs
     slots: list[Optional[FileResult]] = [None] * len(work)
     tasks, positions = [], []
     for position, (source_file, file_codes, is_target) in enumerate(work):
-        raw, error = ((buffers[source_file.rel], None) if source_file.rel in buffers
-                      else read_file(source_file, config.max_file_size, project.boundary))
+        raw, error = (
+            (buffers[source_file.rel], None)
+            if source_file.rel in buffers
+            else read_file(source_file, config.max_file_size, project.boundary)
+        )
         if error:
             slots[position] = FileResult(source_file.rel, "", findings=[error])
             continue
         digest = hashlib.sha256(raw).hexdigest()
         key = entry_key(digest, source_file.module, source_file.is_package)
-        cached = cache and (cache.get(source_file.rel, f"{key}:full", FileResult)
-                            or (not is_target and cache.get(source_file.rel, f"{key}:facts", FileResult)))
+        cached = cache and (
+            cache.get(source_file.rel, f"{key}:full", FileResult)
+            or (not is_target and cache.get(source_file.rel, f"{key}:facts", FileResult))
+        )
         if cached:
             slots[position] = cached
             if progress:
@@ -490,10 +524,17 @@ def open_cache(cache_dir: Path, config: Config) -> Cache:
     return Cache(cache_dir, settings_key(config, tuple(rule.code for rule in rules), source_files(rules)))
 
 
-def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] = None,
-        cache_dir: Optional[Path] = None, progress: Optional[Callable[[int, int], None]] = None,
-        buffers: Optional[Mapping[Path, bytes]] = None, cache: Optional[Cache] = None,
-        alone: bool = False) -> Result:
+def run(
+    paths: Iterable[Path],
+    config: Config,
+    root: Path,
+    jobs: Optional[int] = None,
+    cache_dir: Optional[Path] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+    buffers: Optional[Mapping[Path, bytes]] = None,
+    cache: Optional[Cache] = None,
+    alone: bool = False,
+) -> Result:
     """Lint ``paths`` and return the filtered, sorted findings.
 
     ``cache_dir`` enables the cache, loaded at the start and saved at the
@@ -512,32 +553,48 @@ def run(paths: Iterable[Path], config: Config, root: Path, jobs: Optional[int] =
     with _cyclic_gc_paused():
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
-        project = discover(paths, config, root, frozenset(held), alone=True) if alone else _discover_and_load(
-            paths, config, root, owned, jobs, frozenset(held))
+        project = (
+            discover(paths, config, root, frozenset(held), alone=True)
+            if alone
+            else _discover_and_load(paths, config, root, owned, jobs, frozenset(held))
+        )
         cache = None if alone else cache or owned
         advance = _progress_counter(progress, len(project.files) + len(project.context_files)) if progress else None
         results, context = analyse_files(project, config, codes, jobs, cache, advance, held)
         guard = RuleGuard()
-        findings, secrets = decide(project, results + context, rules, config,
-                                   lambda rels: read_templates(project.root, rels, config, jobs, cache,
-                                                               project.boundary, held),
-                                   jobs, guard)
+        findings, secrets = decide(
+            project,
+            results + context,
+            rules,
+            config,
+            lambda rels: read_templates(project.root, rels, config, jobs, cache, project.boundary, held),
+            jobs,
+            guard,
+        )
         if owned is not None:
             owned.save()
     snippets = {r.rel: r.snippets for r in results}
     _add_missing_snippets(project, findings, snippets, config.max_file_size, held)
-    return Result(root=project.root, findings=findings, files=len(project.files), rules=rules,
-                  snippets=snippets, digests={r.rel: r.digest for r in results}, in_git=project.in_git,
-                  skipped=project.skipped, toplevel=project.toplevel,
-                  tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules),
-                  plugin_failures=failure_messages(rules, [(r.rel, r.failures) for r in results]
-                                                   + [(None, guard.failures)]),
-                  secrets=secrets,
-                  internal_errors=[(r.rel, r.internal_error) for r in results + context if r.internal_error])
+    return Result(
+        root=project.root,
+        findings=findings,
+        files=len(project.files),
+        rules=rules,
+        snippets=snippets,
+        digests={r.rel: r.digest for r in results},
+        in_git=project.in_git,
+        skipped=project.skipped,
+        toplevel=project.toplevel,
+        tracked_inferred=not project.in_git and any(rule.uses_git for rule in rules),
+        plugin_failures=failure_messages(rules, [(r.rel, r.failures) for r in results] + [(None, guard.failures)]),
+        secrets=secrets,
+        internal_errors=[(r.rel, r.internal_error) for r in results + context if r.internal_error],
+    )
 
 
-def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int,
-                       unsaved: frozenset = frozenset()) -> Project:
+def _discover_and_load(
+    paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int, unsaved: frozenset = frozenset()
+) -> Project:
     """Return the project's files, loading ``cache`` meanwhile; side by side when there is a cache file to load.
 
     Neither depends on the other: discovery walks the disk (or asks git)
@@ -556,11 +613,15 @@ def _discover_and_load(paths: list[Path], config: Config, root: Path, cache: Opt
     return project if project is not None else discover(paths, config, root, unsaved)
 
 
-def _add_missing_snippets(project: Project, findings: list[Finding], snippets: dict[str, dict[int, str]],
-                          max_size: int, buffers: Mapping[str, bytes] = {}) -> None:
+def _add_missing_snippets(
+    project: Project,
+    findings: list[Finding],
+    snippets: dict[str, dict[int, str]],
+    max_size: int,
+    buffers: Mapping[str, bytes] = {},
+) -> None:
     """Read the flagged lines the file passes did not keep (project rules, non-Python files)."""
-    missing = sorted({f.path for f in findings
-                      if any(n not in snippets.get(f.path, {}) for n in flagged_lines(f))})
+    missing = sorted({f.path for f in findings if any(n not in snippets.get(f.path, {}) for n in flagged_lines(f))})
     for path in missing:
         try:
             raw = buffers[path] if path in buffers else read_bytes(str(project.root / path), max_size, project.boundary)
@@ -570,13 +631,18 @@ def _add_missing_snippets(project: Project, findings: list[Finding], snippets: d
             text = decode(raw)
         except (SyntaxError, LookupError, UnicodeDecodeError):
             text = raw.decode("utf-8", "replace")
-        _record_snippets([f for f in findings if f.path == path], split_lines(text),
-                         snippets.setdefault(path, {}))
+        _record_snippets([f for f in findings if f.path == path], split_lines(text), snippets.setdefault(path, {}))
 
 
-def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
-           template_reader: Callable[[list[str]], dict[str, TemplateRead]], jobs: int = 1,
-           guard: Optional[RuleGuard] = None) -> tuple[list[Finding], list[Finding]]:
+def decide(
+    project: Project,
+    results: list[FileResult],
+    rules: Sequence[type[Rule]],
+    config: Config,
+    template_reader: Callable[[list[str]], dict[str, TemplateRead]],
+    jobs: int = 1,
+    guard: Optional[RuleGuard] = None,
+) -> tuple[list[Finding], list[Finding]]:
     """Resolve cross-module conditions, run project rules, filter and sort.
 
     Return the findings kept, and every sensitive finding before filtering.
@@ -594,8 +660,11 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
     kept = []
     used: dict[str, set[tuple[int, Optional[str]]]] = defaultdict(set)
     for f in findings:
-        if (f.path not in project.targets or per_file.ignores(f.path, f.code)
-                or (f.code == PARSE_ERROR_CODE and is_ignored(f.code, config.ignored))):
+        if (
+            f.path not in project.targets
+            or per_file.ignores(f.path, f.code)
+            or (f.code == PARSE_ERROR_CODE and is_ignored(f.code, config.ignored))
+        ):
             continue
         matched = suppressing(suppressions.get(f.path, {}), f.code, (f.line, f.end_line))
         if matched:
@@ -607,15 +676,24 @@ def decide(project: Project, results: list[FileResult], rules: Sequence[type[Rul
     return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key), [f for f in findings if f.sensitive]
 
 
-def _unused_suppressions(project: Project, results: list[FileResult], rules: Sequence[type[Rule]], config: Config,
-                         per_file: PerFileIgnores, used: dict[str, set]) -> list[Finding]:
+def _unused_suppressions(
+    project: Project,
+    results: list[FileResult],
+    rules: Sequence[type[Rule]],
+    config: Config,
+    per_file: PerFileIgnores,
+    used: dict[str, set],
+) -> list[Finding]:
     """Return FL001's findings: in each target file that parsed, the codes of rules that ran and suppressed nothing."""
     codes = [rule.code for rule in rules] + [PARSE_ERROR_CODE] * (not is_ignored(PARSE_ERROR_CODE, config.ignored))
     found = []
     for result in results:
-        if (not result.suppressions or result.rel not in project.targets
-                or per_file.ignores(result.rel, UnusedSuppression.code)
-                or any(f.code == PARSE_ERROR_CODE for f in result.findings)):
+        if (
+            not result.suppressions
+            or result.rel not in project.targets
+            or per_file.ignores(result.rel, UnusedSuppression.code)
+            or any(f.code == PARSE_ERROR_CODE for f in result.findings)
+        ):
             continue
         ran = [code for code in codes if not per_file.ignores(result.rel, code)]
         found += UnusedSuppression.unused(result.rel, result.suppressions, result.snippets, used[result.rel], ran)
@@ -669,8 +747,9 @@ def _send_to_parent(write_end: int, work: Callable[[], object]) -> None:
             os._exit(0)
 
 
-def project_findings(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, jobs: int,
-                     guard: Optional[RuleGuard] = None) -> list[Finding]:
+def project_findings(
+    rules: Sequence[type[ProjectRule]], facts: ProjectFacts, jobs: int, guard: Optional[RuleGuard] = None
+) -> list[Finding]:
     """Return the findings of the project ``rules``.
 
     When :func:`can_fork` and the project has at least
@@ -697,7 +776,7 @@ def _check_rules(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, guard:
     """Return the findings of ``rules``, run one after the other in this process."""
     found = []
     for rule in rules:
-        found.extend(guard.wrap(rule, lambda: list(rule().check(facts)))() or ())
+        found.extend(guard.wrap(rule, lambda rule=rule: list(rule().check(facts)))() or ())
     return found
 
 
@@ -720,8 +799,12 @@ def _share_secrecy(findings: list[Finding]) -> list[Finding]:
     otherwise show the secret in its snippet or fingerprint text.
     """
     secret = {(f.path, n) for f in findings if f.sensitive for n in range(f.line, f.end_line + 1)}
-    return [replace(f, sensitive=True) if not f.sensitive and any(
-        (f.path, n) in secret for n in range(f.line, f.end_line + 1)) else f for f in findings]
+    return [
+        replace(f, sensitive=True)
+        if not f.sensitive and any((f.path, n) in secret for n in range(f.line, f.end_line + 1))
+        else f
+        for f in findings
+    ]
 
 
 def _keep_imported_names(findings: list[Finding], modules: list[ModuleFacts]) -> list[Finding]:
@@ -744,8 +827,10 @@ def _keep_imported_names(findings: list[Finding], modules: list[ModuleFacts]) ->
         owner = qualname.rpartition(".")[0]
         return bool({qualname, owner, f"{owner}.*"} & imported)
 
-    return [replace(f, fix=f.fix.fallback) if f.fix and f.fix.removes and any(map(imports, f.fix.removes)) else f
-            for f in findings]
+    return [
+        replace(f, fix=f.fix.fallback) if f.fix and f.fix.removes and any(map(imports, f.fix.removes)) else f
+        for f in findings
+    ]
 
 
 def _holds(finding: Finding, index: SymbolIndex) -> bool:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 #: Files flasklint reads besides the project's (pyproject.toml, a baseline)
 #: may be this large: far more than any real one.
@@ -98,4 +99,3 @@ def read_bytes(path: str, limit: int, boundary: Optional[Boundary] = None) -> by
 def read_text(path: str, limit: int, boundary: Optional[Boundary] = None) -> str:
     """Return the text of a file read with :func:`read_bytes`, undecodable bytes replaced."""
     return read_bytes(path, limit, boundary).decode("utf-8", "replace")
-

@@ -71,7 +71,7 @@ class Fix:
     digest: Optional[str] = None
     applicability: str = SAFE
     removes: tuple[str, ...] = ()
-    fallback: Optional["Fix"] = None
+    fallback: Optional[Fix] = None
 
     def applies(self, unsafe_fixes: bool) -> bool:
         """Return whether ``--fix`` applies this fix (unsafe ones only with ``unsafe_fixes``)."""
@@ -79,9 +79,11 @@ class Fix:
 
     def to_json(self) -> dict:
         """Return the fix as a JSON-ready dict (``path`` only when the fix edits another file)."""
-        document = {"description": self.description,
-                    "edits": [edit.to_json() for edit in self.edits],
-                    "applicability": self.applicability}
+        document = {
+            "description": self.description,
+            "edits": [edit.to_json() for edit in self.edits],
+            "applicability": self.applicability,
+        }
         if self.path is not None:
             document["path"] = self.path
         return document
@@ -161,8 +163,10 @@ def redact(secret: str) -> str:
 _QUOTED = re.compile(r"""(["'])(?:\\.|(?!\1).)*(?:\1|$)""")
 #: A quoted string that names an environment variable: ``os.environ["NAME"]``,
 #: ``environ.get("NAME"``, ``getenv("NAME"``, ``environ.setdefault("NAME"``.
-_ENV_NAME = re.compile(r"""(?:environ\s*\[|environ\s*\.\s*(?:get|setdefault|pop)\s*\(|getenv\s*\()\s*"""
-                       r"""(["'])[A-Za-z_][A-Za-z0-9_]*\1""")
+_ENV_NAME = re.compile(
+    r"""(?:environ\s*\[|environ\s*\.\s*(?:get|setdefault|pop)\s*\(|getenv\s*\()\s*"""
+    r"""(["'])[A-Za-z_][A-Za-z0-9_]*\1"""
+)
 
 
 def mask_line(line: str, column: int, keep_env_names: bool = False) -> str:
@@ -176,10 +180,9 @@ def mask_line(line: str, column: int, keep_env_names: bool = False) -> str:
     it is a name, not a secret, and tells the reader which setting is meant.
     Fingerprints leave it masked, so baselines keep matching.
     """
-    before = line[:max(column - 1, 0)]
+    before = line[: max(column - 1, 0)]
     names = {m.start(1) for m in _ENV_NAME.finditer(before)} if keep_env_names else set()
-    return _QUOTED.sub(lambda m: m.group(0) if m.start() in names else m.group(1) + MASK + m.group(1),
-                       before) + MASK
+    return _QUOTED.sub(lambda m: m.group(0) if m.start() in names else m.group(1) + MASK + m.group(1), before) + MASK
 
 
 PARSE_ERROR_CODE = "FL000"

@@ -20,9 +20,10 @@ import os
 import re
 import tokenize
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from .findings import MASK, Edit, Finding
 from .lazy import cst
@@ -43,7 +44,7 @@ class FixOutcome:
     #: True when the fix creates the file.
     created: bool = False
     #: The edits made, as :func:`choose_edits` returns them.
-    changes: list["Change"] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
     def diff(self) -> str:
         """Return a unified diff of the change (empty when nothing changed), secrets masked.
@@ -68,7 +69,7 @@ _LF_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 CONTEXT = 3
 
 
-def _hunks(old: str, changes: list["Change"]) -> list[str]:
+def _hunks(old: str, changes: list[Change]) -> list[str]:
     """Return the hunks of a unified diff of ``changes`` made to ``old``, in time linear in their size.
 
     Only the lines the changes touch are compared (with difflib, so a moved
@@ -82,7 +83,7 @@ def _hunks(old: str, changes: list["Change"]) -> list[str]:
         last = first
         while last + 1 < len(edits) and edits[last + 1][0] - edits[last][1] <= 2 * CONTEXT:
             last += 1
-        group = edits[first:last + 1]
+        group = edits[first : last + 1]
         begin, stop = max(group[0][0] - CONTEXT, 0), min(group[-1][1] + CONTEXT, len(lines))
         new_begin = group[0][3] - (group[0][0] - begin)
         new_length = stop - begin + sum(len(added) - (i2 - i1) for i1, i2, added, _ in group)
@@ -97,7 +98,7 @@ def _hunks(old: str, changes: list["Change"]) -> list[str]:
     return out
 
 
-def _line_edits(old: str, lines: list[str], changes: list["Change"]) -> list[tuple[int, int, list[str], int]]:
+def _line_edits(old: str, lines: list[str], changes: list[Change]) -> list[tuple[int, int, list[str], int]]:
     """Return ``(i1, i2, added, j1)``: old lines ``[i1, i2)`` become the ``added`` lines, at new line ``j1``."""
     starts = list(itertools.accumulate(map(len, lines), initial=0))
     edits = []
@@ -105,8 +106,11 @@ def _line_edits(old: str, lines: list[str], changes: list["Change"]) -> list[tup
     for first, end, grouped in _regions(lines, starts, changes):
         added = _LF_LINE.findall(_splice(old, grouped, starts[first], starts[end]))
         matcher = difflib.SequenceMatcher(None, lines[first:end], added, autojunk=False)
-        edits += [(first + i1, first + i2, added[j1:j2], first + shift + j1)
-                  for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+        edits += [
+            (first + i1, first + i2, added[j1:j2], first + shift + j1)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"
+        ]
         shift += len(added) - (end - first)
     return edits
 
@@ -118,7 +122,7 @@ def _range(start: int, length: int) -> str:
     return f"{start + 1 if length else start},{length}"
 
 
-def _regions(lines: list[str], starts: list[int], changes: list["Change"]) -> list[tuple[int, int, list["Change"]]]:
+def _regions(lines: list[str], starts: list[int], changes: list[Change]) -> list[tuple[int, int, list[Change]]]:
     """Return ``(first line, end line, changes)`` for the changes, grouped where their lines meet.
 
     Each region runs from the line where a change starts through the line
@@ -183,8 +187,10 @@ def choose_edits(text: str, findings: Iterable[Finding]) -> tuple[list[Change], 
     chosen: list[tuple[int, int, Edit]] = []
     applied = []
     for finding in findings:
-        spans = [(_offset(starts, e.start_line, e.start_column), _offset(starts, e.end_line, e.end_column), e)
-                 for e in finding.fix.edits]
+        spans = [
+            (_offset(starts, e.start_line, e.start_column), _offset(starts, e.end_line, e.end_column), e)
+            for e in finding.fix.edits
+        ]
         if any(_overlaps(taken, a, b) for a, b, _ in spans):
             continue
         for a, b, _ in spans:
@@ -227,8 +233,9 @@ def parses(text: str) -> Optional[str]:
     return None
 
 
-def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write: bool,
-             sensitive: Iterable[Finding] = ()) -> FixOutcome:
+def fix_file(
+    root: Path, path: str, digest: str, findings: list[Finding], write: bool, sensitive: Iterable[Finding] = ()
+) -> FixOutcome:
     """Apply the fixes of ``findings`` to ``root/path``; write only when ``write`` and safe.
 
     ``digest`` ``""`` means the file did not exist when linted: the fix
@@ -254,12 +261,20 @@ def fix_file(root: Path, path: str, digest: str, findings: list[Finding], write:
     reason = parses(new_text) if path.endswith(".py") else None
     if reason:
         return FixOutcome(path, [], error=f"fix would not parse ({reason}); file left unchanged")
-    outcome = FixOutcome(path, applied, new_text=new_text, old_text=old_text,
-                         hidden=hidden_texts(old_text, sensitive), created=created, changes=changes)
+    outcome = FixOutcome(
+        path,
+        applied,
+        new_text=new_text,
+        old_text=old_text,
+        hidden=hidden_texts(old_text, sensitive),
+        created=created,
+        changes=changes,
+    )
     if write:
         try:
-            target.write_bytes(_encode(raw, new_text) if path.endswith(".py")
-                               else new_text.encode("utf-8", "surrogateescape"))
+            target.write_bytes(
+                _encode(raw, new_text) if path.endswith(".py") else new_text.encode("utf-8", "surrogateescape")
+            )
         except (OSError, UnicodeEncodeError) as exc:
             return FixOutcome(path, [], error=f"cannot write: {exc}")
     return outcome

@@ -35,8 +35,9 @@ def app_folder(app_path: Optional[str], cwd: Path) -> Path:
     return cwd
 
 
-@click.command("lint", add_help_option=False,
-               context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.command(
+    "lint", add_help_option=False, context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False}
+)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @click.pass_context
 def lint(ctx: click.Context, args: tuple[str, ...]) -> None:

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Callable, Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+from typing import Callable, Optional
 
 from .facts import ImportFact, ModuleFacts
 from .lazy import cst
@@ -59,15 +60,23 @@ CANONICAL_CLASSES = {
 }
 
 #: Form base classes of Flask-WTF and WTForms.
-FORM_CLASSES = frozenset({
-    "flask_wtf.FlaskForm", "flask_wtf.Form", "flask_wtf.form.FlaskForm", "flask_wtf.form.Form",
-    "wtforms.Form", "wtforms.form.Form", "flask_security.forms.Form",
-})
+FORM_CLASSES = frozenset(
+    {
+        "flask_wtf.FlaskForm",
+        "flask_wtf.Form",
+        "flask_wtf.form.FlaskForm",
+        "flask_wtf.form.Form",
+        "wtforms.Form",
+        "wtforms.form.Form",
+        "flask_security.forms.Form",
+    }
+)
 #: itsdangerous serializers whose tokens carry a timestamp (``loads`` takes ``max_age``).
 TIMED_SERIALIZERS = frozenset({"itsdangerous.URLSafeTimedSerializer", "itsdangerous.TimedSerializer"})
 #: itsdangerous serializers whose tokens never expire.
-UNTIMED_SERIALIZERS = frozenset({"itsdangerous.URLSafeSerializer", "itsdangerous.Serializer",
-                                 "itsdangerous.JSONWebSignatureSerializer"})
+UNTIMED_SERIALIZERS = frozenset(
+    {"itsdangerous.URLSafeSerializer", "itsdangerous.Serializer", "itsdangerous.JSONWebSignatureSerializer"}
+)
 
 #: Methods whose return value is a known Flask object.
 METHOD_RETURNS = {
@@ -278,8 +287,9 @@ def statements(body: Iterable[ast.stmt], into_scopes: bool = False) -> Iterator[
         if not into_scopes and isinstance(stmt, _SCOPE_STATEMENTS):
             continue
         blocks = [getattr(stmt, name, None) or () for name in ("body", "orelse", "finalbody")]
-        blocks += [holder.body for holder in [*(getattr(stmt, "handlers", None) or ()),
-                                              *(getattr(stmt, "cases", None) or ())]]
+        blocks += [
+            holder.body for holder in [*(getattr(stmt, "handlers", None) or ()), *(getattr(stmt, "cases", None) or ())]
+        ]
         for block in reversed(blocks):
             stack.extend(reversed(block))
 
@@ -307,8 +317,9 @@ def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: b
     """Return the bindings and imports of one module."""
     collector = _BindingCollector(module, is_package)
     collector.visit_body(tree.body, ())
-    return ModuleFacts(path=path, module=module, is_package=is_package,
-                       bindings=collector.bindings, imports=collector.imports)
+    return ModuleFacts(
+        path=path, module=module, is_package=is_package, bindings=collector.bindings, imports=collector.imports
+    )
 
 
 # --------------------------------------------------------------------------
@@ -414,8 +425,11 @@ class SymbolIndex:
         if dotted in names:
             return True
         value = self.table.get(dotted)
-        return bool(value and value.startswith("class:") and any(
-            self.derives_from(base, names, _depth + 1) for base in filter(None, value[6:].split(","))))
+        return bool(
+            value
+            and value.startswith("class:")
+            and any(self.derives_from(base, names, _depth + 1) for base in filter(None, value[6:].split(",")))
+        )
 
     def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
         """Return the known class (:data:`KNOWN_CLASSES`) ``dotted`` is or derives from."""

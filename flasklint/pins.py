@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 from .config import tomllib
 
@@ -182,8 +183,13 @@ def _requirement_lines(text: str) -> Iterator[str]:
 
 def _install_requires(tree: ast.Module) -> list[str]:
     """Return the literal ``install_requires`` strings of a ``setup.py`` (a list or a name bound to one)."""
-    literals = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                for target in node.targets if isinstance(target, ast.Name)}
+    literals = {
+        target.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     for node in ast.walk(tree):
         for keyword in node.keywords if isinstance(node, ast.Call) else ():
             if keyword.arg != "install_requires":
@@ -261,9 +267,15 @@ def _toml_pins(data: dict, name: str, rel: str) -> Iterator[Pin]:
         table = _get(data, "packages")
     else:
         packages = _get(data, "package")
-        table = {p["name"]: f"=={p['version']}" for p in packages if isinstance(p, dict)
-                 and isinstance(p.get("name"), str) and isinstance(p.get("version"), str)
-                 } if isinstance(packages, list) else {}
+        table = (
+            {
+                p["name"]: f"=={p['version']}"
+                for p in packages
+                if isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("version"), str)
+            }
+            if isinstance(packages, list)
+            else {}
+        )
     yield from filter(None, (parse_requirement(r, rel) for r in requirements if isinstance(r, str)))
     for package, spec in table.items() if isinstance(table, dict) else ():
         yield from filter(None, [poetry_pin(package, spec, rel)])

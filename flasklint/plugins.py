@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Optional
 
 from .findings import Severity
 from .rule import FileRule, ProjectRule, Rule
@@ -75,7 +76,7 @@ def _label(entry) -> str:
     return f"'{entry.name}' ({dist.name} {dist.version})" if dist is not None else f"'{entry.name}' ({entry.value})"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_plugins() -> LoadedPlugins:
     """Import every plugin once; return the rules of those that are sound."""
     rules: list[type[Rule]] = []
@@ -106,15 +107,15 @@ def checked_rules(plugin: object, prefixes: dict[str, str]) -> list[type[Rule]]:
     ``prefixes`` maps the prefixes already taken to who took them.
     """
     if not isinstance(plugin, Plugin):
-        raise PluginError(f"its entry point names {type(plugin).__name__!s} {plugin!r:.60}, "
-                          "not a flasklint.api.Plugin")
+        raise PluginError(f"its entry point names {type(plugin).__name__!s} {plugin!r:.60}, not a flasklint.api.Plugin")
     prefix = plugin.prefix
     if not isinstance(prefix, str) or not _PREFIX.match(prefix) or prefix == "ALL":
         raise PluginError(f"prefix {prefix!r} must be capital letters (and not ALL)")
     for taken, owner in prefixes.items():
         if prefix.startswith(taken) or taken.startswith(prefix):
-            raise PluginError(f"prefix {prefix!r} clashes with {taken!r} of {owner}: "
-                              "selecting one would select the other")
+            raise PluginError(
+                f"prefix {prefix!r} clashes with {taken!r} of {owner}: selecting one would select the other"
+            )
     if isinstance(plugin.rules, (str, bytes)) or not plugin.rules:
         raise PluginError("it declares no rules")
     codes: set[str] = set()
@@ -126,8 +127,9 @@ def checked_rules(plugin: object, prefixes: dict[str, str]) -> list[type[Rule]]:
 
 def _check_rule(rule: object, prefix: str, codes: set[str]) -> None:
     """Raise PluginError if ``rule`` is not a usable rule class of a plugin with ``prefix``."""
-    if not (isinstance(rule, type) and issubclass(rule, (FileRule, ProjectRule))
-            and rule not in (FileRule, ProjectRule)):
+    if not (
+        isinstance(rule, type) and issubclass(rule, (FileRule, ProjectRule)) and rule not in (FileRule, ProjectRule)
+    ):
         raise PluginError(f"{rule!r:.60} is not a subclass of FileRule or ProjectRule")
     where = f"rule {rule.__qualname__}"
     if not re.fullmatch(rf"{prefix}\d{{3}}", str(rule.code)):
@@ -142,8 +144,9 @@ def _check_rule(rule: object, prefix: str, codes: set[str]) -> None:
         raise PluginError(f"{where}: it has no docstring (its first line is the rule's summary)")
 
 
-def failure_messages(rules: Iterable[type[Rule]], failures: Iterable[tuple[Optional[str], dict[str, str]]]
-                     ) -> list[str]:
+def failure_messages(
+    rules: Iterable[type[Rule]], failures: Iterable[tuple[Optional[str], dict[str, str]]]
+) -> list[str]:
     """Return one message per plugin rule that raised while linting.
 
     ``failures`` holds ``(path, {code: error})`` for each file, with a None

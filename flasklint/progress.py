@@ -27,7 +27,7 @@ class ProgressBar:
         self.progress: Optional[Progress] = None
         self.task = None
 
-    def __enter__(self) -> "ProgressBar":
+    def __enter__(self) -> ProgressBar:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -44,8 +44,14 @@ class ProgressBar:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.progress = Progress(TextColumn("flasklint"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
+            self.progress = Progress(
+                TextColumn("flasklint"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
+            )
             self.task = self.progress.add_task("lint", total=total)
             self.progress.start()
         self.progress.update(self.task, completed=done)

@@ -16,10 +16,11 @@ import os
 import re
 import stat
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import Optional, Union
 
 import pathspec
 
@@ -28,9 +29,28 @@ from .files import SETTINGS_FILE_SIZE, Boundary, read_text
 
 #: Folders never linted, as in ruff.
 DEFAULT_EXCLUDE = (
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytype", ".ruff_cache",
-    ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "build", "dist",
-    "node_modules", "venv", "site-packages", "__pycache__", ".flasklint_cache",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "venv",
+    "site-packages",
+    "__pycache__",
+    ".flasklint_cache",
 )
 
 
@@ -120,8 +140,9 @@ class Project:
 def git_toplevel(folder: Path) -> Optional[Path]:
     """Return the work tree holding ``folder``, or None when git is absent or it is not one."""
     try:
-        done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
-                              capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return Path(done.stdout.strip()).resolve() if done.returncode == 0 and done.stdout.strip() else None
@@ -136,7 +157,9 @@ def git_files(toplevel: Path, unreadable: Optional[list] = None) -> Optional[tup
     try:
         done = subprocess.run(
             ["git", "-C", str(toplevel), "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"],
-            capture_output=True, timeout=120)
+            capture_output=True,
+            timeout=120,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:
@@ -170,9 +193,22 @@ def git_ignore_patterns(folder: Path, paths: list[str]) -> Optional[dict]:
     """
     try:
         done = subprocess.run(
-            ["git", "-C", str(folder), "-c", f"core.excludesFile={os.devnull}", "check-ignore", "--no-index",
-             "--verbose", "--stdin", "-z"],
-            input="\0".join(paths).encode("utf-8", "surrogateescape"), capture_output=True, timeout=60)
+            [
+                "git",
+                "-C",
+                str(folder),
+                "-c",
+                f"core.excludesFile={os.devnull}",
+                "check-ignore",
+                "--no-index",
+                "--verbose",
+                "--stdin",
+                "-z",
+            ],
+            input="\0".join(paths).encode("utf-8", "surrogateescape"),
+            capture_output=True,
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode not in (0, 1):
@@ -206,13 +242,13 @@ def _deciding_pattern(root: Path, rel: str, boundary: Optional[Boundary] = None)
         ignore = read_ignore_file(os.path.join(root, *parts[:depth], ".gitignore"), boundary)
         if ignore is None:
             continue
-        result = ignore.spec.check_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")):])
+        result = ignore.spec.check_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")) :])
         if result.index is not None:
             decided = ignore.spec.patterns[result.index].pattern
     return decided
 
 
-def read_ignore_file(path: str, boundary: Optional[Boundary] = None) -> Optional["IgnoreFile"]:
+def read_ignore_file(path: str, boundary: Optional[Boundary] = None) -> Optional[IgnoreFile]:
     """Return the ignore file at ``path``, or None when there is none that may be read."""
     try:
         return IgnoreFile(read_text(path, SETTINGS_FILE_SIZE, boundary).splitlines())
@@ -224,9 +260,22 @@ def git_ignored_instance(toplevel: Path) -> list[Path]:
     """Return the ``.py``/``.cfg`` files git ignores under any ``instance/`` folder of ``toplevel``."""
     try:
         done = subprocess.run(
-            ["git", "-C", str(toplevel), "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--",
-             ":(glob)**/instance/**/*.py", ":(glob)**/instance/**/*.cfg"],
-            capture_output=True, timeout=120)
+            [
+                "git",
+                "-C",
+                str(toplevel),
+                "ls-files",
+                "-z",
+                "--others",
+                "--ignored",
+                "--exclude-standard",
+                "--",
+                ":(glob)**/instance/**/*.py",
+                ":(glob)**/instance/**/*.cfg",
+            ],
+            capture_output=True,
+            timeout=120,
+        )
     except (OSError, subprocess.SubprocessError):
         return []
     if done.returncode != 0:
@@ -247,9 +296,12 @@ class IgnoreFile:
 
     def __init__(self, lines: list[str]):
         self.spec = gitignore_spec(lines)
-        patterns = [_NAMED_GROUP.sub("(?:", p.regex.pattern) for p in self.spec.patterns
-                    if p.include is not None and p.regex is not None]
-        anywhere = [p[len(_ANY_FOLDER):] for p in patterns if p.startswith(_ANY_FOLDER)]
+        patterns = [
+            _NAMED_GROUP.sub("(?:", p.regex.pattern)
+            for p in self.spec.patterns
+            if p.include is not None and p.regex is not None
+        ]
+        anywhere = [p[len(_ANY_FOLDER) :] for p in patterns if p.startswith(_ANY_FOLDER)]
         others = [p for p in patterns if not p.startswith(_ANY_FOLDER)]
         if anywhere:
             others.append(_ANY_FOLDER + "(?:" + "|".join(anywhere) + ")")
@@ -286,8 +338,9 @@ _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _ANY_FOLDER = "^(?:.+/)?"
 
 
-def walk_files(folder: Path, skipped: Optional[list] = None, boundary: Optional[Boundary] = None,
-               unreadable: Optional[list] = None) -> list[str]:
+def walk_files(
+    folder: Path, skipped: Optional[list] = None, boundary: Optional[Boundary] = None, unreadable: Optional[list] = None
+) -> list[str]:
     """Return the paths of the files under ``folder`` that its ``.gitignore`` files do not ignore.
 
     Paths are strings (``folder`` joined with the names below it): the walk
@@ -311,9 +364,9 @@ def walk_files(folder: Path, skipped: Optional[list] = None, boundary: Optional[
         if spec is not None:
             specs.append((here, spec))
         # Each spec tests paths relative to its own folder: the part of ``here`` below it.
-        tails = [(here[len(base):], spec) for base, spec in specs]
+        tails = [(here[len(base) :], spec) for base, spec in specs]
 
-        def ignored(name: str, is_dir: bool) -> bool:
+        def ignored(name: str, is_dir: bool, tails: list = tails) -> bool:
             path = name + "/" if is_dir else name
             return any(spec.match_file(tail + path) for tail, spec in tails)
 
@@ -375,8 +428,9 @@ def _excluded(rel: str, spec: pathspec.PathSpec) -> bool:
     return any(p in DEFAULT_EXCLUDE for p in parts[:-1]) or spec.match_file(rel)
 
 
-def discover(paths: Iterable[Path], config: Config, root: Path, unsaved: frozenset = frozenset(),
-             alone: bool = False) -> Project:
+def discover(
+    paths: Iterable[Path], config: Config, root: Path, unsaved: frozenset = frozenset(), alone: bool = False
+) -> Project:
     """Return the project at ``root`` with the Python files under ``paths``.
 
     Files are never taken from outside the project: a symbolic link whose
@@ -389,8 +443,17 @@ def discover(paths: Iterable[Path], config: Config, root: Path, unsaved: frozens
     yet.
     """
     paths = [Path(os.path.normpath(given.absolute())) for given in paths]
-    project = Project(root=root, boundary=Boundary([str(root)] + [
-        str(given if given.is_dir() else given.parent) for given in paths if _outside(relative_path(given, root))]))
+    project = Project(
+        root=root,
+        boundary=Boundary(
+            [str(root)]
+            + [
+                str(given if given.is_dir() else given.parent)
+                for given in paths
+                if _outside(relative_path(given, root))
+            ]
+        ),
+    )
     toplevel = None if alone else git_toplevel(root)
     unreadable: list = []
     listing = git_files(toplevel, unreadable) if toplevel else None
@@ -408,8 +471,9 @@ def discover(paths: Iterable[Path], config: Config, root: Path, unsaved: frozens
         instance = _ignored_instance(skipped)
         venvs = [p for p, is_dir, ignored in skipped if is_dir and not ignored and (p / "pyvenv.cfg").is_file()]
     inside = [relative_path(p, root) for p in instance]
-    project.ignored_instance = sorted(rel for rel in inside if not _outside(rel)
-                                      and not set(rel.split("/")[:-1]) & set(DEFAULT_EXCLUDE))
+    project.ignored_instance = sorted(
+        rel for rel in inside if not _outside(rel) and not set(rel.split("/")[:-1]) & set(DEFAULT_EXCLUDE)
+    )
     project.venvs = sorted(relative_path(p, root) for p in venvs)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude)
     everything, refused = {}, {}
@@ -428,16 +492,16 @@ def discover(paths: Iterable[Path], config: Config, root: Path, unsaved: frozens
                 for path in walk_files(given, boundary=project.boundary, unreadable=unreadable):
                     _admit(prefix + _below(path, base), path, project.boundary, selected, refused)
             else:
-                selected.update((rel, p) for rel, p in everything.items()
-                                if prefix in ("./", "/") or rel.startswith(prefix))
+                selected.update(
+                    (rel, p) for rel, p in everything.items() if prefix in ("./", "/") or rel.startswith(prefix)
+                )
         elif not spec.match_file(relative_path(given, root)):
             rel = relative_path(given, root)
             if rel in unsaved:  # an editor's buffer: there may be no file yet
                 selected[rel] = str(given)
             else:
                 _admit(rel, str(given), project.boundary, selected, refused)
-    project.targets = frozenset(selected).union(
-        rel for rel in project.ignored_instance if _selects(paths, root / rel))
+    project.targets = frozenset(selected).union(rel for rel in project.ignored_instance if _selects(paths, root / rel))
     project.skipped = [(relative_path(path, root), reason) for path, reason in unreadable]
     project.skipped += [(rel, reason) for rel, reason in refused.items() if _selects(paths, root / rel)]
     project.files = _python_files(selected, namer, project.skipped, unsaved)
@@ -495,8 +559,9 @@ def _selects(paths: Iterable[Path], target: Path) -> bool:
     return any(given.absolute() == target or given.absolute() in target.parents for given in paths)
 
 
-def _python_files(paths: dict[str, str], namer: ModuleNamer, skipped: list,
-                  unsaved: frozenset = frozenset()) -> list[SourceFile]:
+def _python_files(
+    paths: dict[str, str], namer: ModuleNamer, skipped: list, unsaved: frozenset = frozenset()
+) -> list[SourceFile]:
     """Return the ``.py`` files among ``paths``, named and sorted; note those unusable.
 
     Files in ``unsaved`` are taken as regular files whatever the disk says.
@@ -555,7 +620,7 @@ def relative_path(path: Union[str, Path], root: Path) -> str:
 
 def _below(path: str, base: str) -> str:
     """Return ``path``, which starts with folder ``base`` (ending in a separator), relative to it, printable."""
-    return _printable(path[len(base):].replace(os.sep, "/"))
+    return _printable(path[len(base) :].replace(os.sep, "/"))
 
 
 @lru_cache(maxsize=16)

@@ -13,12 +13,10 @@ passes collected.
 from __future__ import annotations
 
 import ast
-import hashlib
-import os
 import textwrap
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Callable, ClassVar, Optional
 
-from .files import read_bytes
 from .findings import SAFE, Finding, Fix, Requirement, Severity
 from .flask_context import qualify
 from .lazy import cst
@@ -28,10 +26,8 @@ if TYPE_CHECKING:
 
     from .config import Config
     from .facts import ModuleFacts
-    from .flask_context import SymbolIndex
-    from .project import Project
+    from .model.project_facts import ProjectFacts
     from .source import Source
-    from .templates import TemplateRead
 
 
 class Rule:
@@ -109,7 +105,7 @@ class RuleGuard:
 class FileContext:
     """What a file rule knows about its file and how it reports."""
 
-    def __init__(self, source: "Source", facts: "ModuleFacts", config: "Config"):
+    def __init__(self, source: Source, facts: ModuleFacts, config: Config):
         self.source = source
         self.path = source.path
         #: The file's text exactly as read, for fixes that move whole lines.
@@ -140,26 +136,48 @@ class FileContext:
         """Return the project-wide name of ``dotted`` as seen from the current scope."""
         return qualify(self.facts.bindings, self.facts.module, self.scope, dotted)
 
-    def report(self, rule: "FileRule", node: cst.CSTNode, message: str, **kwargs) -> None:
+    def report(self, rule: FileRule, node: cst.CSTNode, message: str, **kwargs) -> None:
         """Record a finding of ``rule`` at LibCST ``node``."""
         where = self.position(node)
-        self.report_at(rule, (where.start.line, where.start.column + 1), (where.end.line, where.end.column + 1),
-                       message, **kwargs)
+        self.report_at(
+            rule, (where.start.line, where.start.column + 1), (where.end.line, where.end.column + 1), message, **kwargs
+        )
 
-    def report_at(self, rule: "FileRule", start: tuple[int, int], end: tuple[int, int], message: str, *,
-                  fix: Optional[Fix] = None, requires: Iterable[Requirement] = (), sensitive: bool = False,
-                  severity: Optional[Severity] = None, help: Optional[str] = None) -> None:
+    def report_at(
+        self,
+        rule: FileRule,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        message: str,
+        *,
+        fix: Optional[Fix] = None,
+        requires: Iterable[Requirement] = (),
+        sensitive: bool = False,
+        severity: Optional[Severity] = None,
+        help: Optional[str] = None,
+    ) -> None:
         """Record a finding of ``rule`` from 1-based ``(line, column)`` positions.
 
         ``severity`` and ``help`` override the rule's for this finding (the
         rule's docstring says when).
         """
-        self.findings.append(Finding(
-            code=rule.code, name=rule.name, severity=severity or rule.severity, path=self.path,
-            line=start[0], column=start[1], end_line=end[0], end_column=end[1],
-            message=message, help=rule.help if help is None else help, fix=fix, sensitive=sensitive,
-            requires=tuple(requires),
-        ))
+        self.findings.append(
+            Finding(
+                code=rule.code,
+                name=rule.name,
+                severity=severity or rule.severity,
+                path=self.path,
+                line=start[0],
+                column=start[1],
+                end_line=end[0],
+                end_column=end[1],
+                message=message,
+                help=rule.help if help is None else help,
+                fix=fix,
+                sensitive=sensitive,
+                requires=tuple(requires),
+            )
+        )
 
 
 class FileRule(Rule):
@@ -171,7 +189,7 @@ class FileRule(Rule):
     uses_cst: ClassVar[bool] = True
 
     @classmethod
-    def applies(cls, text: str, facts: "ModuleFacts") -> bool:
+    def applies(cls, text: str, facts: ModuleFacts) -> bool:
         """Return whether the rule may fire on a file, judged from its text and facts alone.
 
         Files no selected rule applies to are never parsed by LibCST, so every
@@ -206,66 +224,22 @@ class ProjectRule(Rule):
     #: too, so that the two processes take about as long.
     main_process: ClassVar[bool] = False
 
-    def check(self, project: "ProjectFacts") -> Iterable[Finding]:
+    def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield the findings of this rule."""
         raise NotImplementedError
 
-    def finding(self, path: str, start: tuple[int, int], end: tuple[int, int], message: str,
-                **kwargs) -> Finding:
+    def finding(self, path: str, start: tuple[int, int], end: tuple[int, int], message: str, **kwargs) -> Finding:
         """Return a finding of this rule from 1-based ``(line, column)`` positions."""
-        return Finding(code=self.code, name=self.name, severity=self.severity, path=path,
-                       line=start[0], column=start[1], end_line=end[0], end_column=end[1],
-                       message=message, help=self.help, **kwargs)
-
-
-class ProjectFacts:
-    """Everything project rules may read.
-
-    ``modules`` are the facts of every Python file linted; ``index`` resolves
-    names across them; ``project`` knows the root, every non-ignored file and
-    which files git tracks. Project rules read other files (templates, ``.env``)
-    through :meth:`read_text`, never by walking the disk themselves.
-    """
-
-    def __init__(self, project: "Project", modules: list["ModuleFacts"], index: "SymbolIndex",
-                 config: "Config", template_reader: Callable[[list[str]], dict[str, "TemplateRead"]]):
-        self.project = project
-        self.root = project.root
-        self.modules = modules
-        self.index = index
-        self.config = config
-        #: Parses root-relative template files (the engine's pool and cache).
-        self.read_templates = template_reader
-        self._memo: dict = {}
-
-    def memo(self, key: str, build: Callable[[], object]):
-        """Return what ``build()`` gives, built once per run: models several rules share."""
-        if key not in self._memo:
-            self._memo[key] = build()
-        return self._memo[key]
-
-    def digest(self, rel: str) -> str:
-        """Return the SHA-256 of a root-relative file's bytes, or ``""`` when it does not exist.
-
-        Fixes that edit a file other than the finding's (``.gitignore``) carry
-        it, so ``--fix`` never overwrites a file changed since the run.
-        """
-        try:
-            return hashlib.sha256(self.read_bytes(rel)).hexdigest()
-        except OSError:
-            return ""
-
-    def read_bytes(self, rel: str) -> bytes:
-        """Return the bytes of a root-relative file; raise OSError when it cannot or must not be read.
-
-        Only regular files inside the project of at most ``max-file-size``
-        bytes are read (:func:`.files.read_bytes`).
-        """
-        return read_bytes(os.path.join(self.root, rel), self.config.max_file_size, self.project.boundary)
-
-    def read_text(self, rel: str) -> Optional[str]:
-        """Return the text of a root-relative file (line endings as written), or None if it cannot be read."""
-        try:
-            return self.read_bytes(rel).decode("utf-8", "replace")
-        except OSError:
-            return None
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            path=path,
+            line=start[0],
+            column=start[1],
+            end_line=end[0],
+            end_column=end[1],
+            message=message,
+            help=self.help,
+            **kwargs,
+        )

@@ -16,9 +16,10 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 from .config_model import ConfigModel, Unit, config_model
 from .facts.config import Setting, evaluate, literal_of
@@ -30,14 +31,15 @@ from .model.environment import Environment, is_test_path, test_named
 from .source import split_lines
 
 if TYPE_CHECKING:
-    from .rule import ProjectFacts
+    from .model.project_facts import ProjectFacts
 
 #: Keys that sign what the app hands out (sessions, tokens, CSRF tokens): FL305 judges their strength.
 SIGNING_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"})
 #: Words of a file name (split on ``.``, ``-``, ``_``) that make it a template, committed on
 #: purpose with empty or sample values: ``.env.example``, ``sample.env``, ``env.template``.
-TEMPLATE_WORDS = frozenset({"example", "examples", "sample", "samples", "template", "templates", "tmpl", "tpl",
-                            "dist", "default", "defaults"})
+TEMPLATE_WORDS = frozenset(
+    {"example", "examples", "sample", "samples", "template", "templates", "tmpl", "tpl", "dist", "default", "defaults"}
+)
 #: Words of a file name that make a template one of environment settings (``env.template``).
 _ENV_WORDS = frozenset({"env", "flaskenv", "envrc"})
 _ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:]\s*(?P<value>.*?)\s*$""")
@@ -56,11 +58,15 @@ def counted_path(model: ConfigModel, path: str, tests: bool) -> bool:
 
 def is_test_unit(unit: Unit) -> bool:
     """Return whether a config unit is a test configuration, as the environment model decides."""
-    return Environment.is_test_config(unit.path, unit.name if unit.kind == "class" else None,
-                                      [r.partition("[")[2] for r in unit.registered], bool(unit.loaded_at))
+    return Environment.is_test_config(
+        unit.path,
+        unit.name if unit.kind == "class" else None,
+        [r.partition("[")[2] for r in unit.registered],
+        bool(unit.loaded_at),
+    )
 
 
-def tracked_phrase(project: "ProjectFacts", rel: str) -> str:
+def tracked_phrase(project: ProjectFacts, rel: str) -> str:
     """Return ``which git tracks`` / ``which git does not ignore`` / ``which no .gitignore covers`` for ``rel``.
 
     Without git, a file that an ignore rule re-includes on purpose
@@ -75,7 +81,7 @@ def tracked_phrase(project: "ProjectFacts", rel: str) -> str:
     return "which git tracks" if rel in tracked else "which git does not ignore"
 
 
-def is_committed(project: "ProjectFacts", rel: str) -> bool:
+def is_committed(project: ProjectFacts, rel: str) -> bool:
     """Return whether git tracks ``rel``; without git, whether no ``.gitignore`` covers it (inferred)."""
     tracked = project.project.tracked
     return rel in tracked if tracked is not None else rel in set(project.project.all_files)
@@ -110,12 +116,13 @@ class SecretValue:
         """Return where the literal ends."""
         return self.literal.end_line, self.literal.end_column
 
-    def described(self, project: "ProjectFacts") -> str:
+    def described(self, project: ProjectFacts) -> str:
         """Return ``the literal `ab…(20 chars)` ... in config class `Config` in `config.py`, which git tracks``."""
         fallback = f" (the fallback when `{self.env}` is unset)" if self.env else ""
         where = "" if f"`{self.path}`" in self.owner else f" in `{self.path}`"
-        return (f"the literal `{self.literal.shown}`{fallback} in {self.owner}{where}, "
-                f"{tracked_phrase(project, self.path)}")
+        return (
+            f"the literal `{self.literal.shown}`{fallback} in {self.owner}{where}, {tracked_phrase(project, self.path)}"
+        )
 
 
 def _from_setting(setting: Setting, path: str, owner: str) -> Optional[SecretValue]:
@@ -125,7 +132,7 @@ def _from_setting(setting: Setting, path: str, owner: str) -> Optional[SecretVal
     return SecretValue(setting.key, setting.literal, path, owner, setting.value.env)
 
 
-def secret_values(project: "ProjectFacts") -> list[SecretValue]:
+def secret_values(project: ProjectFacts) -> list[SecretValue]:
     """Return every literal given to a secret-looking key in the project's Python files, once each.
 
     Production config units (their own assignments, overridden ones
@@ -138,7 +145,7 @@ def secret_values(project: "ProjectFacts") -> list[SecretValue]:
     return project.memo("secret_values", lambda: _secret_values(project))
 
 
-def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
+def _secret_values(project: ProjectFacts) -> list[SecretValue]:
     """Collect :func:`secret_values`."""
     model = config_model(project)
     tests = project.config.include_tests
@@ -168,8 +175,11 @@ def _secret_values(project: "ProjectFacts") -> list[SecretValue]:
                         add(_from_setting(setting, module.path, f"class `{cls.name}`"))
         for app_setting in facts.app_settings:
             setting = app_setting.setting
-            if is_secret_key(setting.key) and model.is_flask_app(app_setting.receiver) \
-                    and all(not model.env.dev_named(g) or (tests and test_named(g)) for g in setting.guards):
+            if (
+                is_secret_key(setting.key)
+                and model.is_flask_app(app_setting.receiver)
+                and all(not model.env.dev_named(g) or (tests and test_named(g)) for g in setting.guards)
+            ):
                 app = (app_setting.receiver or "").rpartition(".")[2]
                 add(_from_setting(setting, module.path, f"the Flask app `{app}`"))
         for read in facts.env_reads:
@@ -185,7 +195,7 @@ def _own_settings(model: ConfigModel, unit: Unit) -> list[Setting]:
     return list(model.facts[unit.qualname][1].module_settings)
 
 
-def ignored_instance_keys(project: "ProjectFacts") -> Iterator[SecretValue]:
+def ignored_instance_keys(project: ProjectFacts) -> Iterator[SecretValue]:
     """Yield the literal ``SECRET_KEY`` of each git-ignored instance config file (read here, never linted)."""
     for rel in project.project.ignored_instance:
         try:
@@ -193,15 +203,16 @@ def ignored_instance_keys(project: "ProjectFacts") -> Iterator[SecretValue]:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SECRET_KEY"
-                                                    for t in stmt.targets):
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "SECRET_KEY" for t in stmt.targets
+            ):
                 value = evaluate(stmt.value)
                 literal = literal_of(stmt.value, value, "SECRET_KEY")
                 if literal is not None:
                     yield SecretValue("SECRET_KEY", literal, rel, f"instance config `{rel}`", value.env)
 
 
-def credential_uris(project: "ProjectFacts") -> Iterator[tuple[str, Literal]]:
+def credential_uris(project: ProjectFacts) -> Iterator[tuple[str, Literal]]:
     """Yield ``(path, literal)`` for each URI with a password in Python files and ``.ini``/``.cfg`` files."""
     tests = project.config.include_tests
     for module in project.modules:
@@ -218,8 +229,9 @@ def ini_credentials(text: Optional[str]) -> Iterator[Literal]:
     for number, line in enumerate((text or "").splitlines(), start=1):
         match = _INI_URL.match(line)
         if match and not line.lstrip().startswith(("#", ";")) and credential_uri(match.group("value")):
-            yield secret_literal(match.group("value"), "", number, match.start("value") + 1, number,
-                                 match.end("value") + 1)
+            yield secret_literal(
+                match.group("value"), "", number, match.start("value") + 1, number, match.end("value") + 1
+            )
 
 
 # --------------------------------------------------------------------------
@@ -244,11 +256,15 @@ def is_env_file(rel: str) -> bool:
     templates of them (``env.template``, ``prod.env.example``).
     """
     name = posixpath.basename(rel)
-    return (name.startswith(".env") or name == ".flaskenv" or name.endswith((".sh", ".bash", ".env"))
-            or bool(_name_words(rel) & _ENV_WORDS and is_template_name(rel)))
+    return (
+        name.startswith(".env")
+        or name == ".flaskenv"
+        or name.endswith((".sh", ".bash", ".env"))
+        or bool(_name_words(rel) & _ENV_WORDS and is_template_name(rel))
+    )
 
 
-def templates(project: "ProjectFacts", paths: Iterable[str]) -> dict[str, str]:
+def templates(project: ProjectFacts, paths: Iterable[str]) -> dict[str, str]:
     """Return ``{path: ""}`` or ``{path: "!pattern"}`` for the ``paths`` committed on purpose as templates.
 
     A template's name says so (:data:`TEMPLATE_WORDS`: ``sample.env``,
@@ -281,8 +297,10 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
         if not value or not_a_secret(value, match.group("key")):
             continue
         if is_secret_key(match.group("key")) or credential_uri(value) or issued_key(value):
-            yield match.group("key"), secret_literal(value, match.group("key"), number, start + 1, number,
-                                                     start + 1 + len(value))
+            yield (
+                match.group("key"),
+                secret_literal(value, match.group("key"), number, start + 1, number, start + 1 + len(value)),
+            )
 
 
 def _unquote(value: str, start: int) -> tuple[str, int]:
@@ -300,7 +318,7 @@ def _unquote(value: str, start: int) -> tuple[str, int]:
 GITIGNORE = ".gitignore"
 
 
-def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int, int], bool]]:
+def instance_folders(project: ProjectFacts) -> list[tuple[str, str, tuple[int, int], bool]]:
     """Return ``(folder, module path, (line, column), used)`` for each Flask app's instance folder.
 
     Flask puts the instance folder beside the app's top-level package (or
@@ -309,8 +327,12 @@ def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int,
     ``instance_relative_config=True`` (without it, they read beside the app).
     """
     model = config_model(project)
-    pyfile = {model.index.expand(load.receiver or "") for _, facts in model.loads() for load in facts.loads
-              if load.method in ("from_pyfile", "from_file")}
+    pyfile = {
+        model.index.expand(load.receiver or "")
+        for _, facts in model.loads()
+        for load in facts.loads
+        if load.method in ("from_pyfile", "from_file")
+    }
     found = []
     for module, facts in model.facts.values():
         if is_test_path(module.path):
@@ -321,13 +343,13 @@ def instance_folders(project: "ProjectFacts") -> list[tuple[str, str, tuple[int,
                 continue
             parts = PurePosixPath(module.path).parts
             depth = len(module.module.split(".")) - (0 if module.is_package else 1)
-            base = "/".join(parts[:max(len(parts) - 1 - depth, 0)])
+            base = "/".join(parts[: max(len(parts) - 1 - depth, 0)])
             folder = f"{base}/instance" if base else "instance"
             found.append((folder, module.path, (app.line, 1), bool(app.instance_relative) and target in pyfile))
     return found
 
 
-def uses_dotenv(project: "ProjectFacts") -> Optional[tuple[str, int]]:
+def uses_dotenv(project: ProjectFacts) -> Optional[tuple[str, int]]:
     """Return where an app module imports python-dotenv at module level (path, line), or None.
 
     Imports inside functions are left out: that is how libraries (Flask's
@@ -336,13 +358,16 @@ def uses_dotenv(project: "ProjectFacts") -> Optional[tuple[str, int]]:
     model = config_model(project)
     for module in project.modules:
         for imp in module.imports:
-            if imp.at_module_level and (imp.module == "dotenv" or imp.module.startswith("dotenv.")) \
-                    and not model.env.is_dev_path(module.path):
+            if (
+                imp.at_module_level
+                and (imp.module == "dotenv" or imp.module.startswith("dotenv."))
+                and not model.env.is_dev_path(module.path)
+            ):
                 return module.path, imp.line
     return None
 
 
-def gitignore_fix(project: "ProjectFacts", patterns: Iterable[str]) -> Fix:
+def gitignore_fix(project: ProjectFacts, patterns: Iterable[str]) -> Fix:
     """Return the fix that appends ``patterns`` to the root ``.gitignore``, creating it if needed."""
     text = project.read_text(GITIGNORE)
     patterns = list(patterns)
@@ -358,11 +383,12 @@ def gitignore_fix(project: "ProjectFacts", patterns: Iterable[str]) -> Fix:
     content = (newline if current and not current.endswith(("\n", "\r")) else "") + newline.join(patterns) + newline
     digest = project.digest(GITIGNORE)
     shown = ", ".join(f"`{p}`" for p in patterns)
-    return Fix(f"Append {shown} to `{GITIGNORE}`", (Edit(*position, *position, content),),
-               path=GITIGNORE, digest=digest)
+    return Fix(
+        f"Append {shown} to `{GITIGNORE}`", (Edit(*position, *position, content),), path=GITIGNORE, digest=digest
+    )
 
 
-def report_place(project: "ProjectFacts", fallback: tuple[str, int]) -> tuple[str, int]:
+def report_place(project: ProjectFacts, fallback: tuple[str, int]) -> tuple[str, int]:
     """Return where an ignore finding goes: the root ``.gitignore`` when it exists, else ``fallback``.
 
     In ``.gitignore`` the finding is about the whole file, so it goes on its

@@ -11,7 +11,7 @@ those of the installed plugins. ``ignore`` (and ``extend-ignore``) wins over
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import pathspec
 
@@ -32,9 +32,12 @@ def matches(rule_code: str, default_enabled: bool, selectors: Iterable[str]) -> 
 def select_rules(rules: Sequence[type[Rule]], config: Config) -> list[type[Rule]]:
     """Return the rules the configuration turns on, in the order of ``rules``."""
     selectors = config.select + config.extend_select
-    return [rule for rule in rules
-            if ((rule.default_enabled and not config.select) or matches(rule.code, rule.default_enabled, selectors))
-            and not is_ignored(rule.code, config.ignored)]
+    return [
+        rule
+        for rule in rules
+        if ((rule.default_enabled and not config.select) or matches(rule.code, rule.default_enabled, selectors))
+        and not is_ignored(rule.code, config.ignored)
+    ]
 
 
 def is_ignored(code: str, selectors: Iterable[str]) -> bool:

@@ -56,8 +56,11 @@ from .suppressions import with_suppression
 
 SOURCE = "flasklint"
 FIX_ALL_KIND = "source.fixAll.flasklint"
-SEVERITIES = {Severity.ERROR: lsp.DiagnosticSeverity.Error, Severity.WARNING: lsp.DiagnosticSeverity.Warning,
-              Severity.INFO: lsp.DiagnosticSeverity.Information}
+SEVERITIES = {
+    Severity.ERROR: lsp.DiagnosticSeverity.Error,
+    Severity.WARNING: lsp.DiagnosticSeverity.Warning,
+    Severity.INFO: lsp.DiagnosticSeverity.Information,
+}
 OPTIONS = ("config", "select", "ignore")
 
 
@@ -131,13 +134,22 @@ class FlasklintServer(LanguageServer):
         #: Per project root: the configuration error last shown, so each is shown once.
         self.config_errors: dict[Path, str] = {}
         self.scratch: Optional[tempfile.TemporaryDirectory] = None
-        handlers = {lsp.INITIALIZE: self.on_initialize, lsp.INITIALIZED: self.on_initialized,
-                    lsp.TEXT_DOCUMENT_DID_OPEN: self.on_open, lsp.TEXT_DOCUMENT_DID_CHANGE: self.on_change,
-                    lsp.TEXT_DOCUMENT_DID_SAVE: self.on_save, lsp.TEXT_DOCUMENT_DID_CLOSE: self.on_close,
-                    lsp.SHUTDOWN: self.on_shutdown, lsp.TEXT_DOCUMENT_CODE_ACTION: self.on_code_action}
-        options = {lsp.TEXT_DOCUMENT_DID_SAVE: lsp.SaveOptions(include_text=False),
-                   lsp.TEXT_DOCUMENT_CODE_ACTION: lsp.CodeActionOptions(
-                       code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND])}
+        handlers = {
+            lsp.INITIALIZE: self.on_initialize,
+            lsp.INITIALIZED: self.on_initialized,
+            lsp.TEXT_DOCUMENT_DID_OPEN: self.on_open,
+            lsp.TEXT_DOCUMENT_DID_CHANGE: self.on_change,
+            lsp.TEXT_DOCUMENT_DID_SAVE: self.on_save,
+            lsp.TEXT_DOCUMENT_DID_CLOSE: self.on_close,
+            lsp.SHUTDOWN: self.on_shutdown,
+            lsp.TEXT_DOCUMENT_CODE_ACTION: self.on_code_action,
+        }
+        options = {
+            lsp.TEXT_DOCUMENT_DID_SAVE: lsp.SaveOptions(include_text=False),
+            lsp.TEXT_DOCUMENT_CODE_ACTION: lsp.CodeActionOptions(
+                code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND]
+            ),
+        }
         for method, handler in handlers.items():
             # pygls marks its handlers with attributes, which a bound method cannot take; a partial can.
             self.feature(method, options.get(method))(functools.partial(handler))
@@ -183,8 +195,9 @@ class FlasklintServer(LanguageServer):
         """
         place = self.places.pop(params.text_document.uri, None)
         self.linted.pop(params.text_document.uri, None)
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri,
-                                                                            diagnostics=[]))
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
         if place is None or place.alone:
             return
         others = [uri for uri, other in self.places.items() if other.root == place.root and not other.alone]
@@ -231,9 +244,13 @@ class FlasklintServer(LanguageServer):
         result = None
         if config is not None:
             try:
-                result = run([self.places[u].path for u in group], config, place.root,
-                             cache=None if place.alone else self.cache_for(place.root, config),
-                             buffers={self.places[u].path: encode(texts[u].source) for u in group})
+                result = run(
+                    [self.places[u].path for u in group],
+                    config,
+                    place.root,
+                    cache=None if place.alone else self.cache_for(place.root, config),
+                    buffers={self.places[u].path: encode(texts[u].source) for u in group},
+                )
             except Exception as exc:  # a bug in flasklint must not take the editor's server down
                 self.show_error(f"flasklint failed on {place.rel}: {type(exc).__name__}: {exc}")
         for member in group:
@@ -272,22 +289,34 @@ class FlasklintServer(LanguageServer):
         """Send the diagnostics of ``uri`` as last linted."""
         linted = self.linted[uri]
         lines = split_lines(linted.text)
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-            uri=uri, version=linted.version,
-            diagnostics=[self.diagnostic(finding, lines) for finding in linted.findings]))
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri,
+                version=linted.version,
+                diagnostics=[self.diagnostic(finding, lines) for finding in linted.findings],
+            )
+        )
 
     def diagnostic(self, finding: Finding, lines: list[str]) -> lsp.Diagnostic:
         """Return ``finding`` as an LSP diagnostic on a document of ``lines``."""
         return lsp.Diagnostic(
             range=self.client_range(lines, (finding.line, finding.column), (finding.end_line, finding.end_column)),
-            message=finding.message, severity=SEVERITIES[finding.severity], code=finding.code, source=SOURCE,
-            code_description=_rule_link(finding.code))
+            message=finding.message,
+            severity=SEVERITIES[finding.severity],
+            code=finding.code,
+            source=SOURCE,
+            code_description=_rule_link(finding.code),
+        )
 
     def client_range(self, lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> lsp.Range:
         """Return the LSP range of 1-based (line, character column) positions, in the client's units."""
-        return self.workspace.position_codec.range_to_client_units(lines, lsp.Range(
-            start=lsp.Position(line=start[0] - 1, character=start[1] - 1),
-            end=lsp.Position(line=end[0] - 1, character=end[1] - 1)))
+        return self.workspace.position_codec.range_to_client_units(
+            lines,
+            lsp.Range(
+                start=lsp.Position(line=start[0] - 1, character=start[1] - 1),
+                end=lsp.Position(line=end[0] - 1, character=end[1] - 1),
+            ),
+        )
 
     def show_error(self, message: str) -> None:
         """Show ``message`` in the editor as an error."""
@@ -310,19 +339,30 @@ class FlasklintServer(LanguageServer):
                 continue
             if finding.fix:
                 unsafe = "" if finding.fix.applies(unsafe_fixes=False) else " (unsafe)"
-                actions.append(self.action(f"Fix {finding.code}{unsafe}: {finding.fix.description}",
-                                           lsp.CodeActionKind.QuickFix, uri, [finding], [diagnostic]))
+                actions.append(
+                    self.action(
+                        f"Fix {finding.code}{unsafe}: {finding.fix.description}",
+                        lsp.CodeActionKind.QuickFix,
+                        uri,
+                        [finding],
+                        [diagnostic],
+                    )
+                )
             if self.places[uri].rel.endswith(".py") and finding.code != PARSE_ERROR_CODE:
                 actions.append(self.suppress_action(uri, finding, diagnostic))
         fixable = [finding for finding in linted.findings if finding.fix and finding.fix.applies(unsafe_fixes=False)]
         if fixable:
             actions.append(self.action("Fix all safe flasklint problems", FIX_ALL_KIND, uri, fixable, []))
         wanted = params.context.only
-        return [a for a in actions if a is not None
-                and (not wanted or any(a.kind == k or a.kind.startswith(f"{k}.") for k in wanted))]
+        return [
+            a
+            for a in actions
+            if a is not None and (not wanted or any(a.kind == k or a.kind.startswith(f"{k}.") for k in wanted))
+        ]
 
-    def action(self, title: str, kind: str, uri: str, findings: list[Finding],
-               diagnostics: list[lsp.Diagnostic]) -> Optional[lsp.CodeAction]:
+    def action(
+        self, title: str, kind: str, uri: str, findings: list[Finding], diagnostics: list[lsp.Diagnostic]
+    ) -> Optional[lsp.CodeAction]:
         """Return a code action applying the fixes of ``findings``; None when the result would not parse."""
         place = self.places[uri]
         by_target: dict[str, list[Finding]] = {}
@@ -337,8 +377,13 @@ class FlasklintServer(LanguageServer):
                 return None
             changes.extend(self.file_changes(target_uri, old, new))
         edit = lsp.WorkspaceEdit(document_changes=changes)
-        return lsp.CodeAction(title=title, kind=kind, diagnostics=diagnostics or None, edit=edit,
-                              is_preferred=True if diagnostics else None)
+        return lsp.CodeAction(
+            title=title,
+            kind=kind,
+            diagnostics=diagnostics or None,
+            edit=edit,
+            is_preferred=True if diagnostics else None,
+        )
 
     def suppress_action(self, uri: str, finding: Finding, diagnostic: lsp.Diagnostic) -> Optional[lsp.CodeAction]:
         """Return the action adding ``# flasklint: ignore[CODE]`` to the finding's line; None if it cannot."""
@@ -348,11 +393,14 @@ class FlasklintServer(LanguageServer):
             if not 0 < number <= len(lines):
                 continue
             changed = with_suppression(lines[number - 1], finding.code)
-            new = "".join(lines[:number - 1] + [changed] + lines[number:])
+            new = "".join(lines[: number - 1] + [changed] + lines[number:])
             if changed != lines[number - 1] and _comment_added(new, number):
-                return lsp.CodeAction(title=f"Suppress {finding.code} on this line",
-                                      kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                                      edit=lsp.WorkspaceEdit(document_changes=self.file_changes(uri, text, new)))
+                return lsp.CodeAction(
+                    title=f"Suppress {finding.code} on this line",
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    edit=lsp.WorkspaceEdit(document_changes=self.file_changes(uri, text, new)),
+                )
         return None
 
     def text_of(self, uri: str) -> Optional[str]:
@@ -368,11 +416,16 @@ class FlasklintServer(LanguageServer):
         """Return the document changes turning ``old`` (None: no such file yet) into ``new``."""
         if old is None:
             start = lsp.Position(line=0, character=0)
-            return [lsp.CreateFile(uri=uri, options=lsp.CreateFileOptions(ignore_if_exists=True)),
-                    lsp.TextDocumentEdit(text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri),
-                                         edits=[lsp.TextEdit(range=lsp.Range(start=start, end=start), new_text=new)])]
+            return [
+                lsp.CreateFile(uri=uri, options=lsp.CreateFileOptions(ignore_if_exists=True)),
+                lsp.TextDocumentEdit(
+                    text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri),
+                    edits=[lsp.TextEdit(range=lsp.Range(start=start, end=start), new_text=new)],
+                ),
+            ]
         document = lsp.OptionalVersionedTextDocumentIdentifier(
-            uri=uri, version=self.linted[uri].version if uri in self.linted else None)
+            uri=uri, version=self.linted[uri].version if uri in self.linted else None
+        )
         return [lsp.TextDocumentEdit(text_document=document, edits=[self.smallest_edit(old, new)])]
 
     def smallest_edit(self, old: str, new: str) -> lsp.TextEdit:
@@ -384,9 +437,10 @@ class FlasklintServer(LanguageServer):
         while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
             end += 1
         lines = split_lines(old)
-        return lsp.TextEdit(range=self.client_range(lines, _line_column(lines, start),
-                                                    _line_column(lines, len(old) - end)),
-                            new_text=new[start:len(new) - end])
+        return lsp.TextEdit(
+            range=self.client_range(lines, _line_column(lines, start), _line_column(lines, len(old) - end)),
+            new_text=new[start : len(new) - end],
+        )
 
 
 def _line_column(lines: list[str], offset: int) -> tuple[int, int]:
@@ -409,8 +463,10 @@ def _rule_link(code: str) -> Optional[lsp.CodeDescription]:
 
 def _overlaps(one: lsp.Range, other: lsp.Range) -> bool:
     """Return whether two ranges share a position (touching counts)."""
+
     def key(position: lsp.Position) -> tuple[int, int]:
         return position.line, position.character
+
     return key(one.start) <= key(other.end) and key(other.start) <= key(one.end)
 
 
@@ -424,8 +480,7 @@ def _comment_added(text: str, number: int) -> bool:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
         return False
-    return any(t.type == tokenize.COMMENT and t.start[0] == number and "flasklint: ignore" in t.string
-               for t in tokens)
+    return any(t.type == tokenize.COMMENT and t.start[0] == number and "flasklint: ignore" in t.string for t in tokens)
 
 
 def encode(text: str) -> bytes:

@@ -49,8 +49,10 @@ class Source:
         """Return the 1-based ``(line, column)`` start and end of a CPython ``node``, in characters."""
         end_line = node.end_lineno or node.lineno
         end_offset = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return ((node.lineno, self.column(node.lineno, node.col_offset) + 1),
-                (end_line, self.column(end_line, end_offset) + 1))
+        return (
+            (node.lineno, self.column(node.lineno, node.col_offset) + 1),
+            (end_line, self.column(end_line, end_offset) + 1),
+        )
 
 
 def decode(raw: bytes) -> str:
@@ -93,8 +95,9 @@ def _parse(path: str, text: str, target_version: Optional[str] = None) -> Union[
             return ast.parse(text, filename=path)
     except SyntaxError as exc:
         version = ".".join(map(str, sys.version_info[:2]))
-        error = parse_error(path, f"syntax error: {exc.msg} (parsed as Python {version})",
-                            exc.lineno or 1, exc.offset or 1)
+        error = parse_error(
+            path, f"syntax error: {exc.msg} (parsed as Python {version})", exc.lineno or 1, exc.offset or 1
+        )
         return newer_syntax_notice(error, text, target_version) or error
     except (ValueError, RecursionError, MemoryError) as exc:
         reason = str(exc) or type(exc).__name__
@@ -161,8 +164,12 @@ def newer_syntax_notice(error: Finding, text: str, target_version: Optional[str]
     else:
         want = f"uses Python {version[0]}.{version[1]} syntax; flasklint runs on Python {here}"
         run_on = f"Python {version[0]}.{version[1]} or later"
-    return replace(error, severity=Severity.INFO, message=f"file not analysed: it {want}",
-                   help=f"Run flasklint on {run_on} to analyse this file; its syntax is valid there.")
+    return replace(
+        error,
+        severity=Severity.INFO,
+        message=f"file not analysed: it {want}",
+        help=f"Run flasklint on {run_on} to analyse this file; its syntax is valid there.",
+    )
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

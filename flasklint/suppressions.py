@@ -79,10 +79,10 @@ def without_codes(line: str, codes: frozenset) -> Optional[tuple[int, int, str]]
     kept = [code for code in listed if code.upper() not in codes]
     if kept:
         return match.start("codes"), match.end("codes"), ", ".join(kept)
-    rest = line[match.end():]
+    rest = line[match.end() :]
     if rest.strip() and not rest.lstrip().startswith("#"):
         return match.start(), match.end(), "#"
-    return len(line[:match.start()].rstrip()), match.end(), ""
+    return len(line[: match.start()].rstrip()), match.end(), ""
 
 
 def with_suppression(line: str, code: str) -> str:
@@ -93,11 +93,11 @@ def with_suppression(line: str, code: str) -> str:
     ``# flasklint: ignore`` already suppresses everything and is returned as is.
     """
     body = line.rstrip("\r\n")
-    ending = line[len(body):]
+    ending = line[len(body) :]
     match = _IGNORE.search(body)
     if match is None:
         return f"{body}  # flasklint: ignore[{code}]{ending}"
     if match.group("codes") is None:
         return line
     codes = [c for c in re.split(r"[\s,]+", match.group("codes")) if c] + [code]
-    return f"{body[:match.start()]}# flasklint: ignore[{', '.join(codes)}]{body[match.end():]}{ending}"
+    return f"{body[: match.start()]}# flasklint: ignore[{', '.join(codes)}]{body[match.end() :]}{ending}"

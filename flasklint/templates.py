@@ -14,23 +14,25 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.ext import Extension
 
-from .facts.routes import KEY as ROUTES_KEY, VIEW_METHODS_KEY
+from .facts.routes import KEY as ROUTES_KEY
+from .facts.routes import VIEW_METHODS_KEY
 from .facts.templates import FOLDERS_KEY
 from .findings import Finding, parse_error
 from .flask_context import FLASK_APP, FLASK_BLUEPRINT, ROUTE_OWNERS, SMOREST_BLUEPRINT
 from .model.environment import in_tests
 
 if TYPE_CHECKING:
-    from .rule import ProjectFacts
+    from .model.project_facts import ProjectFacts
 
 TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2")
 #: Objects that own a template folder.
@@ -39,16 +41,30 @@ STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 #: Macros of form libraries that render a form with its hidden fields (Flask-Bootstrap, Bootstrap-Flask).
 LIBRARY_FORM_MACROS = frozenset({"quick_form", "render_form"})
 #: Jinja's own closing and middle tags: an unknown one is a real syntax error.
-_JINJA_INNER_TAGS = frozenset({
-    "endfor", "endif", "endblock", "endmacro", "endcall", "endfilter", "endset", "endwith",
-    "endautoescape", "endraw", "else", "elif",
-})
+_JINJA_INNER_TAGS = frozenset(
+    {
+        "endfor",
+        "endif",
+        "endblock",
+        "endmacro",
+        "endcall",
+        "endfilter",
+        "endset",
+        "endwith",
+        "endautoescape",
+        "endraw",
+        "else",
+        "elif",
+    }
+)
 #: Tags of the i18n extension, read as doing nothing (its own parser is five times slower).
 _I18N_TAGS = frozenset({"trans", "pluralize", "endtrans"})
 _UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
 _JINJA_SPAN = re.compile(
     r"(?P<raw>\{%[-+]?\s*raw\s*[-+]?%\})(?P<body>.*?)(?P<endraw>\{%[-+]?\s*endraw\s*[-+]?%\})"
-    r"|\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+    r"|\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}",
+    re.DOTALL,
+)
 _LITERAL_METHOD = re.compile(r"method\s*=\s*[\"']?\s*\{\{[-+]?\s*([\"'])(\w+)\1\s*[-+]?\}\}", re.IGNORECASE)
 _EXTERNAL_URL = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
@@ -117,7 +133,7 @@ class ParsedTemplate:
 # --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment(unknown_tags: frozenset) -> Environment:
     """Return an Environment that reads ``unknown_tags`` as tags doing nothing."""
 
@@ -157,10 +173,12 @@ def _blank(text: str) -> str:
 
 def html_skeleton(text: str) -> str:
     """Return ``text`` with every Jinja construct blanked out, positions kept."""
+
     def blank(match: re.Match) -> str:
         if match.group("raw"):
             return _blank(match.group("raw")) + match.group("body") + _blank(match.group("endraw"))
         return _blank(match.group())
+
     return _JINJA_SPAN.sub(blank, text)
 
 
@@ -216,13 +234,16 @@ def _forms(text: str, words: tuple[str, ...]) -> tuple[list[Form], list[int]]:
     unclosed = [(*opened, 0) for opened in scanner.open]
     forms = []
     for line, column, attrs, tag_text, end_line in scanner.closed + unclosed:
-        original = text[starts[line - 1] + column:starts[line - 1] + column + len(tag_text)]
+        original = text[starts[line - 1] + column : starts[line - 1] + column + len(tag_text)]
         method = attrs.get("method", "").strip()
         if not method:
             literal = _LITERAL_METHOD.search(original)
             method = literal.group(2) if literal else ""
-        forms.append(Form(line, column + 1, end_line or last_line, method.upper(), attrs.get("action", ""),
-                          closed=bool(end_line)))
+        forms.append(
+            Form(
+                line, column + 1, end_line or last_line, method.upper(), attrs.get("action", ""), closed=bool(end_line)
+            )
+        )
     return sorted(forms, key=lambda f: (f.line, f.column)), scanner.token_lines
 
 
@@ -237,10 +258,27 @@ def _last_line(node: nodes.Node) -> int:
 
 
 #: Filters whose result still holds the markup of their input.
-_KEEPING_FILTERS = frozenset({
-    "safe", "trim", "lower", "upper", "title", "capitalize", "replace", "default", "d", "string",
-    "join", "first", "last", "truncate", "wordwrap", "center", "indent",
-})
+_KEEPING_FILTERS = frozenset(
+    {
+        "safe",
+        "trim",
+        "lower",
+        "upper",
+        "title",
+        "capitalize",
+        "replace",
+        "default",
+        "d",
+        "string",
+        "join",
+        "first",
+        "last",
+        "truncate",
+        "wordwrap",
+        "center",
+        "indent",
+    }
+)
 
 
 def _chain(node: nodes.Node) -> Optional[tuple[str, list[str]]]:
@@ -255,7 +293,8 @@ def _chain(node: nodes.Node) -> Optional[tuple[str, list[str]]]:
             attrs.insert(0, node.attr)
             node = node.node
         elif isinstance(node, (nodes.Getitem, nodes.Call)) or (
-                isinstance(node, nodes.Filter) and node.name in _KEEPING_FILTERS and node.node is not None):
+            isinstance(node, nodes.Filter) and node.name in _KEEPING_FILTERS and node.node is not None
+        ):
             node = node.node
         elif isinstance(node, nodes.Name):
             return node.name, attrs
@@ -280,8 +319,19 @@ class _Reader:
     def read(self, tree: nodes.Template) -> ParsedTemplate:
         """Collect forms, token evidence, macros, blocks, imports and unsafe outputs."""
         parsed = self.parsed
-        for node in tree.find_all((nodes.Macro, nodes.Block, nodes.Include, nodes.FromImport, nodes.Import,
-                                   nodes.Output, nodes.CallBlock, nodes.ScopedEvalContextModifier, nodes.Extends)):
+        for node in tree.find_all(
+            (
+                nodes.Macro,
+                nodes.Block,
+                nodes.Include,
+                nodes.FromImport,
+                nodes.Import,
+                nodes.Output,
+                nodes.CallBlock,
+                nodes.ScopedEvalContextModifier,
+                nodes.Extends,
+            )
+        ):
             if isinstance(node, nodes.Extends):
                 parsed.extends.extend(_names(node.template))
             elif isinstance(node, nodes.Macro):
@@ -331,7 +381,9 @@ class _Reader:
         chain = _chain(expression)
         if chain:
             dotted = ".".join((chain[0], *chain[1]))
-            self.parsed.unescaped.append(UnescapedOutput(line, _column(self.lines, line, pattern), chain[0], dotted, via))
+            self.parsed.unescaped.append(
+                UnescapedOutput(line, _column(self.lines, line, pattern), chain[0], dotted, via)
+            )
 
     def autoescape_off(self, node: nodes.Node) -> None:
         """Record every variable output inside ``{% autoescape false %}``."""
@@ -347,8 +399,12 @@ class _Reader:
             return is_token_name(node.name, self.words)
         if isinstance(node, nodes.Getattr):
             return is_token_name(node.attr, self.words)
-        return (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
-                and isinstance(node.arg.value, str) and is_token_name(node.arg.value, self.words))
+        return (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+            and is_token_name(node.arg.value, self.words)
+        )
 
     def call(self, node: nodes.Call, line: int) -> None:
         """Record a call that may be a macro's."""
@@ -359,12 +415,14 @@ class _Reader:
         elif isinstance(func, nodes.Getattr) and isinstance(func.node, nodes.Name):
             self.parsed.evidence.append(Evidence(line, "call", (func.node.name, func.attr)))
 
+
 def _names(template: nodes.Node) -> tuple[str, ...]:
     """Return the literal template names of an include or import, empty when dynamic."""
     if isinstance(template, nodes.Const) and isinstance(template.value, str):
         return (template.value,)
     if isinstance(template, (nodes.List, nodes.Tuple)) and all(
-            isinstance(i, nodes.Const) and isinstance(i.value, str) for i in template.items):
+        isinstance(i, nodes.Const) and isinstance(i.value, str) for i in template.items
+    ):
         return tuple(i.value for i in template.items)
     return ()
 
@@ -373,7 +431,8 @@ def _disables_autoescape(node: nodes.Node) -> bool:
     """Return whether a node is ``{% autoescape false %}``."""
     return isinstance(node, nodes.ScopedEvalContextModifier) and any(
         option.key == "autoescape" and isinstance(option.value, nodes.Const) and option.value.value is False
-        for option in node.options)
+        for option in node.options
+    )
 
 
 @dataclass
@@ -409,8 +468,11 @@ def read_template(text: str, words: tuple[str, ...]) -> ParsedTemplate:
     forms, token_lines = _forms(text, words)
     # A macro that opens a form without closing it leaves the body to its caller.
     parsed.is_page = bool(re.search(r"<(?:html|body)\b", text, re.IGNORECASE))
-    parsed.forms = [form for form in forms if form.closed or not any(
-        first <= form.line <= last for first, last in parsed.macros.values())]
+    parsed.forms = [
+        form
+        for form in forms
+        if form.closed or not any(first <= form.line <= last for first, last in parsed.macros.values())
+    ]
     parsed.evidence.extend(Evidence(line, "token") for line in token_lines)
     return parsed
 
@@ -434,7 +496,7 @@ def _under(path: str, folder: str) -> bool:
 class Templates:
     """Every Flask template of a project, parsed, and the questions rules ask about them."""
 
-    def __init__(self, project: "ProjectFacts"):
+    def __init__(self, project: ProjectFacts):
         self.facts = project
         self.folders = self._declared_folders()
         candidates = [rel for rel in project.project.all_files if rel.endswith(TEMPLATE_SUFFIXES) and self.roots(rel)]
@@ -460,7 +522,7 @@ class Templates:
         self._includers: Optional[dict[str, set[str]]] = None
 
     @classmethod
-    def of(cls, project: "ProjectFacts") -> "Templates":
+    def of(cls, project: ProjectFacts) -> Templates:
         """Return the project's templates, parsed once per run for every rule that reads them."""
         return project.memo("templates", lambda: cls(project))
 
@@ -488,9 +550,14 @@ class Templates:
         index = self.facts.index
         for module in self.facts.modules:
             folder = posixpath.dirname(module.path)
-            if folder not in found and folder in among and any(
+            if (
+                folder not in found
+                and folder in among
+                and any(
                     value.startswith("call:") and index.produces(value[5:]) in TEMPLATE_OWNERS
-                    for value in module.bindings.values()):
+                    for value in module.bindings.values()
+                )
+            ):
                 found.add(folder)
         return found
 
@@ -544,7 +611,7 @@ class Templates:
             return
         self.parsed[rel] = read.parsed
         for root in self.roots(rel):
-            name = rel[len(root) + 1:]
+            name = rel[len(root) + 1 :]
             self.by_name.setdefault(name, []).append((rel, root))
             # Theme loaders (CTFd, Flask-Themes) prefix names with the folder above `templates/`.
             theme = posixpath.basename(posixpath.dirname(root))
@@ -554,8 +621,10 @@ class Templates:
     @staticmethod
     def _error(rel: str, message: str, line: int) -> Finding:
         """Return the FL000 finding of a template."""
-        return replace(parse_error(rel, message, line or 1),
-                       help="Fix the template so that Jinja can parse it; flasklint checked nothing else in it.")
+        return replace(
+            parse_error(rel, message, line or 1),
+            help="Fix the template so that Jinja can parse it; flasklint checked nothing else in it.",
+        )
 
     def resolve(self, name: str, near: str) -> list[str]:
         """Return the templates ``name`` may denote, seen from file ``near``.
@@ -567,8 +636,7 @@ class Templates:
         home = [path for path, root in matches if _under(near, posixpath.dirname(root))]
         if home:
             deepest = max(len(posixpath.dirname(root)) for path, root in matches if path in home)
-            return [path for path, root in matches
-                    if path in home and len(posixpath.dirname(root)) == deepest]
+            return [path for path, root in matches if path in home and len(posixpath.dirname(root)) == deepest]
         return [path for path, _ in matches]
 
     # -- CSRF tokens ---------------------------------------------------------
@@ -583,9 +651,11 @@ class Templates:
         (see :meth:`is_fragment`) of a project whose templates hand out the token.
         """
         parsed = self.parsed[rel]
-        return (any(self.positive(rel, e, set()) for e in parsed.evidence if form.line <= e.line <= form.end_line)
-                or any(map(self.exposes_token, self.page_family(rel)))
-                or (self.is_fragment(rel) and any(map(self.exposes_token, self.parsed))))
+        return (
+            any(self.positive(rel, e, set()) for e in parsed.evidence if form.line <= e.line <= form.end_line)
+            or any(map(self.exposes_token, self.page_family(rel)))
+            or (self.is_fragment(rel) and any(map(self.exposes_token, self.parsed)))
+        )
 
     def is_fragment(self, rel: str) -> bool:
         """Return whether a template is a piece of HTML that no template includes or extends into a page.
@@ -601,9 +671,11 @@ class Templates:
         if rel not in self._exposes:
             parsed = self.parsed[rel]
             spans = [(f.line, f.end_line) for f in parsed.forms] + list(parsed.macros.values())
-            self._exposes[rel] = any(self.positive(rel, e, set()) for e in parsed.evidence
-                                     if e.kind in ("token", "include")
-                                     and not any(a <= e.line <= b for a, b in spans))
+            self._exposes[rel] = any(
+                self.positive(rel, e, set())
+                for e in parsed.evidence
+                if e.kind in ("token", "include") and not any(a <= e.line <= b for a, b in spans)
+            )
         return self._exposes[rel]
 
     def page_family(self, rel: str) -> set[str]:
@@ -700,8 +772,10 @@ class Templates:
             found = set()
             for rel, parsed in self.parsed.items():
                 for name, (first, last) in parsed.blocks.items():
-                    if any(e.kind != "block" and first <= e.line <= last and self.positive(rel, e, set())
-                           for e in parsed.evidence):
+                    if any(
+                        e.kind != "block" and first <= e.line <= last and self.positive(rel, e, set())
+                        for e in parsed.evidence
+                    ):
                         found.add(name)
             self._token_blocks = found
         return self._token_blocks
@@ -719,8 +793,10 @@ class Templates:
             self._changes_state[scope] = any(
                 self._may_route(route.receiver)
                 and (set(route.methods or ()) & set(STATE_CHANGING) or self._class_changes_state(route.view))
-                for module in self.facts.modules if _under(module.path, scope)
-                for route in module.extra.get(ROUTES_KEY, ()))
+                for module in self.facts.modules
+                if _under(module.path, scope)
+                for route in module.extra.get(ROUTES_KEY, ())
+            )
         return self._changes_state[scope]
 
     def _may_route(self, receiver: str) -> bool:
@@ -740,16 +816,22 @@ class Templates:
         if depth > 10:
             return False
         if value.startswith("call:") and value.endswith(".as_view"):
-            return self._class_changes_state(value[5:-len(".as_view")], depth + 1)
+            return self._class_changes_state(value[5 : -len(".as_view")], depth + 1)
         if not value.startswith("class:"):
             return False
-        if (any(f"{view}.{method.lower()}" in index.table for method in STATE_CHANGING)
-                or set(self._view_methods().get(view, ())) & set(STATE_CHANGING)):
+        if any(f"{view}.{method.lower()}" in index.table for method in STATE_CHANGING) or set(
+            self._view_methods().get(view, ())
+        ) & set(STATE_CHANGING):
             return True
         return any(self._class_changes_state(base, depth + 1) for base in filter(None, value[6:].split(",")))
 
     def _view_methods(self) -> dict[str, tuple[str, ...]]:
         """Return the literal ``methods`` list of each class that has one, by qualified name."""
-        return self.facts.memo("view_methods", lambda: {
-            name: methods for module in self.facts.modules
-            for name, methods in module.extra.get(VIEW_METHODS_KEY, ())})
+        return self.facts.memo(
+            "view_methods",
+            lambda: {
+                name: methods
+                for module in self.facts.modules
+                for name, methods in module.extra.get(VIEW_METHODS_KEY, ())
+            },
+        )

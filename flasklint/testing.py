@@ -10,9 +10,10 @@ syntax, e.g. ``{# [FL601] #}`` or ``# [FL201]``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from .config import Config
 from .engine import Result, run
@@ -29,8 +30,7 @@ def markers(text: str) -> set[tuple[int, str]]:
     return expected
 
 
-def lint(path: Path, select: Optional[Iterable[str]] = None, root: Optional[Path] = None,
-         **settings) -> Result:
+def lint(path: Path, select: Optional[Iterable[str]] = None, root: Optional[Path] = None, **settings) -> Result:
     """Lint a fixture file or folder with default settings plus ``settings``.
 
     The root is the fixture folder (or the file's folder), never the

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from functools import lru_cache
-from typing import Callable, Iterable
+from collections.abc import Iterable
+from functools import cache
+from typing import Callable
 
 from .lazy import cst
 from .rule import FileContext, FileRule
 
 
-@lru_cache(maxsize=None)
+@cache
 def _node_types() -> frozenset:
     """Return every LibCST node class, for a fast ``type(x) in`` test (found on first use)."""
     found, pending = set(), [cst.CSTNode]
@@ -40,8 +41,11 @@ def _fields(node_type: type) -> tuple[str, ...]:
     """
     names = _FIELD_CACHE.get(node_type)
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(node_type)
-                      if "whitespace" not in f.name and f.name not in ("lpar", "rpar"))
+        names = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if "whitespace" not in f.name and f.name not in ("lpar", "rpar")
+        )
         _FIELD_CACHE[node_type] = names
     return names
 
@@ -60,11 +64,12 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _callbacks(rule_class: type) -> tuple[tuple[str, str, bool], ...]:
     """Return ``(method, node type, is_leave)`` for a rule class's callbacks, found once per class."""
-    return tuple((attr, attr[6:], attr.startswith("leave_")) for attr in dir(rule_class)
-                 if attr.startswith(("visit_", "leave_")))
+    return tuple(
+        (attr, attr[6:], attr.startswith("leave_")) for attr in dir(rule_class) if attr.startswith(("visit_", "leave_"))
+    )
 
 
 def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule]) -> None:

@@ -216,7 +216,7 @@ def _facts(count=engine.POOL_THRESHOLD):
     from flasklint.facts import ModuleFacts
     from flasklint.flask_context import SymbolIndex
     from flasklint.project import Project
-    from flasklint.rule import ProjectFacts
+    from flasklint.model.project_facts import ProjectFacts
 
     modules = [ModuleFacts(f"m{n}.py", f"m{n}", False) for n in range(count)]
     return ProjectFacts(Project(root=Path(".")), modules, SymbolIndex(modules), Config(), lambda rels: {})

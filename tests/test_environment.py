@@ -14,7 +14,7 @@ from flasklint.engine import analyse_files
 from flasklint.flask_context import SymbolIndex
 from flasklint.model.environment import DEVELOPMENT, NEVER, PRODUCTION, TESTS, environment
 from flasklint.project import discover
-from flasklint.rule import ProjectFacts
+from flasklint.model.project_facts import ProjectFacts
 from flasklint.testing import expected_and_found
 
 MONOREPO = Path(__file__).parent / "fixtures" / "projects" / "monorepo_django_flask"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import lru_cache
+from functools import cache
 
 from ..plugins import load_plugins
 from ..rule import FileRule, ProjectRule, Rule
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_rules() -> tuple[type[Rule], ...]:
     """Return every rule class of this package, ordered by code."""
     found = []
@@ -22,13 +22,17 @@ def builtin_rules() -> tuple[type[Rule], ...]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         for value in vars(module).values():
             # `type(value)`, not `isinstance`: reading a lazy module's `__class__` would import it.
-            if (issubclass(type(value), type) and issubclass(value, (FileRule, ProjectRule))
-                    and value.__module__ == module.__name__ and value.code):
+            if (
+                issubclass(type(value), type)
+                and issubclass(value, (FileRule, ProjectRule))
+                and value.__module__ == module.__name__
+                and value.code
+            ):
                 found.append(value)
     return tuple(sorted(found, key=lambda rule: rule.code))
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Return flasklint's rules, then those of the plugins that loaded, each ordered by code."""
     return builtin_rules() + tuple(sorted(load_plugins().rules, key=lambda rule: rule.code))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 from ..findings import Edit, Finding, Fix, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 from ..suppressions import Suppressions, without_codes
 
 
@@ -75,8 +77,14 @@ class UnusedSuppression(ProjectRule):
         return ()
 
     @classmethod
-    def unused(cls, path: str, suppressions: Suppressions, lines: dict[int, str],
-               used: set[tuple[int, Optional[str]]], ran: Iterable[str]) -> list[Finding]:
+    def unused(
+        cls,
+        path: str,
+        suppressions: Suppressions,
+        lines: dict[int, str],
+        used: set[tuple[int, Optional[str]]],
+        ran: Iterable[str],
+    ) -> list[Finding]:
         """Return the findings for the comments of one file that suppress nothing.
 
         ``used`` holds the ``(line, listed code)`` entries that suppressed a
@@ -95,11 +103,22 @@ class UnusedSuppression(ProjectRule):
             start, end, replacement = edit
             named = ", ".join(f"`{c}`" for c in sorted(unused))
             verbs = "is suppressed here but reports" if len(unused) == 1 else "are suppressed here but report"
-            findings.append(Finding(
-                code=cls.code, name=cls.name, severity=cls.severity, path=path,
-                line=number, column=start + 1, end_line=number, end_column=end + 1,
-                message=f"{named} {verbs} nothing on this line", help=cls.help,
-                fix=Fix("Remove the unused codes" if replacement else "Remove the suppression comment",
-                        (Edit(number, start + 1, number, end + 1, replacement),))))
+            findings.append(
+                Finding(
+                    code=cls.code,
+                    name=cls.name,
+                    severity=cls.severity,
+                    path=path,
+                    line=number,
+                    column=start + 1,
+                    end_line=number,
+                    end_column=end + 1,
+                    message=f"{named} {verbs} nothing on this line",
+                    help=cls.help,
+                    fix=Fix(
+                        "Remove the unused codes" if replacement else "Remove the suppression comment",
+                        (Edit(number, start + 1, number, end + 1, replacement),),
+                    ),
+                )
+            )
         return findings
-

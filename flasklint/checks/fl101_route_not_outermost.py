@@ -13,9 +13,19 @@ from ..rule import FileRule
 
 #: Flask-RESTX documentation decorators: on a Resource class they only mark
 #: the class, so their order relative to ``@ns.route`` does not matter.
-RESTX_CLASS_MARKERS = frozenset({
-    "doc", "expect", "response", "param", "header", "deprecated", "hide", "produces", "vendor",
-})
+RESTX_CLASS_MARKERS = frozenset(
+    {
+        "doc",
+        "expect",
+        "response",
+        "param",
+        "header",
+        "deprecated",
+        "hide",
+        "produces",
+        "vendor",
+    }
+)
 
 if TYPE_CHECKING:
     Decorated = Union[cst.FunctionDef, cst.ClassDef]
@@ -92,8 +102,11 @@ class RouteNotOutermost(FileRule):
     @classmethod
     def applies(cls, text: str, facts) -> bool:
         """Return whether some route decorator of the file is not the topmost decorator."""
-        return any(route.decorators[:1] != (f"{route.receiver}.{route.call}",)
-                   for route in facts.extra.get(ROUTES, ()) if route.decorators)
+        return any(
+            route.decorators[:1] != (f"{route.receiver}.{route.call}",)
+            for route in facts.extra.get(ROUTES, ())
+            if route.decorators
+        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Check a function's decorators."""
@@ -112,8 +125,7 @@ class RouteNotOutermost(FileRule):
             return
         lowest = max(routes)
         receivers = {receiver for receiver, _ in routes.values()}
-        offenders = [i for i in range(lowest)
-                     if i not in routes and not self.allowed(decorators[i], node, receivers)]
+        offenders = [i for i in range(lowest) if i not in routes and not self.allowed(decorators[i], node, receivers)]
         if not offenders:
             return
         receiver, kinds = routes[lowest]
@@ -156,7 +168,6 @@ class RouteNotOutermost(FileRule):
             blocks.append((where.start.line - comments, where.end.line))
         lines = self.context.source.lines
         order = sorted(range(len(decorators)), key=lambda i: (i not in routes, i))
-        text = "".join("".join(lines[start - 1:end]) for start, end in (blocks[i] for i in order))
+        text = "".join("".join(lines[start - 1 : end]) for start, end in (blocks[i] for i in order))
         first, last = blocks[0][0], blocks[-1][1]
-        return Fix("Move the route decorators above the other decorators",
-                   (Edit(first, 1, last + 1, 1, text),))
+        return Fix("Move the route decorators above the other decorators", (Edit(first, 1, last + 1, 1, text),))

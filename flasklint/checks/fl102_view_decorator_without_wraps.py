@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 from ..facts.decorators import ClassFact, DecoratorIndex, Effect
 from ..facts.routes import RouteFact, registered_routes
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 #: Views named in a message before "and N more".
 SHOWN = 3
@@ -149,8 +151,10 @@ class ViewDecoratorWithoutWraps(ProjectRule):
                 effect = decorators.effect(dotted)
                 if effect.kind == "renames" or (effect.kind == "nameless" and position == 0):
                     views = uses.setdefault(effect.origin.qualname, (effect, {}))[1]
-                    views.setdefault((route.path, route.view_line, owner), _Use(
-                        route, owner, decorators.registered_name(route.view_name, applied)))
+                    views.setdefault(
+                        (route.path, route.view_line, owner),
+                        _Use(route, owner, decorators.registered_name(route.view_name, applied)),
+                    )
         for effect, views in uses.values():
             yield self.report(effect, sorted(views.values(), key=lambda u: (u.route.path, u.route.line)))
 
@@ -159,20 +163,26 @@ class ViewDecoratorWithoutWraps(ProjectRule):
         origin = effect.origin
         is_class = isinstance(origin, ClassFact)
         if effect.kind == "nameless":
-            message = (f"instances of `{origin.name}` have no `__name__`, so Flask cannot name the "
-                       f"endpoint of {_names(uses)} and fails at start-up with AttributeError")
+            message = (
+                f"instances of `{origin.name}` have no `__name__`, so Flask cannot name the "
+                f"endpoint of {_names(uses)} and fails at start-up with AttributeError"
+            )
         else:
             caller = f"{origin.name}.__call__" if is_class else origin.name
             why = f"`{caller}` returns `{effect.name}` without `functools.wraps`"
             clash = _collision(uses)
             if len(clash) > 1:
                 owner = clash[0].owner.rpartition(".")[2]
-                message = (f"{why}, so {_names(clash)} all get the endpoint `{clash[0].registered}` on "
-                           f"`{owner}` and Flask fails at start-up with \"View function mapping is "
-                           f"overwriting an existing endpoint function\"")
+                message = (
+                    f"{why}, so {_names(clash)} all get the endpoint `{clash[0].registered}` on "
+                    f'`{owner}` and Flask fails at start-up with "View function mapping is '
+                    f'overwriting an existing endpoint function"'
+                )
             else:
-                message = (f"{why}, so Flask registers {_names(uses)} under the wrapper's name "
-                           f"and `url_for` cannot find {'it' if len(uses) == 1 else 'them'} by "
-                           f"{'its' if len(uses) == 1 else 'their'} own name")
+                message = (
+                    f"{why}, so Flask registers {_names(uses)} under the wrapper's name "
+                    f"and `url_for` cannot find {'it' if len(uses) == 1 else 'them'} by "
+                    f"{'its' if len(uses) == 1 else 'their'} own name"
+                )
         end = origin.column + len(f"{'class' if is_class else 'def'} {origin.name}")
         return self.finding(origin.path, (origin.line, origin.column), (origin.line, end), message)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 from ..facts.decorators import DecoratorIndex
 from ..facts.routes import RouteFact, registered_routes
 from ..findings import Finding, Severity
 from ..model.environment import is_test_path
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 #: Route options that change which requests a rule matches; rules with them are not compared.
 MATCHING_OPTIONS = frozenset({"subdomain", "host", "redirect_to", "**"})
@@ -143,7 +145,8 @@ class DuplicateRoute(ProjectRule):
             else:
                 view = ("def", route.path, route.view_line)
                 endpoint = route.endpoint or (
-                    None if is_class else decorators.registered_name(route.view_name, route.applied or ()))
+                    None if is_class else decorators.registered_name(route.view_name, route.applied or ())
+                )
             owners[owner].append(_Registration(route, view, endpoint, _methods(route, is_class)))
         for owner, registrations in owners.items():
             yield from self.clashes(owner.rpartition(".")[2], registrations)
@@ -158,29 +161,37 @@ class DuplicateRoute(ProjectRule):
                 continue  # ``add_url_rule`` of a view that a route decorator registers too
             earlier = endpoints.setdefault(current.endpoint, current) if current.endpoint else current
             if earlier.view != current.view:
-                message = (f"endpoint `{current.endpoint}` of `{owner}` is already taken by "
-                           f"{earlier.route.label}, so Flask fails at start-up with \"View function "
-                           f"mapping is overwriting an existing endpoint function\"")
+                message = (
+                    f"endpoint `{current.endpoint}` of `{owner}` is already taken by "
+                    f'{earlier.route.label}, so Flask fails at start-up with "View function '
+                    f'mapping is overwriting an existing endpoint function"'
+                )
             else:
-                message = next(filter(None, (self.rule_clash(e, current, owner)
-                                             for e in rules[current.route.rule])), None)
+                message = next(
+                    filter(None, (self.rule_clash(e, current, owner) for e in rules[current.route.rule])), None
+                )
             if current.route.rule is not None:
                 rules[current.route.rule].append(current)
             if message:
                 route = current.route
                 length = len(f"{route.receiver.rpartition('.')[2]}.{route.call}")
-                yield self.finding(route.path, (route.line, route.column), (route.line, route.column + length),
-                                   message)
+                yield self.finding(route.path, (route.line, route.column), (route.line, route.column + length), message)
 
     @staticmethod
     def rule_clash(earlier: _Registration, current: _Registration, owner: str) -> Optional[str]:
         """Return the message when ``current`` serves a rule and method ``earlier`` serves, else None."""
-        if (earlier.view == current.view or not current.methods or not earlier.methods
-                or MATCHING_OPTIONS & set(current.route.keywords + earlier.route.keywords)):
+        if (
+            earlier.view == current.view
+            or not current.methods
+            or not earlier.methods
+            or MATCHING_OPTIONS & set(current.route.keywords + earlier.route.keywords)
+        ):
             return None
         shared = sorted((current.methods & earlier.methods) - SHARED_METHODS)
         if not shared:
             return None
-        return (f"rule `{current.route.rule}` of `{owner}` already serves {', '.join(shared)} with "
-                f"{earlier.route.label}, so `{current.route.view_name}` never runs for "
-                f"{'it' if len(shared) == 1 else 'them'}")
+        return (
+            f"rule `{current.route.rule}` of `{owner}` already serves {', '.join(shared)} with "
+            f"{earlier.route.label}, so `{current.route.view_name}` never runs for "
+            f"{'it' if len(shared) == 1 else 'them'}"
+        )

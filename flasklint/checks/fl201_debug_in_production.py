@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model, debug_flags, environment_files, production_findings
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 class DebugInProduction(ProjectRule):
@@ -119,8 +120,10 @@ class DebugInProduction(ProjectRule):
     code = "FL201"
     name = "debug-in-production"
     severity = Severity.ERROR
-    help = ("Set `DEBUG = True` only in the development configuration (or read it from the "
-            "environment with a false fallback) and keep it out of committed deployment files.")
+    help = (
+        "Set `DEBUG = True` only in the development configuration (or read it from the "
+        "environment with a false fallback) and keep it out of committed deployment files."
+    )
     tags = ("security",)
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
@@ -132,6 +135,9 @@ class DebugInProduction(ProjectRule):
         yield from production_findings(self, project, "ENV", lambda value: value.value == "development")
         for rel in environment_files(project):
             for flag in debug_flags(rel, project.read_text(rel) or ""):
-                yield self.finding(rel, (flag.line, flag.column), (flag.line, flag.end_column),
-                                   f"`{flag.text}` in committed `{rel}` turns debug mode on wherever "
-                                   f"this file is used")
+                yield self.finding(
+                    rel,
+                    (flag.line, flag.column),
+                    (flag.line, flag.end_column),
+                    f"`{flag.text}` in committed `{rel}` turns debug mode on wherever this file is used",
+                )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model, production_server, where
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 #: Hosts that expose the development server to other machines.
 PUBLIC_HOSTS = frozenset({"0.0.0.0", "::", "[::]"})
@@ -69,8 +70,10 @@ class DebugDevServer(ProjectRule):
     code = "FL202"
     name = "debug-dev-server"
     severity = Severity.WARNING
-    help = ("Turn the debugger on with `flask run --debug` on your own machine only, and serve the "
-            "app with a WSGI server such as gunicorn.")
+    help = (
+        "Turn the debugger on with `flask run --debug` on your own machine only, and serve the "
+        "app with a WSGI server such as gunicorn."
+    )
     tags = ("security",)
     precision = "medium"  # a production server may be set up where flasklint cannot see it
 
@@ -100,7 +103,13 @@ class DebugDevServer(ProjectRule):
                 server = server if server is not None else (production_server(project) or "")
                 if server:
                     continue
-                reason = ("and nothing in the project runs a production server (no `wsgi.py`, and no "
-                          "Procfile, Dockerfile or script naming gunicorn, uWSGI or waitress)")
-            yield self.finding(path, (call.line, call.column), (call.end_line, call.end_column),
-                               f"`{call.source}` starts the interactive debugger{since} {reason}")
+                reason = (
+                    "and nothing in the project runs a production server (no `wsgi.py`, and no "
+                    "Procfile, Dockerfile or script naming gunicorn, uWSGI or waitress)"
+                )
+            yield self.finding(
+                path,
+                (call.line, call.column),
+                (call.end_line, call.end_column),
+                f"`{call.source}` starts the interactive debugger{since} {reason}",
+            )

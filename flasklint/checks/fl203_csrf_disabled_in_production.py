@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model, production_findings
 from ..findings import Finding, Severity
 from ..flask_context import FORM_CLASSES
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 #: Flask-WTF keys whose false value switches CSRF protection off.
 CSRF_KEYS = ("WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT")
@@ -93,13 +94,25 @@ class CsrfDisabledInProduction(ProjectRule):
         for key in CSRF_KEYS:
             yield from production_findings(self, project, key, _switched_off)
         for path, call in model.calls("csrf-off"):
-            if model.env.is_dev_path(path) or call.guards or not call.receiver \
-                    or not project.index.derives_from(call.receiver, FORM_CLASSES):
+            if (
+                model.env.is_dev_path(path)
+                or call.guards
+                or not call.receiver
+                or not project.index.derives_from(call.receiver, FORM_CLASSES)
+            ):
                 continue
             form = call.receiver.rpartition(".")[2]
             if call.source:
-                yield self.finding(path, (call.line, call.column), (call.end_line, call.end_column),
-                                   f"form `{form}` is created with CSRF protection off")
+                yield self.finding(
+                    path,
+                    (call.line, call.column),
+                    (call.end_line, call.end_column),
+                    f"form `{form}` is created with CSRF protection off",
+                )
             else:
-                yield self.finding(path, (call.line, call.column), (call.line, call.column + len("class Meta")),
-                                   f"`class Meta: csrf = False` turns CSRF protection off for form `{form}`")
+                yield self.finding(
+                    path,
+                    (call.line, call.column),
+                    (call.line, call.column + len("class Meta")),
+                    f"`class Meta: csrf = False` turns CSRF protection off for form `{form}`",
+                )

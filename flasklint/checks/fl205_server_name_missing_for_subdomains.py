@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..flask_context import FLASK_BLUEPRINT
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 class ServerNameMissingForSubdomains(ProjectRule):
@@ -85,13 +86,18 @@ class ServerNameMissingForSubdomains(ProjectRule):
             if call.guards or not call.receiver or model.env.is_dev_path(path):
                 continue
             owner, _, method = call.receiver.rpartition(".")
-            if method == "register_blueprint" and (model.is_flask_app(owner)
-                                                   or project.index.instance_of(owner) == FLASK_BLUEPRINT):
+            if method == "register_blueprint" and (
+                model.is_flask_app(owner) or project.index.instance_of(owner) == FLASK_BLUEPRINT
+            ):
                 what = f"`{owner.rpartition('.')[2]}.register_blueprint(..., subdomain=...)`"
             elif project.index.class_of(call.receiver) == FLASK_BLUEPRINT:
                 what = "`Blueprint(..., subdomain=...)`"
             else:
                 continue
-            yield self.finding(path, (call.line, call.column), (call.end_line, call.end_column),
-                               f"{what} routes by subdomain, but no production configuration sets "
-                               f"`SERVER_NAME`, so these routes do not match in production")
+            yield self.finding(
+                path,
+                (call.line, call.column),
+                (call.end_line, call.end_column),
+                f"{what} routes by subdomain, but no production configuration sets "
+                f"`SERVER_NAME`, so these routes do not match in production",
+            )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from pathlib import PurePosixPath
-from typing import Iterable
 
 from ..config_model import config_model
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 class ConfigLoadOrder(ProjectRule):
@@ -57,8 +58,10 @@ class ConfigLoadOrder(ProjectRule):
     code = "FL206"
     name = "config-load-order"
     severity = Severity.WARNING
-    help = ("Load the defaults first (`from_object`), then the instance file (`from_pyfile` with "
-            "`instance_relative_config=True`), then `from_envvar`.")
+    help = (
+        "Load the defaults first (`from_object`), then the instance file (`from_pyfile` with "
+        "`instance_relative_config=True`), then `from_envvar`."
+    )
     tags = ("correctness",)
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
@@ -73,23 +76,41 @@ class ConfigLoadOrder(ProjectRule):
             for load in facts.loads:
                 if load.method != "from_pyfile" or not load.receiver:
                     continue
-                later = [other for other in facts.loads if other.method == "from_object"
-                         and other.receiver == load.receiver and other.function == load.function
-                         and other.order > load.order]
+                later = [
+                    other
+                    for other in facts.loads
+                    if other.method == "from_object"
+                    and other.receiver == load.receiver
+                    and other.function == load.function
+                    and other.order > load.order
+                ]
                 if later:
-                    yield self.finding(module.path, (load.line, load.column), (load.end_line, load.end_column),
-                                       f"`{load.source}` runs before `{later[0].source}` (line {later[0].line}), "
-                                       f"so the defaults override the instance configuration")
+                    yield self.finding(
+                        module.path,
+                        (load.line, load.column),
+                        (load.end_line, load.end_column),
+                        f"`{load.source}` runs before `{later[0].source}` (line {later[0].line}), "
+                        f"so the defaults override the instance configuration",
+                    )
                     continue
                 app = model.apps.get(project.index.expand(load.receiver))
                 name = load.argument.partition(":")[2] if load.argument.startswith("str:") else ""
-                if instance and app is not None and app.instance_relative is False and name \
-                        and not PurePosixPath(name).is_absolute() and project.index.class_of(app.callee):
+                if (
+                    instance
+                    and app is not None
+                    and app.instance_relative is False
+                    and name
+                    and not PurePosixPath(name).is_absolute()
+                    and project.index.class_of(app.callee)
+                ):
                     yield self.finding(
-                        module.path, (load.line, load.column), (load.end_line, load.end_column),
+                        module.path,
+                        (load.line, load.column),
+                        (load.end_line, load.end_column),
                         f"`{load.source}` reads `{name}` next to the app package, not in `instance/`, because "
                         f"`{app.target.rpartition('.')[2]}` is created without `instance_relative_config=True` "
-                        f"(line {app.line})")
+                        f"(line {app.line})",
+                    )
 
     @staticmethod
     def has_instance_folder(project: ProjectFacts) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 class InsecureSessionCookie(ProjectRule):
@@ -81,19 +82,30 @@ class InsecureSessionCookie(ProjectRule):
             missing = [key for key in keys if not self.secure(model, unit, key)]
             reason = unit.reason
             if model.runs_through_heirs(unit):  # a base class counts through the subclasses that keep its value
-                heirs = [u.name for u in model.heirs(unit)
-                         if u.production and any(not self.secure(model, u, key) for key in missing)]
-                missing = [key for key in missing if any(
-                    u.production and not self.secure(model, u, key) for u in model.heirs(unit))]
+                heirs = [
+                    u.name
+                    for u in model.heirs(unit)
+                    if u.production and any(not self.secure(model, u, key) for key in missing)
+                ]
+                missing = [
+                    key
+                    for key in missing
+                    if any(u.production and not self.secure(model, u, key) for u in model.heirs(unit))
+                ]
                 reason = "inherited by " + ", ".join(f"`{name}`" for name in heirs[:3])
-            if not missing or any(model.units[q].production and all(not self.secure(model, model.units[q], k)
-                                                                     for k in missing)
-                                  for q in model.ancestry(unit)):
+            if not missing or any(
+                model.units[q].production and all(not self.secure(model, model.units[q], k) for k in missing)
+                for q in model.ancestry(unit)
+            ):
                 continue
             shown = " and ".join(f"`{key}`" for key in missing)
-            yield self.finding(unit.path, (unit.line, unit.column), (unit.line, unit.column),
-                               f"production {unit.label} ({reason}) leaves {shown} at False, so the "
-                               f"browser also sends the cookie over plain HTTP")
+            yield self.finding(
+                unit.path,
+                (unit.line, unit.column),
+                (unit.line, unit.column),
+                f"production {unit.label} ({reason}) leaves {shown} at False, so the "
+                f"browser also sends the cookie over plain HTTP",
+            )
 
     @staticmethod
     def secure(model, unit, key: str) -> bool:

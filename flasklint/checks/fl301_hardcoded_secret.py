@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 from ..secret_model import secret_values
 
 
@@ -92,8 +93,10 @@ class HardcodedSecret(ProjectRule):
     code = "FL301"
     name = "hardcoded-secret"
     severity = Severity.ERROR
-    help = ("Read the secret from the environment (`os.environ[\"SECRET_KEY\"]`) or from an instance config "
-            "that git ignores, and replace it where it was exposed: git history keeps it.")
+    help = (
+        'Read the secret from the environment (`os.environ["SECRET_KEY"]`) or from an instance config '
+        "that git ignores, and replace it where it was exposed: git history keeps it."
+    )
     tags = ("security",)
     uses_git = True
 
@@ -104,5 +107,6 @@ class HardcodedSecret(ProjectRule):
         for secret in secret_values(project):
             if secret.literal.placeholder:
                 continue
-            yield self.finding(secret.path, secret.start, secret.end,
-                               f"`{secret.key}` is {secret.described(project)}", sensitive=True)
+            yield self.finding(
+                secret.path, secret.start, secret.end, f"`{secret.key}` is {secret.described(project)}", sensitive=True
+            )

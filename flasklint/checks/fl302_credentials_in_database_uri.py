@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 from ..secret_model import credential_uris, tracked_phrase
 
 
@@ -70,8 +71,10 @@ class CredentialsInDatabaseUri(ProjectRule):
     code = "FL302"
     name = "credentials-in-database-uri"
     severity = Severity.ERROR
-    help = ("Read the URI from the environment (`os.environ[\"DATABASE_URL\"]`; in Alembic's `env.py`, "
-            "`config.set_main_option`) and change the password: git history keeps it.")
+    help = (
+        'Read the URI from the environment (`os.environ["DATABASE_URL"]`; in Alembic\'s `env.py`, '
+        "`config.set_main_option`) and change the password: git history keeps it."
+    )
     tags = ("security",)
     uses_git = True
 
@@ -82,6 +85,9 @@ class CredentialsInDatabaseUri(ProjectRule):
         for path, literal in credential_uris(project):
             scheme, password = literal.uri
             yield self.finding(
-                path, (literal.line, literal.column), (literal.end_line, literal.end_column),
-                f"`{scheme}://` URI with the password `{password}` in `{path}`, "
-                f"{tracked_phrase(project, path)}", sensitive=True)
+                path,
+                (literal.line, literal.column),
+                (literal.end_line, literal.end_column),
+                f"`{scheme}://` URI with the password `{password}` in `{path}`, {tracked_phrase(project, path)}",
+                sensitive=True,
+            )

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ..config_model import config_model
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import (counted_path, env_secrets, gitignore_fix, ini_credentials, instance_folders, is_env_file,
-                            report_place, templates, uses_dotenv)
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
+from ..secret_model import (
+    counted_path,
+    env_secrets,
+    gitignore_fix,
+    ini_credentials,
+    instance_folders,
+    is_env_file,
+    report_place,
+    templates,
+    uses_dotenv,
+)
 
 
 class SecretsNotIgnored(ProjectRule):
@@ -100,8 +110,13 @@ class SecretsNotIgnored(ProjectRule):
         for pattern, probes, place, subject in places:
             if any(p not in decided for p in probes):
                 path, line = report_place(project, place)
-                yield self.finding(path, (line, 1), (line, 1), f"no ignore rule covers {subject}",
-                                   fix=gitignore_fix(project, [pattern]))
+                yield self.finding(
+                    path,
+                    (line, 1),
+                    (line, 1),
+                    f"no ignore rule covers {subject}",
+                    fix=gitignore_fix(project, [pattern]),
+                )
 
     @staticmethod
     def places(project: ProjectFacts) -> Iterator[tuple[str, list[str], tuple[str, int], str]]:
@@ -115,11 +130,17 @@ class SecretsNotIgnored(ProjectRule):
                 continue
             seen.add(folder)
             subject = f"`{folder}/`, the instance folder " + (
-                f"the app in `{module}` reads its configuration from" if used else f"of the app in `{module}`")
+                f"the app in `{module}` reads its configuration from" if used else f"of the app in `{module}`"
+            )
             fallback = (existing[0], 1) if existing else (module, line)
             yield "instance/", existing or [f"{folder}/config.py"], fallback, subject
-        env_files = [f for f in files if is_env_file(f) and posixpath.basename(f).startswith(".env")
-                     and counted_path(model, f, project.config.include_tests)]
+        env_files = [
+            f
+            for f in files
+            if is_env_file(f)
+            and posixpath.basename(f).startswith(".env")
+            and counted_path(model, f, project.config.include_tests)
+        ]
         template = templates(project, env_files)
         env_files = [f for f in env_files if f not in template and next(env_secrets(project.read_text(f)), None)]
         for rel in env_files:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ..config_model import config_model
 from ..facts.config import KEY as CONFIG
@@ -11,16 +11,24 @@ from ..facts.credentials import KEY as CREDENTIALS
 from ..facts.secrets import Literal
 from ..findings import Finding, Severity
 from ..flask_context import split_path
-from ..rule import ProjectFacts, ProjectRule
-from ..secret_model import (counted_path, env_secrets, is_committed, is_env_file, is_secret_key, templates,
-                            tracked_phrase)
-
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
+from ..secret_model import (
+    counted_path,
+    env_secrets,
+    is_committed,
+    is_env_file,
+    is_secret_key,
+    templates,
+    tracked_phrase,
+)
 
 #: Instance files read for assignments (not databases, uploads or logs).
 TEXT_SUFFIXES = ("", ".py", ".cfg", ".conf", ".ini", ".env", ".toml", ".txt", ".sh")
 #: What to do about a template that holds a real-looking secret.
-TEMPLATE_HELP = ("Put a placeholder in the template (`SECRET_KEY=`, `change-me`) and change the secret: "
-                 "git history keeps it.")
+TEMPLATE_HELP = (
+    "Put a placeholder in the template (`SECRET_KEY=`, `change-me`) and change the secret: git history keeps it."
+)
 
 
 class SecretFileCommitted(ProjectRule):
@@ -100,8 +108,10 @@ class SecretFileCommitted(ProjectRule):
     code = "FL304"
     name = "secret-file-committed"
     severity = Severity.ERROR
-    help = ("Stop tracking the file (`git rm --cached FILE`), ignore it, commit a template with empty values "
-            "instead, and change the secrets: git history keeps them.")
+    help = (
+        "Stop tracking the file (`git rm --cached FILE`), ignore it, commit a template with empty values "
+        "instead, and change the secrets: git history keeps them."
+    )
     tags = ("security",)
     uses_git = True
 
@@ -114,28 +124,46 @@ class SecretFileCommitted(ProjectRule):
         candidates = []
         for rel in project.project.all_files:
             folders, name, stem = split_path(rel)
-            in_instance = "instance" in folders and name[len(stem):] in TEXT_SUFFIXES
-            if (in_instance or is_env_file(rel)) and is_committed(project, rel) \
-                    and counted_path(model, rel, project.config.include_tests):
+            in_instance = "instance" in folders and name[len(stem) :] in TEXT_SUFFIXES
+            if (
+                (in_instance or is_env_file(rel))
+                and is_committed(project, rel)
+                and counted_path(model, rel, project.config.include_tests)
+            ):
                 candidates.append(rel)
         template = templates(project, candidates)
         for rel in candidates:
-            secrets = [(key, literal) for key, literal in self.secrets(project, rel, modules.get(rel))
-                       if rel not in template or literal.looks_real]
+            secrets = [
+                (key, literal)
+                for key, literal in self.secrets(project, rel, modules.get(rel))
+                if rel not in template or literal.looks_real
+            ]
             if not secrets:
                 continue
             key, first = secrets[0]
             more = [k for k, _ in secrets[1:]]
-            rest = f" and {len(more)} more (`{'`, `'.join(more[:3])}`{', ...' if len(more) > 3 else ''})" \
-                if more else ""
+            rest = (
+                f" and {len(more)} more (`{'`, `'.join(more[:3])}`{', ...' if len(more) > 3 else ''})" if more else ""
+            )
             start, end = (first.line, first.column), (first.end_line, first.end_column)
             if rel not in template:
-                yield self.finding(rel, start, end, f"`{rel}`, {tracked_phrase(project, rel)}, sets `{key}` to "
-                                   f"`{first.shown}`{rest}", sensitive=True)
+                yield self.finding(
+                    rel,
+                    start,
+                    end,
+                    f"`{rel}`, {tracked_phrase(project, rel)}, sets `{key}` to `{first.shown}`{rest}",
+                    sensitive=True,
+                )
                 continue
             why = f" (the ignore rules re-include it: `{template[rel]}`)" if template[rel] else ""
-            finding = self.finding(rel, start, end, f"committed template `{rel}`{why} holds what looks like a real "
-                                   f"secret: `{key}` is `{first.shown}`{rest}", sensitive=True)
+            finding = self.finding(
+                rel,
+                start,
+                end,
+                f"committed template `{rel}`{why} holds what looks like a real "
+                f"secret: `{key}` is `{first.shown}`{rest}",
+                sensitive=True,
+            )
             yield dataclasses.replace(finding, help=TEMPLATE_HELP)
 
     @staticmethod
@@ -145,8 +173,11 @@ class SecretFileCommitted(ProjectRule):
             yield from env_secrets(project.read_text(rel))
             return
         settings = module.extra[CONFIG].module_settings if CONFIG in module.extra else []
-        found = [(s.key, s.literal) for s in settings
-                 if s.literal is not None and is_secret_key(s.key) and not s.literal.placeholder]
+        found = [
+            (s.key, s.literal)
+            for s in settings
+            if s.literal is not None and is_secret_key(s.key) and not s.literal.placeholder
+        ]
         for literal in module.extra.get(CREDENTIALS, ()):
             owner = next((s.key for s in settings if s.line <= literal.line <= s.end_line), "a URI")
             found.append((owner, literal))

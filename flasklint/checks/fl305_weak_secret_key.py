@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model
-from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
 from ..facts.secrets import MIN_SECRET_KEY_LENGTH
+from ..findings import Finding, Severity
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 from ..secret_model import ignored_instance_keys, is_signing_key, secret_values
 
 
@@ -73,8 +74,10 @@ class WeakSecretKey(ProjectRule):
     code = "FL305"
     name = "weak-secret-key"
     severity = Severity.ERROR
-    help = (f"Generate the key (`python -c 'import secrets; print(secrets.token_hex())'`, at least "
-            f"{MIN_SECRET_KEY_LENGTH} characters) and read it from the environment or an ignored instance config.")
+    help = (
+        f"Generate the key (`python -c 'import secrets; print(secrets.token_hex())'`, at least "
+        f"{MIN_SECRET_KEY_LENGTH} characters) and read it from the environment or an ignored instance config."
+    )
     tags = ("security",)
     uses_git = True
 
@@ -86,5 +89,10 @@ class WeakSecretKey(ProjectRule):
         for secret in [*candidates, *ignored_instance_keys(project)]:
             why = secret.literal.weakness
             if why and secret.env is None:
-                yield self.finding(secret.path, secret.start, secret.end,
-                                   f"`{secret.key}` is {why}: {secret.described(project)}", sensitive=True)
+                yield self.finding(
+                    secret.path,
+                    secret.start,
+                    secret.end,
+                    f"`{secret.key}` is {why}: {secret.described(project)}",
+                    sensitive=True,
+                )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import PurePosixPath
-from typing import Iterable
 
 from ..config_model import config_model
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 from ..secret_model import gitignore_fix, report_place
 
 #: The name Python gives a module's cached bytecode, for asking the ignore rules.
@@ -81,24 +82,37 @@ class ClutterNotIgnored(ProjectRule):
         caches = self.caches(project)
         venvs = {f"{folder}/pyvenv.cfg": folder for folder in project.project.venvs}
         ignored = project.project.ignored([*caches, *venvs])
-        tracked = sorted(t for t in project.project.tracked or ()
-                         if t.endswith((".pyc", ".pyo")) or "__pycache__" in t.split("/"))
+        tracked = sorted(
+            t for t in project.project.tracked or () if t.endswith((".pyc", ".pyo")) or "__pycache__" in t.split("/")
+        )
         uncovered = [probe for probe in caches if probe not in ignored]
         if uncovered or tracked:
             probe = (uncovered or tracked)[0]
             folder = PurePosixPath(probe).parent
             path, line = report_place(project, (caches.get(probe, probe), 1))
-            count = f"git tracks {len(tracked)} compiled file{'s' if len(tracked) != 1 else ''}, such as " \
-                    f"`{tracked[0]}`" if tracked else ""
+            count = (
+                f"git tracks {len(tracked)} compiled file{'s' if len(tracked) != 1 else ''}, such as `{tracked[0]}`"
+                if tracked
+                else ""
+            )
             what = f"no ignore rule covers `{folder}/`, where Python caches `{caches[probe]}`" if uncovered else ""
-            yield self.finding(path, (line, 1), (line, 1), "; ".join(filter(None, (what, count))),
-                               fix=gitignore_fix(project, ["__pycache__/", "*.py[cod]"]) if uncovered else None)
+            yield self.finding(
+                path,
+                (line, 1),
+                (line, 1),
+                "; ".join(filter(None, (what, count))),
+                fix=gitignore_fix(project, ["__pycache__/", "*.py[cod]"]) if uncovered else None,
+            )
         for probe, folder in venvs.items():
             if probe not in ignored:
                 path, line = report_place(project, (probe, 1))
-                yield self.finding(path, (line, 1), (line, 1),
-                                   f"no ignore rule covers `{folder}/`, a virtual environment",
-                                   fix=gitignore_fix(project, [f"/{folder}/"]))
+                yield self.finding(
+                    path,
+                    (line, 1),
+                    (line, 1),
+                    f"no ignore rule covers `{folder}/`, a virtual environment",
+                    fix=gitignore_fix(project, [f"/{folder}/"]),
+                )
 
     @staticmethod
     def caches(project: ProjectFacts) -> dict[str, str]:

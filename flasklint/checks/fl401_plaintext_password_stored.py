@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from pathlib import PurePosixPath
+from typing import Optional
 
 from ..facts.models import ModelIndex
 from ..facts.password_flow import FlowEvent, Origin, events
 from ..findings import Finding, Severity
 from ..model.environment import environment
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ def _parameter(project: ProjectFacts, origin: Origin) -> tuple[str, str, int]:
     """Return ``(callable, name, position)`` of a parameter; a class stands for its ``__init__``."""
     function = origin.function
     if function.endswith(".__init__"):
-        function = function[:-len(".__init__")]
+        function = function[: -len(".__init__")]
     return project.index.expand(function), origin.text, origin.index
 
 
@@ -134,8 +136,10 @@ class PlaintextPasswordStored(ProjectRule):
     code = "FL401"
     name = "plaintext-password-stored"
     severity = Severity.ERROR
-    help = ("Hash the password with `generate_password_hash` (werkzeug or Flask-Bcrypt) before storing it, "
-            "or give the model a setter that hashes")
+    help = (
+        "Hash the password with `generate_password_hash` (werkzeug or Flask-Bcrypt) before storing it, "
+        "or give the model a setter that hashes"
+    )
     tags = ("security",)
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
@@ -158,13 +162,19 @@ class PlaintextPasswordStored(ProjectRule):
                 continue
             filename = PurePosixPath(path).name
             yield self.finding(
-                path, event.start, event.end,
+                path,
+                event.start,
+                event.end,
                 f"{origin.describe(filename)} stored in {sink} ({filename}:{event.line}) without hashing",
-                sensitive=origin.kind == "literal")
+                sensitive=origin.kind == "literal",
+            )
         arguments = list(events(modules, "argument"))
         for _ in range(5):  # a function passing its own password parameter on stores it too
-            forwarded = {_parameter(project, arg.origin): reached
-                         for arg, reached in self.reaching(arguments, stores, project) if arg.origin.kind == "param"}
+            forwarded = {
+                _parameter(project, arg.origin): reached
+                for arg, reached in self.reaching(arguments, stores, project)
+                if arg.origin.kind == "param"
+            }
             if forwarded.keys() <= stores.keys():
                 break
             stores = {**forwarded, **stores}
@@ -174,10 +184,13 @@ class PlaintextPasswordStored(ProjectRule):
             filename = PurePosixPath(arg.path).name
             callee = arg.event.sink.rpartition(".")[2]
             yield self.finding(
-                arg.path, arg.event.start, arg.event.end,
+                arg.path,
+                arg.event.start,
+                arg.event.end,
                 f"{arg.origin.describe(filename)} stored in {sink} ({PurePosixPath(path).name}:{event.line}) "
                 f"without hashing (through parameter `{event.origin.text}` of `{callee}`)",
-                sensitive=arg.origin.kind == "literal")
+                sensitive=arg.origin.kind == "literal",
+            )
 
     @staticmethod
     def sink(models: ModelIndex, event: FlowEvent) -> Optional[str]:

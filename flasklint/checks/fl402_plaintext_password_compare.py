@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import PurePosixPath
-from typing import Iterable
 
 from ..facts.models import ModelIndex
 from ..facts.password_flow import events
 from ..findings import Finding, Severity
 from ..model.environment import environment
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 class PlaintextPasswordCompare(ProjectRule):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import PurePosixPath
-from typing import Iterable
 
 from ..facts.models import ModelIndex
 from ..facts.password_flow import FlowEvent, events
 from ..findings import Finding, Severity
 from ..model.environment import environment
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 class WeakPasswordHash(ProjectRule):
@@ -99,9 +100,12 @@ class WeakPasswordHash(ProjectRule):
             filename = PurePosixPath(path).name
             kind = "a fast digest" if event.how == "digest" else "a single fast digest round"
             yield self.finding(
-                path, event.start, event.end,
+                path,
+                event.start,
+                event.end,
                 f"`{event.sink}` ({filename}:{event.line}) hashes {event.origin.describe(filename)} "
-                f"with {kind}, not a password hash")
+                f"with {kind}, not a password hash",
+            )
 
     @staticmethod
     def kept(models: ModelIndex, event: FlowEvent) -> bool:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..config_model import config_model, production_findings
 from ..facts.bcrypt_rounds import KEY
 from ..facts.config import Value
 from ..facts.passwords import MIN_BCRYPT_ROUNDS
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 SETTING = "BCRYPT_LOG_ROUNDS"
 
@@ -105,12 +106,14 @@ class LowBcryptRounds(ProjectRule):
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield each production setting and each bcrypt call with too few rounds."""
-        yield from production_findings(self, project, SETTING, too_few,
-                                       note=f", fewer than {MIN_BCRYPT_ROUNDS} rounds")
+        yield from production_findings(self, project, SETTING, too_few, note=f", fewer than {MIN_BCRYPT_ROUNDS} rounds")
         model = config_model(project)
         for module in project.modules:
             for call in module.extra.get(KEY, ()):
                 if not model.env.is_dev_code(module.path, call.places):
-                    yield self.finding(module.path, (call.line, call.column), (call.end_line, call.end_column),
-                                       f"`{call.callee}` hashes with {call.rounds} bcrypt rounds, "
-                                       f"fewer than {MIN_BCRYPT_ROUNDS}")
+                    yield self.finding(
+                        module.path,
+                        (call.line, call.column),
+                        (call.end_line, call.end_column),
+                        f"`{call.callee}` hashes with {call.rounds} bcrypt rounds, fewer than {MIN_BCRYPT_ROUNDS}",
+                    )

@@ -15,7 +15,8 @@ from ..rule import FileRule
 #: well-known parsing module, which most ``.loads(`` calls are.
 SERIALIZER_LOADS = re.compile(
     r"\b(?!(?:json|simplejson|ujson|orjson|rapidjson|pickle|cPickle|dill|cloudpickle|marshal|yaml|toml|"
-    r"tomllib|tomli|msgpack|ast|jsonpickle)\.loads\()[A-Za-z_][\w.]*\.loads\(")
+    r"tomllib|tomli|msgpack|ast|jsonpickle)\.loads\()[A-Za-z_][\w.]*\.loads\("
+)
 ACCOUNT_TOKEN = re.compile(r"confirm|reset|recover|activat|verif|forgot|password|invit", re.IGNORECASE)
 
 
@@ -126,8 +127,11 @@ class TokenWithoutExpiry(FileRule):
 
     def account_token(self, node: cst.Call) -> bool:
         """Return whether the salt or an enclosing function's name marks a confirmation or reset token."""
-        salts = [arg.value.value for arg in node.args
-                 if arg.keyword and arg.keyword.value == "salt" and isinstance(arg.value, cst.SimpleString)]
+        salts = [
+            arg.value.value
+            for arg in node.args
+            if arg.keyword and arg.keyword.value == "salt" and isinstance(arg.value, cst.SimpleString)
+        ]
         return any(ACCOUNT_TOKEN.search(text) for text in [*salts, *self.context.scope])
 
 

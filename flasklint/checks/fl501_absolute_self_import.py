@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 from collections import defaultdict
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 from ..facts import ModuleFacts
 from ..facts.self_imports import KEY, ImportSite, PackageModule, Span
 from ..findings import UNSAFE, Edit, Finding, Fix, Severity
 from ..model.environment import NEVER, TESTS, Environment, environment
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 #: Files that make a folder the root of a distribution.
 PACKAGING_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -22,8 +24,10 @@ ALEMBIC_FILES = ("alembic.ini", "script.py.mako")
 #: ``from app import db`` in two or three modules is not one.
 ABSOLUTE_STYLE_MIN = 5
 #: The remedy under the note of an absolute-style package.
-NOTE_HELP = ("The book prefers relative imports: set `import-style = \"relative\"` in `[tool.flasklint]` to have "
-             "each one reported with a fix, or `import-style = \"absolute\"` to keep this style.")
+NOTE_HELP = (
+    'The book prefers relative imports: set `import-style = "relative"` in `[tool.flasklint]` to have '
+    'each one reported with a fix, or `import-style = "absolute"` to keep this style.'
+)
 
 
 def package_of(facts: ModuleFacts) -> str:
@@ -58,9 +62,11 @@ class PackageLayout:
         self.folders = {posixpath.dirname(rel) for rel in files}
         self.files = set(files)
         # A ``setup.py`` inside a package is one of its modules, not a distribution.
-        self.roots = {folder for folder in (posixpath.dirname(rel) for rel in files
-                                            if posixpath.basename(rel) in PACKAGING_FILES)
-                      if posixpath.join(folder, "__init__.py") not in self.files}
+        self.roots = {
+            folder
+            for folder in (posixpath.dirname(rel) for rel in files if posixpath.basename(rel) in PACKAGING_FILES)
+            if posixpath.join(folder, "__init__.py") not in self.files
+        }
         self._distribution: dict[str, str] = {}
         #: Package ``__init__`` facts per (distribution, package name).
         self.inits: dict[tuple[str, str], ModuleFacts] = {}
@@ -100,8 +106,9 @@ class PackageLayout:
         """Return the package a module really belongs to, its outermost one that is not a namespace, and its folder."""
         where = self.distribution(facts.path)
         parts = package_of(facts).split(".")
-        end = next((end for end in range(1, len(parts)) if not self.is_namespace(".".join(parts[:end]), where)),
-                   len(parts))
+        end = next(
+            (end for end in range(1, len(parts)) if not self.is_namespace(".".join(parts[:end]), where)), len(parts)
+        )
         folder = posixpath.dirname(facts.path)
         for _ in range(len(parts) - end):
             folder = posixpath.dirname(folder)
@@ -113,7 +120,7 @@ class PackageLayout:
         Only modules that are there can be imported relatively; a namespace
         package's sibling installed from elsewhere is not.
         """
-        path = posixpath.join(folder, *target.split(".")[package.count(".") + 1:])
+        path = posixpath.join(folder, *target.split(".")[package.count(".") + 1 :])
         return path + ".py" in self.files or path in self.folders
 
     def is_alembic_env(self, path: str) -> bool:
@@ -121,7 +128,8 @@ class PackageLayout:
         folder, name = posixpath.split(path)
         return name == "env.py" and (
             any(posixpath.join(folder, beside) in self.files for beside in ALEMBIC_FILES)
-            or posixpath.join(folder, "versions") in self.folders)
+            or posixpath.join(folder, "versions") in self.folders
+        )
 
 
 class AbsoluteSelfImport(ProjectRule):
@@ -232,8 +240,10 @@ class AbsoluteSelfImport(ProjectRule):
     code = "FL501"
     name = "absolute-self-import"
     severity = Severity.WARNING
-    help = ("Import the package's own modules relatively (`from .models import User`), as the rest of the "
-            "package does; `import-style` sets one style for the whole project.")
+    help = (
+        "Import the package's own modules relatively (`from .models import User`), as the rest of the "
+        "package does; `import-style` sets one style for the whole project."
+    )
     fixable = True
     fix_safety = UNSAFE
     tags = ("style",)
@@ -255,10 +265,15 @@ class AbsoluteSelfImport(ProjectRule):
         styles = {}
         for (where, package, folder), modules in packages.items():
             relative = [(facts, site) for facts, known in modules for site in known.sites if site.level]
-            absolute = [(facts, site) for facts, known in modules for site in known.sites
-                        if not site.level and within(site.target, package)
-                        and layout.is_inside(site.target, package, folder)
-                        and self.may_be_relative(facts, site, ban)]
+            absolute = [
+                (facts, site)
+                for facts, known in modules
+                for site in known.sites
+                if not site.level
+                and within(site.target, package)
+                and layout.is_inside(site.target, package, folder)
+                and self.may_be_relative(facts, site, ban)
+            ]
             styles[where, package, folder] = relative, absolute
         #: Per distribution, the absolute self-imports of its mostly absolute packages: its evidence of a style.
         evidence: dict[str, int] = defaultdict(int)
@@ -267,8 +282,11 @@ class AbsoluteSelfImport(ProjectRule):
                 evidence[where] += len(absolute)
         for (where, package, _), (relative, absolute) in sorted(styles.items()):
             if style == "absolute":
-                yield from (self.relative_import(facts, site) for facts, site in relative
-                            if site.level <= len(package_of(facts).split(".")))
+                yield from (
+                    self.relative_import(facts, site)
+                    for facts, site in relative
+                    if site.level <= len(package_of(facts).split("."))
+                )
             elif style == "detect" and len(absolute) > len(relative) and evidence[where] >= ABSOLUTE_STYLE_MIN:
                 yield self.style_note(package, absolute, len(relative))
             else:
@@ -276,13 +294,14 @@ class AbsoluteSelfImport(ProjectRule):
 
     @staticmethod
     def left_alone(facts: ModuleFacts, known: PackageModule, layout: PackageLayout, env: Environment) -> bool:
-        """Return whether a module is run or loaded by its path, or a test: relative imports fail or do not matter there.
+        """Return whether a module is run or loaded by its path, or a test.
+
+        Relative imports fail or do not matter there.
 
         Tests and Alembic revision scripts are what the environment model
         calls ``tests`` and ``never``.
         """
-        return (env.stage(facts) in (TESTS, NEVER) or known.runs_as_script
-                or layout.is_alembic_env(facts.path))
+        return env.stage(facts) in (TESTS, NEVER) or known.runs_as_script or layout.is_alembic_env(facts.path)
 
     @staticmethod
     def may_be_relative(facts: ModuleFacts, site: ImportSite, ban: str) -> bool:
@@ -299,25 +318,37 @@ class AbsoluteSelfImport(ProjectRule):
         rewrite = relative_name(here, _imported_package(site))
         if not site.is_from:
             rewrite = f"from {rewrite} import {site.target.rpartition('.')[2]} as {site.alias}"
-        return self.at(facts, site.statement, f"Absolute import of `{site.target}` from inside its own package "
-                                              f"`{package}`", fix=self.replace(site.written, rewrite))
+        return self.at(
+            facts,
+            site.statement,
+            f"Absolute import of `{site.target}` from inside its own package `{package}`",
+            fix=self.replace(site.written, rewrite),
+        )
 
     def relative_import(self, facts: ModuleFacts, site: ImportSite) -> Finding:
         """Return the finding for a relative import when absolute ones are configured.
 
         Imports beyond the top-level package are not asked for: Python itself rejects them.
         """
-        return self.at(facts, site.statement, f"Relative import of `{site.target}` while `import-style` is `absolute`",
-                       fix=self.replace(site.written, site.target))
+        return self.at(
+            facts,
+            site.statement,
+            f"Relative import of `{site.target}` while `import-style` is `absolute`",
+            fix=self.replace(site.written, site.target),
+        )
 
     def style_note(self, package: str, absolute: list[tuple[ModuleFacts, ImportSite]], relative: int) -> Finding:
         """Return the one note of an absolute-style package, at the first absolute self-import of its ``__init__``."""
         facts, site = min(absolute, key=lambda pair: (pair[0].module != package, pair[0].path, pair[1].statement))
         modules = len({facts.path for facts, _ in absolute})
         others = f"{relative} relative" if relative else "none relative"
-        note = self.at(facts, site.statement, f"Package `{package}` imports its own modules by absolute name: "
-                                              f"{_count(len(absolute), 'import')} in {_count(modules, 'module')}, "
-                                              f"{others}")
+        note = self.at(
+            facts,
+            site.statement,
+            f"Package `{package}` imports its own modules by absolute name: "
+            f"{_count(len(absolute), 'import')} in {_count(modules, 'module')}, "
+            f"{others}",
+        )
         return dataclasses.replace(note, severity=Severity.INFO, help=NOTE_HELP)
 
     def at(self, facts: ModuleFacts, span: Span, message: str, **kwargs) -> Finding:
@@ -331,8 +362,11 @@ class AbsoluteSelfImport(ProjectRule):
         if span is None:
             return None
         line, column, end_line, end_column = span
-        return Fix(f"Rewrite as `{text}`" if text.startswith("from ") else f"Import from `{text}`",
-                   (Edit(line, column, end_line, end_column, text),), applicability=cls.fix_safety)
+        return Fix(
+            f"Rewrite as `{text}`" if text.startswith("from ") else f"Import from `{text}`",
+            (Edit(line, column, end_line, end_column, text),),
+            applicability=cls.fix_safety,
+        )
 
 
 def _imported_package(site: ImportSite) -> str:

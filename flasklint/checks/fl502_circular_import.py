@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..facts.import_order import partial_reads
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 class CircularImport(ProjectRule):
@@ -87,8 +88,10 @@ class CircularImport(ProjectRule):
     name = "circular-import"
     severity = Severity.ERROR
     main_process = True  # the import-order replay, the longest model
-    help = ("Move the import below the definitions it needs, into the function that uses it, "
-            "or build the app in an application factory.")
+    help = (
+        "Move the import below the definitions it needs, into the function that uses it, "
+        "or build the app in an application factory."
+    )
     tags = ("correctness",)
     precision = "very-high"  # the import order is replayed and the crash is Python's own
 
@@ -97,7 +100,13 @@ class CircularImport(ProjectRule):
         for read in partial_reads(project):
             if read.fails:
                 how = f"cycle {read.cycle_text()}" if len(read.cycle) > 1 else f"`{read.path}` imports from itself"
-                yield self.finding(read.path, read.span[:2], read.span[2:], (
-                    f"{read.start()} fails here: `{read.module}` is still initialising and "
-                    f"defines `{read.name}` only at {read.module_path}:{read.defined_at}; {how}; "
-                    f"Python raises {read.error()}"))
+                yield self.finding(
+                    read.path,
+                    read.span[:2],
+                    read.span[2:],
+                    (
+                        f"{read.start()} fails here: `{read.module}` is still initialising and "
+                        f"defines `{read.name}` only at {read.module_path}:{read.defined_at}; {how}; "
+                        f"Python raises {read.error()}"
+                    ),
+                )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..facts.import_order import partial_reads
 from ..findings import Finding, Severity
 from ..flask_context import FLASK_APP, FLASK_BLUEPRINT
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 
 class AppImportCycle(ProjectRule):
@@ -96,7 +97,13 @@ class AppImportCycle(ProjectRule):
             if read.fails or read.in_function or kind not in (FLASK_APP, FLASK_BLUEPRINT):
                 continue
             what = "app" if kind == FLASK_APP else "blueprint"
-            yield self.finding(read.path, read.span[:2], read.span[2:], (
-                f"The {what} `{read.name}` comes from `{read.module}` while it is still initialising, "
-                f"which works only because {read.module_path} defines it before the import that closes "
-                f"the cycle {read.cycle_text()}"))
+            yield self.finding(
+                read.path,
+                read.span[:2],
+                read.span[2:],
+                (
+                    f"The {what} `{read.name}` comes from `{read.module}` while it is still initialising, "
+                    f"which works only because {read.module_path} defines it before the import that closes "
+                    f"the cycle {read.cycle_text()}"
+                ),
+            )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..findings import Finding, Severity
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 from ..templates import STATE_CHANGING, Templates, is_external_url
 
 
@@ -96,7 +97,9 @@ class FormWithoutCsrfToken(ProjectRule):
     code = "FL601"
     name = "form-without-csrf-token"
     severity = Severity.ERROR
-    help = "Render `{{ form.csrf_token }}` (or `{{ csrf_token() }}`) inside the form and protect the app with Flask-WTF."
+    help = (
+        "Render `{{ form.csrf_token }}` (or `{{ csrf_token() }}`) inside the form and protect the app with Flask-WTF."
+    )
     tags = ("security",)
     precision = "medium"  # a macro or script flasklint does not follow may render the token
     main_process = True  # reads templates
@@ -107,9 +110,16 @@ class FormWithoutCsrfToken(ProjectRule):
         yield from templates.errors
         for rel, parsed in templates.reported():
             for form in parsed.forms:
-                if (form.method in STATE_CHANGING and not is_external_url(form.action)
-                        and templates.changes_state(templates.scope[rel]) and not templates.covered(rel, form)):
+                if (
+                    form.method in STATE_CHANGING
+                    and not is_external_url(form.action)
+                    and templates.changes_state(templates.scope[rel])
+                    and not templates.covered(rel, form)
+                ):
                     yield self.finding(
-                        rel, (form.line, form.column), (form.line, form.column + 5),
+                        rel,
+                        (form.line, form.column),
+                        (form.line, form.column + 5),
                         f"This `{form.method}` form (lines {form.line}-{form.end_line}) renders no CSRF "
-                        "token such as `form.csrf_token`, `form.hidden_tag()` or `csrf_token()`")
+                        "token such as `form.csrf_token`, `form.hidden_tag()` or `csrf_token()`",
+                    )

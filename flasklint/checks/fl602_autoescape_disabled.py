@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..facts.request_data import DATA_ATTRIBUTES
 from ..facts.templates import RENDERS_KEY, UNSAFE_KEY
 from ..findings import Finding, Severity
 from ..flask_context import ROUTE_OWNERS
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 from ..templates import Templates, UnescapedOutput
 
 
@@ -105,26 +106,42 @@ class AutoescapeDisabled(ProjectRule):
                 yield from self.rendered(project, templates, render)
             for sink in module.extra.get(UNSAFE_KEY, ()):
                 if not templates.reportable(sink.path) or (
-                        sink.receiver and project.index.instance_of(sink.receiver) not in ROUTE_OWNERS):
+                    sink.receiver and project.index.instance_of(sink.receiver) not in ROUTE_OWNERS
+                ):
                     continue
-                what = ("marks {} as safe HTML, so it is rendered unescaped" if "Markup" in sink.sink
-                        else "compiles {} as a template (server-side template injection)")
-                yield self.finding(sink.path, (sink.line, sink.column), (sink.end_line, sink.end_column),
-                                   f"`{sink.sink}()` " + what.format(f"request data from {sink.source}"))
+                what = (
+                    "marks {} as safe HTML, so it is rendered unescaped"
+                    if "Markup" in sink.sink
+                    else "compiles {} as a template (server-side template injection)"
+                )
+                yield self.finding(
+                    sink.path,
+                    (sink.line, sink.column),
+                    (sink.end_line, sink.end_column),
+                    f"`{sink.sink}()` " + what.format(f"request data from {sink.source}"),
+                )
 
     def rendered(self, project: ProjectFacts, templates: Templates, render) -> Iterable[Finding]:
         """Yield ``|safe`` outputs of variables a view fills with request data."""
-        filled = {name: source for name, source, receiver in render.variables
-                  if not receiver or project.index.instance_of(receiver) in ROUTE_OWNERS}
+        filled = {
+            name: source
+            for name, source, receiver in render.variables
+            if not receiver or project.index.instance_of(receiver) in ROUTE_OWNERS
+        }
         view = render.view.rpartition(".")[2]
         for rel in filter(templates.reportable, templates.resolve(render.template, render.path)):
             for output in templates.parsed[rel].unescaped:
                 if output.variable in filled:
-                    yield self.unescaped(rel, output, f"{filled[output.variable]} (view `{view}`, "
-                                                    f"{render.path}:{render.line})")
+                    yield self.unescaped(
+                        rel, output, f"{filled[output.variable]} (view `{view}`, {render.path}:{render.line})"
+                    )
 
     def unescaped(self, path: str, output: UnescapedOutput, source: str) -> Finding:
         """Return the finding for request data rendered without escaping in a template."""
-        return self.finding(path, (output.line, output.column), (output.line, output.column + 1),
-                            f"`{output.expression}` is rendered without HTML escaping (`{output.via}`) "
-                            f"and holds request data from {source}")
+        return self.finding(
+            path,
+            (output.line, output.column),
+            (output.line, output.column + 1),
+            f"`{output.expression}` is rendered without HTML escaping (`{output.via}`) "
+            f"and holds request data from {source}",
+        )

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from ..facts.servers import ALL_INTERFACES, KEY, ServerFact
 from ..findings import Finding, Severity
 from ..flask_context import FLASK_APP
-from ..rule import ProjectFacts, ProjectRule
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
 
 #: The book's stack, and the case flasklint leaves alone; ends every message.
-STACK = ("; the book's stack runs gunicorn on 127.0.0.1 behind nginx with `ProxyFix`, and "
-         "binding every interface inside a container is a different case that flasklint does not judge")
+STACK = (
+    "; the book's stack runs gunicorn on 127.0.0.1 behind nginx with `ProxyFix`, and "
+    "binding every interface inside a container is a different case that flasklint does not judge"
+)
 
 #: ``gunicorn ... -b 0.0.0.0:8000`` / ``--bind=[::]:80`` / ``-b :8000`` in a command.
 GUNICORN = re.compile(r"\bgunicorn\b")
@@ -121,8 +124,10 @@ class DevServerPublic(ProjectRule):
     code = "FL701"
     name = "dev-server-public"
     severity = Severity.WARNING
-    help = ("Listen on 127.0.0.1 behind a reverse proxy such as nginx (book 2.13); "
-            "open 0.0.0.0 only inside a container or for a short debugging session.")
+    help = (
+        "Listen on 127.0.0.1 behind a reverse proxy such as nginx (book 2.13); "
+        "open 0.0.0.0 only inside a container or for a short debugging session."
+    )
     tags = ("security", "deployment")
     precision = "medium"  # a container may run the server from files flasklint does not recognise
 
@@ -144,11 +149,15 @@ class DevServerPublic(ProjectRule):
                     continue
                 if fact.kind == "run" and project.index.instance_of(fact.receiver) == FLASK_APP:
                     receiver = fact.receiver.rpartition(".")[2]
-                    yield self.from_fact(fact, f'`{receiver}.run(host="{fact.address}")` exposes Flask\'s '
-                                               f"development server on every network interface")
+                    yield self.from_fact(
+                        fact,
+                        f'`{receiver}.run(host="{fact.address}")` exposes Flask\'s '
+                        f"development server on every network interface",
+                    )
                 elif fact.kind == "gunicorn-bind":
-                    yield self.from_fact(fact, f'`bind = "{fact.address}"` makes gunicorn listen on every '
-                                               f"network interface")
+                    yield self.from_fact(
+                        fact, f'`bind = "{fact.address}"` makes gunicorn listen on every network interface'
+                    )
         for rel in files:
             if is_script(rel) and not in_container(rel):
                 yield from self.scan_script(rel, project.read_text(rel) or "")
@@ -157,24 +166,40 @@ class DevServerPublic(ProjectRule):
         """Yield gunicorn and ``flask run`` commands of a script that bind every interface."""
         for command in commands(text):
             joined = " ".join(line for _, line in command)
-            for program, option, what in ((GUNICORN, GUNICORN_BIND, "makes gunicorn listen"),
-                                          (FLASK_RUN, FLASK_HOST, "exposes Flask's development server")):
+            for program, option, what in (
+                (GUNICORN, GUNICORN_BIND, "makes gunicorn listen"),
+                (FLASK_RUN, FLASK_HOST, "exposes Flask's development server"),
+            ):
                 if not program.search(joined):
                     continue
                 for number, line in command:
                     for match in option.finditer(line.split(" #", 1)[0]):
                         if "PORT" in match.group(1):
                             continue  # a platform-assigned port: a PaaS or container contract
-                        yield self.finding(rel, number, match.start() + 1, number, match.end() + 1,
-                                           f"`{match.group(0)}` {what} on every network interface")
+                        yield self.finding(
+                            rel,
+                            number,
+                            match.start() + 1,
+                            number,
+                            match.end() + 1,
+                            f"`{match.group(0)}` {what} on every network interface",
+                        )
 
     def from_fact(self, fact: ServerFact, message: str) -> Finding:
         """Return the finding at a fact's place."""
         return self.finding(fact.path, fact.line, fact.column, fact.end_line, fact.end_column, message)
 
-    def finding(self, path: str, line: int, column: int, end_line: int, end_column: int,
-                message: str) -> Finding:
+    def finding(self, path: str, line: int, column: int, end_line: int, end_column: int, message: str) -> Finding:
         """Return a finding of this rule; every message ends with the book's stack."""
-        return Finding(code=self.code, name=self.name, severity=self.severity, path=path, line=line,
-                       column=column, end_line=end_line, end_column=end_column, message=message + STACK,
-                       help=self.help)
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            path=path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            message=message + STACK,
+            help=self.help,
+        )

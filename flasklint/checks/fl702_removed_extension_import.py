@@ -23,8 +23,10 @@ FLASK_EXT_MODULES = {"cache": "flask_caching", "wtforms": "flask_wtf", "wtfforms
 #: Modules whose every name moved to another module.
 MODULE_MOVES = {
     "wtforms.fields.html5": ("wtforms.fields", "`wtforms.fields.html5` was removed in WTForms 3.0"),
-    "flask_wtf.html5": ("wtforms.fields", "`flask_wtf.html5` was removed in Flask-WTF 1.0 "
-                                          "(its fields are in `wtforms.fields` since WTForms 3.0)"),
+    "flask_wtf.html5": (
+        "wtforms.fields",
+        "`flask_wtf.html5` was removed in Flask-WTF 1.0 (its fields are in `wtforms.fields` since WTForms 3.0)",
+    ),
 }
 
 #: Removed modules with no one-to-one replacement, and what to use instead.
@@ -52,16 +54,55 @@ UPGRADE_HELP = "Keep the import while the pinned version has it; change it as th
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 #: Fields, validators and modules that Flask-WTF re-exported from WTForms before 0.9.
-WTFORMS_FIELDS = frozenset({
-    "BooleanField", "DateField", "DateTimeField", "DateTimeLocalField", "DecimalField", "EmailField",
-    "Field", "FieldList", "FileField", "FloatField", "FormField", "HiddenField", "IntegerField",
-    "MultipleFileField", "PasswordField", "RadioField", "SelectField", "SelectMultipleField",
-    "StringField", "SubmitField", "TextAreaField", "TimeField", "URLField", "validators", "widgets",
-})
-WTFORMS_VALIDATORS = frozenset({
-    "AnyOf", "DataRequired", "Email", "EqualTo", "IPAddress", "InputRequired", "Length", "MacAddress",
-    "NoneOf", "NumberRange", "Optional", "Regexp", "StopValidation", "URL", "UUID", "ValidationError",
-})
+WTFORMS_FIELDS = frozenset(
+    {
+        "BooleanField",
+        "DateField",
+        "DateTimeField",
+        "DateTimeLocalField",
+        "DecimalField",
+        "EmailField",
+        "Field",
+        "FieldList",
+        "FileField",
+        "FloatField",
+        "FormField",
+        "HiddenField",
+        "IntegerField",
+        "MultipleFileField",
+        "PasswordField",
+        "RadioField",
+        "SelectField",
+        "SelectMultipleField",
+        "StringField",
+        "SubmitField",
+        "TextAreaField",
+        "TimeField",
+        "URLField",
+        "validators",
+        "widgets",
+    }
+)
+WTFORMS_VALIDATORS = frozenset(
+    {
+        "AnyOf",
+        "DataRequired",
+        "Email",
+        "EqualTo",
+        "IPAddress",
+        "InputRequired",
+        "Length",
+        "MacAddress",
+        "NoneOf",
+        "NumberRange",
+        "Optional",
+        "Regexp",
+        "StopValidation",
+        "URL",
+        "UUID",
+        "ValidationError",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -76,55 +117,85 @@ class Move:
 def _moves() -> dict[tuple[str, str], Move]:
     """Return every one-to-one move, keyed by (module, name) after module renames."""
     moves = {
-        ("flask_wtf", "Form"): Move("flask_wtf", "FlaskForm",
-                                    "`Form` from `flask_wtf` is WTForms' plain `Form` since Flask-WTF 1.0, "
-                                    "without CSRF protection or `validate_on_submit`; use `FlaskForm`"),
-        ("flask_wtf", "CsrfProtect"): Move("flask_wtf", "CSRFProtect",
-                                           "`CsrfProtect` was removed in Flask-WTF 1.0; use `CSRFProtect`"),
-        ("flask_wtf.csrf", "CsrfProtect"): Move("flask_wtf.csrf", "CSRFProtect",
-                                                "`CsrfProtect` was removed in Flask-WTF 1.0; use `CSRFProtect`"),
-        ("wtforms.validators", "Required"): Move("wtforms.validators", "DataRequired",
-                                                 "`Required` was removed in WTForms 3.0; use `DataRequired`"),
-        ("wtforms.validators", "required"): Move("wtforms.validators", "data_required",
-                                                 "`required` was removed in WTForms 3.0; use `data_required`"),
-        ("flask", "Markup"): Move("markupsafe", "Markup", "`flask.Markup` was removed in Flask 3.0; "
-                                                         "import `Markup` from `markupsafe`"),
-        ("flask", "escape"): Move("markupsafe", "escape", "`flask.escape` was removed in Flask 3.0; "
-                                                         "import `escape` from `markupsafe`"),
+        ("flask_wtf", "Form"): Move(
+            "flask_wtf",
+            "FlaskForm",
+            "`Form` from `flask_wtf` is WTForms' plain `Form` since Flask-WTF 1.0, "
+            "without CSRF protection or `validate_on_submit`; use `FlaskForm`",
+        ),
+        ("flask_wtf", "CsrfProtect"): Move(
+            "flask_wtf", "CSRFProtect", "`CsrfProtect` was removed in Flask-WTF 1.0; use `CSRFProtect`"
+        ),
+        ("flask_wtf.csrf", "CsrfProtect"): Move(
+            "flask_wtf.csrf", "CSRFProtect", "`CsrfProtect` was removed in Flask-WTF 1.0; use `CSRFProtect`"
+        ),
+        ("wtforms.validators", "Required"): Move(
+            "wtforms.validators", "DataRequired", "`Required` was removed in WTForms 3.0; use `DataRequired`"
+        ),
+        ("wtforms.validators", "required"): Move(
+            "wtforms.validators", "data_required", "`required` was removed in WTForms 3.0; use `data_required`"
+        ),
+        ("flask", "Markup"): Move(
+            "markupsafe", "Markup", "`flask.Markup` was removed in Flask 3.0; import `Markup` from `markupsafe`"
+        ),
+        ("flask", "escape"): Move(
+            "markupsafe", "escape", "`flask.escape` was removed in Flask 3.0; import `escape` from `markupsafe`"
+        ),
     }
     for module in ("wtforms", "wtforms.fields", "wtforms.fields.simple"):
-        moves[(module, "TextField")] = Move(module, "StringField",
-                                            "`TextField` was removed in WTForms 3.0; use `StringField`")
+        moves[(module, "TextField")] = Move(
+            module, "StringField", "`TextField` was removed in WTForms 3.0; use `StringField`"
+        )
     for name in WTFORMS_VALIDATORS | {"Required"}:
         new = moves.get(("wtforms.validators", name), Move("wtforms.validators", name, ""))
         if name != "ValidationError":
-            moves[("wtforms", name)] = Move("wtforms.validators", new.name,
-                                            f"`{name}` is not importable from `wtforms`; validators live in "
-                                            f"`wtforms.validators`" + (f" and it is `{new.name}` now"
-                                                                       if new.name != name else ""))
-        moves[("flask_wtf", name)] = Move("wtforms.validators", new.name,
-                                          f"`{name}` is not importable from `flask_wtf` since Flask-WTF 0.9; "
-                                          f"import `{new.name}` from `wtforms.validators`")
+            moves[("wtforms", name)] = Move(
+                "wtforms.validators",
+                new.name,
+                f"`{name}` is not importable from `wtforms`; validators live in "
+                f"`wtforms.validators`" + (f" and it is `{new.name}` now" if new.name != name else ""),
+            )
+        moves[("flask_wtf", name)] = Move(
+            "wtforms.validators",
+            new.name,
+            f"`{name}` is not importable from `flask_wtf` since Flask-WTF 0.9; "
+            f"import `{new.name}` from `wtforms.validators`",
+        )
     for name in WTFORMS_FIELDS | {"TextField"}:
         new = moves.get(("wtforms", name), Move("wtforms", name, ""))
-        moves[("flask_wtf", name)] = Move("wtforms", new.name,
-                                          f"`{name}` is not importable from `flask_wtf` since Flask-WTF 0.9; "
-                                          f"import `{new.name}` from `wtforms`")
-    for source, names in (("werkzeug.contrib.fixers", {"ProxyFix": "werkzeug.middleware.proxy_fix"}),
-                          ("werkzeug.contrib.profiler", {"ProfilerMiddleware": "werkzeug.middleware.profiler"}),
-                          ("werkzeug.contrib.lint", {"LintMiddleware": "werkzeug.middleware.lint"}),
-                          ("werkzeug", {"secure_filename": "werkzeug.utils", "cached_property": "werkzeug.utils",
-                                        "import_string": "werkzeug.utils", "redirect": "werkzeug.utils",
-                                        "generate_password_hash": "werkzeug.security",
-                                        "check_password_hash": "werkzeug.security",
-                                        "FileStorage": "werkzeug.datastructures",
-                                        "MultiDict": "werkzeug.datastructures",
-                                        "ImmutableMultiDict": "werkzeug.datastructures",
-                                        "CombinedMultiDict": "werkzeug.datastructures",
-                                        "Headers": "werkzeug.datastructures", "abort": "werkzeug.exceptions"})):
+        moves[("flask_wtf", name)] = Move(
+            "wtforms",
+            new.name,
+            f"`{name}` is not importable from `flask_wtf` since Flask-WTF 0.9; import `{new.name}` from `wtforms`",
+        )
+    for source, names in (
+        ("werkzeug.contrib.fixers", {"ProxyFix": "werkzeug.middleware.proxy_fix"}),
+        ("werkzeug.contrib.profiler", {"ProfilerMiddleware": "werkzeug.middleware.profiler"}),
+        ("werkzeug.contrib.lint", {"LintMiddleware": "werkzeug.middleware.lint"}),
+        (
+            "werkzeug",
+            {
+                "secure_filename": "werkzeug.utils",
+                "cached_property": "werkzeug.utils",
+                "import_string": "werkzeug.utils",
+                "redirect": "werkzeug.utils",
+                "generate_password_hash": "werkzeug.security",
+                "check_password_hash": "werkzeug.security",
+                "FileStorage": "werkzeug.datastructures",
+                "MultiDict": "werkzeug.datastructures",
+                "ImmutableMultiDict": "werkzeug.datastructures",
+                "CombinedMultiDict": "werkzeug.datastructures",
+                "Headers": "werkzeug.datastructures",
+                "abort": "werkzeug.exceptions",
+            },
+        ),
+    ):
         for name, module in names.items():
-            why = (f"`{source}` was removed in Werkzeug 1.0" if source != "werkzeug"
-                   else f"`werkzeug` stopped re-exporting `{name}` in Werkzeug 1.0")
+            why = (
+                f"`{source}` was removed in Werkzeug 1.0"
+                if source != "werkzeug"
+                else f"`werkzeug` stopped re-exporting `{name}` in Werkzeug 1.0"
+            )
             moves[(source, name)] = Move(module, name, f"{why}; import `{name}` from `{module}`")
     return moves
 
@@ -141,14 +212,14 @@ MOVED_NAMES = frozenset(old for _, old in MOVES)
 def modern_module(module: str) -> tuple[str, str]:
     """Return the current spelling of ``module`` and why it changed (empty when it did not)."""
     if module == "flask.ext" or module.startswith("flask.ext."):
-        head, _, rest = module[len("flask.ext."):].partition(".")
+        head, _, rest = module[len("flask.ext.") :].partition(".")
         if not head:
             return module, ""
         new = FLASK_EXT_MODULES.get(head, f"flask_{head}") + (f".{rest}" if rest else "")
         return new, f"`{module}` no longer exists (Flask 1.0 removed `flask.ext`); import `{new}`"
     for old, (new, why) in MODULE_MOVES.items():
         if module == old or module.startswith(old + "."):
-            return new + module[len(old):], f"{why}; use `{new}`"
+            return new + module[len(old) :], f"{why}; use `{new}`"
     return module, ""
 
 
@@ -264,7 +335,8 @@ class RemovedExtensionImport(FileRule):
     `FlaskForm` at the import and in `class LoginForm(FlaskForm)`); aliases and
     comments are kept. A renamed name that the module imports but never uses, lists in
     `__all__`, or that another module of the project imports from it, is kept under its
-    old name (`from flask_wtf import FlaskForm as Form`), so those modules keep working. Names that move to another module split the
+    old name (`from flask_wtf import FlaskForm as Form`), so those modules keep working.
+    Names that move to another module split the
     import in two, unless the statement holds comments (then there is no fix).
     `import flask.ext.X` without `as`, and modules with no one-to-one replacement
     (`werkzeug.contrib.cache`, `werkzeug.contrib.securecookie`, `wtforms.ext`), are
@@ -353,8 +425,7 @@ class RemovedExtensionImport(FileRule):
     def visit_Try(self, node: cst.Try) -> None:
         """Remember the imports of a ``try`` that falls back when an import fails."""
         if any(_catches_import_error(handler) for handler in node.handlers):
-            self.guarded.update(id(n) for n in _descendants(node)
-                                if isinstance(n, (cst.Import, cst.ImportFrom)))
+            self.guarded.update(id(n) for n in _descendants(node) if isinstance(n, (cst.Import, cst.ImportFrom)))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         """Flag a ``from`` import of removed modules or names."""
@@ -481,12 +552,15 @@ class RemovedExtensionImport(FileRule):
         that every reason's release is installed and nothing else changes.
         """
         pins = self.context.config.pins
-        upgrades = {reason: pin for reason in reasons
-                    for pin in [_still_there(pins, reason)] if pin is not None}
+        upgrades = {reason: pin for reason in reasons for pin in [_still_there(pins, reason)] if pin is not None}
         if upgrades:
-            message = "; ".join(reason if reason not in upgrades else
-                                f"{reason} once you upgrade: {upgrades[reason].source} pins "
-                                f"`{upgrades[reason].text}`, which still has it" for reason in reasons)
+            message = "; ".join(
+                reason
+                if reason not in upgrades
+                else f"{reason} once you upgrade: {upgrades[reason].source} pins "
+                f"`{upgrades[reason].text}`, which still has it"
+                for reason in reasons
+            )
             if any(reason not in upgrades for reason in reasons):
                 self.report(node, message)
             else:
@@ -514,8 +588,9 @@ class RemovedExtensionImport(FileRule):
         if fix is None or not renamed:
             return fix
         module = self.context.facts.module
-        return replace(fix, removes=tuple(f"{module}.{alias.local}" for alias in renamed),
-                       fallback=self.rewrite(flagged, []))
+        return replace(
+            fix, removes=tuple(f"{module}.{alias.local}" for alias in renamed), fallback=self.rewrite(flagged, [])
+        )
 
     def renamed(self, flagged: _Flagged) -> list[_Alias]:
         """Return the names of a flagged import that the fix renames at every use.
@@ -524,9 +599,14 @@ class RemovedExtensionImport(FileRule):
         in its ``__all__``; the others keep their old name as an alias.
         """
         exported = _all_names(self.context.tree)
-        return [alias for alias in flagged.aliases
-                if alias.local == alias.name and alias.move.name != alias.name
-                and alias.local not in exported and self.uses_of(alias)]
+        return [
+            alias
+            for alias in flagged.aliases
+            if alias.local == alias.name
+            and alias.move.name != alias.name
+            and alias.local not in exported
+            and self.uses_of(alias)
+        ]
 
     def uses_of(self, alias: _Alias) -> list[cst.Name]:
         """Return the uses of an imported name in the module."""
@@ -545,8 +625,10 @@ class RemovedExtensionImport(FileRule):
             names.append(name)
         modules = list(dict.fromkeys(alias.move.module for alias in flagged.aliases))
         if len(modules) > 1:
-            lines = [f"from {m} import " + ", ".join(n for a, n in zip(flagged.aliases, names) if a.move.module == m)
-                     for m in modules]
+            lines = [
+                f"from {m} import " + ", ".join(n for a, n in zip(flagged.aliases, names) if a.move.module == m)
+                for m in modules
+            ]
             return self.replace(node, None, use_edits, lines)
         edits = []
         module = modules[0] if modules else modern_module(cst_dotted(node.module))[0]
@@ -556,16 +638,16 @@ class RemovedExtensionImport(FileRule):
             if alias.move.name != alias.name:
                 end = alias.node.asname if alias.node.asname else alias.node.name
                 edits.append(self._span(alias.node.name, end, name))
-        return Fix("Import the names from where they live now", tuple(edits + use_edits),
-                   applicability=self.fix_safety)
+        return Fix("Import the names from where they live now", tuple(edits + use_edits), applicability=self.fix_safety)
 
     def _span(self, first: cst.CSTNode, last: cst.CSTNode, text: str) -> Edit:
         """Return the edit replacing ``first`` through ``last`` with ``text``."""
         start, end = self.context.position(first).start, self.context.position(last).end
         return Edit(start.line, start.column + 1, end.line, end.column + 1, text)
 
-    def replace(self, node: cst.CSTNode, text: Optional[str], use_edits: list[Edit],
-                lines: Optional[list[str]] = None) -> Optional[Fix]:
+    def replace(
+        self, node: cst.CSTNode, text: Optional[str], use_edits: list[Edit], lines: Optional[list[str]] = None
+    ) -> Optional[Fix]:
         """Return a fix replacing a whole statement, unless it holds comments."""
         where = self.context.position(node)
         source = self.context.module.code_for_node(node)
@@ -573,11 +655,14 @@ class RemovedExtensionImport(FileRule):
             return None
         if lines is not None:
             line = self.context.source.lines[where.start.line - 1]
-            indent = line[:where.start.column]
+            indent = line[: where.start.column]
             joiner = "\n" + indent if not indent.strip() else "; "
             text = joiner.join(lines)
-        return Fix("Rewrite the import for current versions", (self.edit(node, text), *use_edits),
-                   applicability=self.fix_safety)
+        return Fix(
+            "Rewrite the import for current versions",
+            (self.edit(node, text), *use_edits),
+            applicability=self.fix_safety,
+        )
 
 
 def _all_names(tree: ast.Module) -> set[str]:
@@ -585,8 +670,9 @@ def _all_names(tree: ast.Module) -> set[str]:
     found = set()
     for stmt in tree.body:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
-        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) \
-                and isinstance(getattr(stmt, "value", None), (ast.List, ast.Tuple)):
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and isinstance(
+            getattr(stmt, "value", None), (ast.List, ast.Tuple)
+        ):
             found.update(e.value for e in stmt.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
     return found
 
@@ -610,8 +696,12 @@ def _proven(pins: tuple[Pin, ...], reason: str) -> bool:
     defaults) or need another distribution stay unsafe.
     """
     releases = _releases(reason)
-    return (bool(releases) and all(proves_from(pins, *release) for release in releases)
-            and reason not in BEHAVIOUR_CHANGES and not any(m in reason for m in OTHER_DISTRIBUTIONS))
+    return (
+        bool(releases)
+        and all(proves_from(pins, *release) for release in releases)
+        and reason not in BEHAVIOUR_CHANGES
+        and not any(m in reason for m in OTHER_DISTRIBUTIONS)
+    )
 
 
 def _descendants(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Callable, NamedTuple
 
 
@@ -43,7 +43,7 @@ class ModuleFacts:
     extra: dict[str, list] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fact_collectors() -> tuple[Callable, ...]:
     """Return the ``collect(source, facts)`` function of every module in this package.
 

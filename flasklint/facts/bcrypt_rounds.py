@@ -11,8 +11,9 @@ that the project step can tell development and test code from production
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 from ..flask_context import ast_dotted, local_target, walk_with_state
 from .passwords import low_rounds
@@ -77,9 +78,17 @@ class _Collector:
         target = local_target(facts.bindings, facts.module, scope, dotted) or dotted
         rounds = low_rounds(_given_rounds(call, target))
         if rounds is not None:
-            self.found.append(RoundsCall(
-                dotted, rounds, call.lineno, call.col_offset + 1, call.end_lineno or call.lineno,
-                (call.end_col_offset or call.col_offset) + 1, places))
+            self.found.append(
+                RoundsCall(
+                    dotted,
+                    rounds,
+                    call.lineno,
+                    call.col_offset + 1,
+                    call.end_lineno or call.lineno,
+                    (call.end_col_offset or call.col_offset) + 1,
+                    places,
+                )
+            )
 
 
 def _below(node: ast.AST, state: tuple) -> list[tuple]:
@@ -89,8 +98,11 @@ def _below(node: ast.AST, state: tuple) -> list[tuple]:
         return [(ast.iter_child_nodes(node), (scope + (node.name,), places + (node.name,)))]
     if isinstance(node, ast.If):
         test = ast.unparse(node.test)
-        return [([node.test], state), (node.body, (scope, places + (test,))),
-                (node.orelse, (scope, places + (f"not ({test})",)))]
+        return [
+            ([node.test], state),
+            (node.body, (scope, places + (test,))),
+            (node.orelse, (scope, places + (f"not ({test})",))),
+        ]
     return [(ast.iter_child_nodes(node), state)]
 
 

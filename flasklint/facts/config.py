@@ -39,15 +39,18 @@ from .secrets import Literal, conceal, is_secret_key, secret_literal
 KEY = "config"
 
 #: Attributes of a Flask app that mirror a config key.
-APP_ATTRIBUTES = {"debug": "DEBUG", "testing": "TESTING", "secret_key": "SECRET_KEY",
-                  "permanent_session_lifetime": "PERMANENT_SESSION_LIFETIME"}
+APP_ATTRIBUTES = {
+    "debug": "DEBUG",
+    "testing": "TESTING",
+    "secret_key": "SECRET_KEY",
+    "permanent_session_lifetime": "PERMANENT_SESSION_LIFETIME",
+}
 #: ``app.config`` methods that load configuration from elsewhere.
 LOADERS = frozenset({"from_object", "from_pyfile", "from_envvar", "from_prefixed_env", "from_file"})
 #: ``app.config`` methods that take keys and values directly.
 MAPPINGS = frozenset({"update", "from_mapping"})
 #: Cheap text markers: a file without any holds no configuration fact.
-MARKERS = ("config", "environ", "getenv", "debug", "testing", "secret_key", ".run(", "subdomain",
-           "csrf", "Flask(")
+MARKERS = ("config", "environ", "getenv", "debug", "testing", "secret_key", ".run(", "subdomain", "csrf", "Flask(")
 #: How code spells ``os.environ`` and its readers.
 ENVIRON = frozenset({"os.environ", "environ"})
 ENV_GETTERS = frozenset({"os.environ.get", "environ.get", "os.getenv", "getenv"})
@@ -268,8 +271,9 @@ def env_read(node: ast.AST) -> Optional[tuple[Optional[str], Optional[ast.AST], 
     if not node.args or not isinstance(node.args[0], ast.Constant):
         return None
     var = node.args[0].value if isinstance(node.args[0].value, str) else None
-    fallback = node.args[1] if len(node.args) > 1 else next(
-        (k.value for k in node.keywords if k.arg == "default"), None)
+    fallback = (
+        node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
+    )
     return var, fallback, False
 
 
@@ -391,9 +395,12 @@ def _guard_text(test: ast.AST) -> str:
 
 def _mark(node: ast.AST) -> dict:
     """Return a node's position as Setting/Load keyword arguments (1-based columns)."""
-    return {"line": node.lineno, "column": node.col_offset + 1,
-            "end_line": getattr(node, "end_lineno", None) or node.lineno,
-            "end_column": (getattr(node, "end_col_offset", None) or node.col_offset) + 1}
+    return {
+        "line": node.lineno,
+        "column": node.col_offset + 1,
+        "end_line": getattr(node, "end_lineno", None) or node.lineno,
+        "end_column": (getattr(node, "end_col_offset", None) or node.col_offset) + 1,
+    }
 
 
 def _config_call(call: ast.Call) -> Optional[tuple[str, str]]:
@@ -425,8 +432,9 @@ class _Collector:
         """Return the qualified name of the innermost scope (``""`` at module level)."""
         return ".".join(filter(None, (self.module, *scope))) if scope else ""
 
-    def visit(self, body, scope: tuple, guards: tuple, defaults: dict, conditional: bool = False,
-              owner: Optional[list] = None) -> None:
+    def visit(
+        self, body, scope: tuple, guards: tuple, defaults: dict, conditional: bool = False, owner: Optional[list] = None
+    ) -> None:
         """Visit a block; ``owner`` collects class attributes while in a class body."""
         for stmt in body:
             self.order += 1
@@ -452,13 +460,28 @@ class _Collector:
         settings: list[Setting] = []
         self.visit(node.body, scope + (node.name,), guards, {}, False, settings)
         if node.name == "Meta" and scope and self.csrf_meta(node):
-            self.out.calls.append(Call("csrf-off", ".".join(filter(None, (self.module, *scope))), keywords=(),
-                                       guards=guards, function=self.function(scope[:-1]), **_mark(node)))
+            self.out.calls.append(
+                Call(
+                    "csrf-off",
+                    ".".join(filter(None, (self.module, *scope))),
+                    keywords=(),
+                    guards=guards,
+                    function=self.function(scope[:-1]),
+                    **_mark(node),
+                )
+            )
         bases = tuple(self.qualified(d, scope) or d for d in map(ast_dotted, node.bases) if d)
         if settings or set(bases) - {"object"}:
-            self.out.classes.append(ConfigClass(
-                ".".join(filter(None, (self.module, *scope, node.name))), node.name,
-                node.lineno, node.col_offset + 1, bases, tuple(settings)))
+            self.out.classes.append(
+                ConfigClass(
+                    ".".join(filter(None, (self.module, *scope, node.name))),
+                    node.name,
+                    node.lineno,
+                    node.col_offset + 1,
+                    bases,
+                    tuple(settings),
+                )
+            )
 
     def visit_function(self, node, scope: tuple, guards: tuple) -> None:
         """Visit a function body, marking test functions and fixtures as guards."""
@@ -479,28 +502,53 @@ class _Collector:
         value = evaluate(stmt.value)
         for target in targets:
             if isinstance(target, ast.Name) and _is_key(target.id) and (owner is not None or not scope):
-                setting = Setting(target.id, conceal(value, target.id), guards=guards, conditional=conditional,
-                                  literal=literal_of(stmt.value, value, target.id), **_mark(stmt))
+                setting = Setting(
+                    target.id,
+                    conceal(value, target.id),
+                    guards=guards,
+                    conditional=conditional,
+                    literal=literal_of(stmt.value, value, target.id),
+                    **_mark(stmt),
+                )
                 (owner if owner is not None else self.out.module_settings).append(setting)
-            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
-                    and target.value.attr == "config" and isinstance(target.slice, ast.Constant) \
-                    and isinstance(target.slice.value, str):
-                self.app_setting(ast_dotted(target.value.value), "item", target.slice.value, stmt.value, stmt,
-                                 scope, guards)
+            elif (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Attribute)
+                and target.value.attr == "config"
+                and isinstance(target.slice, ast.Constant)
+                and isinstance(target.slice.value, str)
+            ):
+                self.app_setting(
+                    ast_dotted(target.value.value), "item", target.slice.value, stmt.value, stmt, scope, guards
+                )
             elif isinstance(target, ast.Attribute) and target.attr in APP_ATTRIBUTES:
-                self.app_setting(ast_dotted(target.value), "attribute", APP_ATTRIBUTES[target.attr], stmt.value,
-                                 stmt, scope, guards)
+                self.app_setting(
+                    ast_dotted(target.value), "attribute", APP_ATTRIBUTES[target.attr], stmt.value, stmt, scope, guards
+                )
             if isinstance(target, ast.Name):
                 self.named_value(target.id, stmt.value, scope)
 
-    def app_setting(self, receiver: Optional[str], via: str, key: str, expression: ast.AST, node: ast.AST,
-                    scope: tuple, guards: tuple) -> None:
+    def app_setting(
+        self,
+        receiver: Optional[str],
+        via: str,
+        key: str,
+        expression: ast.AST,
+        node: ast.AST,
+        scope: tuple,
+        guards: tuple,
+    ) -> None:
         """Record a setting made on an app object: ``key`` set to ``expression`` at ``node``."""
         value = evaluate(expression)
-        setting = Setting(key, conceal(value, key), guards=guards, conditional=bool(guards),
-                          literal=literal_of(expression, value, key), **_mark(node))
-        self.out.app_settings.append(AppSetting(self.qualified(receiver, scope), via,
-                                                setting, self.function(scope)))
+        setting = Setting(
+            key,
+            conceal(value, key),
+            guards=guards,
+            conditional=bool(guards),
+            literal=literal_of(expression, value, key),
+            **_mark(node),
+        )
+        self.out.app_settings.append(AppSetting(self.qualified(receiver, scope), via, setting, self.function(scope)))
 
     def named_value(self, name: str, value: ast.AST, scope: tuple) -> None:
         """Record dicts of names and ``Flask(...)`` constructions bound to ``name``."""
@@ -520,15 +568,30 @@ class _Collector:
             if callee and (named or dotted.rpartition(".")[2].endswith("Flask")):
                 relative = next((k.value for k in value.keywords if k.arg == "instance_relative_config"), None)
                 flag = evaluate(relative) if relative is not None else Value(True, False)
-                self.out.apps.append(AppCreation(qualname, callee, flag.value if flag.known else None,
-                                                 value.lineno))
+                self.out.apps.append(AppCreation(qualname, callee, flag.value if flag.known else None, value.lineno))
 
     def expressions(self, stmt: ast.stmt, scope: tuple, guards: tuple, defaults: dict) -> None:
         """Record the calls and environment reads of one simple statement."""
-        if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For,
-                             ast.While, ast.With, ast.Try, ast.AsyncFor, ast.AsyncWith)):
-            nodes = [getattr(stmt, "test", None), getattr(stmt, "iter", None),
-                     *[item.context_expr for item in getattr(stmt, "items", ())]]
+        if isinstance(
+            stmt,
+            (
+                ast.ClassDef,
+                ast.FunctionDef,
+                ast.AsyncFunctionDef,
+                ast.If,
+                ast.For,
+                ast.While,
+                ast.With,
+                ast.Try,
+                ast.AsyncFor,
+                ast.AsyncWith,
+            ),
+        ):
+            nodes = [
+                getattr(stmt, "test", None),
+                getattr(stmt, "iter", None),
+                *[item.context_expr for item in getattr(stmt, "items", ())],
+            ]
         else:
             nodes = [stmt]
         for root in filter(None, nodes):
@@ -539,9 +602,16 @@ class _Collector:
                 if read is not None:
                     var, fallback, _ = read
                     value = evaluate(fallback) if fallback else Value(True, None)
-                    self.out.env_reads.append(EnvRead(var, conceal(value, var or ""), fallback is not None,
-                                                      node.lineno, node.col_offset + 1,
-                                                      literal_of(fallback, value, var or "")))
+                    self.out.env_reads.append(
+                        EnvRead(
+                            var,
+                            conceal(value, var or ""),
+                            fallback is not None,
+                            node.lineno,
+                            node.col_offset + 1,
+                            literal_of(fallback, value, var or ""),
+                        )
+                    )
 
     def call(self, node: ast.Call, scope: tuple, guards: tuple, defaults: dict) -> None:
         """Record config loads and mappings, ``run``, ``subdomain=`` and CSRF switches."""
@@ -555,16 +625,24 @@ class _Collector:
         kind = None
         if isinstance(node.func, ast.Attribute) and node.func.attr == "run":
             kind, target = "run", node.func.value
-        elif "subdomain" in keywords and not (isinstance(node.func, ast.Attribute)
-                                               and node.func.attr in ("route", "add_url_rule")):
+        elif "subdomain" in keywords and not (
+            isinstance(node.func, ast.Attribute) and node.func.attr in ("route", "add_url_rule")
+        ):
             kind, target = "subdomain", node.func
         elif self.csrf_off(keywords) and not node.args and "formdata" not in keywords:
             kind, target = "csrf-off", node.func
         if kind:
-            self.out.calls.append(Call(
-                kind, self.receiver(target, scope), keywords=tuple(
-                    (k, conceal(evaluate(v), k)) for k, v in keywords.items()),
-                guards=guards, function=self.function(scope), source=_guard_text(node)[:120], **_mark(node)))
+            self.out.calls.append(
+                Call(
+                    kind,
+                    self.receiver(target, scope),
+                    keywords=tuple((k, conceal(evaluate(v), k)) for k, v in keywords.items()),
+                    guards=guards,
+                    function=self.function(scope),
+                    source=_guard_text(node)[:120],
+                    **_mark(node),
+                )
+            )
 
     def receiver(self, node: ast.AST, scope: tuple) -> Optional[str]:
         """Return the qualified name of an object, or ``call:CALLEE`` for ``create_app().run()``."""
@@ -576,9 +654,12 @@ class _Collector:
     @staticmethod
     def csrf_meta(node: ast.ClassDef) -> bool:
         """Return whether a form's ``class Meta`` sets ``csrf = False``."""
-        return any(isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "csrf"
-                                                        for t in stmt.targets)
-                   and evaluate(stmt.value).value is False for stmt in node.body)
+        return any(
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "csrf" for t in stmt.targets)
+            and evaluate(stmt.value).value is False
+            for stmt in node.body
+        )
 
     @staticmethod
     def csrf_off(keywords: dict) -> bool:
@@ -592,8 +673,10 @@ class _Collector:
             return True
         meta = keywords.get("meta")
         if isinstance(meta, ast.Dict):
-            return any(isinstance(k, ast.Constant) and k.value == "csrf" and evaluate(v).value is False
-                       for k, v in zip(meta.keys, meta.values))
+            return any(
+                isinstance(k, ast.Constant) and k.value == "csrf" and evaluate(v).value is False
+                for k, v in zip(meta.keys, meta.values)
+            )
         return False
 
     @staticmethod
@@ -619,10 +702,18 @@ class _Collector:
         """Record ``x.config.from_object(arg)`` and its siblings."""
         receiver, method = found
         arg = node.args[0] if node.args else next((k.value for k in node.keywords), None)
-        self.out.loads.append(Load(
-            self.qualified(receiver, scope), method, self.argument(arg, scope, defaults),
-            function=self.function(scope), order=self.order, guards=guards,
-            source=_guard_text(node)[:120], **_mark(node)))
+        self.out.loads.append(
+            Load(
+                self.qualified(receiver, scope),
+                method,
+                self.argument(arg, scope, defaults),
+                function=self.function(scope),
+                order=self.order,
+                guards=guards,
+                source=_guard_text(node)[:120],
+                **_mark(node),
+            )
+        )
 
     def argument(self, arg: Optional[ast.AST], scope: tuple, defaults: dict) -> str:
         """Return a load's argument in the small language of :class:`Load`."""

@@ -23,9 +23,22 @@ def collect(source, facts) -> None:
     parts = {id(v) for node in ast.walk(source.tree) if isinstance(node, ast.JoinedStr) for v in node.values}
     found = []
     for node in ast.walk(source.tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in parts \
-                and "://" in node.value and credential_uri(node.value):
-            found.append(secret_literal(node.value, "", node.lineno, node.col_offset + 1,
-                                        node.end_lineno or node.lineno, (node.end_col_offset or node.col_offset) + 1))
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in parts
+            and "://" in node.value
+            and credential_uri(node.value)
+        ):
+            found.append(
+                secret_literal(
+                    node.value,
+                    "",
+                    node.lineno,
+                    node.col_offset + 1,
+                    node.end_lineno or node.lineno,
+                    (node.end_col_offset or node.col_offset) + 1,
+                )
+            )
     if found:
         facts.extra[KEY] = found

@@ -15,8 +15,9 @@ an object without any ``__name__``, or is unknown.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from ..flask_context import ast_dotted, qualify, statements
 from .routes import ambiguous_modules
@@ -31,18 +32,33 @@ KEY = "decorators"
 WRAPS = frozenset({"functools.wraps", "functools.update_wrapper", "six.wraps"})
 
 #: Library view decorators known to wrap with ``functools.wraps`` (bare or as factories).
-LIBRARY_KEEPS = frozenset({
-    "flask_login.login_required", "flask_login.fresh_login_required",
-    "flask_login.utils.login_required", "flask_login.utils.fresh_login_required",
-    "flask_security.login_required", "flask_security.roles_required", "flask_security.roles_accepted",
-    "flask_security.auth_required", "flask_security.permissions_required",
-    "flask_cors.cross_origin",
-})
+LIBRARY_KEEPS = frozenset(
+    {
+        "flask_login.login_required",
+        "flask_login.fresh_login_required",
+        "flask_login.utils.login_required",
+        "flask_login.utils.fresh_login_required",
+        "flask_security.login_required",
+        "flask_security.roles_required",
+        "flask_security.roles_accepted",
+        "flask_security.auth_required",
+        "flask_security.permissions_required",
+        "flask_cors.cross_origin",
+    }
+)
 
 #: Names whose presence in a class means it may give its instances a ``__name__``.
-NAMING_MARKERS = frozenset({
-    "__name__", "__getattr__", "__getattribute__", "__dict__", "setattr", "wraps", "update_wrapper",
-})
+NAMING_MARKERS = frozenset(
+    {
+        "__name__",
+        "__getattr__",
+        "__getattribute__",
+        "__dict__",
+        "setattr",
+        "wraps",
+        "update_wrapper",
+    }
+)
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -97,7 +113,7 @@ Fact = Union[FunctionFact, ClassFact]
 
 def _first_param(func: ast.AST, is_method: bool) -> Optional[str]:
     """Return the name of the first argument of a function (after ``self`` for methods)."""
-    params = [*func.args.posonlyargs, *func.args.args][1 if is_method else 0:]
+    params = [*func.args.posonlyargs, *func.args.args][1 if is_method else 0 :]
     return params[0].arg if params else None
 
 
@@ -114,8 +130,9 @@ def _renamed(statements: list[ast.stmt], name: str) -> bool:
                     return True
         elif isinstance(node, ast.Call):
             arguments = [*node.args, *(k.value for k in node.keywords)]
-            if any(isinstance(a, (ast.Name, ast.Starred)) and ast_dotted(getattr(a, "value", a)) == name
-                   for a in arguments):
+            if any(
+                isinstance(a, (ast.Name, ast.Starred)) and ast_dotted(getattr(a, "value", a)) == name for a in arguments
+            ):
                 return True
     return False
 
@@ -123,7 +140,7 @@ def _renamed(statements: list[ast.stmt], name: str) -> bool:
 class _Collector:
     """Walk one module and record its decorator-like functions and callable classes."""
 
-    def __init__(self, facts: "ModuleFacts"):
+    def __init__(self, facts: ModuleFacts):
         self.facts = facts
         self.found: list[Fact] = []
 
@@ -136,8 +153,7 @@ class _Collector:
         names = []
         for decorator in node.decorator_list:
             dotted = ast_dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
-            names.append(dotted and (qualify(self.facts.bindings, self.facts.module, scope, dotted)
-                                     or dotted) or "?")
+            names.append(dotted and (qualify(self.facts.bindings, self.facts.module, scope, dotted) or dotted) or "?")
         return tuple(names)
 
     def visit(self, body: Iterable[ast.stmt], scope: tuple, in_class: bool) -> None:
@@ -172,10 +188,18 @@ class _Collector:
                     returns.append("other")
         returned = {r[4:] for r in returns if r.startswith("def:")}
         if renamed is not None or "param" in returns or returned:
-            self.found.append(FunctionFact(
-                self.qualname(scope, func.name), func.name, self.facts.path, func.lineno,
-                func.col_offset + 1, tuple(dict.fromkeys(returns)), self.decorator_names(func, scope),
-                bool(renamed)))
+            self.found.append(
+                FunctionFact(
+                    self.qualname(scope, func.name),
+                    func.name,
+                    self.facts.path,
+                    func.lineno,
+                    func.col_offset + 1,
+                    tuple(dict.fromkeys(returns)),
+                    self.decorator_names(func, scope),
+                    bool(renamed),
+                )
+            )
         for name, node in nested.items():
             is_returned = self.qualname(inner_scope, name) in returned
             self.function(node, inner_scope, False, _renamed(nodes, name) if is_returned else None)
@@ -193,17 +217,27 @@ class _Collector:
         if init is not None:
             positional = [*init.args.posonlyargs, *init.args.args]
             required = len(positional) - len(init.args.defaults) - 1
-        markers = {getattr(n, "id", None) or getattr(n, "attr", None) or getattr(n, "name", None)
-                   for n in ast.walk(node)}
-        bases = tuple(qualify(self.facts.bindings, self.facts.module, scope, d) or d
-                      for d in map(ast_dotted, node.bases) if d)
-        self.found.append(ClassFact(
-            self.qualname(scope, node.name), node.name, self.facts.path, node.lineno, node.col_offset + 1,
-            bases + (("?",) if len(bases) < len(node.bases) or node.keywords else ()),
-            required == 1 and not init.args.vararg, bool(markers & NAMING_MARKERS)))
+        markers = {
+            getattr(n, "id", None) or getattr(n, "attr", None) or getattr(n, "name", None) for n in ast.walk(node)
+        }
+        bases = tuple(
+            qualify(self.facts.bindings, self.facts.module, scope, d) or d for d in map(ast_dotted, node.bases) if d
+        )
+        self.found.append(
+            ClassFact(
+                self.qualname(scope, node.name),
+                node.name,
+                self.facts.path,
+                node.lineno,
+                node.col_offset + 1,
+                bases + (("?",) if len(bases) < len(node.bases) or node.keywords else ()),
+                required == 1 and not init.args.vararg,
+                bool(markers & NAMING_MARKERS),
+            )
+        )
 
 
-def collect(source, facts: "ModuleFacts") -> None:
+def collect(source, facts: ModuleFacts) -> None:
     """Add the module's decorator-like functions and callable classes to ``facts.extra``."""
     if "return" not in source.text and "__call__" not in source.text:
         return
@@ -246,7 +280,7 @@ KEEPS = Effect("keeps")
 class DecoratorIndex:
     """Tell what a decorator named anywhere in the project does to a function's name."""
 
-    def __init__(self, modules: Iterable["ModuleFacts"], index: "SymbolIndex"):
+    def __init__(self, modules: Iterable[ModuleFacts], index: SymbolIndex):
         modules = list(modules)
         ambiguous = ambiguous_modules(modules)
         self.index = index
@@ -262,7 +296,7 @@ class DecoratorIndex:
         """Return the effect of the decorator ``dotted`` (a qualified name from a route fact)."""
         dotted = self.index.expand(dotted)
         if dotted.startswith("flask.ext."):  # Flask < 1.0 spelling of ``flask_login`` ...
-            dotted = "flask_" + dotted[len("flask.ext."):]
+            dotted = "flask_" + dotted[len("flask.ext.") :]
         if dotted in LIBRARY_KEEPS:
             return KEEPS
         fact = self.facts.get(dotted)

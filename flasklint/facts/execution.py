@@ -17,8 +17,9 @@ import and are left out.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
 from ..flask_context import ast_dotted, resolve_relative
 
@@ -60,8 +61,12 @@ class Step(NamedTuple):
 
 def _span(node: ast.AST) -> tuple[int, int, int, int]:
     """Return the 1-based source range of a statement or expression."""
-    return (node.lineno, node.col_offset + 1, node.end_lineno or node.lineno,
-            (node.end_col_offset or node.col_offset) + 1)
+    return (
+        node.lineno,
+        node.col_offset + 1,
+        node.end_lineno or node.lineno,
+        (node.end_col_offset or node.col_offset) + 1,
+    )
 
 
 @dataclass
@@ -106,8 +111,9 @@ def _is_main_guard(test: ast.AST) -> bool:
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
         return False
     sides = [test.left, test.comparators[0]]
-    return (any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
-            and any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides))
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
+    )
 
 
 def _may_exit(stmt: ast.stmt) -> bool:
@@ -117,8 +123,11 @@ def _may_exit(stmt: ast.stmt) -> bool:
         node = stack.pop()
         if isinstance(node, (ast.Return, ast.Raise)):
             return True
-        stack.extend(c for c in ast.iter_child_nodes(node)
-                     if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
+        stack.extend(
+            c
+            for c in ast.iter_child_nodes(node)
+            if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+        )
     return False
 
 
@@ -138,8 +147,18 @@ class _Collector:
     def import_steps(self, stmt: ast.stmt, certain: bool, caught: tuple) -> list[Step]:
         """Return the steps of an ``import`` or ``from`` statement."""
         if isinstance(stmt, ast.Import):
-            return [Step(IMPORT, stmt.lineno, a.name, ((a.name, a.asname or a.name.split(".")[0]),),
-                         certain, caught, _span(stmt)) for a in stmt.names]
+            return [
+                Step(
+                    IMPORT,
+                    stmt.lineno,
+                    a.name,
+                    ((a.name, a.asname or a.name.split(".")[0]),),
+                    certain,
+                    caught,
+                    _span(stmt),
+                )
+                for a in stmt.names
+            ]
         if stmt.level and not self.module:
             return []  # a relative import outside any package cannot be resolved
         base = resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
@@ -172,8 +191,7 @@ class _Collector:
                 self.imported.update(alias for _, alias in step.names)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = stmt.args
-            self.expressions([*stmt.decorator_list, *args.defaults, *filter(None, args.kw_defaults)],
-                             certain, caught)
+            self.expressions([*stmt.decorator_list, *args.defaults, *filter(None, args.kw_defaults)], certain, caught)
             self.define(line, [stmt.name], certain, in_class)
             if not in_class:
                 self.facts.functions[stmt.name] = self.function_imports(stmt.body)
@@ -181,8 +199,7 @@ class _Collector:
                     self.add(Step(ANYTHING, line))
             self.globals.update(n for node in ast.walk(stmt) if isinstance(node, ast.Global) for n in node.names)
         elif isinstance(stmt, ast.ClassDef):
-            self.expressions([*stmt.decorator_list, *stmt.bases, *(k.value for k in stmt.keywords)],
-                             certain, caught)
+            self.expressions([*stmt.decorator_list, *stmt.bases, *(k.value for k in stmt.keywords)], certain, caught)
             self.block(stmt.body, certain, caught, in_class=True)
             self.define(line, [stmt.name], certain, in_class)
         elif isinstance(stmt, ast.If):
@@ -203,14 +220,17 @@ class _Collector:
             self.block(stmt.orelse, False, caught, in_class)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self.expressions([item.context_expr for item in stmt.items], certain, caught)
-            self.define(line, [n for item in stmt.items if item.optional_vars is not None
-                               for n in _stored_names(item.optional_vars)], certain, in_class)
+            self.define(
+                line,
+                [n for item in stmt.items if item.optional_vars is not None for n in _stored_names(item.optional_vars)],
+                certain,
+                in_class,
+            )
             self.block(stmt.body, certain, caught, in_class)
         elif isinstance(stmt, getattr(ast, "Match", ())):
             self.expressions([stmt.subject], certain, caught)
             for case in stmt.cases:
-                self.define(line, [n.name for n in ast.walk(case.pattern) if getattr(n, "name", None)],
-                            False, in_class)
+                self.define(line, [n.name for n in ast.walk(case.pattern) if getattr(n, "name", None)], False, in_class)
                 self.block(case.body, False, caught, in_class)
         else:
             self.simple(stmt, certain, caught, in_class)
@@ -306,7 +326,6 @@ class _Collector:
                     self._function_block(case.body, False, caught, out)
             if _may_exit(stmt):
                 certain = False
-
 
     def _function_if_chain(self, stmt: ast.If, certain: bool, caught: tuple, out: list) -> None:
         """Collect the import steps of an ``if`` statement of a function and its ``elif`` branches, in a loop."""

@@ -23,9 +23,10 @@ depends on such a statement, or that a ``try`` catches, is not reported.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Iterable, Optional
+from typing import Optional
 
 from . import ModuleFacts
 from .execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts
@@ -35,8 +36,21 @@ FACTORY = "create_app"
 ENTRY_NAMES = frozenset({"wsgi", "asgi", "run", "app", "application", "manage", "main", "server", "autoapp"})
 
 #: Names every module has before its first statement runs.
-_DUNDERS = frozenset({"__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__",
-                      "__path__", "__builtins__", "__cached__", "__annotations__", "__dict__"})
+_DUNDERS = frozenset(
+    {
+        "__name__",
+        "__file__",
+        "__doc__",
+        "__package__",
+        "__spec__",
+        "__loader__",
+        "__path__",
+        "__builtins__",
+        "__cached__",
+        "__annotations__",
+        "__dict__",
+    }
+)
 
 #: The exception each kind of failure raises, and the handlers that catch it.
 _CATCHERS = {
@@ -88,10 +102,14 @@ class PartialRead:
     def error(self) -> str:
         """Return the exception Python raises for a failing read."""
         if self.kind == "import":
-            return (f"ImportError: cannot import name '{self.name}' from partially initialized module "
-                    f"'{self.module}' (most likely due to a circular import) ({self.module_path})")
-        return (f"AttributeError: partially initialized module '{self.module}' has no attribute "
-                f"'{self.name}' (most likely due to a circular import)")
+            return (
+                f"ImportError: cannot import name '{self.name}' from partially initialized module "
+                f"'{self.module}' (most likely due to a circular import) ({self.module_path})"
+            )
+        return (
+            f"AttributeError: partially initialized module '{self.module}' has no attribute "
+            f"'{self.name}' (most likely due to a circular import)"
+        )
 
 
 class _Crash(Exception):
@@ -119,7 +137,7 @@ def module_root(facts: ModuleFacts) -> str:
     """Return the folder a module is imported from (``src`` for ``src/yourapp/views.py``)."""
     depth = facts.module.count(".") + (2 if facts.is_package else 1)
     parts = PurePosixPath(facts.path).parts
-    return "/".join(parts[:max(len(parts) - depth, 0)])
+    return "/".join(parts[: max(len(parts) - depth, 0)])
 
 
 def defined_names(execution: ExecutionFacts, module: str) -> dict[str, int]:
@@ -166,8 +184,11 @@ class Simulation:
         found = []
         for name, candidates in self.by_name.items():
             for facts in candidates:
-                if ((facts.is_package and "." not in name) or name.rpartition(".")[2] in ENTRY_NAMES
-                        or self.factory(facts)):
+                if (
+                    (facts.is_package and "." not in name)
+                    or name.rpartition(".")[2] in ENTRY_NAMES
+                    or self.factory(facts)
+                ):
                     found.append(facts)
         return sorted(found, key=lambda f: (f.module.count("."), f.module, f.path))
 
@@ -189,7 +210,8 @@ class Simulation:
             root = module_root(entry)
             parts = entry.module.split(".")
             if (root, entry.module) in reached or any(
-                    (root, ".".join(parts[:i])) in crashed for i in range(1, len(parts))):
+                (root, ".".join(parts[:i])) in crashed for i in range(1, len(parts))
+            ):
                 continue
             for read in self.run(entry):
                 reads.setdefault((read.kind, read.path, read.line, read.module, read.name), read)
@@ -282,7 +304,10 @@ class Simulation:
     # -- steps --------------------------------------------------------------------
 
     def step(self, step: tuple, frame: _Frame, scope: Optional[str]) -> None:
-        """Run one step (a :class:`Step` as a plain tuple) in ``frame``; ``scope`` is the module whose globals it binds (None in functions)."""
+        """Run one step (a :class:`Step` as a plain tuple) in ``frame``.
+
+        ``scope`` is the module whose globals it binds (None in functions).
+        """
         kind, frame.line, target, names, frame.certain, caught, frame.span = step
         try:
             if kind == IMPORT:
@@ -304,8 +329,9 @@ class Simulation:
                 return  # the module catches the failure and goes on
             raise
 
-    def bind(self, scope: Optional[str], alias: str, module: Optional[str] = None,
-             origin: Optional[tuple[str, str]] = None) -> None:
+    def bind(
+        self, scope: Optional[str], alias: str, module: Optional[str] = None, origin: Optional[tuple[str, str]] = None
+    ) -> None:
         """Bind ``alias`` in ``scope``'s globals, remembering modules and where names came from."""
         if scope is None:
             return
@@ -365,14 +391,27 @@ class Simulation:
         read = self.partial_read(kind, facts, module, name, True, defined_at)
         raise _Crash(read, all(frame.certain for frame in self.stack))
 
-    def partial_read(self, kind: str, facts: ModuleFacts, module: str, name: str, fails: bool,
-                     defined_at: int = 0) -> PartialRead:
+    def partial_read(
+        self, kind: str, facts: ModuleFacts, module: str, name: str, fails: bool, defined_at: int = 0
+    ) -> PartialRead:
         """Describe a read from partially initialised ``module`` at the current line."""
         start = next(i for i, f in enumerate(self.stack) if f.module == module and not f.function)
         current = self.stack[-1]
         cycle = ((current.path, current.line),) + tuple((f.path, f.line) for f in self.stack[start:-1])
-        return PartialRead(kind, current.path, current.line, module, facts.path, name, cycle,
-                           self.entry, fails, defined_at, current.function, current.span)
+        return PartialRead(
+            kind,
+            current.path,
+            current.line,
+            module,
+            facts.path,
+            name,
+            cycle,
+            self.entry,
+            fails,
+            defined_at,
+            current.function,
+            current.span,
+        )
 
     def do_use(self, target: str, scope: str) -> None:
         """``views.bp`` at module level: follow loaded submodules, then read the attribute."""

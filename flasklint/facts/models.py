@@ -13,8 +13,9 @@ whether a model stores a given attribute as it receives it.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 from ..flask_context import ast_dotted, local_target
 from .passwords import SAME_VALUE, is_hash_call, is_password_name
@@ -120,15 +121,32 @@ class _Collector:
                     init = tuple(a.arg for a in [*stmt.args.posonlyargs, *stmt.args.args, *stmt.args.kwonlyargs][1:])
                     init_kwargs = stmt.args.kwarg is not None
                 columns.extend(
-                    t.attr for n in ast.walk(stmt) if isinstance(n, ast.Assign) for t in n.targets
-                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
-                    and is_password_name(t.attr, hashed=True))
+                    t.attr
+                    for n in ast.walk(stmt)
+                    if isinstance(n, ast.Assign)
+                    for t in n.targets
+                    if isinstance(t, ast.Attribute)
+                    and isinstance(t.value, ast.Name)
+                    and t.value.id == "self"
+                    and is_password_name(t.attr, hashed=True)
+                )
         model_base = any(base.rpartition(".")[2] in MODEL_BASES for base in bases)
         if not (model_base or columns or setters):
             return
-        self.found.append(ClassFact(
-            ".".join(filter(None, (self.facts.module, *inner))), self.facts.path, node.lineno, bases,
-            model_base, form, tuple(dict.fromkeys(columns)), tuple(setters.items()), init, init_kwargs))
+        self.found.append(
+            ClassFact(
+                ".".join(filter(None, (self.facts.module, *inner))),
+                self.facts.path,
+                node.lineno,
+                bases,
+                model_base,
+                form,
+                tuple(dict.fromkeys(columns)),
+                tuple(setters.items()),
+                init,
+                init_kwargs,
+            )
+        )
 
     @staticmethod
     def assigned_by(function: ast.AST, resolve) -> list[str]:
@@ -159,8 +177,7 @@ class ModelIndex:
 
     def __init__(self, modules, index):
         self.index = index
-        self.classes: dict[str, ClassFact] = {
-            fact.name: fact for facts in modules for fact in facts.extra.get(KEY, ())}
+        self.classes: dict[str, ClassFact] = {fact.name: fact for facts in modules for fact in facts.extra.get(KEY, ())}
 
     def lookup(self, qualname: str) -> Optional[ClassFact]:
         """Return the class ``qualname`` refers to, following imports."""
@@ -202,8 +219,13 @@ class ModelIndex:
 
     def hashes_anywhere(self, attribute: str) -> bool:
         """Return whether some class of the project sets ``attribute`` through a setter that is not plain."""
-        return any(verdict != "plain" for fact in self.classes.values() if self.is_model(fact)
-                   for name, verdict in fact.setters if name == attribute)
+        return any(
+            verdict != "plain"
+            for fact in self.classes.values()
+            if self.is_model(fact)
+            for name, verdict in fact.setters
+            if name == attribute
+        )
 
     def hashes(self, qualname: Optional[str], attribute: str) -> bool:
         """Return whether assigning ``attribute`` may hash: on that model, or, when unknown, on any."""

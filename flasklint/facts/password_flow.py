@@ -30,20 +30,38 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union
+from typing import Optional, Union
 
 from ..flask_context import FLASK_REQUEST, ast_dotted, local_target, qualify, statements
-from .passwords import (FIELD_GETTERS, REQUEST_DATA, REQUEST_METHODS, SAME_VALUE, digest_name,
-                        is_hash_call, is_password_name, weak_method)
+from .passwords import (
+    FIELD_GETTERS,
+    REQUEST_DATA,
+    REQUEST_METHODS,
+    SAME_VALUE,
+    digest_name,
+    is_hash_call,
+    is_password_name,
+    weak_method,
+)
 
 KEY = "password_flow"
 
 #: A file must match this (a password-like word) for the collector to read it.
 TRIGGER = re.compile(r"passw|pwd|pswd|pw|['\"]pass", re.IGNORECASE)
 #: PyMongo methods that write a document, and those that query with one.
-MONGO_WRITES = frozenset({"insert_one", "insert_many", "update_one", "update_many", "replace_one",
-                          "find_one_and_update", "find_one_and_replace"})
+MONGO_WRITES = frozenset(
+    {
+        "insert_one",
+        "insert_many",
+        "update_one",
+        "update_many",
+        "replace_one",
+        "find_one_and_update",
+        "find_one_and_replace",
+    }
+)
 MONGO_READS = frozenset({"find", "find_one", "count_documents", "find_one_and_delete"})
 #: Decorators that make a function a command-line command (click, Flask's ``app.cli``, typer, Flask-Script).
 CLI_DECORATORS = ("command", "option", "argument")
@@ -86,7 +104,7 @@ class Origin:
 class Container:
     """A dict, list or tuple literal with the origins of its items (key or None, value)."""
 
-    parts: tuple[tuple[Optional[str], "Value"], ...]
+    parts: tuple[tuple[Optional[str], Value], ...]
 
 
 @dataclass(frozen=True)
@@ -209,14 +227,18 @@ def _sql_text(node: ast.AST) -> str:
 
 def _position(node: ast.AST) -> tuple[int, int, int, int]:
     """Return the 1-based range of a node."""
-    return (node.lineno, node.col_offset + 1, getattr(node, "end_lineno", None) or node.lineno,
-            (getattr(node, "end_col_offset", None) or node.col_offset) + 1)
+    return (
+        node.lineno,
+        node.col_offset + 1,
+        getattr(node, "end_lineno", None) or node.lineno,
+        (getattr(node, "end_col_offset", None) or node.col_offset) + 1,
+    )
 
 
 class _Function:
     """The flow through one function body (or the module body)."""
 
-    def __init__(self, module: "_Module", scope: tuple[str, ...], owner: Optional[str]):
+    def __init__(self, module: _Module, scope: tuple[str, ...], owner: Optional[str]):
         self.module = module
         self.scope = scope
         #: The qualified name of the function (empty for the module body).
@@ -281,8 +303,12 @@ class _Function:
         """Return the origin of ``request.form`` and of a WTForms ``form.password.data``."""
         if node.attr in REQUEST_DATA and self.is_request(node.value):
             return Origin("request", ast.unparse(node), node.lineno, False)
-        if (node.attr == "data" and isinstance(node.value, ast.Attribute)
-                and is_password_name(node.value.attr) and isinstance(node.value.value, ast.Name)):
+        if (
+            node.attr == "data"
+            and isinstance(node.value, ast.Attribute)
+            and is_password_name(node.value.attr)
+            and isinstance(node.value.value, ast.Name)
+        ):
             return Origin("request", ast.unparse(node), node.lineno, True)
         return None
 
@@ -423,13 +449,27 @@ class _Function:
 
     # -- sinks ------------------------------------------------------------
 
-    def event(self, kind: str, how: str, node: ast.AST, origin: Origin, sink: str,
-              model: Optional[str] = None, attribute: Optional[str] = None) -> None:
+    def event(
+        self,
+        kind: str,
+        how: str,
+        node: ast.AST,
+        origin: Origin,
+        sink: str,
+        model: Optional[str] = None,
+        attribute: Optional[str] = None,
+    ) -> None:
         """Record one event at ``node``."""
         self.module.events.append(FlowEvent(kind, how, *_position(node), origin, sink, model, attribute))
 
-    def digested(self, value: Value, via: Optional[str] = None, store: str = "",
-                 model: Optional[str] = None, node: Optional[ast.AST] = None) -> bool:
+    def digested(
+        self,
+        value: Value,
+        via: Optional[str] = None,
+        store: str = "",
+        model: Optional[str] = None,
+        node: Optional[ast.AST] = None,
+    ) -> bool:
         """Report a digest, or a call's result, that reaches a sink or a ``return``; return whether one did.
 
         ``via`` is the function returning it; ``store`` and ``model`` say on
@@ -438,13 +478,17 @@ class _Function:
         found = False
         for _, inner in _flatten(value):
             if isinstance(inner, Digest):
-                self.module.events.append(FlowEvent("weak-hash", inner.how, *inner.position, inner.origin,
-                                                    inner.name, model, None, via, store))
+                self.module.events.append(
+                    FlowEvent(
+                        "weak-hash", inner.how, *inner.position, inner.origin, inner.name, model, None, via, store
+                    )
+                )
                 found = True
             elif isinstance(inner, Result) and node is not None:
                 origin = Origin("result", inner.callee, node.lineno, False)
-                self.module.events.append(FlowEvent("result", "call", *_position(node), origin,
-                                                    inner.callee, model, None, via, store))
+                self.module.events.append(
+                    FlowEvent("result", "call", *_position(node), origin, inner.callee, model, None, via, store)
+                )
         return found
 
     def scan(self, expression: ast.AST) -> None:
@@ -543,8 +587,11 @@ class _Function:
             kind = "compare"
         else:
             return
-        values = [self.value(node.args[0]), *map(self.value, node.args[1:]),
-                  *(self.value(k.value) for k in node.keywords)]
+        values = [
+            self.value(node.args[0]),
+            *map(self.value, node.args[1:]),
+            *(self.value(k.value) for k in node.keywords),
+        ]
         for value in values:
             if self.digested(value, node=node):
                 continue
@@ -562,8 +609,16 @@ class _Function:
             for key, origin in _flatten(self.value(arg)):
                 if _raw(origin) and is_password_name(key, hashed=True):
                     kind = "store" if method in MONGO_WRITES else "compare"
-                    where = next((value for item in _walk(arg) if isinstance(item, ast.Dict)
-                                  for name, value in zip(item.keys, item.values) if _const(name) == key), node)
+                    where = next(
+                        (
+                            value
+                            for item in _walk(arg)
+                            if isinstance(item, ast.Dict)
+                            for name, value in zip(item.keys, item.values)
+                            if _const(name) == key
+                        ),
+                        node,
+                    )
                     self.event(kind, "document", where, origin, f"document key `{key}` of `{method}`")
                     return
 
@@ -694,8 +749,10 @@ class _Module:
             params = params[1:]
         else:
             flow.owner = None
-        command = any((ast_dotted(d.func if isinstance(d, ast.Call) else d) or "").endswith(CLI_DECORATORS)
-                      for d in node.decorator_list)
+        command = any(
+            (ast_dotted(d.func if isinstance(d, ast.Call) else d) or "").endswith(CLI_DECORATORS)
+            for d in node.decorator_list
+        )
         for index, param in enumerate(params):
             if is_password_name(param.arg):
                 flow.env[param.arg] = Origin("param", param.arg, node.lineno, True, flow.name, index, command)

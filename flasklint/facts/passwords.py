@@ -19,7 +19,8 @@ _PASSWORD = re.compile(r"pass(?:word|wd|wort)|pwd|pswd|^(?:pass|pw)\d*$|_pw$|^pw
 _NOT_PASSWORD = re.compile(
     r"token|reset|salt|change|expir|date|time|length|polic|requir|enabl|forgot|strength|hint|"
     r"question|count|attempt|last|histor|_at$|field|label|^is_|^has_|need|must|regex|"
-    r"url|link|form|mail|valid|rule|set_|generat|check|verif|show|widget")
+    r"url|link|form|mail|valid|rule|set_|generat|check|verif|show|widget"
+)
 #: Words that mark a name as holding a hash rather than the password itself.
 _HASHED = re.compile(r"hash|digest|crypt|enc")
 
@@ -30,11 +31,43 @@ REQUEST_METHODS = frozenset({"get_json", "get_data"})
 #: Methods of a request mapping that return one field.
 FIELD_GETTERS = frozenset({"get", "getlist", "pop", "getone"})
 #: Methods and builtins that return the same password in another shape.
-SAME_VALUE = frozenset({"strip", "lstrip", "rstrip", "encode", "decode", "lower", "upper",
-                        "casefold", "to_dict", "copy", "str", "bytes", "loads", "hexdigest", "digest"})
+SAME_VALUE = frozenset(
+    {
+        "strip",
+        "lstrip",
+        "rstrip",
+        "encode",
+        "decode",
+        "lower",
+        "upper",
+        "casefold",
+        "to_dict",
+        "copy",
+        "str",
+        "bytes",
+        "loads",
+        "hexdigest",
+        "digest",
+    }
+)
 #: ``hashlib`` constructors that are fast digests, not password hashes.
-WEAK_DIGESTS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s",
-                          "sha3_224", "sha3_256", "sha3_384", "sha3_512", "new"})
+WEAK_DIGESTS = frozenset(
+    {
+        "md5",
+        "sha1",
+        "sha224",
+        "sha256",
+        "sha384",
+        "sha512",
+        "blake2b",
+        "blake2s",
+        "sha3_224",
+        "sha3_256",
+        "sha3_384",
+        "sha3_512",
+        "new",
+    }
+)
 #: Werkzeug ``generate_password_hash`` methods that derive a key (safe).
 KDF_METHODS = ("pbkdf2", "scrypt")
 #: What the book asks for: at least this many bcrypt rounds (2.12.2).
@@ -97,4 +130,3 @@ def low_rounds(node: Optional[ast.AST]) -> Optional[int]:
     if isinstance(node, ast.Constant) and type(node.value) is int and node.value < MIN_BCRYPT_ROUNDS:
         return node.value
     return None
-

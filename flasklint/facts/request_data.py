@@ -13,16 +13,30 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Callable, Iterable, Optional
+from collections.abc import Iterable
+from typing import Callable, Optional
 
 from ..flask_context import FLASK_REQUEST, ROUTE_SHORTCUTS, ast_dotted, qualify
 from .passwords import REQUEST_DATA, REQUEST_METHODS
 
 REQUEST = frozenset({FLASK_REQUEST, "flask.globals.request"})
 #: Attributes and methods of ``request`` whose value the client chooses, markup included.
-DATA_ATTRIBUTES = REQUEST_DATA | REQUEST_METHODS | frozenset({
-    "headers", "view_args", "query_string", "referrer", "path", "full_path", "url", "base_url",
-})
+DATA_ATTRIBUTES = (
+    REQUEST_DATA
+    | REQUEST_METHODS
+    | frozenset(
+        {
+            "headers",
+            "view_args",
+            "query_string",
+            "referrer",
+            "path",
+            "full_path",
+            "url",
+            "base_url",
+        }
+    )
+)
 #: Builtins that keep their argument's characters.
 PASS_THROUGH = frozenset({"str", "format"})
 #: URL converters whose values can hold markup (``int``/``float``/``uuid`` cannot).
@@ -38,10 +52,14 @@ def url_variables(func: ast.AST, bindings: dict[str, str], module: str, scope: t
     found: dict[str, Taint] = {}
     params = {a.arg for a in func.args.args + func.args.kwonlyargs}
     for decorator in func.decorator_list:
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                and (decorator.func.attr == "route" or decorator.func.attr in ROUTE_SHORTCUTS)
-                and decorator.args and isinstance(decorator.args[0], ast.Constant)
-                and isinstance(decorator.args[0].value, str)):
+        if not (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and (decorator.func.attr == "route" or decorator.func.attr in ROUTE_SHORTCUTS)
+            and decorator.args
+            and isinstance(decorator.args[0], ast.Constant)
+            and isinstance(decorator.args[0].value, str)
+        ):
             continue
         receiver = ast_dotted(decorator.func.value)
         receiver = receiver and qualify(bindings, module, scope, receiver)
@@ -119,8 +137,9 @@ class RequestFlow:
     @staticmethod
     def own_nodes(stmt: ast.stmt) -> Iterable[ast.AST]:
         """Yield the expression nodes of a statement, not those of its nested blocks."""
-        nested = {id(s) for block in ("body", "orelse", "finalbody", "handlers")
-                  for s in getattr(stmt, block, None) or []}
+        nested = {
+            id(s) for block in ("body", "orelse", "finalbody", "handlers") for s in getattr(stmt, block, None) or []
+        }
         stack = [c for c in ast.iter_child_nodes(stmt) if id(c) not in nested]
         while stack:
             node = stack.pop()

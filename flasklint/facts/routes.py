@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..flask_context import ROUTE_OWNERS, ROUTE_SHORTCUTS, ast_dotted, qualify
 
@@ -76,9 +77,8 @@ class RouteFact:
         """
         if self.by_reference:
             return None
-        routes = [i for i, name in enumerate(self.decorators)
-                  if name.rpartition(".")[2] in ROUTE_SHORTCUTS | {"route"}]
-        return self.decorators[max(routes) + 1:] if routes else None
+        routes = [i for i, name in enumerate(self.decorators) if name.rpartition(".")[2] in ROUTE_SHORTCUTS | {"route"}]
+        return self.decorators[max(routes) + 1 :] if routes else None
 
 
 def _literal(node: Optional[ast.AST]):
@@ -153,16 +153,19 @@ class _Collector:
     def class_methods(self, node: ast.ClassDef, scope: tuple) -> None:
         """Record the literal ``methods = [...]`` of a class (a Flask ``View``)."""
         for stmt in node.body:
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "methods"
-                                                    for t in stmt.targets):
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "methods" for t in stmt.targets
+            ):
                 value = _literal(stmt.value)
                 if isinstance(value, (list, tuple, set)) and all(isinstance(v, str) for v in value):
                     self.view_methods.append((self.view_name(scope, node.name), tuple(v.upper() for v in value)))
 
     def decorated(self, node, scope: tuple, conditional: bool) -> None:
         """Record the route decorators of a function or class."""
-        names = tuple(self.qualified(ast_dotted(d.func if isinstance(d, ast.Call) else d), scope) or "?"
-                      for d in node.decorator_list)
+        names = tuple(
+            self.qualified(ast_dotted(d.func if isinstance(d, ast.Call) else d), scope) or "?"
+            for d in node.decorator_list
+        )
         for decorator in node.decorator_list:
             if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
                 continue
@@ -174,12 +177,24 @@ class _Collector:
                 continue
             rule = _literal(decorator.args[0]) if decorator.args else _literal(_keyword(decorator, "rule"))
             endpoint = _literal(_keyword(decorator, "endpoint"))
-            self.routes.append(RouteFact(
-                self.path, decorator.lineno, decorator.col_offset + 1, receiver, method,
-                self.view_name(scope, node.name), node.name,
-                rule if isinstance(rule, str) else None, _methods(decorator, method),
-                endpoint if isinstance(endpoint, str) else None, names, conditional,
-                node.lineno, _keywords(decorator)))
+            self.routes.append(
+                RouteFact(
+                    self.path,
+                    decorator.lineno,
+                    decorator.col_offset + 1,
+                    receiver,
+                    method,
+                    self.view_name(scope, node.name),
+                    node.name,
+                    rule if isinstance(rule, str) else None,
+                    _methods(decorator, method),
+                    endpoint if isinstance(endpoint, str) else None,
+                    names,
+                    conditional,
+                    node.lineno,
+                    _keywords(decorator),
+                )
+            )
 
     def add_url_rule(self, call: ast.Call, scope: tuple, conditional: bool) -> None:
         """Record ``x.add_url_rule(rule, endpoint, view_func=...)``."""
@@ -194,8 +209,12 @@ class _Collector:
     def route_call(self, call: ast.Call, scope: tuple, conditional: bool) -> None:
         """Record ``x.route(rule, methods=...)(view)``: a route decorator applied by hand."""
         decorator = call.func
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                and len(call.args) == 1 and not call.keywords):
+        if not (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and len(call.args) == 1
+            and not call.keywords
+        ):
             return
         method = decorator.func.attr
         if method != "route" and method not in ROUTE_SHORTCUTS:
@@ -204,26 +223,45 @@ class _Collector:
         endpoint = _literal(_keyword(decorator, "endpoint"))
         self.by_reference(decorator, method, rule, endpoint, call.args[0], scope, conditional)
 
-    def by_reference(self, call: ast.Call, method: str, rule, endpoint, view: Optional[ast.AST],
-                     scope: tuple, conditional: bool) -> None:
+    def by_reference(
+        self, call: ast.Call, method: str, rule, endpoint, view: Optional[ast.AST], scope: tuple, conditional: bool
+    ) -> None:
         """Record a registration whose view is given by reference (a function, ``SomeView.as_view("name")``)."""
         receiver = self.qualified(ast_dotted(call.func.value), scope)
         if receiver is None:
             return
-        view_dotted = ast_dotted(view.func.value if isinstance(view, ast.Call)
-                                 and isinstance(view.func, ast.Attribute) else view) if view else None
+        view_dotted = (
+            ast_dotted(view.func.value if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) else view)
+            if view
+            else None
+        )
         if isinstance(view, ast.Call) and endpoint is None and view.args:
             endpoint = _literal(view.args[0])  # SomeView.as_view("name")
-        self.routes.append(RouteFact(
-            self.path, call.lineno, call.col_offset + 1, receiver, method,
-            self.qualified(view_dotted, scope) or "?", (view_dotted or "?").rpartition(".")[2],
-            rule if isinstance(rule, str) else None, _methods(call, method),
-            endpoint if isinstance(endpoint, str) else None, (), conditional, 0, _keywords(call)))
+        self.routes.append(
+            RouteFact(
+                self.path,
+                call.lineno,
+                call.col_offset + 1,
+                receiver,
+                method,
+                self.qualified(view_dotted, scope) or "?",
+                (view_dotted or "?").rpartition(".")[2],
+                rule if isinstance(rule, str) else None,
+                _methods(call, method),
+                endpoint if isinstance(endpoint, str) else None,
+                (),
+                conditional,
+                0,
+                _keywords(call),
+            )
+        )
+
 
 def collect(source, facts) -> None:
     """Add the module's route registrations to ``facts.extra["routes"]``."""
     if not any(word in source.text for word in ("route", "add_url_rule", "methods")) and not any(
-            f".{m}(" in source.text for m in ROUTE_SHORTCUTS):
+        f".{m}(" in source.text for m in ROUTE_SHORTCUTS
+    ):
         return
     collector = _Collector(source, facts)
     collector.visit(source.tree.body, (), False)
@@ -233,12 +271,12 @@ def collect(source, facts) -> None:
         facts.extra[VIEW_METHODS_KEY] = collector.view_methods
 
 
-def module_routes(facts: "ModuleFacts") -> list[RouteFact]:
+def module_routes(facts: ModuleFacts) -> list[RouteFact]:
     """Return the route registrations of one module, whoever's they turn out to be."""
     return facts.extra.get(KEY, [])
 
 
-def ambiguous_modules(modules: Iterable["ModuleFacts"]) -> set[str]:
+def ambiguous_modules(modules: Iterable[ModuleFacts]) -> set[str]:
     """Return the module names that several files of the project share.
 
     Two top-level ``app.py`` files (examples, scripts) are both module
@@ -248,7 +286,7 @@ def ambiguous_modules(modules: Iterable["ModuleFacts"]) -> set[str]:
     return {name for name, count in counts.items() if count > 1}
 
 
-def _local_kind(module: "ModuleFacts", receiver: str, index: "SymbolIndex") -> Optional[str]:
+def _local_kind(module: ModuleFacts, receiver: str, index: SymbolIndex) -> Optional[str]:
     """Return the Flask class of a receiver created in its own module, from that module alone.
 
     For modules whose name other files share, the project-wide index cannot
@@ -256,18 +294,19 @@ def _local_kind(module: "ModuleFacts", receiver: str, index: "SymbolIndex") -> O
     the same file can.
     """
     prefix = module.module + "."
-    value = module.bindings.get(receiver[len(prefix):], "") if receiver.startswith(prefix) else ""
+    value = module.bindings.get(receiver[len(prefix) :], "") if receiver.startswith(prefix) else ""
     callee = value[5:] if value.startswith("call:") else ""
     if callee.startswith(prefix):
-        ref = module.bindings.get(callee[len(prefix):], "")
+        ref = module.bindings.get(callee[len(prefix) :], "")
         callee = ref[4:] if ref.startswith("ref:") else ""
     if not callee or index.is_project(callee):
         return None
     return index.class_of(callee)
 
 
-def registered_routes(modules: Iterable["ModuleFacts"], index: "SymbolIndex",
-                      kinds: frozenset = ROUTE_OWNERS) -> Iterator[tuple[RouteFact, str, str]]:
+def registered_routes(
+    modules: Iterable[ModuleFacts], index: SymbolIndex, kinds: frozenset = ROUTE_OWNERS
+) -> Iterator[tuple[RouteFact, str, str]]:
     """Yield ``(route, owner, kind)`` for each route on a proven Flask object of ``kinds``.
 
     ``owner`` is the qualified name of the app or blueprint with every alias

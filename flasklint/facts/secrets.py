@@ -21,39 +21,118 @@ from ..findings import redact
 #: Final words of a key (split on ``_``) that name a secret. ``SECRET_KEY_FILE``,
 #: ``PASSWORD_MIN_LENGTH`` or ``CSRF_TOKEN_HEADER`` end otherwise, so they are not secrets.
 SECRET_ENDINGS = (
-    ("SECRET",), ("PASSWORD",), ("PASSWD",), ("PASSPHRASE",), ("TOKEN",), ("APIKEY",),
-    ("SECRET", "KEY"), ("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("SIGNING", "KEY"),
-    ("ENCRYPTION", "KEY"), ("MASTER", "KEY"), ("PASSWORD", "SALT"),
+    ("SECRET",),
+    ("PASSWORD",),
+    ("PASSWD",),
+    ("PASSPHRASE",),
+    ("TOKEN",),
+    ("APIKEY",),
+    ("SECRET", "KEY"),
+    ("API", "KEY"),
+    ("PRIVATE", "KEY"),
+    ("ACCESS", "KEY"),
+    ("SIGNING", "KEY"),
+    ("ENCRYPTION", "KEY"),
+    ("MASTER", "KEY"),
+    ("PASSWORD", "SALT"),
 )
 #: Final words that make a key describe a secret rather than hold it (``SECRET_KEY_FILE``).
-METADATA_WORDS = frozenset({
-    "FILE", "PATH", "DIR", "NAME", "HEADER", "LENGTH", "LEN", "MIN", "MAX", "TTL", "EXPIRES", "EXPIRATION",
-    "TIMEOUT", "AGE", "FIELD", "PARAM", "LOCATION", "TYPE", "ALGORITHM", "HASH", "SCHEME", "ROUNDS", "ENABLED",
-    "REQUIRED", "URL", "URI", "ENDPOINT", "PREFIX", "TEMPLATE", "ENV", "VAR",
-})
+METADATA_WORDS = frozenset(
+    {
+        "FILE",
+        "PATH",
+        "DIR",
+        "NAME",
+        "HEADER",
+        "LENGTH",
+        "LEN",
+        "MIN",
+        "MAX",
+        "TTL",
+        "EXPIRES",
+        "EXPIRATION",
+        "TIMEOUT",
+        "AGE",
+        "FIELD",
+        "PARAM",
+        "LOCATION",
+        "TYPE",
+        "ALGORITHM",
+        "HASH",
+        "SCHEME",
+        "ROUNDS",
+        "ENABLED",
+        "REQUIRED",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "PREFIX",
+        "TEMPLATE",
+        "ENV",
+        "VAR",
+    }
+)
 #: Values that stand for a secret rather than being one, compared lower-case without punctuation.
-PLACEHOLDERS = frozenset({
-    "dev", "development", "secret", "secretkey", "changeme", "changethis", "changeit", "mysecret",
-    "mysecretkey", "password", "passwd", "pass", "test", "testing", "default", "key", "insecure",
-    "notsecret", "notasecret", "supersecret", "supersecretkey", "todo", "example", "none", "null",
-    "foo", "bar", "foobar", "dummy", "fake", "sample", "placeholder", "token", "apikey",
-})
+PLACEHOLDERS = frozenset(
+    {
+        "dev",
+        "development",
+        "secret",
+        "secretkey",
+        "changeme",
+        "changethis",
+        "changeit",
+        "mysecret",
+        "mysecretkey",
+        "password",
+        "passwd",
+        "pass",
+        "test",
+        "testing",
+        "default",
+        "key",
+        "insecure",
+        "notsecret",
+        "notasecret",
+        "supersecret",
+        "supersecretkey",
+        "todo",
+        "example",
+        "none",
+        "null",
+        "foo",
+        "bar",
+        "foobar",
+        "dummy",
+        "fake",
+        "sample",
+        "placeholder",
+        "token",
+        "apikey",
+    }
+)
 _PLACEHOLDER_PREFIXES = ("your", "change", "replace", "insert", "enter", "put")
 _TEMPLATE = re.compile(r"^\s*(\$|%\(|\{\{|<.*>\s*$|\{.*\}\s*$)")
 _PATH = re.compile(r"^(/|\./|\.\./|~/|[A-Za-z]:\\)|^[\w.-]+\.(pem|key|crt|json|txt|cfg)$")
 #: Minimum length of a ``SECRET_KEY`` (FL305): 24 characters, as ``os.urandom(24)`` in Flask's docs.
 MIN_SECRET_KEY_LENGTH = 24
-_URI = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@"
-                  r"(?P<host>[^/\s@]+)(?P<rest>[/?#]\S*)?$")
+_URI = re.compile(
+    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@"
+    r"(?P<host>[^/\s@]+)(?P<rest>[/?#]\S*)?$"
+)
 #: Password fields that are templates or stand-ins, not passwords.
-_NOT_PASSWORDS = re.compile(r"^(\$.*|%\(.*|\{.*\}|<.*>|\*+|x+|\.\.\.|password|pass|passwd|pwd|secret|changeme|"
-                            r"your[_\-]?password)$", re.IGNORECASE)
+_NOT_PASSWORDS = re.compile(
+    r"^(\$.*|%\(.*|\{.*\}|<.*>|\*+|x+|\.\.\.|password|pass|passwd|pwd|secret|changeme|"
+    r"your[_\-]?password)$",
+    re.IGNORECASE,
+)
 #: Formats of keys that services issue, real whatever file holds them: AWS access key ids,
 #: GitHub tokens, Slack tokens, Stripe live keys, PEM private key blocks, JSON Web Tokens.
 KEY_FORMATS = re.compile(
     r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}"
     r"|\bxox[abposr]-[A-Za-z0-9-]{10,}|\b[rs]k_live_[A-Za-z0-9]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY-----"
-    r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+    r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
+)
 #: Words inside a value that make it a documented stand-in (AWS's ``AKIAIOSFODNN7EXAMPLE``).
 _STAND_IN_WORDS = re.compile(r"example|sample|dummy|fake|xxxx|0000000", re.IGNORECASE)
 #: Shortest random-looking value that counts as a key, and its least Shannon entropy in bits per character.
@@ -79,7 +158,7 @@ def is_secret_key(name: str) -> bool:
     in a word describing the secret (``SECRET_KEY_FILE``).
     """
     parts = _key_words(name)
-    if any(parts[-len(ending):] == ending for ending in SECRET_ENDINGS):
+    if any(parts[-len(ending) :] == ending for ending in SECRET_ENDINGS):
         return True
     return parts[:2] == ("SECRET", "KEY") and parts[-1] not in METADATA_WORDS
 
@@ -106,8 +185,14 @@ def not_a_secret(value: str, key: str = "", env: Optional[str] = None) -> bool:
     slug = re.fullmatch(r"[a-z0-9]+([-_.][a-z0-9]+){2,}", stripped)
     names_key = bool(slug) and bool(key) and re.split(r"[-_.]", stripped)[-1] == _key_words(key)[-1].lower()
     spells_name = norm in {re.sub(r"[^a-z0-9]", "", name.lower()) for name in (key, env) if name}
-    return (not norm or norm in PLACEHOLDERS or len(set(stripped)) == 1 or norm.startswith(_PLACEHOLDER_PREFIXES)
-            or names_key or spells_name)
+    return (
+        not norm
+        or norm in PLACEHOLDERS
+        or len(set(stripped)) == 1
+        or norm.startswith(_PLACEHOLDER_PREFIXES)
+        or names_key
+        or spells_name
+    )
 
 
 def weakness(value: str) -> Optional[str]:
@@ -193,8 +278,9 @@ class Literal:
     looks_real: bool = False
 
 
-def secret_literal(text: str, key: str, line: int, column: int, end_line: int, end_column: int,
-                   env: Optional[str] = None) -> Literal:
+def secret_literal(
+    text: str, key: str, line: int, column: int, end_line: int, end_column: int, env: Optional[str] = None
+) -> Literal:
     """Return what facts keep of the literal ``text``, given to ``key`` (``""`` when none), at a place.
 
     ``env`` names the environment variable the literal is the fallback of, if any.
@@ -202,8 +288,17 @@ def secret_literal(text: str, key: str, line: int, column: int, end_line: int, e
     uri = credential_uri(text)
     placeholder = not_a_secret(text, key, env)
     real = not placeholder and looks_real(uri[1] if uri else text)
-    return Literal(redact(text), line, column, end_line, end_column, placeholder, weakness(text),
-                   (uri[0], redact(uri[1])) if uri else None, real)
+    return Literal(
+        redact(text),
+        line,
+        column,
+        end_line,
+        end_column,
+        placeholder,
+        weakness(text),
+        (uri[0], redact(uri[1])) if uri else None,
+        real,
+    )
 
 
 def conceal(value, key: str):

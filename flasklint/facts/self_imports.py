@@ -72,7 +72,7 @@ def module_span(source, node: ast.ImportFrom) -> Optional[Span]:
     statement's lines cannot be tokenized on their own.
     """
     column = source.column(node.lineno, node.col_offset)
-    segment = io.StringIO("".join(source.lines[node.lineno - 1:node.end_lineno]))
+    segment = io.StringIO("".join(source.lines[node.lineno - 1 : node.end_lineno]))
     inside = []
     try:
         for token in tokenize.generate_tokens(segment.readline):
@@ -107,8 +107,9 @@ def _sites(source, module: str, is_package: bool) -> list[ImportSite]:
         for alias in stmt.names:
             if "." in alias.name and top_name(alias.name) == top:
                 single = alias.asname is not None and len(stmt.names) == 1
-                found.append(ImportSite(span, alias.name, 0, False, span if single else None,
-                                        alias.asname if single else ""))
+                found.append(
+                    ImportSite(span, alias.name, 0, False, span if single else None, alias.asname if single else "")
+                )
     return found
 
 
@@ -120,6 +121,8 @@ def collect(source, facts) -> None:
     namespace = facts.is_package and _NAMESPACE_DECLARATION.search(source.text) is not None
     if not namespace and not any(imp.level or top_name(imp.module) == top for imp in facts.imports):
         return
-    facts.extra[KEY] = PackageModule(runs_as_script=_MAIN_GUARD.search(source.text) is not None,
-                                     declares_namespace=namespace,
-                                     sites=tuple(_sites(source, facts.module, facts.is_package)))
+    facts.extra[KEY] = PackageModule(
+        runs_as_script=_MAIN_GUARD.search(source.text) is not None,
+        declares_namespace=namespace,
+        sites=tuple(_sites(source, facts.module, facts.is_package)),
+    )

@@ -91,8 +91,9 @@ class _Collector:
     def gunicorn_bind(self, tree: ast.Module) -> None:
         """Record a module-level ``bind = "0.0.0.0:8000"`` of a gunicorn config file."""
         for stmt in tree.body:
-            if not (isinstance(stmt, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == "bind" for t in stmt.targets)):
+            if not (
+                isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "bind" for t in stmt.targets)
+            ):
                 continue
             if "PORT" in (ast.get_source_segment(self.text, stmt.value) or ""):
                 continue  # a platform-assigned port: a PaaS or container contract

@@ -177,8 +177,13 @@ class _Collector:
 
     def folder_calls(self, tree: ast.Module) -> None:
         """Record every ``template_folder=`` keyword, and what its value says about the folder."""
-        names = {t.id: stmt.value for stmt in tree.body if isinstance(stmt, ast.Assign)
-                 for t in stmt.targets if isinstance(t, ast.Name)}
+        names = {
+            t.id: stmt.value
+            for stmt in tree.body
+            if isinstance(stmt, ast.Assign)
+            for t in stmt.targets
+            if isinstance(t, ast.Name)
+        }
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
@@ -200,8 +205,9 @@ class _Collector:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = scope + (stmt.name,)
                 tainted = url_variables(stmt, self.facts.bindings, self.facts.module, scope)
-                flow = RequestFlow(lambda dotted, s=inner: local_target(
-                    self.facts.bindings, self.facts.module, s, dotted), tainted)
+                flow = RequestFlow(
+                    lambda dotted, s=inner: local_target(self.facts.bindings, self.facts.module, s, dotted), tainted
+                )
                 view = ".".join(filter(None, (self.facts.module, *inner)))
                 flow.run(stmt.body, lambda call, f=flow, v=view, s=inner: self.call(call, f, v, s))
                 self.functions(stmt.body, inner)
@@ -218,20 +224,31 @@ class _Collector:
         if callee in MARKUP:
             argument = call.args[0] if call.args else None
         elif callee in RENDER_TEMPLATE_STRING:
-            argument = call.args[0] if call.args else next(
-                (k.value for k in call.keywords if k.arg == "source"), None)
+            argument = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "source"), None)
         else:
             return
         taint = flow.source(argument)
         if taint:
-            self.unsafe.append(UnsafeHtmlFact(
-                self.facts.path, call.lineno, call.col_offset + 1, call.end_lineno or call.lineno,
-                (call.end_col_offset or call.col_offset) + 1, dotted, taint[0], taint[1]))
+            self.unsafe.append(
+                UnsafeHtmlFact(
+                    self.facts.path,
+                    call.lineno,
+                    call.col_offset + 1,
+                    call.end_lineno or call.lineno,
+                    (call.end_col_offset or call.col_offset) + 1,
+                    dotted,
+                    taint[0],
+                    taint[1],
+                )
+            )
 
     def render(self, call: ast.Call, flow: RequestFlow, view: str) -> None:
         """Record ``render_template("x.html", var=<request data>)``."""
-        name = _literal_str(call.args[0] if call.args else next(
-            (k.value for k in call.keywords if k.arg == "template_name_or_list"), None))
+        name = _literal_str(
+            call.args[0]
+            if call.args
+            else next((k.value for k in call.keywords if k.arg == "template_name_or_list"), None)
+        )
         if name is None:
             return
         variables = []
@@ -249,10 +266,12 @@ def collect(source, facts) -> None:
     collector = _Collector(facts)
     if "template_folder" in text:
         collector.folder_calls(source.tree)
-    if ("request" in text or "<" in text) and any(
-            word in text for word in ("render_template", "Markup")):
+    if ("request" in text or "<" in text) and any(word in text for word in ("render_template", "Markup")):
         collector.functions(source.tree.body, ())
-    for key, found in ((FOLDERS_KEY, collector.folders), (RENDERS_KEY, collector.renders),
-                       (UNSAFE_KEY, collector.unsafe)):
+    for key, found in (
+        (FOLDERS_KEY, collector.folders),
+        (RENDERS_KEY, collector.renders),
+        (UNSAFE_KEY, collector.unsafe),
+    ):
         if found:
             facts.extra[key] = found

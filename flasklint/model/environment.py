@@ -34,15 +34,16 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from ..facts import ModuleFacts
 from ..facts.config import KEY as CONFIG
 from ..flask_context import ROUTE_OWNERS, split_path, words
 
 if TYPE_CHECKING:
-    from ..rule import ProjectFacts
+    from .project_facts import ProjectFacts
 
 PRODUCTION = "production"
 DEVELOPMENT = "development"
@@ -65,8 +66,12 @@ def is_test_path(path: str) -> bool:
     ``*_test``, ``*_tests``, ``tests`` and ``conftest``.
     """
     folders, _, stem = split_path(path)
-    return (any(p in TEST_FOLDERS for p in folders) or stem.startswith("test_")
-            or stem.endswith(("_test", "_tests")) or stem in ("conftest", "tests"))
+    return (
+        any(p in TEST_FOLDERS for p in folders)
+        or stem.startswith("test_")
+        or stem.endswith(("_test", "_tests"))
+        or stem in ("conftest", "tests")
+    )
 
 
 def in_tests(path: str) -> bool:
@@ -122,7 +127,7 @@ def within(path: str, folder: str) -> bool:
 class Environment:
     """The answers of this module for one project, worked out once."""
 
-    def __init__(self, project: "ProjectFacts"):
+    def __init__(self, project: ProjectFacts):
         self.project = project
         self.dev_words = {w.lower() for w in project.config.dev_config_names}
         self._dev_paths: dict[str, bool] = {}
@@ -137,8 +142,9 @@ class Environment:
         direct = [facts for facts in modules if imports_flask(facts)]
         #: Folders that hold Flask code: the package folder of each module that imports Flask, and the
         #: folder its top-level package is imported from (``config.py`` and ``wsgi.py`` beside the package).
-        self.flask_folders = {folder for facts in direct for folder in (posixpath.dirname(facts.path),
-                                                                        self.source_root(facts))}
+        self.flask_folders = {
+            folder for facts in direct for folder in (posixpath.dirname(facts.path), self.source_root(facts))
+        }
         self.flask: set[str] = self._flask_region(direct)
         #: Whether any code of the project belongs to a Flask application.
         self.uses_flask = bool(self.flask)
@@ -188,7 +194,8 @@ class Environment:
             if facts.path in direct_paths or self.excluded(facts):
                 continue
             if any(target.path in direct_paths for target in self.imported(facts)) or self.binds_flask_object(
-                    facts, index):
+                facts, index
+            ):
                 seeds.append(facts)
         region: set[str] = set()
         pending = seeds + [facts for facts in self.project.modules if self.in_flask_package(facts)]
@@ -249,8 +256,10 @@ class Environment:
     def binds_flask_object(facts: ModuleFacts, index) -> bool:
         """Return whether a module binds, at module level, a Flask app or blueprint it imports."""
         prefix = f"{facts.module}." if facts.module else ""
-        return any(value.startswith("ref:") and "." not in key and index.instance_of(prefix + key) in ROUTE_OWNERS
-                   for key, value in facts.bindings.items())
+        return any(
+            value.startswith("ref:") and "." not in key and index.instance_of(prefix + key) in ROUTE_OWNERS
+            for key, value in facts.bindings.items()
+        )
 
     def source_root(self, facts: ModuleFacts) -> str:
         """Return :func:`source_root` of a module, worked out once per path."""
@@ -274,8 +283,11 @@ class Environment:
 
     def flask_modules(self, tests: bool = False) -> list[ModuleFacts]:
         """Return the modules that belong to a Flask application, tests only with ``tests``."""
-        return [facts for facts in self.project.modules
-                if facts.path in self.flask and (tests or not is_test_path(facts.path))]
+        return [
+            facts
+            for facts in self.project.modules
+            if facts.path in self.flask and (tests or not is_test_path(facts.path))
+        ]
 
     # ------------------------------------------------------------ environment
 
@@ -322,7 +334,6 @@ class Environment:
         return bool(registered) and not loaded and all(test_named(key) for key in registered)
 
 
-
 def folders_above(path: str) -> Iterator[str]:
     """Yield the folders that hold ``path``, nearest first, up to the root (``""``).
 
@@ -338,6 +349,6 @@ def folders_above(path: str) -> Iterator[str]:
         folder = parent
 
 
-def environment(project: "ProjectFacts") -> Environment:
+def environment(project: ProjectFacts) -> Environment:
     """Return the project's environment model, built once per run."""
     return project.memo("environment", lambda: Environment(project))

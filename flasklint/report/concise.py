@@ -14,5 +14,10 @@ from .text import clean, display_path
 def write(result, stream: TextIO) -> None:
     """Write one line per finding."""
     cwd = Path.cwd()
-    stream.write("".join(f"{clean(display_path(result, f.path, cwd))}:{f.line}:{f.column}: {f.code} "
-                         f"[{f.severity.value}] {clean(f.message)}\n" for f in result.findings))
+    stream.write(
+        "".join(
+            f"{clean(display_path(result, f.path, cwd))}:{f.line}:{f.column}: {f.code} "
+            f"[{f.severity.value}] {clean(f.message)}\n"
+            for f in result.findings
+        )
+    )

@@ -36,8 +36,14 @@ def escape_property(text: str) -> str:
 def write(result, stream: TextIO) -> None:
     """Write one workflow command per finding."""
     for f in result.findings:
-        properties = {"file": repo_path(result, f.path), "line": f.line, "col": f.column,
-                      "endLine": f.end_line, "endColumn": f.end_column, "title": f"{f.code} {f.name}"}
+        properties = {
+            "file": repo_path(result, f.path),
+            "line": f.line,
+            "col": f.column,
+            "endLine": f.end_line,
+            "endColumn": f.end_column,
+            "title": f"{f.code} {f.name}",
+        }
         joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
         message = f.message + (f"\nhelp: {f.help}" if f.help else "")
         stream.write(f"::{COMMANDS[f.severity.value]} {joined}::{escape_data(message)}\n")
@@ -53,7 +59,13 @@ def summary(result) -> str:
     """Return the plain summary line, e.g. ``flasklint: 3 findings (2 errors, 1 warning, 0 info) in 5 files``."""
     levels = Counter(f.severity.value for f in result.findings)
     shown = max(levels.values(), default=0) > ANNOTATIONS_SHOWN
-    return (f"flasklint: {_count(len(result.findings), 'finding')} ({_count(levels['error'], 'error')}, "
-            f"{_count(levels['warning'], 'warning')}, {levels['info']} info) in {_count(result.files, 'file')}"
-            + (f"; GitHub shows at most {ANNOTATIONS_SHOWN} annotations of each level per step, "
-               "the log above lists them all" if shown else ""))
+    return (
+        f"flasklint: {_count(len(result.findings), 'finding')} ({_count(levels['error'], 'error')}, "
+        f"{_count(levels['warning'], 'warning')}, {levels['info']} info) in {_count(result.files, 'file')}"
+        + (
+            f"; GitHub shows at most {ANNOTATIONS_SHOWN} annotations of each level per step, "
+            "the log above lists them all"
+            if shown
+            else ""
+        )
+    )

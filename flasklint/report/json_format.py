@@ -15,8 +15,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 def summary(result) -> dict:
     """Return the summary block shared by the machine formats."""
     by_code = Counter(f.code for f in result.findings)
-    return {"files": result.files, "findings": len(result.findings),
-            "by_code": dict(sorted(by_code.items())), "parse_errors": result.parse_errors}
+    return {
+        "files": result.files,
+        "findings": len(result.findings),
+        "by_code": dict(sorted(by_code.items())),
+        "parse_errors": result.parse_errors,
+    }
 
 
 def write(result, stream: TextIO) -> None:
@@ -26,9 +30,11 @@ def write(result, stream: TextIO) -> None:
     document takes the slow pure-Python one: seconds on thousands of findings).
     """
     findings = ",\n".join(f"    {_dumps(f.to_json())}" for f in result.findings)
-    stream.write(f'{{\n  "version": {_dumps(__version__)},\n'
-                 f'  "findings": [{chr(10) + findings + chr(10) + "  " if findings else ""}],\n'
-                 f'  "summary": {_dumps(summary(result))}\n}}\n')
+    stream.write(
+        f'{{\n  "version": {_dumps(__version__)},\n'
+        f'  "findings": [{chr(10) + findings + chr(10) + "  " if findings else ""}],\n'
+        f'  "summary": {_dumps(summary(result))}\n}}\n'
+    )
 
 
 def _dumps(value) -> str:

@@ -63,19 +63,24 @@ PARSE_ERROR_RULE = {
     "id": PARSE_ERROR_CODE,
     "name": PARSE_ERROR_NAME,
     "shortDescription": {"text": "A file flasklint cannot read or parse"},
-    "fullDescription": {"text": "flasklint could not read, decode or parse this file, so it checked "
-                                "nothing else in it."},
-    "help": {"text": "Fix the file so that Python can parse it.",
-             "markdown": "Fix the file so that Python can parse it."},
+    "fullDescription": {
+        "text": "flasklint could not read, decode or parse this file, so it checked nothing else in it."
+    },
+    "help": {
+        "text": "Fix the file so that Python can parse it.",
+        "markdown": "Fix the file so that Python can parse it.",
+    },
     "defaultConfiguration": {"level": "error"},
     "properties": {"tags": ["correctness"], "precision": "very-high"},
 }
 
 _FENCE = re.compile(r"^ *```.*\n?", re.MULTILINE)
 #: Markdown outside code, and its plain-text reading: heading marks, strong, emphasis.
-_PROSE = [(re.compile(r"^#+ ", re.MULTILINE), ""),
-          (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
-          (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1")]
+_PROSE = [
+    (re.compile(r"^#+ ", re.MULTILINE), ""),
+    (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+]
 #: An inline code span, or a link (group 1 its text, which may hold inline code; group 2 its URL).
 _CODE_OR_LINK = re.compile(r"`[^`]*`|\[((?:`[^`]*`|[^\]`])*)\]\(([^)\s]*)\)")
 
@@ -143,11 +148,19 @@ def _region(line: int, column: int, end_line: int, end_column: int) -> dict:
 
 def _fix(result, finding: Finding, fix: Fix) -> dict:
     """Return the SARIF ``fix`` of a finding, on the file the fix edits (``.gitignore`` for FL303)."""
-    replacements = [{"deletedRegion": _region(e.start_line, e.start_column, e.end_line, e.end_column),
-                     "insertedContent": {"text": e.content}} for e in fix.edits]
-    return {"description": {"text": fix.description},
-            "artifactChanges": [{"artifactLocation": _artifact(result, fix.path or finding.path),
-                                 "replacements": replacements}]}
+    replacements = [
+        {
+            "deletedRegion": _region(e.start_line, e.start_column, e.end_line, e.end_column),
+            "insertedContent": {"text": e.content},
+        }
+        for e in fix.edits
+    ]
+    return {
+        "description": {"text": fix.description},
+        "artifactChanges": [
+            {"artifactLocation": _artifact(result, fix.path or finding.path), "replacements": replacements}
+        ],
+    }
 
 
 def _result(result, finding: Finding, index: int, fingerprint: str) -> dict:
@@ -164,8 +177,7 @@ def _result(result, finding: Finding, index: int, fingerprint: str) -> dict:
         "ruleIndex": index,
         "level": LEVELS[finding.severity.value],
         "message": {"text": message},
-        "locations": [{"physicalLocation": {"artifactLocation": _artifact(result, finding.path),
-                                            "region": region}}],
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(result, finding.path), "region": region}}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
     if finding.fix and not finding.sensitive:
@@ -185,12 +197,16 @@ def _invocation(found: int, kept: int) -> dict:
     """Return the run's ``invocation``, with a notification when results were left out."""
     invocation = {"executionSuccessful": True}
     if kept < found:
-        invocation["toolExecutionNotifications"] = [{
-            "level": "warning",
-            "message": {"text": f"flasklint found {found} findings; this log keeps the {kept} most severe, "
-                                f"as GitHub code scanning accepts at most {MAX_RESULTS} results per run "
-                                "(the other output formats list them all)"},
-        }]
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"flasklint found {found} findings; this log keeps the {kept} most severe, "
+                    f"as GitHub code scanning accepts at most {MAX_RESULTS} results per run "
+                    "(the other output formats list them all)"
+                },
+            }
+        ]
     return invocation
 
 
@@ -201,8 +217,15 @@ def document(result) -> dict:
     findings = most_severe(result.findings, MAX_RESULTS)
     prints = fingerprints(result.findings, result.snippets)  # all: a kept result's print stays the same
     run = {
-        "tool": {"driver": {"name": "flasklint", "version": __version__, "semanticVersion": __version__,
-                            "informationUri": INFORMATION_URI, "rules": descriptors}},
+        "tool": {
+            "driver": {
+                "name": "flasklint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
+            }
+        },
         "invocations": [_invocation(len(result.findings), len(findings))],
         "originalUriBaseIds": {SRCROOT: {"description": {"text": SRCROOT_DESCRIPTION}}},
         "columnKind": "unicodeCodePoints",

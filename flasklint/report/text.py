@@ -85,8 +85,10 @@ def statistics(result, unsafe_fixes: bool = False) -> list[dict]:
     for f in result.findings:
         if f.fix:
             fixes[f.code] = "applicable" if f.fix.applies(unsafe_fixes) else fixes.get(f.code, "unsafe")
-    return [{"code": code, "name": names[code], "count": count, "fix": fixes.get(code, "")}
-            for code, count in sorted(counts.items())]
+    return [
+        {"code": code, "name": names[code], "count": count, "fix": fixes.get(code, "")}
+        for code, count in sorted(counts.items())
+    ]
 
 
 #: How a statistics line marks a rule: ``--fix`` fixes some, only ``--unsafe-fixes`` would, no fix.
@@ -95,8 +97,10 @@ _FIX_MARKS = {"applicable": "[*]", "unsafe": "[-]", "": "[ ]"}
 
 def statistics_lines(result, unsafe_fixes: bool = False) -> list[str]:
     """Return :func:`statistics` as text, one line per rule: count, code, fix mark, name."""
-    return [f"{row['count']:>5}  {row['code']}  {_FIX_MARKS[row['fix']]} {row['name']}"
-            for row in statistics(result, unsafe_fixes)]
+    return [
+        f"{row['count']:>5}  {row['code']}  {_FIX_MARKS[row['fix']]} {row['name']}"
+        for row in statistics(result, unsafe_fixes)
+    ]
 
 
 def fix_summary(findings, unsafe_fixes: bool) -> Optional[str]:
@@ -125,8 +129,9 @@ def _marker_line(finding, source: str) -> tuple[str, str]:
     return source, " " * start + "^" * (end - start)
 
 
-def write(result, stream: TextIO, colour: Optional[bool] = None, summary: bool = True,
-          unsafe_fixes: bool = False) -> None:
+def write(
+    result, stream: TextIO, colour: Optional[bool] = None, summary: bool = True, unsafe_fixes: bool = False
+) -> None:
     """Write every finding with context, then (with ``summary``) a count per rule and the fixes available.
 
     ``colour`` None decides by :func:`wants_colour`; ``unsafe_fixes`` says
@@ -136,8 +141,10 @@ def write(result, stream: TextIO, colour: Optional[bool] = None, summary: bool =
     cwd = Path.cwd()
     lines = []
     for f in result.findings:
-        lines.append(f"{paint('bold', clean(display_path(result, f.path, cwd)))}:{f.line}:{f.column}: "
-                     f"{paint('bold red', f.code)} [{f.severity.value}] {clean(f.message)}")
+        lines.append(
+            f"{paint('bold', clean(display_path(result, f.path, cwd)))}:{f.line}:{f.column}: "
+            f"{paint('bold red', f.code)} [{f.severity.value}] {clean(f.message)}"
+        )
         source = result.snippets.get(f.path, {}).get(f.line)
         if source is not None:
             shown, carets = _marker_line(f, clean(source.expandtabs(1)))
