@@ -357,7 +357,7 @@ class FlasklintServer(LanguageServer):
         return [
             a
             for a in actions
-            if a is not None and (not wanted or any(a.kind == k or a.kind.startswith(f"{k}.") for k in wanted))
+            if a is not None and (not wanted or any(a.kind == k or (a.kind or "").startswith(f"{k}.") for k in wanted))
         ]
 
     def action(
@@ -367,6 +367,7 @@ class FlasklintServer(LanguageServer):
         place = self.places[uri]
         by_target: dict[str, list[Finding]] = {}
         for finding in findings:
+            assert finding.fix is not None, "code actions apply fixes"
             by_target.setdefault(finding.fix.path or place.rel, []).append(finding)
         changes = []
         for target, group in sorted(by_target.items()):
@@ -407,8 +408,10 @@ class FlasklintServer(LanguageServer):
         """Return the text of ``uri``: the editor's buffer when open, else the disk's; None when missing."""
         if uri in self.places:
             return self.workspace.get_text_document(uri).source
+        path = to_fs_path(uri)
+        assert path is not None, "the editor names files by file: URIs"
         try:
-            return Path(to_fs_path(uri)).read_text(encoding="utf-8", errors="surrogateescape")
+            return Path(path).read_text(encoding="utf-8", errors="surrogateescape")
         except OSError:
             return None
 
