@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .config import tomllib
+from .files import tomllib
 
 Version = tuple[int, ...]
 
