@@ -394,7 +394,7 @@ class ModuleNamer:
     Works on path strings: it runs for every Python file of the project.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._is_package: dict[str, bool] = {}
         self._real_folders: dict[str, str] = {}
 

@@ -35,7 +35,7 @@ import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlparse
 
 from lsprotocol import types as lsp
@@ -123,7 +123,7 @@ class Linted:
 class FlasklintServer(LanguageServer):
     """A language server that lints Flask projects with flasklint."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("flasklint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
         self.options = Options()
         self.options_error: Optional[str] = None
@@ -134,7 +134,7 @@ class FlasklintServer(LanguageServer):
         #: Per project root: the configuration error last shown, so each is shown once.
         self.config_errors: dict[Path, str] = {}
         self.scratch: Optional[tempfile.TemporaryDirectory] = None
-        handlers = {
+        handlers: dict[str, Callable[..., object]] = {
             lsp.INITIALIZE: self.on_initialize,
             lsp.INITIALIZED: self.on_initialized,
             lsp.TEXT_DOCUMENT_DID_OPEN: self.on_open,

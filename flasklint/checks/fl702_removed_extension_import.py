@@ -12,7 +12,7 @@ from ..findings import SAFE, UNSAFE, Edit, Fix, Severity
 from ..flask_context import SymbolIndex, cst_dotted
 from ..lazy import cst
 from ..pins import Pin, proves_before, proves_from, version
-from ..rule import FileRule
+from ..rule import FileContext, FileRule
 
 #: ``flask.ext.X`` was Flask's alias for ``flask_X``; these X are spelled otherwise.
 #: Flask-Cache is abandoned and Flask-Caching is its drop-in fork. The book's 2.11
@@ -397,7 +397,7 @@ class RemovedExtensionImport(FileRule):
         """Return whether some import of the file is of a removed module or name, or can reach one."""
         return any(_may_be_flagged(imp) for imp in facts.imports)
 
-    def __init__(self, context):
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.flagged: list[_Flagged] = []
         #: Name nodes that do not refer to a binding (attribute names, keywords, definitions).
