@@ -1,6 +1,7 @@
 """The package's layout (ARCHITECTURE.md): no import cycle, not even under TYPE_CHECKING."""
 
 import ast
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "flasklint"
@@ -41,6 +42,7 @@ def imported(path: Path, package_folder: Path, modules: set) -> set:
     return ((targets | parents - own) & modules) - {name}
 
 
+@cache
 def cycles(package: Path = PACKAGE) -> list:
     """Return the sets of modules of ``package`` that import each other (strongly connected)."""
     paths = {module_name(path, package): path for path in package.rglob("*.py")}
