@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Optional, TextIO
+from typing import Optional, TextIO, Union
 
 import click
 
@@ -39,6 +39,7 @@ from .project import lone_files, relative_path
 from .report import REPORTERS
 from .report.sarif import help_uri
 from .report.text import escape, plural, statistics, statistics_lines
+from .report.text import write as write_text
 from .selection import select_rules
 from .source import decode
 
@@ -155,6 +156,7 @@ def entry_point() -> None:
     still collects young objects while it lints files in process.
     """
     gc.disable()
+    code: Union[int, str, None]
     try:
         main()
         code = 0
@@ -288,12 +290,12 @@ def check(paths: tuple[Path, ...], **flags) -> None:
     """Lint PATHS (files or folders; default: the current folder; `-` reads standard input)."""
     args = SimpleNamespace(**flags)
     stdin_path = _stdin_path(paths, args.stdin_filename)
-    paths = [stdin_path] if stdin_path else list(paths) or [Path(".")]
+    targets = [stdin_path] if stdin_path else list(paths) or [Path(".")]
     if not stdin_path:
-        for path in paths:
+        for path in targets:
             if not path.exists():
                 raise click.BadParameter(f"{path} does not exist", param_hint="PATHS")
-    root = find_root(paths[0])
+    root = find_root(targets[0])
     plugins_broken = _report_plugin_problems(load_plugins().problems)
     try:
         config = _configure(root, args)
@@ -306,14 +308,14 @@ def check(paths: tuple[Path, ...], **flags) -> None:
         sys.exit(0)
     try:
         buffers = {stdin_path: sys.stdin.buffer.read()} if stdin_path else None
-        result = _lint(paths, config, root, args, buffers)
-        for path, reason in result.skipped:
-            _note(args, escape(f"flasklint: warning: skipped {path}: {reason}"), warning=True)
+        result = _lint(targets, config, root, args, buffers)
+        for skipped, reason in result.skipped:
+            _note(args, escape(f"flasklint: warning: skipped {skipped}: {reason}"), warning=True)
         plugins_broken = _report_plugin_problems(result.plugin_failures) or plugins_broken
         if result.files == 0 and not stdin_path:
             _note(
                 args,
-                escape(f"flasklint: warning: No Python files found under {', '.join(map(str, paths))}"),
+                escape(f"flasklint: warning: No Python files found under {', '.join(map(str, targets))}"),
                 warning=True,
             )
         if args.write_baseline:
@@ -328,9 +330,9 @@ def check(paths: tuple[Path, ...], **flags) -> None:
     except (OSError, RuntimeError) as exc:
         click.echo(escape(f"flasklint: error: {exc}"), err=True)
         sys.exit(2)
-    for path, error in result.internal_errors:
+    for failed, error in result.internal_errors:
         click.echo(
-            escape(f"flasklint: internal error: {path}: {error} (a bug in flasklint; the file was not fully linted)"),
+            escape(f"flasklint: internal error: {failed}: {error} (a bug in flasklint; the file was not fully linted)"),
             err=True,
         )
     if plugins_broken:
@@ -403,6 +405,7 @@ def _report(
     """Apply or show the fixes, then write the report where it belongs."""
     if args.fix or args.diff:
         if stdin_path:
+            assert buffers is not None, "standard input was read into buffers"
             fixed = _fix_buffer(result, stdin_path, buffers[stdin_path], args)
         else:
             fixed = _fix(result, write=not args.diff, unsafe_fixes=args.unsafe_fixes, show_diff=not args.silent)
@@ -418,7 +421,7 @@ def _report(
             _write_statistics(result, stream, args)
         elif args.output_format == "text":
             colour = {"auto": None, "always": True, "never": False}[args.color]
-            REPORTERS["text"](result, stream, colour=colour, summary=not args.quiet, unsafe_fixes=args.unsafe_fixes)
+            write_text(result, stream, colour=colour, summary=not args.quiet, unsafe_fixes=args.unsafe_fixes)
         else:
             REPORTERS[args.output_format](result, stream)
 
@@ -467,10 +470,12 @@ def _fix(result: Result, write: bool, unsafe_fixes: bool = False, show_diff: boo
     digests = dict(result.digests)
     sensitive = defaultdict(list)
     for finding in _fixable(result.findings, unsafe_fixes):
-        target = finding.fix.path or finding.path
+        fix = finding.fix
+        assert fix is not None, "_fixable keeps the findings with a fix"
+        target = fix.path or finding.path
         by_path[target].append(finding)
-        if finding.fix.path:
-            digests[target] = finding.fix.digest or ""
+        if fix.path:
+            digests[target] = fix.digest or ""
     for finding in result.secrets + [f for f in result.findings if f.sensitive]:
         sensitive[finding.path].append(finding)
     fixed = []
@@ -498,7 +503,11 @@ def _fix_buffer(result: Result, path: Path, raw: bytes, args: SimpleNamespace) -
     except (SyntaxError, LookupError, UnicodeDecodeError):
         old_text = None
     findings = sorted(
-        (f for f in _fixable(result.findings, args.unsafe_fixes) if f.path == rel and not f.fix.path),
+        (
+            f
+            for f in _fixable(result.findings, args.unsafe_fixes)
+            if f.path == rel and f.fix is not None and not f.fix.path
+        ),
         key=lambda f: f.sort_key,
     )
     new_text, applied = apply_edits(old_text, findings) if old_text is not None else (None, [])
@@ -506,6 +515,7 @@ def _fix_buffer(result: Result, path: Path, raw: bytes, args: SimpleNamespace) -
         new_text, applied = old_text, []
     if args.diff:
         if applied:
+            assert old_text is not None, "fixes applied to a decoded text"
             hidden = hidden_texts(
                 old_text, [f for f in result.secrets + result.findings if f.path == rel and f.sensitive]
             )

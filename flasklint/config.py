@@ -8,7 +8,6 @@ TOML, an unknown key, a value of the wrong type, an unknown rule code) raises
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -16,12 +15,7 @@ from typing import Any, Optional
 
 import pathspec
 
-from .files import SETTINGS_FILE_SIZE, read_bytes
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
+from .files import SETTINGS_FILE_SIZE, read_bytes, tomllib
 
 SEVERITIES = ("info", "warning", "error")
 IMPORT_STYLES = ("detect", "relative", "absolute")

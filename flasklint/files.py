@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Iterable
 from typing import Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib  # noqa: F401 - config and pins read TOML with it
 
 #: Files flasklint reads besides the project's (pyproject.toml, a baseline)
 #: may be this large: far more than any real one.

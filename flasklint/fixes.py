@@ -187,6 +187,7 @@ def choose_edits(text: str, findings: Iterable[Finding]) -> tuple[list[Change], 
     chosen: list[tuple[int, int, Edit]] = []
     applied = []
     for finding in findings:
+        assert finding.fix is not None, "only findings with a fix are applied"
         spans = [
             (_offset(starts, e.start_line, e.start_column), _offset(starts, e.end_line, e.end_column), e)
             for e in finding.fix.edits

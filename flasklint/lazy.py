@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 
 def lazy_import(name: str) -> ModuleType:
@@ -19,6 +20,7 @@ def lazy_import(name: str) -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, f"{name} is a dependency: it is installed"
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)
@@ -27,4 +29,7 @@ def lazy_import(name: str) -> ModuleType:
     return module
 
 
-cst = lazy_import("libcst")
+if TYPE_CHECKING:  # the checker sees LibCST's types; at run time the import waits
+    import libcst as cst
+else:
+    cst = lazy_import("libcst")

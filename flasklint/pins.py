@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .config import tomllib
+from .files import tomllib
 
 Version = tuple[int, ...]
 
@@ -310,7 +310,7 @@ def python_target(pins: Iterable[Pin], names: Iterable[str]) -> Optional[str]:
     """
     lows = [pin.low for pin in pinned(pins, "python") if pin.known and pin.low and len(pin.low) > 1]
     name = "py{}{}".format(*max(lows)) if lows else None
-    return name if name in names else None
+    return name if name is not None and name in names else None
 
 
 def proves_before(pins: Iterable[Pin], name: str, release: Version) -> Optional[Pin]:

@@ -180,8 +180,9 @@ def source_files(rules: Iterable[type[Rule]]) -> list[Path]:
     for top in sorted({rule.__module__.partition(".")[0] for rule in rules if rule.plugin is not None}):
         module = sys.modules.get(top)
         folders = list(getattr(module, "__path__", ()))
+        file = getattr(module, "__file__", None)
         if folders:
             files.update(path for folder in folders for path in Path(folder).rglob("*.py"))
-        elif getattr(module, "__file__", None):
-            files.add(Path(module.__file__))
+        elif file:
+            files.add(Path(file))
     return sorted(files)

@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
 #: Seconds before the bar appears.
 DELAY = 2.0
@@ -25,7 +25,7 @@ class ProgressBar:
         self.enabled = enabled
         self.started = time.monotonic()
         self.progress: Optional[Progress] = None
-        self.task = None
+        self.task: Optional[TaskID] = None
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -54,4 +54,5 @@ class ProgressBar:
             )
             self.task = self.progress.add_task("lint", total=total)
             self.progress.start()
+        assert self.task is not None, "the task is added with the bar"
         self.progress.update(self.task, completed=done)

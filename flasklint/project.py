@@ -244,7 +244,9 @@ def _deciding_pattern(root: Path, rel: str, boundary: Optional[Boundary] = None)
             continue
         result = ignore.spec.check_file("/".join(parts[depth:]) + rel[len(rel.rstrip("/")) :])
         if result.index is not None:
-            decided = ignore.spec.patterns[result.index].pattern
+            pattern = ignore.spec.patterns[result.index].pattern
+            assert isinstance(pattern, str), "the patterns are read from text lines"
+            decided = pattern
     return decided
 
 
@@ -392,7 +394,7 @@ class ModuleNamer:
     Works on path strings: it runs for every Python file of the project.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._is_package: dict[str, bool] = {}
         self._real_folders: dict[str, str] = {}
 
@@ -443,23 +445,18 @@ def discover(
     yet.
     """
     paths = [Path(os.path.normpath(given.absolute())) for given in paths]
-    project = Project(
-        root=root,
-        boundary=Boundary(
-            [str(root)]
-            + [
-                str(given if given.is_dir() else given.parent)
-                for given in paths
-                if _outside(relative_path(given, root))
-            ]
-        ),
+    boundary = Boundary(
+        [str(root)]
+        + [str(given if given.is_dir() else given.parent) for given in paths if _outside(relative_path(given, root))]
     )
+    project = Project(root=root, boundary=boundary)
     toplevel = None if alone else git_toplevel(root)
     unreadable: list = []
     listing = git_files(toplevel, unreadable) if toplevel else None
     if alone:
         candidates, instance, venvs = [str(given) for given in paths], [], []
     elif listing is not None:
+        assert toplevel is not None, "git lists the files of a work tree"
         project.toplevel = toplevel
         candidates = listing[0]
         project.tracked = frozenset(relative_path(p, root) for p in listing[1])
@@ -467,7 +464,7 @@ def discover(
         venvs = [os.path.dirname(p) for p in candidates if os.path.basename(p) == "pyvenv.cfg"]
     else:
         skipped: list = []
-        candidates = walk_files(root, skipped, project.boundary, unreadable)
+        candidates = walk_files(root, skipped, boundary, unreadable)
         instance = _ignored_instance(skipped)
         venvs = [p for p, is_dir, ignored in skipped if is_dir and not ignored and (p / "pyvenv.cfg").is_file()]
     inside = [relative_path(p, root) for p in instance]
@@ -476,11 +473,12 @@ def discover(
     )
     project.venvs = sorted(relative_path(p, root) for p in venvs)
     spec = pathspec.GitIgnoreSpec.from_lines(config.exclude + config.extend_exclude)
-    everything, refused = {}, {}
+    everything: dict[str, str] = {}
+    refused: dict[str, str] = {}
     for candidate in candidates:
         rel = relative_path(candidate, root)
         if not _outside(rel) and not _excluded(rel, spec):
-            _admit(rel, candidate, project.boundary, everything, refused)
+            _admit(rel, candidate, boundary, everything, refused)
     project.all_files = sorted(everything)
     namer = ModuleNamer()
     selected: dict[str, str] = {}
@@ -489,8 +487,8 @@ def discover(
             prefix = relative_path(given, root).rstrip("/") + "/"
             if _outside(prefix):
                 base = os.path.join(str(given), "")
-                for path in walk_files(given, boundary=project.boundary, unreadable=unreadable):
-                    _admit(prefix + _below(path, base), path, project.boundary, selected, refused)
+                for path in walk_files(given, boundary=boundary, unreadable=unreadable):
+                    _admit(prefix + _below(path, base), path, boundary, selected, refused)
             else:
                 selected.update(
                     (rel, p) for rel, p in everything.items() if prefix in ("./", "/") or rel.startswith(prefix)
@@ -500,7 +498,7 @@ def discover(
             if rel in unsaved:  # an editor's buffer: there may be no file yet
                 selected[rel] = str(given)
             else:
-                _admit(rel, str(given), project.boundary, selected, refused)
+                _admit(rel, str(given), boundary, selected, refused)
     project.targets = frozenset(selected).union(rel for rel in project.ignored_instance if _selects(paths, root / rel))
     project.skipped = [(relative_path(path, root), reason) for path, reason in unreadable]
     project.skipped += [(rel, reason) for rel, reason in refused.items() if _selects(paths, root / rel)]
@@ -544,7 +542,7 @@ def _admit(rel: str, path: str, boundary: Boundary, kept: dict, refused: dict) -
 
 def _ignored_instance(skipped: list) -> list[Path]:
     """Return the ``.py``/``.cfg`` files among ``walk_files``' ignored entries that lie in an ``instance/`` folder."""
-    found = []
+    found: list[Path] = []
     for path, is_dir, ignored in skipped:
         if not ignored:
             continue
@@ -607,9 +605,9 @@ def relative_path(path: Union[str, Path], root: Path) -> str:
     if text.startswith(base) and ".." not in text.split(os.sep):
         return _below(text, base)
     path = Path(path)
-    for base in (root, _resolved(root)):
+    for folder in (root, _resolved(root)):
         try:
-            return _printable(path.relative_to(base).as_posix())
+            return _printable(path.relative_to(folder).as_posix())
         except ValueError:
             pass
     try:

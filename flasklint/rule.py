@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .facts import ModuleFacts
     from .model.project_facts import ProjectFacts
-    from .source import Source
+    from .source import Located, Source
 
 
 class Rule:
@@ -128,6 +128,7 @@ class FileContext:
         if self._positions is None:
             from libcst.metadata import MetadataWrapper, PositionProvider
 
+            assert self.module is not None, "only a rule that walks the LibCST tree asks for positions"
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._positions = wrapper.resolve(PositionProvider).__getitem__
         return self._positions(node)
@@ -209,7 +210,7 @@ class FileRule(Rule):
         """Record a finding at LibCST ``node``; see :meth:`FileContext.report`."""
         self.context.report(self, node, message, **kwargs)
 
-    def report_ast(self, node: ast.AST, message: str, **kwargs) -> None:
+    def report_ast(self, node: Located, message: str, **kwargs) -> None:
         """Record a finding at CPython ``node``; see :meth:`FileContext.report_at`."""
         self.context.report_at(self, *self.context.source.span(node), message, **kwargs)
 

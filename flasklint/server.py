@@ -35,7 +35,7 @@ import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlparse
 
 from lsprotocol import types as lsp
@@ -123,7 +123,7 @@ class Linted:
 class FlasklintServer(LanguageServer):
     """A language server that lints Flask projects with flasklint."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("flasklint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
         self.options = Options()
         self.options_error: Optional[str] = None
@@ -134,7 +134,7 @@ class FlasklintServer(LanguageServer):
         #: Per project root: the configuration error last shown, so each is shown once.
         self.config_errors: dict[Path, str] = {}
         self.scratch: Optional[tempfile.TemporaryDirectory] = None
-        handlers = {
+        handlers: dict[str, Callable[..., object]] = {
             lsp.INITIALIZE: self.on_initialize,
             lsp.INITIALIZED: self.on_initialized,
             lsp.TEXT_DOCUMENT_DID_OPEN: self.on_open,
@@ -357,7 +357,7 @@ class FlasklintServer(LanguageServer):
         return [
             a
             for a in actions
-            if a is not None and (not wanted or any(a.kind == k or a.kind.startswith(f"{k}.") for k in wanted))
+            if a is not None and (not wanted or any(a.kind == k or (a.kind or "").startswith(f"{k}.") for k in wanted))
         ]
 
     def action(
@@ -367,6 +367,7 @@ class FlasklintServer(LanguageServer):
         place = self.places[uri]
         by_target: dict[str, list[Finding]] = {}
         for finding in findings:
+            assert finding.fix is not None, "code actions apply fixes"
             by_target.setdefault(finding.fix.path or place.rel, []).append(finding)
         changes = []
         for target, group in sorted(by_target.items()):
@@ -407,8 +408,10 @@ class FlasklintServer(LanguageServer):
         """Return the text of ``uri``: the editor's buffer when open, else the disk's; None when missing."""
         if uri in self.places:
             return self.workspace.get_text_document(uri).source
+        path = to_fs_path(uri)
+        assert path is not None, "the editor names files by file: URIs"
         try:
-            return Path(to_fs_path(uri)).read_text(encoding="utf-8", errors="surrogateescape")
+            return Path(path).read_text(encoding="utf-8", errors="surrogateescape")
         except OSError:
             return None
 

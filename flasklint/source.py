@@ -18,10 +18,19 @@ import tokenize
 import warnings
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Optional, Union
+from typing import Optional, Protocol, Union
 
 from .findings import Finding, Severity, parse_error
 from .lazy import cst
+
+
+class Located(Protocol):
+    """A CPython node with a position: a statement, expression, argument, keyword, alias, ..."""
+
+    lineno: int
+    col_offset: int
+    end_lineno: Optional[int]
+    end_col_offset: Optional[int]
 
 
 @dataclass
@@ -45,7 +54,7 @@ class Source:
             return offset
         return len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
 
-    def span(self, node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+    def span(self, node: Located) -> tuple[tuple[int, int], tuple[int, int]]:
         """Return the 1-based ``(line, column)`` start and end of a CPython ``node``, in characters."""
         end_line = node.end_lineno or node.lineno
         end_offset = node.end_col_offset if node.end_col_offset is not None else node.col_offset

@@ -45,7 +45,7 @@ def _codes(text: str) -> frozenset:
 
 def suppressing(suppressions: Suppressions, code: str, lines: tuple[int, ...]) -> list[tuple[int, Optional[str]]]:
     """Return the ``(line, listed code)`` entries on ``lines`` that suppress ``code`` (None: a bare ignore)."""
-    found = []
+    found: list[tuple[int, Optional[str]]] = []
     for line in lines:
         if line in suppressions:
             codes = suppressions[line]

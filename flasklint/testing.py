@@ -23,7 +23,7 @@ MARKER = re.compile(r"#\s*\[([A-Z]+\d{3}(?:\s*,\s*[A-Z]+\d{3})*)\]")
 
 def markers(text: str) -> set[tuple[int, str]]:
     """Return the ``(line, code)`` pairs a fixture's markers expect."""
-    expected = set()
+    expected: set[tuple[int, str]] = set()
     for number, line in enumerate(text.splitlines(), start=1):
         for match in MARKER.finditer(line):
             expected.update((number, code.strip()) for code in match.group(1).split(","))
@@ -53,7 +53,7 @@ def expected_and_found(path: Path, codes: Iterable[str], **settings) -> tuple[se
     codes = tuple(codes)
     root = settings.pop("root", None) or (path if path.is_dir() else path.parent)
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    expected = set()
+    expected: set[tuple[str, int, str]] = set()
     for file in files:
         try:
             text = file.read_text(encoding="utf-8")

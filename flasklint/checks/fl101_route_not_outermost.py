@@ -110,17 +110,17 @@ class RouteNotOutermost(FileRule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         """Check a function's decorators."""
-        self.check(node)
+        self.check_decorators(node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         """Check a class's decorators (Flask-RESTX resources, MethodViews)."""
-        self.check(node)
+        self.check_decorators(node)
 
-    def check(self, node: Decorated) -> None:
+    def check_decorators(self, node: Decorated) -> None:
         """Report the decorators above the lowest route decorator, if any."""
         decorators = list(node.decorators)
-        routes = {i: route_receiver(d) for i, d in enumerate(decorators)}
-        routes = {i: found for i, found in routes.items() if found}
+        receivers_at = {i: route_receiver(d) for i, d in enumerate(decorators)}
+        routes = {i: found for i, found in receivers_at.items() if found}
         if not routes:
             return
         lowest = max(routes)

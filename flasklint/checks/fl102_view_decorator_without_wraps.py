@@ -150,6 +150,7 @@ class ViewDecoratorWithoutWraps(ProjectRule):
             for position, dotted in enumerate(applied):
                 effect = decorators.effect(dotted)
                 if effect.kind == "renames" or (effect.kind == "nameless" and position == 0):
+                    assert effect.origin is not None, "a decorator that renames has a definition"
                     views = uses.setdefault(effect.origin.qualname, (effect, {}))[1]
                     views.setdefault(
                         (route.path, route.view_line, owner),
@@ -161,6 +162,7 @@ class ViewDecoratorWithoutWraps(ProjectRule):
     def report(self, effect: Effect, uses: list[_Use]) -> Finding:
         """Return the finding at the decorator's definition."""
         origin = effect.origin
+        assert origin is not None, "only decorators that rename are reported"
         is_class = isinstance(origin, ClassFact)
         if effect.kind == "nameless":
             message = (

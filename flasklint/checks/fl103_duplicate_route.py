@@ -140,6 +140,7 @@ class DuplicateRoute(ProjectRule):
             if is_test_path(route.path) and not project.config.include_tests:
                 continue
             is_class = index.is_class(route.view)
+            view: tuple
             if route.by_reference:
                 view, endpoint = ("ref", index.expand(route.view)), route.endpoint
             else:
@@ -160,6 +161,7 @@ class DuplicateRoute(ProjectRule):
             if current.view[0] == "ref" and current.view[1] in decorated:
                 continue  # ``add_url_rule`` of a view that a route decorator registers too
             earlier = endpoints.setdefault(current.endpoint, current) if current.endpoint else current
+            message: Optional[str]
             if earlier.view != current.view:
                 message = (
                     f"endpoint `{current.endpoint}` of `{owner}` is already taken by "

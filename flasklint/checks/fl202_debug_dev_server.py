@@ -96,8 +96,7 @@ class DebugDevServer(ProjectRule):
                     continue
                 since = f" (debug mode turned on at {where(path, turned_on.setting.line)})"
             host = keywords.get("host")
-            public = host is not None and host.known and host.value in PUBLIC_HOSTS
-            if public:
+            if host is not None and host.known and host.value in PUBLIC_HOSTS:
                 reason = f"on `{host.value}`, so every machine that reaches it gets a Python console"
             else:
                 server = server if server is not None else (production_server(project) or "")

@@ -83,6 +83,7 @@ class CredentialsInDatabaseUri(ProjectRule):
         if not config_model(project).uses_flask:
             return
         for path, literal in credential_uris(project):
+            assert literal.uri is not None, "credential_uris yields the literals with a password"
             scheme, password = literal.uri
             yield self.finding(
                 path,

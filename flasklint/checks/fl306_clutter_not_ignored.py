@@ -88,14 +88,14 @@ class ClutterNotIgnored(ProjectRule):
         uncovered = [probe for probe in caches if probe not in ignored]
         if uncovered or tracked:
             probe = (uncovered or tracked)[0]
-            folder = PurePosixPath(probe).parent
+            parent = PurePosixPath(probe).parent
             path, line = report_place(project, (caches.get(probe, probe), 1))
             count = (
                 f"git tracks {len(tracked)} compiled file{'s' if len(tracked) != 1 else ''}, such as `{tracked[0]}`"
                 if tracked
                 else ""
             )
-            what = f"no ignore rule covers `{folder}/`, where Python caches `{caches[probe]}`" if uncovered else ""
+            what = f"no ignore rule covers `{parent}/`, where Python caches `{caches[probe]}`" if uncovered else ""
             yield self.finding(
                 path,
                 (line, 1),

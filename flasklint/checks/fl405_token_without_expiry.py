@@ -110,7 +110,9 @@ class TokenWithoutExpiry(FileRule):
                 self.report(node, _message(f"{cst_dotted(receiver.func)}(...)", kind in TIMED_SERIALIZERS))
             return
         dotted = cst_dotted(receiver)
-        qualname = dotted and SERIALIZER_LOADS.match(f"{dotted}.loads(") and self.context.qualify(dotted)
+        if dotted is None:
+            return
+        qualname = SERIALIZER_LOADS.match(f"{dotted}.loads(") and self.context.qualify(dotted)
         if not qualname:
             return
         if not timed:

@@ -98,7 +98,7 @@ class PackageLayout:
         if init is None:
             return False
         known = init.extra.get(KEY)
-        if known is not None and known.declares_namespace:
+        if isinstance(known, PackageModule) and known.declares_namespace:
             return True
         return not init.bindings and not init.imports and bool(self.spread[package] - {where})
 
@@ -259,9 +259,14 @@ class AbsoluteSelfImport(ProjectRule):
         packages: dict[tuple[str, str, str], list[tuple[ModuleFacts, PackageModule]]] = defaultdict(list)
         for facts in env.flask_modules(tests=True):
             known = facts.extra.get(KEY)
-            if known is None or not package_of(facts) or self.left_alone(facts, known, layout, env):
+            if (
+                not isinstance(known, PackageModule)
+                or not package_of(facts)
+                or self.left_alone(facts, known, layout, env)
+            ):
                 continue
-            packages[(layout.distribution(facts.path), *layout.own_package(facts))].append((facts, known))
+            key = (layout.distribution(facts.path), *layout.own_package(facts))
+            packages[key].append((facts, known))
         styles = {}
         for (where, package, folder), modules in packages.items():
             relative = [(facts, site) for facts, known in modules for site in known.sites if site.level]

@@ -178,28 +178,15 @@ class DevServerPublic(ProjectRule):
                             continue  # a platform-assigned port: a PaaS or container contract
                         yield self.finding(
                             rel,
-                            number,
-                            match.start() + 1,
-                            number,
-                            match.end() + 1,
+                            (number, match.start() + 1),
+                            (number, match.end() + 1),
                             f"`{match.group(0)}` {what} on every network interface",
                         )
 
     def from_fact(self, fact: ServerFact, message: str) -> Finding:
         """Return the finding at a fact's place."""
-        return self.finding(fact.path, fact.line, fact.column, fact.end_line, fact.end_column, message)
+        return self.finding(fact.path, (fact.line, fact.column), (fact.end_line, fact.end_column), message)
 
-    def finding(self, path: str, line: int, column: int, end_line: int, end_column: int, message: str) -> Finding:
+    def finding(self, path: str, start: tuple[int, int], end: tuple[int, int], message: str, **kwargs) -> Finding:
         """Return a finding of this rule; every message ends with the book's stack."""
-        return Finding(
-            code=self.code,
-            name=self.name,
-            severity=self.severity,
-            path=path,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-            message=message + STACK,
-            help=self.help,
-        )
+        return super().finding(path, start, end, message + STACK, **kwargs)

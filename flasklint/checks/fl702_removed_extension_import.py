@@ -12,7 +12,7 @@ from ..findings import SAFE, UNSAFE, Edit, Fix, Severity
 from ..flask_context import SymbolIndex, cst_dotted
 from ..lazy import cst
 from ..pins import Pin, proves_before, proves_from, version
-from ..rule import FileRule
+from ..rule import FileContext, FileRule
 
 #: ``flask.ext.X`` was Flask's alias for ``flask_X``; these X are spelled otherwise.
 #: Flask-Cache is abandoned and Flask-Caching is its drop-in fork. The book's 2.11
@@ -397,7 +397,7 @@ class RemovedExtensionImport(FileRule):
         """Return whether some import of the file is of a removed module or name, or can reach one."""
         return any(_may_be_flagged(imp) for imp in facts.imports)
 
-    def __init__(self, context):
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.flagged: list[_Flagged] = []
         #: Name nodes that do not refer to a binding (attribute names, keywords, definitions).
@@ -442,8 +442,8 @@ class RemovedExtensionImport(FileRule):
         reasons = [why] if why else []
         aliases = []
         for alias in () if isinstance(node.names, cst.ImportStar) else node.names:
-            name = cst_dotted(alias.name)
-            local = alias.asname.name.value if alias.asname else name
+            name = alias.evaluated_name
+            local = alias.evaluated_alias or name
             move = MOVES.get((new_module, name))
             if move is None:
                 move = Move(new_module, name, "")
@@ -468,7 +468,7 @@ class RemovedExtensionImport(FileRule):
             name = alias.name.value
             new, why = modern_module(f"flask.ext.{name}")
             reasons.append(why)
-            parts.append(f"{new} as {alias.asname.name.value if alias.asname else name}")
+            parts.append(f"{new} as {alias.evaluated_alias or name}")
         self.flagged.append(_Flagged(node, reasons, text="import " + ", ".join(parts)))
 
     def visit_Import(self, node: cst.Import) -> None:
@@ -615,7 +615,11 @@ class RemovedExtensionImport(FileRule):
     def rewrite(self, flagged: _Flagged, renamed: list[_Alias]) -> Optional[Fix]:
         """Return the fix of a ``from`` import that renames the ``renamed`` names at every use."""
         node = flagged.node
-        use_edits, names = [], []
+        assert isinstance(node, cst.ImportFrom) and node.module is not None, "only `from` imports carry aliases"
+        old_module = cst_dotted(node.module)
+        assert old_module is not None, "visit_ImportFrom flags only dotted modules"
+        use_edits: list[Edit] = []
+        names: list[str] = []
         for alias in flagged.aliases:
             name = alias.move.name
             if any(alias is other for other in renamed):
@@ -631,8 +635,8 @@ class RemovedExtensionImport(FileRule):
             ]
             return self.replace(node, None, use_edits, lines)
         edits = []
-        module = modules[0] if modules else modern_module(cst_dotted(node.module))[0]
-        if module != cst_dotted(node.module):
+        module = modules[0] if modules else modern_module(old_module)[0]
+        if module != old_module:
             edits.append(self.edit(node.module, module))
         for alias, name in zip(flagged.aliases, names):
             if alias.move.name != alias.name:
@@ -650,6 +654,7 @@ class RemovedExtensionImport(FileRule):
     ) -> Optional[Fix]:
         """Return a fix replacing a whole statement, unless it holds comments."""
         where = self.context.position(node)
+        assert self.context.module is not None, "FL702 walks the LibCST tree"
         source = self.context.module.code_for_node(node)
         if "#" in source:
             return None
@@ -658,6 +663,7 @@ class RemovedExtensionImport(FileRule):
             indent = line[: where.start.column]
             joiner = "\n" + indent if not indent.strip() else "; "
             text = joiner.join(lines)
+        assert text is not None, "a replacement is given as text or as lines"
         return Fix(
             "Rewrite the import for current versions",
             (self.edit(node, text), *use_edits),
@@ -667,19 +673,25 @@ class RemovedExtensionImport(FileRule):
 
 def _all_names(tree: ast.Module) -> set[str]:
     """Return the names a module lists in ``__all__`` (assigned or extended with literals)."""
-    found = set()
+    found: set[str] = set()
     for stmt in tree.body:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+        value = getattr(stmt, "value", None)
         if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and isinstance(
-            getattr(stmt, "value", None), (ast.List, ast.Tuple)
+            value, (ast.List, ast.Tuple)
         ):
-            found.update(e.value for e in stmt.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+            found.update(e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
     return found
 
 
 def _releases(reason: str) -> list[tuple[str, tuple[int, ...]]]:
     """Return the ``(distribution, release)`` pairs a reason names, the removal first."""
-    return [(DISTRIBUTIONS[m.group(1)], version(m.group(2))) for m in RELEASE.finditer(reason)]
+    return [
+        (DISTRIBUTIONS[m.group(1)], release)
+        for m in RELEASE.finditer(reason)
+        for release in [version(m.group(2))]
+        if release is not None  # always: the reasons are this module's own text
+    ]
 
 
 def _still_there(pins: tuple[Pin, ...], reason: str) -> Optional[Pin]:

@@ -195,7 +195,7 @@ def most_severe(findings: list[Finding], limit: int) -> list[Finding]:
 
 def _invocation(found: int, kept: int) -> dict:
     """Return the run's ``invocation``, with a notification when results were left out."""
-    invocation = {"executionSuccessful": True}
+    invocation: dict[str, object] = {"executionSuccessful": True}
     if kept < found:
         invocation["toolExecutionNotifications"] = [
             {

@@ -1,0 +1,78 @@
+"""The package's layout (ARCHITECTURE.md): no import cycle, not even under TYPE_CHECKING."""
+
+import ast
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "flasklint"
+
+#: Today's cycles, each to be removed from this list when the task that breaks it lands.
+ALLOWED_CYCLES = [
+    # templates.py (the project-level template model) asks the environment whether a file is
+    # a test, and ProjectFacts holds its TemplateRead: gone when templates are parsed in the
+    # file pass and their model moves into model/ (issue 17, item 4).
+    {"flasklint.templates", "flasklint.model.environment", "flasklint.model.project_facts"},
+]
+
+
+def module_name(path: Path, package: Path) -> str:
+    """Return the dotted name of a module of ``package``."""
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path, package_folder: Path, modules: set) -> set:
+    """Return the package's modules that ``path`` imports anywhere: top level, functions, TYPE_CHECKING.
+
+    Importing ``a.b.c`` also runs ``a.b``'s ``__init__`` (unless the importer lies inside it).
+    """
+    name = module_name(path, package_folder)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            targets.add(module)
+            targets.update(f"{module}.{alias.name}" for alias in node.names)
+    parents = {target.rsplit(".", depth)[0] for target in targets for depth in range(1, target.count(".") + 1)}
+    own = {name.rsplit(".", depth)[0] for depth in range(1, name.count(".") + 1)}
+    return ((targets | parents - own) & modules) - {name}
+
+
+@cache
+def cycles(package: Path = PACKAGE) -> list:
+    """Return the sets of modules of ``package`` that import each other (strongly connected)."""
+    paths = {module_name(path, package): path for path in package.rglob("*.py")}
+    graph = {name: imported(path, package, set(paths)) for name, path in paths.items()}
+    reaches = {name: set() for name in graph}
+    for start in graph:
+        stack = [start]
+        while stack:
+            for target in graph[stack.pop()] - reaches[start]:
+                reaches[start].add(target)
+                stack.append(target)
+    found = {frozenset(b for b in reaches[a] if a in reaches[b]) for a in graph if a in reaches[a]}
+    return sorted(found, key=sorted)
+
+
+def test_no_import_cycle_beyond_the_allowed_ones():
+    assert [set(cycle) for cycle in cycles() if set(cycle) not in ALLOWED_CYCLES] == []
+
+
+def test_every_allowed_cycle_still_exists():
+    """An allowed cycle that is gone comes off the list, so that it cannot come back."""
+    assert [cycle for cycle in ALLOWED_CYCLES if cycle not in [set(c) for c in cycles()]] == []
+
+
+def test_a_cycle_under_type_checking_or_in_a_function_is_found(tmp_path):
+    package = tmp_path / "flasklint"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .sub.b import B\n")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "b.py").write_text("def f():\n    from .. import a\n")
+    (package / "c.py").write_text("from flasklint.sub import b\n")
+    assert cycles(package) == [frozenset({"flasklint.a", "flasklint.sub.b"})]
