@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model, debug_flags, environment_files, production_findings
 from ..findings import Finding, Severity
+from ..model.config import config_model, debug_flags, environment_files, production_findings
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 

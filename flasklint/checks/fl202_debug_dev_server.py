@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model, production_server, where
 from ..findings import Finding, Severity
+from ..model.config import config_model, production_server, where
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 

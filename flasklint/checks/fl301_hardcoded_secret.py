@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import secret_values
 from ..rule import ProjectRule
-from ..secret_model import secret_values
 
 
 class HardcodedSecret(ProjectRule):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Iterator
 
-from ..config_model import config_model
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
-from ..rule import ProjectRule
-from ..secret_model import (
+from ..model.secrets import (
     counted_path,
     env_secrets,
     gitignore_fix,
@@ -20,6 +19,7 @@ from ..secret_model import (
     templates,
     uses_dotenv,
 )
+from ..rule import ProjectRule
 
 
 class SecretsNotIgnored(ProjectRule):

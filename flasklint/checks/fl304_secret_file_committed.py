@@ -5,15 +5,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 
-from ..config_model import config_model
 from ..facts.config import KEY as CONFIG
 from ..facts.credentials import KEY as CREDENTIALS
 from ..facts.secrets import Literal
 from ..findings import Finding, Severity
 from ..flask_context import split_path
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
-from ..rule import ProjectRule
-from ..secret_model import (
+from ..model.secrets import (
     counted_path,
     env_secrets,
     is_committed,
@@ -22,6 +21,7 @@ from ..secret_model import (
     templates,
     tracked_phrase,
 )
+from ..rule import ProjectRule
 
 #: Instance files read for assignments (not databases, uploads or logs).
 TEXT_SUFFIXES = ("", ".py", ".cfg", ".conf", ".ini", ".env", ".toml", ".txt", ".sh")

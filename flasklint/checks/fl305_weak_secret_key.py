@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model
 from ..facts.secrets import MIN_SECRET_KEY_LENGTH
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import ignored_instance_keys, is_signing_key, secret_values
 from ..rule import ProjectRule
-from ..secret_model import ignored_instance_keys, is_signing_key, secret_values
 
 
 class WeakSecretKey(ProjectRule):

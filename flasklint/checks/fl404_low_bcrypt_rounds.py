@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model, production_findings
 from ..facts.bcrypt_rounds import KEY
 from ..facts.config import Value
 from ..facts.passwords import MIN_BCRYPT_ROUNDS
 from ..findings import Finding, Severity
+from ..model.config import config_model, production_findings
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 

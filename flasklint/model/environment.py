@@ -24,8 +24,8 @@ under a ``tests``/``test``/``testing`` folder, ``test_*``, ``*_test``,
 ``*_tests``, ``tests``, ``conftest``. Development: a file, folder, class,
 guard or registration whose words are among ``dev-config-names``. Never: an
 Alembic revision script (Alembic loads it by path, outside the app).
-Production: everything else. Config units (:mod:`flasklint.config_model`)
-and secrets (:mod:`flasklint.secret_model`) ask here.
+Production: everything else. Config units (:mod:`flasklint.model.config`)
+and secrets (:mod:`flasklint.model.secrets`) ask here.
 
 Rules ask :func:`environment` for the shared instance, built once per run.
 """

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Optional
 
-from . import ModuleFacts
-from .execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts
+from ..facts import ModuleFacts
+from ..facts.execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts
 
 #: Modules that start an application (``flask --app``, gunicorn, scripts).
 FACTORY = "create_app"

@@ -34,13 +34,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
-from .flask_context import FLASK_APP, split_path, words
-from .model.environment import environment, is_test_path
+from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
+from ..flask_context import FLASK_APP, split_path, words
+from .environment import environment, is_test_path
 
 if TYPE_CHECKING:
-    from .facts import ModuleFacts
-    from .model.project_facts import ProjectFacts
+    from ..facts import ModuleFacts
+    from .project_facts import ProjectFacts
 
 #: File stems and folders that make a module a config module by convention.
 CONFIG_WORDS = frozenset({"config", "configs", "settings", "configuration"})

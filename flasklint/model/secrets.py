@@ -5,7 +5,7 @@ and 2.5.2 "Instance folder"). Secret values are read from the configuration
 facts (:mod:`flasklint.facts.config`, :mod:`flasklint.facts.credentials`)
 and from a few non-Python files (``.env``, shell scripts, ``alembic.ini``),
 in the whole repository; which configuration is the Flask app's comes from
-the configuration model (:mod:`flasklint.config_model`), and which code is
+the configuration model (:mod:`flasklint.model.config`), and which code is
 test or development code from the environment model
 (:mod:`flasklint.model.environment`). Messages never show a secret: only
 :func:`flasklint.findings.redact` of it.
@@ -21,17 +21,17 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Optional
 
-from .config_model import ConfigModel, Unit, config_model
-from .facts.config import Setting, evaluate, literal_of
-from .facts.credentials import KEY as CREDENTIALS
-from .facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
-from .findings import Edit, Fix
-from .flask_context import FLASK_APP
-from .model.environment import Environment, is_test_path, test_named
-from .source import split_lines
+from ..facts.config import Setting, evaluate, literal_of
+from ..facts.credentials import KEY as CREDENTIALS
+from ..facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
+from ..findings import Edit, Fix
+from ..flask_context import FLASK_APP
+from ..source import split_lines
+from .config import ConfigModel, Unit, config_model
+from .environment import Environment, is_test_path, test_named
 
 if TYPE_CHECKING:
-    from .model.project_facts import ProjectFacts
+    from .project_facts import ProjectFacts
 
 #: Keys that sign what the app hands out (sessions, tokens, CSRF tokens): FL305 judges their strength.
 SIGNING_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"})
