@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Finding, Severity
-from ..model.config import config_model, debug_flags, environment_files, production_findings
+from ..model.config import config_model, debug_flags, environment_files
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from .production import production_findings
 
 
 class DebugInProduction(ProjectRule):

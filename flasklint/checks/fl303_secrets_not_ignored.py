@@ -11,15 +11,14 @@ from ..model.project_facts import ProjectFacts
 from ..model.secrets import (
     counted_path,
     env_secrets,
-    gitignore_fix,
     ini_credentials,
     instance_folders,
     is_env_file,
-    report_place,
     templates,
     uses_dotenv,
 )
 from ..rule import ProjectRule
+from .gitignore import gitignore_fix, report_place
 
 
 class SecretsNotIgnored(ProjectRule):

@@ -9,8 +9,8 @@ from pathlib import PurePosixPath
 from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
-from ..model.secrets import gitignore_fix, report_place
 from ..rule import ProjectRule
+from .gitignore import gitignore_fix, report_place
 
 #: The name Python gives a module's cached bytecode, for asking the ignore rules.
 CACHE_TAG = sys.implementation.cache_tag or "cpython"

@@ -8,9 +8,10 @@ from ..facts.bcrypt_rounds import KEY
 from ..facts.config import Value
 from ..facts.passwords import MIN_BCRYPT_ROUNDS
 from ..findings import Finding, Severity
-from ..model.config import config_model, production_findings
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from .production import production_findings
 
 SETTING = "BCRYPT_LOG_ROUNDS"
 

@@ -448,12 +448,12 @@ class ConfigModel:
         direct = unit.loaded_at or unit.registered or words(unit.name) & PRODUCTION_WORDS
         return not direct and bool(self.heirs(unit))
 
-    def app_settings(self, key: str) -> Iterator[tuple[str, AppSetting, str]]:
-        """Yield ``(path, setting, where)`` for production app-level settings of ``key`` on a Flask app.
+    def app_settings(self, key: str) -> Iterator[tuple[str, AppSetting, Optional[str]]]:
+        """Yield ``(path, setting, guard)`` for production app-level settings of ``key`` on a Flask app.
 
-        A setting counts when no ``if`` guards it, or when every ``if`` around
-        it takes its production branch (see :meth:`branch_side`); ``where``
-        says which, for messages.
+        A setting counts when no ``if`` guards it (``guard`` is None), or when
+        every ``if`` around it takes its production branch (see
+        :meth:`branch_side`; ``guard`` is the test of the innermost one).
         """
         for module, facts in self.flask_facts.values():
             if self.env.is_dev_path(module.path) or self.runs_dev_server(facts):
@@ -463,9 +463,9 @@ class ConfigModel:
                     continue
                 guards = app_setting.setting.guards
                 if not guards:
-                    yield module.path, app_setting, "outside any test or debug guard, so it holds in production"
+                    yield module.path, app_setting, None
                 elif all(self.branch_side(facts, guards[: depth + 1]) == "production" for depth in range(len(guards))):
-                    yield module.path, app_setting, f"in a branch that runs in production ({branch_phrase(guards[-1])})"
+                    yield module.path, app_setting, guards[-1]
 
     def branch_side(self, facts: ConfigFacts, guards: tuple[str, ...]) -> Optional[str]:
         """Return ``production`` or ``development`` for the branch the last of ``guards`` takes, or None.
@@ -635,14 +635,6 @@ def opposite(test: str) -> str:
     return f"not ({test})"
 
 
-def branch_phrase(test: str) -> str:
-    """Return ``if TEST`` or the ``else`` of ``if TEST`` for messages."""
-    in_else = test.startswith("not (") and test.endswith(")")
-    shown = opposite(test) if in_else else test
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"the `else` of `if {shown}`" if in_else else f"`if {shown}`"
-
-
 def config_model(project: ProjectFacts) -> ConfigModel:
     """Return the project's configuration model, built once per run."""
     return project.memo("config_model", lambda: ConfigModel(project))
@@ -746,59 +738,3 @@ def production_server(project: ProjectFacts) -> Optional[str]:
             if found:
                 return f"`{rel}` runs {found.group(1).lower()}"
     return None
-
-
-def value_phrase(key: str, value: Value, flag: bool = False) -> str:
-    """Return ``DEBUG = True`` or ``DEBUG`` defaulting to True when ``X`` is unset, for messages.
-
-    With ``flag`` (a key whose truth is what counts, never a secret) a
-    string literal is shown as the string it is, which is truthy:
-    ``DEBUG = "False"`` turns debug mode on.
-    """
-    if flag and value.literal and isinstance(value.value, str) and value.value:
-        return f"`{key}` set to the string `{value.value[:20]!r}`, which is truthy,"
-    if value.env is None:
-        return f"`{key} = {value.shown()}`"
-    return f"`{key}` defaulting to {value.shown()} when `{value.env}` is unset"
-
-
-def production_findings(rule, project: ProjectFacts, key: str, bad, note: str = "", flag: bool = False) -> Iterator:
-    """Yield findings of ``rule`` for each production value of ``key`` that ``bad(value)`` accepts.
-
-    Config units and app-level settings both count; messages say which
-    configuration was judged production and why, and show a string only for
-    a ``flag`` (see :func:`value_phrase`). ``note`` ends each message
-    (``, fewer than 12 rounds``).
-    """
-    model = config_model(project)
-    for found in model.production_values(key):
-        if not bad(found.value):
-            continue
-        setting = found.setting
-        what = value_phrase(key, found.value, flag)
-        if found.heir is not None:
-            heir = found.heir
-            yield rule.finding(
-                heir.path,
-                (heir.line, heir.column),
-                (heir.line, heir.column + 6 + len(heir.name)),
-                f"production {heir.label} ({found.reason}) inherits {what} from {found.owner} "
-                f"({where(found.path, setting.line)}){note}",
-            )
-        else:
-            yield rule.finding(
-                found.path,
-                (setting.line, setting.column),
-                (setting.end_line, setting.end_column),
-                f"{what} in production {found.owner} ({found.reason}){note}",
-            )
-    for path, app_setting, place in model.app_settings(key):
-        if bad(app_setting.setting.value):
-            setting = app_setting.setting
-            app = app_setting.receiver.rpartition(".")[2]
-            yield rule.finding(
-                path,
-                (setting.line, setting.column),
-                (setting.end_line, setting.end_column),
-                f"{value_phrase(key, setting.value, flag)} on the Flask app `{app}` {place}{note}",
-            )

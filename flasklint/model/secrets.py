@@ -24,9 +24,7 @@ from typing import TYPE_CHECKING, Optional
 from ..facts.config import Setting, evaluate, literal_of
 from ..facts.credentials import KEY as CREDENTIALS
 from ..facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
-from ..findings import Edit, Fix
 from ..flask_context import FLASK_APP
-from ..source import split_lines
 from .config import ConfigModel, Unit, config_model
 from .environment import Environment, is_test_path, test_named
 
@@ -312,10 +310,8 @@ def _unquote(value: str, start: int) -> tuple[str, int]:
 
 
 # --------------------------------------------------------------------------
-# Ignore rules and their fix
+# Instance folders and python-dotenv
 # --------------------------------------------------------------------------
-
-GITIGNORE = ".gitignore"
 
 
 def instance_folders(project: ProjectFacts) -> list[tuple[str, str, tuple[int, int], bool]]:
@@ -365,36 +361,3 @@ def uses_dotenv(project: ProjectFacts) -> Optional[tuple[str, int]]:
             ):
                 return module.path, imp.line
     return None
-
-
-def gitignore_fix(project: ProjectFacts, patterns: Iterable[str]) -> Fix:
-    """Return the fix that appends ``patterns`` to the root ``.gitignore``, creating it if needed."""
-    text = project.read_text(GITIGNORE)
-    patterns = list(patterns)
-    current = text or ""
-    lines = split_lines(current)
-    if not current:
-        position = (1, 1)
-    elif current.endswith(("\n", "\r")):
-        position = (len(lines) + 1, 1)
-    else:
-        position = (len(lines), len(lines[-1]) + 1)
-    newline = "\r\n" if "\r\n" in current else "\n"
-    content = (newline if current and not current.endswith(("\n", "\r")) else "") + newline.join(patterns) + newline
-    digest = project.digest(GITIGNORE)
-    shown = ", ".join(f"`{p}`" for p in patterns)
-    return Fix(
-        f"Append {shown} to `{GITIGNORE}`", (Edit(*position, *position, content),), path=GITIGNORE, digest=digest
-    )
-
-
-def report_place(project: ProjectFacts, fallback: tuple[str, int]) -> tuple[str, int]:
-    """Return where an ignore finding goes: the root ``.gitignore`` when it exists, else ``fallback``.
-
-    In ``.gitignore`` the finding is about the whole file, so it goes on its
-    last line, where the fix appends the missing pattern, never under an
-    unrelated rule at the top.
-    """
-    if GITIGNORE not in set(project.project.all_files):
-        return fallback
-    return GITIGNORE, max(len(split_lines(project.read_text(GITIGNORE) or "")), 1)

@@ -1,0 +1,89 @@
+"""The findings of production configuration values, worded once for the rules that report them.
+
+FL201, FL203, FL204 and FL404 report a value that holds in production
+(:meth:`flasklint.model.config.ConfigModel.production_values` and
+:meth:`~flasklint.model.config.ConfigModel.app_settings` find them) in the
+same words; this module writes them. It holds no rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Callable
+
+from ..facts.config import Value
+from ..findings import Finding
+from ..model.config import config_model, opposite, where
+from ..model.project_facts import ProjectFacts
+from ..rule import ProjectRule
+
+
+def branch_phrase(test: str) -> str:
+    """Return ``if TEST`` or the ``else`` of ``if TEST`` for messages."""
+    in_else = test.startswith("not (") and test.endswith(")")
+    shown = opposite(test) if in_else else test
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return f"the `else` of `if {shown}`" if in_else else f"`if {shown}`"
+
+
+def value_phrase(key: str, value: Value, flag: bool = False) -> str:
+    """Return ``DEBUG = True`` or ``DEBUG`` defaulting to True when ``X`` is unset, for messages.
+
+    With ``flag`` (a key whose truth is what counts, never a secret) a
+    string literal is shown as the string it is, which is truthy:
+    ``DEBUG = "False"`` turns debug mode on.
+    """
+    if flag and value.literal and isinstance(value.value, str) and value.value:
+        return f"`{key}` set to the string `{value.value[:20]!r}`, which is truthy,"
+    if value.env is None:
+        return f"`{key} = {value.shown()}`"
+    return f"`{key}` defaulting to {value.shown()} when `{value.env}` is unset"
+
+
+def production_findings(
+    rule: ProjectRule, project: ProjectFacts, key: str, bad: Callable[[Value], bool], note: str = "", flag: bool = False
+) -> Iterator[Finding]:
+    """Yield findings of ``rule`` for each production value of ``key`` that ``bad(value)`` accepts.
+
+    Config units and app-level settings both count; messages say which
+    configuration was judged production and why, and show a string only for
+    a ``flag`` (see :func:`value_phrase`). ``note`` ends each message
+    (``, fewer than 12 rounds``).
+    """
+    model = config_model(project)
+    for found in model.production_values(key):
+        if not bad(found.value):
+            continue
+        setting = found.setting
+        what = value_phrase(key, found.value, flag)
+        if found.heir is not None:
+            heir = found.heir
+            yield rule.finding(
+                heir.path,
+                (heir.line, heir.column),
+                (heir.line, heir.column + 6 + len(heir.name)),
+                f"production {heir.label} ({found.reason}) inherits {what} from {found.owner} "
+                f"({where(found.path, setting.line)}){note}",
+            )
+        else:
+            yield rule.finding(
+                found.path,
+                (setting.line, setting.column),
+                (setting.end_line, setting.end_column),
+                f"{what} in production {found.owner} ({found.reason}){note}",
+            )
+    for path, app_setting, guard in model.app_settings(key):
+        if bad(app_setting.setting.value):
+            place = (
+                "outside any test or debug guard, so it holds in production"
+                if guard is None
+                else f"in a branch that runs in production ({branch_phrase(guard)})"
+            )
+            setting = app_setting.setting
+            app = app_setting.receiver.rpartition(".")[2]
+            yield rule.finding(
+                path,
+                (setting.line, setting.column),
+                (setting.end_line, setting.end_column),
+                f"{value_phrase(key, setting.value, flag)} on the Flask app `{app}` {place}{note}",
+            )
