@@ -9,7 +9,6 @@ from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..model.secrets import (
-    counted_path,
     env_secrets,
     ini_credentials,
     instance_folders,
@@ -138,7 +137,7 @@ class SecretsNotIgnored(ProjectRule):
             for f in files
             if is_env_file(f)
             and posixpath.basename(f).startswith(".env")
-            and counted_path(model, f, project.config.include_tests)
+            and model.env.counts_secrets(f, project.config.include_tests)
         ]
         template = templates(project, env_files)
         env_files = [f for f in env_files if f not in template and next(env_secrets(project.read_text(f)), None)]

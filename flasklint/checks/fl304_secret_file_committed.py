@@ -13,7 +13,6 @@ from ..flask_context import split_path
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..model.secrets import (
-    counted_path,
     env_secrets,
     is_committed,
     is_env_file,
@@ -128,7 +127,7 @@ class SecretFileCommitted(ProjectRule):
             if (
                 (in_instance or is_env_file(rel))
                 and is_committed(project, rel)
-                and counted_path(model, rel, project.config.include_tests)
+                and model.env.counts_secrets(rel, project.config.include_tests)
             ):
                 candidates.append(rel)
         template = templates(project, candidates)

@@ -27,7 +27,6 @@ become units. Rules ask :func:`config_model` for the shared instance.
 
 from __future__ import annotations
 
-import ast
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from ..flask_context import FLASK_APP, split_path, words
-from .environment import environment, is_test_path
+from .environment import DEVELOPMENT_FILE, NAMED, REGISTERED, TESTS, environment, is_test_path
 
 if TYPE_CHECKING:
     from ..facts import ModuleFacts
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
 
 #: File stems and folders that make a module a config module by convention.
 CONFIG_WORDS = frozenset({"config", "configs", "settings", "configuration"})
-#: Words in a name that say production.
-PRODUCTION_WORDS = frozenset({"production", "prod"})
 
 #: Keys and key prefixes of Flask and its common extensions: what makes a
 #: conventionally named module or class look like Flask configuration.
@@ -90,6 +87,14 @@ FLASK_KEY_PREFIXES = (
     "CORS_",
 )
 
+#: How unit reasons word :meth:`~flasklint.model.environment.Environment.config_not_production`.
+NOT_PRODUCTION = {
+    TESTS: "under tests",
+    NAMED: "named for development or testing",
+    DEVELOPMENT_FILE: "in a development or testing file",
+    REGISTERED: "registered only as {registered}",
+}
+
 
 def flask_keys(settings: Iterable[Setting]) -> bool:
     """Return whether any of ``settings`` sets a key Flask or a common extension reads."""
@@ -124,6 +129,14 @@ class Unit:
     #: Why the unit is a config unit at all: registrations, loads.
     registered: list[str] = field(default_factory=list)
     loaded_at: list[str] = field(default_factory=list)
+
+    #: Whether it is a test configuration (counted for secrets with ``include-tests``).
+    test: bool = False
+
+    @property
+    def registered_keys(self) -> list[str]:
+        """Return the keys the config dicts list the unit under (``'dev']`` of ``config['dev']``)."""
+        return [r.partition("[")[2] for r in self.registered]
 
     @property
     def label(self) -> str:
@@ -335,28 +348,23 @@ class ConfigModel:
         return bool(words(stem) & CONFIG_WORDS) or any(p in CONFIG_WORDS for p in folders)
 
     def decide(self, unit: Unit) -> None:
-        """Set ``unit.production`` and ``unit.reason``."""
-        if is_test_path(unit.path):
-            unit.production, unit.reason = False, "under tests"
-        elif unit.kind == "class" and self.env.dev_named(unit.name):
-            unit.production, unit.reason = False, "named for development or testing"
-        elif self.env.is_dev_path(unit.path):
-            unit.production, unit.reason = False, "in a development or testing file"
-        elif (
-            unit.registered
-            and all(self.env.dev_named(r.partition("[")[2]) for r in unit.registered)
-            and not unit.loaded_at
-        ):
-            unit.production, unit.reason = False, f"registered only as {', '.join(unit.registered)}"
-        elif unit.registered and any(not self.env.dev_named(r.partition("[")[2]) for r in unit.registered):
-            shown = [r for r in unit.registered if not self.env.dev_named(r.partition("[")[2])]
+        """Set ``unit.production``, ``unit.test`` and ``unit.reason``, as the environment model decides."""
+        class_name = unit.name if unit.kind == "class" else None
+        keys = unit.registered_keys
+        unit.test = self.env.is_test_config(unit.path, class_name, keys, bool(unit.loaded_at))
+        why = self.env.config_not_production(unit.path, class_name, keys, bool(unit.loaded_at))
+        if why is not None:
+            unit.production = False
+            unit.reason = NOT_PRODUCTION[why].format(registered=", ".join(unit.registered))
+        elif unit.registered and any(not self.env.dev_named(key) for key in keys):
+            shown = [r for r, key in zip(unit.registered, keys) if not self.env.dev_named(key)]
             unit.reason = f"registered as `{shown[0]}`"
-        elif words(unit.name) & PRODUCTION_WORDS:
+        elif self.env.production_named(unit.name):
             unit.reason = "named for production"
         elif unit.loaded_at:
             unit.reason = f"loaded by {unit.loaded_at[0]}"
         else:
-            heirs = [u.name for u in self.heirs(unit) if u.production and words(u.name) & PRODUCTION_WORDS]
+            heirs = [u.name for u in self.heirs(unit) if u.production and self.env.production_named(u.name)]
             unit.reason = f"inherited by `{heirs[0]}`" if heirs else "not named for development or testing"
 
     def heirs(self, unit: Unit) -> list[Unit]:
@@ -445,7 +453,7 @@ class ConfigModel:
         True for a base class that nothing loads, no config dict lists, and
         whose name does not say production.
         """
-        direct = unit.loaded_at or unit.registered or words(unit.name) & PRODUCTION_WORDS
+        direct = unit.loaded_at or unit.registered or self.env.production_named(unit.name)
         return not direct and bool(self.heirs(unit))
 
     def app_settings(self, key: str) -> Iterator[tuple[str, AppSetting, Optional[str]]]:
@@ -477,10 +485,10 @@ class ConfigModel:
         that loads a production config.
         """
         test = guards[-1]
-        side = environment_side(test, self.env.dev_named)
+        side = self.env.side_of_test(test)
         if side is not None:
             return side
-        if self.env.dev_named(test) or "__main__" in test:
+        if self.env.is_dev_guard(test):
             return "development"
         own = self.configures(facts, guards)
         if own is not None:
@@ -499,7 +507,7 @@ class ConfigModel:
             and a.setting.value.literal
             and a.setting.guards[: len(guards)] == guards
         ]
-        found = {environment_of(str(name), self.env.dev_named) for name in said} - {None}
+        found = {self.env.side_of_name(str(name)) for name in said} - {None}
         return found.pop() if len(found) == 1 else None
 
     def is_flask_app(self, receiver: Optional[str]) -> bool:
@@ -524,7 +532,7 @@ class ConfigModel:
         return any(
             a.setting.key == key
             and not self.env.is_dev_path(m.path)
-            and not any(self.env.dev_named(g) or "__main__" in g for g in a.setting.guards)
+            and not any(self.env.is_dev_guard(g) for g in a.setting.guards)
             for m, facts in self.flask_facts.values()
             for a in facts.app_settings
         )
@@ -580,52 +588,6 @@ class ConfigModel:
         for module, facts in self.flask_facts.values():
             if facts.loads:
                 yield module, facts
-
-
-def environment_of(name: str, dev_named) -> Optional[str]:
-    """Return ``production`` or ``development`` when ``name`` says one of them (and not both), else None."""
-    production, development = bool(words(name) & PRODUCTION_WORDS), dev_named(name)
-    if production != development:
-        return "production" if production else "development"
-    return None
-
-
-def environment_side(test: str, dev_named) -> Optional[str]:
-    """Return the environment an ``if`` test selects: ``ENV == "production"``, ``not is_dev``, ``env != "dev"``.
-
-    A comparison with string literals (``os.getenv("ENV", "production") ==
-    "development"`` compares with ``"development"``: the arguments of a call
-    do not count), or a bare name, says production or development through
-    its words; ``not`` and ``!=`` turn production into
-    development (not production) and development into production (what
-    runs when development does not). None when the test says neither.
-    """
-    try:
-        node = ast.parse(test, mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-    negated = False
-    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        node, negated = node.operand, not negated
-    if isinstance(node, ast.Compare) and len(node.ops) == 1:
-        if isinstance(node.ops[0], (ast.NotEq, ast.NotIn, ast.IsNot)):
-            negated = not negated
-        elif not isinstance(node.ops[0], (ast.Eq, ast.In, ast.Is)):
-            return None
-        literals = [
-            n.value
-            for side in (node.left, node.comparators[0])
-            for n in (side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side])
-            if isinstance(n, ast.Constant) and isinstance(n.value, str)
-        ]
-        side = environment_of(" ".join(literals), dev_named) if literals else None
-    elif isinstance(node, (ast.Name, ast.Attribute)):
-        side = environment_of(ast.unparse(node), dev_named)
-    else:
-        return None
-    if side is None or not negated:
-        return side
-    return "development" if side == "production" else "production"
 
 
 def opposite(test: str) -> str:

@@ -26,7 +26,7 @@ from ..facts.credentials import KEY as CREDENTIALS
 from ..facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
 from ..flask_context import FLASK_APP
 from .config import ConfigModel, Unit, config_model
-from .environment import Environment, is_test_path, test_named
+from .environment import is_test_path
 
 if TYPE_CHECKING:
     from .project_facts import ProjectFacts
@@ -47,21 +47,6 @@ _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 def is_signing_key(name: str) -> bool:
     """Return whether a key signs sessions or tokens (``SECRET_KEY``, ``JWT_SECRET_KEY``, ``SECRET_KEY_HMAC``)."""
     return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
-
-
-def counted_path(model: ConfigModel, path: str, tests: bool) -> bool:
-    """Return whether secrets in ``path`` count, as the environment model decides (see its ``counts_secrets``)."""
-    return model.env.counts_secrets(path, tests)
-
-
-def is_test_unit(unit: Unit) -> bool:
-    """Return whether a config unit is a test configuration, as the environment model decides."""
-    return Environment.is_test_config(
-        unit.path,
-        unit.name if unit.kind == "class" else None,
-        [r.partition("[")[2] for r in unit.registered],
-        bool(unit.loaded_at),
-    )
 
 
 def tracked_phrase(project: ProjectFacts, rel: str) -> str:
@@ -154,12 +139,12 @@ def _secret_values(project: ProjectFacts) -> list[SecretValue]:
             found.setdefault((value.path, value.start), value)
 
     for unit in model.units.values():
-        if unit.production or (tests and is_test_unit(unit)):
+        if unit.production or (tests and unit.test):
             for setting in _own_settings(model, unit):
                 if is_secret_key(setting.key):
                     add(_from_setting(setting, unit.path, unit.label))
     for key, (module, facts) in model.facts.items():
-        if not counted_path(model, module.path, tests):
+        if not model.env.counts_secrets(module.path, tests):
             continue
         if model.is_config_module(module.path) and key not in model.units:
             kind = "config" if key in model.flask_facts else "settings"  # not the Flask app's configuration
@@ -176,7 +161,7 @@ def _secret_values(project: ProjectFacts) -> list[SecretValue]:
             if (
                 is_secret_key(setting.key)
                 and model.is_flask_app(app_setting.receiver)
-                and all(not model.env.dev_named(g) or (tests and test_named(g)) for g in setting.guards)
+                and model.env.counts_secrets_under(setting.guards, tests)
             ):
                 app = (app_setting.receiver or "").rpartition(".")[2]
                 add(_from_setting(setting, module.path, f"the Flask app `{app}`"))
