@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from ..flask_context import FLASK_APP, split_path, words
+from .envfiles import assignments
 from .environment import DEVELOPMENT_FILE, NAMED, REGISTERED, TESTS, environment, is_test_path
 
 if TYPE_CHECKING:
@@ -614,6 +615,8 @@ _ENV_FILE = re.compile(
 )
 _ASSIGNMENT = re.compile(r"""(?:^|[\s"'\-])(?P<key>FLASK_DEBUG|FLASK_ENV)\s*(?:=|:|\s)\s*["']?(?P<value>[\w.-]*)""")
 _DEBUG_FLAG = re.compile(r"\bflask\b[^\n#]*\s--debug\b")
+#: Files that hold ``KEY=value`` lines only, read by the ``.env`` parser.
+DOTENV_FILES = frozenset({".env", ".flaskenv"})
 
 
 @dataclass(frozen=True)
@@ -641,25 +644,37 @@ def environment_files(project: ProjectFacts) -> list[str]:
 
 
 def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
-    """Yield the lines of a file that set ``FLASK_DEBUG`` on, ``FLASK_ENV=development`` or ``flask --debug``."""
+    """Yield the lines of a file that set ``FLASK_DEBUG`` on, ``FLASK_ENV=development`` or ``flask --debug``.
+
+    A ``.env`` or ``.flaskenv`` file is read by the ``.env`` parser
+    (:func:`.envfiles.assignments`); deployment files (``ENV FLASK_DEBUG=1``
+    in a Dockerfile, ``- FLASK_ENV=development`` in a compose file) are
+    searched for the two variables.
+    """
+    dotenv = {a.line: a for a in assignments(text)} if posixpath.basename(path) in DOTENV_FILES else None
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("#"):
+        if line.strip().startswith("#"):
             continue
-        for match in _ASSIGNMENT.finditer(line):
-            value = match.group("value").lower()
-            on = value in ("1", "true", "yes", "on") if match.group("key") == "FLASK_DEBUG" else value == "development"
-            if on:
-                yield EnvFlag(
-                    path,
-                    number,
-                    match.start("key") + 1,
-                    match.end("value") + 1,
-                    f"{match.group('key')}={match.group('value')}",
-                )
-        found = _DEBUG_FLAG.search(line)
-        if found:
-            yield EnvFlag(path, number, found.start() + 1, found.end() + 1, "flask --debug")
+        if dotenv is None:
+            found = [
+                (m.group("key"), m.start("key") + 1, m.group("value"), m.start("value") + 1)
+                for m in _ASSIGNMENT.finditer(line)
+            ]
+        else:
+            found = [(a.key, a.key_column, a.value, a.value_column) for a in filter(None, [dotenv.get(number)])]
+        for key, column, value, value_column in found:
+            if turns_debug_on(key, value):
+                yield EnvFlag(path, number, column, value_column + len(value), f"{key}={value}")
+        flag = _DEBUG_FLAG.search(line)
+        if flag:
+            yield EnvFlag(path, number, flag.start() + 1, flag.end() + 1, "flask --debug")
+
+
+def turns_debug_on(key: str, value: str) -> bool:
+    """Return whether ``key=value`` turns debug mode on (``FLASK_DEBUG=1``, ``FLASK_ENV=development``)."""
+    if key == "FLASK_DEBUG":
+        return value.lower() in ("1", "true", "yes", "on")
+    return key == "FLASK_ENV" and value.lower() == "development"
 
 
 # --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from ..facts.credentials import KEY as CREDENTIALS
 from ..facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
 from ..flask_context import FLASK_APP
 from .config import ConfigModel, Unit, config_model
+from .envfiles import assignments
 from .environment import is_test_path
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ TEMPLATE_WORDS = frozenset(
 )
 #: Words of a file name that make a template one of environment settings (``env.template``).
 _ENV_WORDS = frozenset({"env", "flaskenv", "envrc"})
-_ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:]\s*(?P<value>.*?)\s*$""")
 _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 
 
@@ -272,26 +272,12 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
     issues (``AKIA...``, ``ghp_...``; not a documented stand-in such as
     ``AKIAIOSFODNN7EXAMPLE``), counts whatever its key.
     """
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        match = _ENV_LINE.match(line)
-        if not match or line.lstrip().startswith("#"):
+    for found in assignments(text or ""):
+        key, value, start = found.key, found.value, found.value_column
+        if not value or not_a_secret(value, key):
             continue
-        value, start = _unquote(match.group("value"), match.start("value"))
-        if not value or not_a_secret(value, match.group("key")):
-            continue
-        if is_secret_key(match.group("key")) or credential_uri(value) or issued_key(value):
-            yield (
-                match.group("key"),
-                secret_literal(value, match.group("key"), number, start + 1, number, start + 1 + len(value)),
-            )
-
-
-def _unquote(value: str, start: int) -> tuple[str, int]:
-    """Return an env value without quotes or a trailing `` # comment``, and where it starts."""
-    if value[:1] in ("'", '"'):
-        closing = value.find(value[0], 1)
-        return (value[1:closing], start + 1) if closing > 0 else ("", start)
-    return re.split(r"\s+#", value, maxsplit=1)[0].strip(), start
+        if is_secret_key(key) or credential_uri(value) or issued_key(value):
+            yield key, secret_literal(value, key, found.line, start, found.line, start + len(value))
 
 
 # --------------------------------------------------------------------------
