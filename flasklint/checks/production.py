@@ -80,7 +80,7 @@ def production_findings(
                 else f"in a branch that runs in production ({branch_phrase(guard)})"
             )
             setting = app_setting.setting
-            app = app_setting.receiver.rpartition(".")[2]
+            app = (app_setting.receiver or "").rpartition(".")[2]
             yield rule.finding(
                 path,
                 (setting.line, setting.column),

@@ -31,7 +31,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, cast
 
 from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from ..flask_context import FLASK_APP, split_path, words
@@ -183,7 +183,7 @@ class ConfigModel:
         for m in sorted((m for m in project.modules if KEY in m.extra), key=lambda m: (m.path.count("/"), m.path)):
             # config.py and a tracked instance/config.py both claim the name `config`:
             # the shallower file keeps it, the other is known by its path.
-            self.facts[m.path if m.module in self.facts else m.module] = (m, m.extra[KEY])
+            self.facts[m.path if m.module in self.facts else m.module] = (m, cast(ConfigFacts, m.extra[KEY]))
         #: The facts of the modules that belong to a Flask application: only they configure one.
         self.flask_facts = {key: found for key, found in self.facts.items() if self.env.is_flask(found[0])}
         self.uses_flask = self.env.uses_flask

@@ -125,10 +125,11 @@ class DecoratorIndex:
 
     def registered_name(self, name: str, decorators: Iterable[str]) -> Optional[str]:
         """Return the ``__name__`` of function ``name`` after ``decorators`` (top to bottom), if known."""
+        found: Optional[str] = name
         for dotted in reversed(tuple(decorators)):
             effect = self.effect(dotted)
             if effect.kind == "renames":
-                name = effect.name
+                found = effect.name
             elif effect.kind != "keeps":
                 return None
-        return name
+        return found

@@ -37,10 +37,11 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union, cast
 
 from ..facts import ModuleFacts
 from ..facts.config import KEY as CONFIG
+from ..facts.config import ConfigFacts
 from ..flask_context import ROUTE_OWNERS, split_path, words
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ class Environment:
 
     def loaded(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
         """Yield the modules a module loads as configuration by a string (``from_object``, ``from_pyfile``)."""
-        config = facts.extra.get(CONFIG)
+        config = cast(Optional[ConfigFacts], facts.extra.get(CONFIG))
         for load in config.loads if config is not None else ():
             kind, _, text = load.argument.partition(":")
             if kind != "str":

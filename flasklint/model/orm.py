@@ -33,7 +33,9 @@ class ModelIndex:
 
     def chain(self, fact: ClassFact) -> tuple[list[ClassFact], list[str]]:
         """Return the class with its project ancestors, and the bases outside the project."""
-        seen, outside, todo = [], [], [fact]
+        seen: list[ClassFact] = []
+        outside: list[str] = []
+        todo = [fact]
         while todo and len(seen) < 50:
             current = todo.pop(0)
             if current in seen:
@@ -105,10 +107,10 @@ class ModelIndex:
             verdicts = {v for c in classes for _, v in c.setters}
             stored = any(c.columns for c in classes)
             return fact if stored and verdicts <= {"plain"} else None
-        if how == "keyword" and inits and (attribute in inits[0].init or not inits[0].init_kwargs):
+        if how == "keyword" and inits and (attribute in (inits[0].init or ()) or not inits[0].init_kwargs):
             return None
         for cls in classes:
-            verdict = dict(cls.setters).get(attribute)
+            verdict = dict(cls.setters).get(attribute) if attribute is not None else None
             if verdict is not None:
                 return fact if verdict == "plain" else None
         return fact if any(attribute in c.columns for c in classes) else None

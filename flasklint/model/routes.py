@@ -67,5 +67,5 @@ def registered_routes(
                 owner = index.expand(route.receiver)
                 if any(owner.startswith(name + ".") for name in ambiguous):
                     continue
-            if kind in kinds:
+            if kind is not None and kind in kinds:
                 yield route, owner, kind
