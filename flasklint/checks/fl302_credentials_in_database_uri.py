@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
-from ..model.secrets import credential_uris, tracked_phrase
+from ..model.secrets import credential_uris
 from ..rule import ProjectRule
+from .secret_phrases import tracked_phrase
 
 
 class CredentialsInDatabaseUri(ProjectRule):

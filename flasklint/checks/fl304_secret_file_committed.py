@@ -18,9 +18,9 @@ from ..model.secrets import (
     is_env_file,
     is_secret_key,
     templates,
-    tracked_phrase,
 )
 from ..rule import ProjectRule
+from .secret_phrases import tracked_phrase
 
 #: Instance files read for assignments (not databases, uploads or logs).
 TEXT_SUFFIXES = ("", ".py", ".cfg", ".conf", ".ini", ".env", ".toml", ".txt", ".sh")

@@ -10,6 +10,7 @@ from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..model.secrets import ignored_instance_keys, is_signing_key, secret_values
 from ..rule import ProjectRule
+from .secret_phrases import described
 
 
 class WeakSecretKey(ProjectRule):
@@ -93,6 +94,6 @@ class WeakSecretKey(ProjectRule):
                     secret.path,
                     secret.start,
                     secret.end,
-                    f"`{secret.key}` is {why}: {secret.described(project)}",
+                    f"`{secret.key}` is {why}: {described(project, secret)}",
                     sensitive=True,
                 )

@@ -49,21 +49,6 @@ def is_signing_key(name: str) -> bool:
     return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
 
 
-def tracked_phrase(project: ProjectFacts, rel: str) -> str:
-    """Return ``which git tracks`` / ``which git does not ignore`` / ``which no .gitignore covers`` for ``rel``.
-
-    Without git, a file that an ignore rule re-includes on purpose
-    (``!config.example.py``) is said to be so, not left uncovered.
-    """
-    tracked = project.project.tracked
-    if rel in project.project.ignored_instance:
-        return "which `.gitignore` covers" if tracked is None else "which git ignores"
-    if tracked is None:
-        pattern = project.project.reincluded([rel]).get(rel)
-        return f"which `.gitignore` re-includes (`{pattern}`)" if pattern else "which no `.gitignore` covers"
-    return "which git tracks" if rel in tracked else "which git does not ignore"
-
-
 def is_committed(project: ProjectFacts, rel: str) -> bool:
     """Return whether git tracks ``rel``; without git, whether no ``.gitignore`` covers it (inferred)."""
     tracked = project.project.tracked
@@ -98,14 +83,6 @@ class SecretValue:
     def end(self) -> tuple[int, int]:
         """Return where the literal ends."""
         return self.literal.end_line, self.literal.end_column
-
-    def described(self, project: ProjectFacts) -> str:
-        """Return ``the literal `ab…(20 chars)` ... in config class `Config` in `config.py`, which git tracks``."""
-        fallback = f" (the fallback when `{self.env}` is unset)" if self.env else ""
-        where = "" if f"`{self.path}`" in self.owner else f" in `{self.path}`"
-        return (
-            f"the literal `{self.literal.shown}`{fallback} in {self.owner}{where}, {tracked_phrase(project, self.path)}"
-        )
 
 
 def _from_setting(setting: Setting, path: str, owner: str) -> Optional[SecretValue]:
