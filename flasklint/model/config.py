@@ -678,7 +678,7 @@ def turns_debug_on(key: str, value: str) -> bool:
 
 
 # --------------------------------------------------------------------------
-# What rules report
+# Production servers
 # --------------------------------------------------------------------------
 
 #: Files and words that show the app is served by a production server.
@@ -701,17 +701,20 @@ _SERVER_MODULES = (
 
 
 def production_server(project: ProjectFacts) -> Optional[str]:
-    """Return what shows the project is served by a production server (a file, a word), or None."""
+    """Return the file that shows the project is served by a production server, or None.
+
+    A ``wsgi.py`` or ``.wsgi`` file, a module (not a test) that imports a
+    server (``gunicorn``, ``waitress``), or a Procfile, Dockerfile, script or
+    requirements file that names one.
+    """
     for rel in project.project.all_files:
         if posixpath.basename(rel) == "wsgi.py" or rel.endswith(".wsgi"):
-            return f"`{rel}`"
+            return rel
     for module in project.modules:
         for imp in () if is_test_path(module.path) else module.imports:
             if imp.module.startswith(_SERVER_MODULES):
-                return f"`{module.path}` imports `{imp.module}`"
+                return module.path
     for rel in project.project.all_files:
-        if _SERVER_FILES.search(rel) and not is_test_path(rel):
-            found = _SERVERS.search(project.read_text(rel) or "")
-            if found:
-                return f"`{rel}` runs {found.group(1).lower()}"
+        if _SERVER_FILES.search(rel) and not is_test_path(rel) and _SERVERS.search(project.read_text(rel) or ""):
+            return rel
     return None
