@@ -3,8 +3,9 @@
 from click.testing import CliRunner
 from test_environment import project_facts, write
 
+from flasklint.checks.production import unit_reason
 from flasklint.cli import main
-from flasklint.model.config import config_model, debug_flags
+from flasklint.model.config import INHERITED, REGISTERED_AS, config_model, debug_flags
 from flasklint.model.environment import DEVELOPMENT, DEVELOPMENT_FILE, NAMED, PRODUCTION, REGISTERED, TESTS, environment
 from flasklint.model.envfiles import assignments
 from flasklint.model.secrets import secret_values
@@ -43,10 +44,15 @@ def test_config_units_record_the_environment_decisions(tmp_path):
         ),
     })
     units = config_model(project_facts(root)).units
-    assert sorted((u.name, u.production, u.test, u.reason) for u in units.values() if u.kind == "class") == [
-        ("Config", True, False, "inherited by `ProductionConfig`"),
-        ("ProductionConfig", True, False, "registered as `config['production']`"),
-        ("TestingConfig", False, True, "named for development or testing"),
+    assert sorted((u.name, u.production, u.test, u.why, u.why_name) for u in units.values() if u.kind == "class") == [
+        ("Config", True, False, INHERITED, "ProductionConfig"),
+        ("ProductionConfig", True, False, REGISTERED_AS, "config['production']"),
+        ("TestingConfig", False, True, NAMED, ""),
+    ]
+    assert sorted(unit_reason(u) for u in units.values() if u.kind == "class") == [
+        "inherited by `ProductionConfig`",
+        "named for development or testing",
+        "registered as `config['production']`",
     ]
 
 

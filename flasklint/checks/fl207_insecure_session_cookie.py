@@ -8,6 +8,7 @@ from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from .production import unit_reason
 
 
 class InsecureSessionCookie(ProjectRule):
@@ -80,7 +81,7 @@ class InsecureSessionCookie(ProjectRule):
             if unit.qualname not in used:
                 continue
             missing = [key for key in keys if not self.secure(model, unit, key)]
-            reason = unit.reason
+            reason = unit_reason(unit)
             if model.runs_through_heirs(unit):  # a base class counts through the subclasses that keep its value
                 heirs = [
                     u.name

@@ -3,19 +3,70 @@
 FL201, FL203, FL204 and FL404 report a value that holds in production
 (:meth:`flasklint.model.config.ConfigModel.production_values` and
 :meth:`~flasklint.model.config.ConfigModel.app_settings` find them) in the
-same words; this module writes them. It holds no rule.
+same words, and FL207 names why a configuration runs in production as they
+do; this module writes them. It holds no rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Callable
 
 from ..facts.config import Value
 from ..findings import Finding
-from ..model.config import config_model, opposite, where
+from ..model.config import (
+    INHERITED,
+    LOADED,
+    NOT_DEV_NAMED,
+    PRODUCTION_NAMED,
+    REGISTERED_AS,
+    ProductionValue,
+    Unit,
+    config_model,
+    opposite,
+)
+from ..model.environment import DEVELOPMENT_FILE, NAMED, REGISTERED, TESTS
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+
+#: How messages say why a config unit runs in production or not (:attr:`~flasklint.model.config.Unit.why`).
+REASONS = {
+    TESTS: "under tests",
+    NAMED: "named for development or testing",
+    DEVELOPMENT_FILE: "in a development or testing file",
+    REGISTERED: "registered only as {registered}",
+    REGISTERED_AS: "registered as `{name}`",
+    PRODUCTION_NAMED: "named for production",
+    LOADED: "loaded by {loaded}",
+    INHERITED: "inherited by `{name}`",
+    NOT_DEV_NAMED: "not named for development or testing",
+}
+
+
+def where(path: str, line: int) -> str:
+    """Return ``path:line`` for messages."""
+    return f"{path}:{line}"
+
+
+def unit_reason(unit: Unit) -> str:
+    """Return why a config unit runs in production or not, for messages (``loaded by `from_object` at app.py:5``)."""
+    loaded = f"`{unit.loaded_at[0][0]}` at {where(*unit.loaded_at[0][1:])}" if unit.loaded_at else ""
+    return REASONS[unit.why].format(registered=", ".join(unit.registered), name=unit.why_name, loaded=loaded)
+
+
+def inherited_by(names: Iterable[str], limit: int = 3) -> str:
+    """Return ``inherited by `A`, `B` ...`` for the first ``limit`` of ``names``."""
+    names = list(names)
+    return "inherited by " + ", ".join(f"`{name}`" for name in names[:limit]) + (" ..." if len(names) > limit else "")
+
+
+def value_reason(found: ProductionValue) -> str:
+    """Return why a production value counts: its unit's reason, and the production units that inherit it."""
+    if found.through_heirs:
+        return inherited_by(found.carriers)
+    if found.carriers:
+        return f"{unit_reason(found.unit)}; {inherited_by(found.carriers)}"
+    return unit_reason(found.unit)
 
 
 def branch_phrase(test: str) -> str:
@@ -62,7 +113,7 @@ def production_findings(
                 heir.path,
                 (heir.line, heir.column),
                 (heir.line, heir.column + 6 + len(heir.name)),
-                f"production {heir.label} ({found.reason}) inherits {what} from {found.owner} "
+                f"production {heir.label} ({value_reason(found)}) inherits {what} from {found.owner} "
                 f"({where(found.path, setting.line)}){note}",
             )
         else:
@@ -70,7 +121,7 @@ def production_findings(
                 found.path,
                 (setting.line, setting.column),
                 (setting.end_line, setting.end_column),
-                f"{what} in production {found.owner} ({found.reason}){note}",
+                f"{what} in production {found.owner} ({value_reason(found)}){note}",
             )
     for path, app_setting, guard in model.app_settings(key):
         if bad(app_setting.setting.value):

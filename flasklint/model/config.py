@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Optional, cast
 from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from ..flask_context import FLASK_APP, split_path, words
 from .envfiles import assignments
-from .environment import DEVELOPMENT_FILE, NAMED, REGISTERED, TESTS, environment, is_test_path
+from .environment import environment, is_test_path
 
 if TYPE_CHECKING:
     from ..facts import ModuleFacts
@@ -88,23 +88,18 @@ FLASK_KEY_PREFIXES = (
     "CORS_",
 )
 
-#: How unit reasons word :meth:`~flasklint.model.environment.Environment.config_not_production`.
-NOT_PRODUCTION = {
-    TESTS: "under tests",
-    NAMED: "named for development or testing",
-    DEVELOPMENT_FILE: "in a development or testing file",
-    REGISTERED: "registered only as {registered}",
-}
+#: Why a unit runs in production (:attr:`Unit.why`); why not comes from
+#: :meth:`~flasklint.model.environment.Environment.config_not_production`.
+REGISTERED_AS = "registered as"
+PRODUCTION_NAMED = "named for production"
+LOADED = "loaded"
+INHERITED = "inherited"
+NOT_DEV_NAMED = "not named for development or testing"
 
 
 def flask_keys(settings: Iterable[Setting]) -> bool:
     """Return whether any of ``settings`` sets a key Flask or a common extension reads."""
     return any(s.key in FLASK_KEYS or s.key.startswith(FLASK_KEY_PREFIXES) for s in settings)
-
-
-def where(path: str, line: int) -> str:
-    """Return ``path:line`` for messages."""
-    return f"{path}:{line}"
 
 
 @dataclass
@@ -114,6 +109,9 @@ class Unit:
     ``settings`` are its own settings (the last unconditional assignment of
     each key; a later conditional one makes the key ``unsure``); ``bases``
     are the qualified names of its base classes that are units too.
+    ``why`` says why it runs in production or not (:data:`REGISTERED_AS`,
+    :data:`~flasklint.model.environment.NAMED` ...); ``why_name`` is the
+    registration or the heir that decided it, when one did.
     """
 
     qualname: str
@@ -126,10 +124,11 @@ class Unit:
     unsure: set[str] = field(default_factory=set)
     bases: tuple[str, ...] = ()
     production: bool = True
-    reason: str = ""
-    #: Why the unit is a config unit at all: registrations, loads.
+    why: str = ""
+    why_name: str = ""
+    #: Why the unit is a config unit at all: registrations, and the loads (method, path, line).
     registered: list[str] = field(default_factory=list)
-    loaded_at: list[str] = field(default_factory=list)
+    loaded_at: list[tuple[str, str, int]] = field(default_factory=list)
 
     #: Whether it is a test configuration (counted for secrets with ``include-tests``).
     test: bool = False
@@ -156,13 +155,20 @@ class Resolved:
 
 @dataclass(frozen=True)
 class ProductionValue:
-    """A value that holds in production, where it comes from, and why it counts."""
+    """A value that holds in production, where it comes from, and why it counts.
+
+    ``unit`` is the production unit judged; ``carriers`` are the production
+    units that inherit the value from it, and ``through_heirs`` says the unit
+    reaches production only through them.
+    """
 
     key: str
     setting: Setting
     path: str
     owner: str
-    reason: str
+    unit: Unit
+    carriers: tuple[str, ...] = ()
+    through_heirs: bool = False
     #: When the value is inherited: the production unit inheriting it (reported at its class line).
     heir: Optional[Unit] = None
 
@@ -284,7 +290,7 @@ class ConfigModel:
     def add_loaded(self, load: Load, module: ModuleFacts) -> None:
         """Make what ``from_object``/``from_pyfile`` loads a unit, noting where."""
         kind, _, target = load.argument.partition(":")
-        at = f"`{load.method}` at {where(module.path, load.line)}"
+        at = (load.method, module.path, load.line)
         units: list[Optional[Unit]] = []
         if load.method == "from_object" and kind == "str":
             units.append(self.add_module(target) if target in self.facts else self.add_class(self.index.expand(target)))
@@ -349,24 +355,23 @@ class ConfigModel:
         return bool(words(stem) & CONFIG_WORDS) or any(p in CONFIG_WORDS for p in folders)
 
     def decide(self, unit: Unit) -> None:
-        """Set ``unit.production``, ``unit.test`` and ``unit.reason``, as the environment model decides."""
+        """Set ``unit.production``, ``unit.test`` and ``unit.why``, as the environment model decides."""
         class_name = unit.name if unit.kind == "class" else None
         keys = unit.registered_keys
         unit.test = self.env.is_test_config(unit.path, class_name, keys, bool(unit.loaded_at))
         why = self.env.config_not_production(unit.path, class_name, keys, bool(unit.loaded_at))
         if why is not None:
-            unit.production = False
-            unit.reason = NOT_PRODUCTION[why].format(registered=", ".join(unit.registered))
+            unit.production, unit.why = False, why
         elif unit.registered and any(not self.env.dev_named(key) for key in keys):
             shown = [r for r, key in zip(unit.registered, keys) if not self.env.dev_named(key)]
-            unit.reason = f"registered as `{shown[0]}`"
+            unit.why, unit.why_name = REGISTERED_AS, shown[0]
         elif self.env.production_named(unit.name):
-            unit.reason = "named for production"
+            unit.why = PRODUCTION_NAMED
         elif unit.loaded_at:
-            unit.reason = f"loaded by {unit.loaded_at[0]}"
+            unit.why = LOADED
         else:
             heirs = [u.name for u in self.heirs(unit) if u.production and self.env.production_named(u.name)]
-            unit.reason = f"inherited by `{heirs[0]}`" if heirs else "not named for development or testing"
+            unit.why, unit.why_name = (INHERITED, heirs[0]) if heirs else (NOT_DEV_NAMED, "")
 
     def heirs(self, unit: Unit) -> list[Unit]:
         """Return the units that inherit from ``unit``, directly or not."""
@@ -431,16 +436,15 @@ class ConfigModel:
             through_heirs = self.runs_through_heirs(unit)
             if through_heirs and not carriers:
                 continue
-            shown = ", ".join(f"`{name}`" for name in carriers[:3]) + (" ..." if len(carriers) > 3 else "")
-            reason = (
-                f"inherited by {shown}"
-                if through_heirs
-                else f"{unit.reason}; inherited by {shown}"
-                if carriers
-                else unit.reason
-            )
             yield ProductionValue(
-                key, found.setting, owner.path, owner.label, reason, heir=None if owner is unit else unit
+                key,
+                found.setting,
+                owner.path,
+                owner.label,
+                unit,
+                tuple(carriers),
+                through_heirs,
+                heir=None if owner is unit else unit,
             )
 
     def takes(self, unit: Unit, key: str, owner: Unit) -> bool:
