@@ -65,7 +65,9 @@ def test_test_configurations_count_for_secrets_only_with_include_tests(tmp_path)
     assert secret_values(facts) == []
     facts = project_facts(root)
     facts.config = facts.config.__class__(include_tests=True)
-    assert [(v.key, v.owner) for v in secret_values(facts)] == [("SECRET_KEY", "config class `TestingConfig`")]
+    assert [(v.key, v.owner, v.owner_name) for v in secret_values(facts)] == [
+        ("SECRET_KEY", "config class", "TestingConfig")
+    ]
 
 
 def test_app_settings_are_records_and_the_rule_words_them(tmp_path):

@@ -8,7 +8,7 @@ from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
-from .production import unit_reason
+from .production import unit_label, unit_reason
 
 
 class InsecureSessionCookie(ProjectRule):
@@ -104,7 +104,7 @@ class InsecureSessionCookie(ProjectRule):
                 unit.path,
                 (unit.line, unit.column),
                 (unit.line, unit.column),
-                f"production {unit.label} ({reason}) leaves {shown} at False, so the "
+                f"production {unit_label(unit)} ({reason}) leaves {shown} at False, so the "
                 f"browser also sends the cookie over plain HTTP",
             )
 

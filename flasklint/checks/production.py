@@ -48,6 +48,11 @@ def where(path: str, line: int) -> str:
     return f"{path}:{line}"
 
 
+def unit_label(unit: Unit) -> str:
+    """Return how messages name a config unit (``config class `ProductionConfig```)."""
+    return f"config {unit.kind} `{unit.name}`"
+
+
 def unit_reason(unit: Unit) -> str:
     """Return why a config unit runs in production or not, for messages (``loaded by `from_object` at app.py:5``)."""
     loaded = f"`{unit.loaded_at[0][0]}` at {where(*unit.loaded_at[0][1:])}" if unit.loaded_at else ""
@@ -113,7 +118,7 @@ def production_findings(
                 heir.path,
                 (heir.line, heir.column),
                 (heir.line, heir.column + 6 + len(heir.name)),
-                f"production {heir.label} ({value_reason(found)}) inherits {what} from {found.owner} "
+                f"production {unit_label(heir)} ({value_reason(found)}) inherits {what} from {unit_label(found.owner)} "
                 f"({where(found.path, setting.line)}){note}",
             )
         else:
@@ -121,7 +126,7 @@ def production_findings(
                 found.path,
                 (setting.line, setting.column),
                 (setting.end_line, setting.end_column),
-                f"{what} in production {found.owner} ({value_reason(found)}){note}",
+                f"{what} in production {unit_label(found.owner)} ({value_reason(found)}){note}",
             )
     for path, app_setting, guard in model.app_settings(key):
         if bad(app_setting.setting.value):

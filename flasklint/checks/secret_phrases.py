@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from ..model.project_facts import ProjectFacts
-from ..model.secrets import SecretValue
+from ..model.secrets import APP, ENV_READ, SecretValue
+
+#: How messages name what sets a secret, where the name alone does not do.
+OWNERS = {APP: "the Flask app `{name}`", ENV_READ: "an environment read"}
 
 
 def tracked_phrase(project: ProjectFacts, rel: str) -> str:
@@ -24,6 +27,7 @@ def tracked_phrase(project: ProjectFacts, rel: str) -> str:
 def described(project: ProjectFacts, secret: SecretValue) -> str:
     """Return ``the literal `ab…(20 chars)` ... in config class `Config` in `config.py`, which git tracks``."""
     fallback = f" (the fallback when `{secret.env}` is unset)" if secret.env else ""
-    where = "" if f"`{secret.path}`" in secret.owner else f" in `{secret.path}`"
+    owner = OWNERS.get(secret.owner, f"{secret.owner} `{{name}}`").format(name=secret.owner_name)
+    where = "" if f"`{secret.path}`" in owner else f" in `{secret.path}`"
     tracked = tracked_phrase(project, secret.path)
-    return f"the literal `{secret.literal.shown}`{fallback} in {secret.owner}{where}, {tracked}"
+    return f"the literal `{secret.literal.shown}`{fallback} in {owner}{where}, {tracked}"

@@ -14,7 +14,7 @@ and development code (see RULES.md, "Production configuration"):
   across modules);
 - a unit whose class name or file path says development or testing (the
   configurable ``dev-config-names``), or that lies under ``tests/``, is not
-  production; every other unit is, with a short reason the messages show;
+  production; every other unit is, and each unit records why;
 - a class inherits its bases' settings unless it overrides them; a base
   class nothing loads runs in production only through its subclasses;
 - ``app.config[...] =`` and friends on a Flask app count as production
@@ -138,11 +138,6 @@ class Unit:
         """Return the keys the config dicts list the unit under (``'dev']`` of ``config['dev']``)."""
         return [r.partition("[")[2] for r in self.registered]
 
-    @property
-    def label(self) -> str:
-        """Return how messages name the unit."""
-        return f"config {self.kind} `{self.name}`"
-
 
 @dataclass(frozen=True)
 class Resolved:
@@ -157,7 +152,7 @@ class Resolved:
 class ProductionValue:
     """A value that holds in production, where it comes from, and why it counts.
 
-    ``unit`` is the production unit judged; ``carriers`` are the production
+    ``owner`` is the unit that sets it; ``unit`` is the production unit judged; ``carriers`` are the production
     units that inherit the value from it, and ``through_heirs`` says the unit
     reaches production only through them.
     """
@@ -165,7 +160,7 @@ class ProductionValue:
     key: str
     setting: Setting
     path: str
-    owner: str
+    owner: Unit
     unit: Unit
     carriers: tuple[str, ...] = ()
     through_heirs: bool = False
@@ -440,7 +435,7 @@ class ConfigModel:
                 key,
                 found.setting,
                 owner.path,
-                owner.label,
+                owner,
                 unit,
                 tuple(carriers),
                 through_heirs,

@@ -41,6 +41,13 @@ TEMPLATE_WORDS = frozenset(
 )
 #: Words of a file name that make a template one of environment settings (``env.template``).
 _ENV_WORDS = frozenset({"env", "flaskenv", "envrc"})
+#: What sets a secret (:attr:`SecretValue.owner`), besides ``config class``, ``config module``
+#: and ``settings module``: a class that is no config unit, a Flask app, an environment read
+#: with a literal fallback, a git-ignored instance config file.
+CLASS = "class"
+APP = "app"
+ENV_READ = "environment read"
+INSTANCE_CONFIG = "instance config"
 _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 
 
@@ -64,14 +71,16 @@ def is_committed(project: ProjectFacts, rel: str) -> bool:
 class SecretValue:
     """A literal secret: the key it is given to, the literal, the file, and in what.
 
-    ``owner`` names what sets it (``config class `Config```, ``the Flask app
-    `app```); ``env`` is the variable it is the fallback of, if any.
+    ``owner`` is the kind of what sets it (``config class``, :data:`APP` ...) and ``owner_name``
+    its name (``Config``, the Flask app ``app``, a file's path); ``env`` is
+    the variable it is the fallback of, if any.
     """
 
     key: str
     literal: Literal
     path: str
     owner: str
+    owner_name: str
     env: Optional[str] = None
 
     @property
@@ -85,11 +94,11 @@ class SecretValue:
         return self.literal.end_line, self.literal.end_column
 
 
-def _from_setting(setting: Setting, path: str, owner: str) -> Optional[SecretValue]:
+def _from_setting(setting: Setting, path: str, owner: str, name: str) -> Optional[SecretValue]:
     """Return the secret value a setting gives its key, if it is a literal."""
     if setting.literal is None:
         return None
-    return SecretValue(setting.key, setting.literal, path, owner, setting.value.env)
+    return SecretValue(setting.key, setting.literal, path, owner, name, setting.value.env)
 
 
 def secret_values(project: ProjectFacts) -> list[SecretValue]:
@@ -119,7 +128,7 @@ def _secret_values(project: ProjectFacts) -> list[SecretValue]:
         if unit.production or (tests and unit.test):
             for setting in _own_settings(model, unit):
                 if is_secret_key(setting.key):
-                    add(_from_setting(setting, unit.path, unit.label))
+                    add(_from_setting(setting, unit.path, f"config {unit.kind}", unit.name))
     for key, (module, facts) in model.facts.items():
         if not model.env.counts_secrets(module.path, tests):
             continue
@@ -127,12 +136,12 @@ def _secret_values(project: ProjectFacts) -> list[SecretValue]:
             kind = "config" if key in model.flask_facts else "settings"  # not the Flask app's configuration
             for setting in facts.module_settings:
                 if is_secret_key(setting.key):
-                    add(_from_setting(setting, module.path, f"{kind} module `{module.path}`"))
+                    add(_from_setting(setting, module.path, f"{kind} module", module.path))
         for cls in facts.classes if model.is_config_module(module.path) else ():
             if cls.qualname not in model.units and not model.env.dev_named(cls.name):  # a pydantic settings class
                 for setting in cls.settings:
                     if is_secret_key(setting.key):
-                        add(_from_setting(setting, module.path, f"class `{cls.name}`"))
+                        add(_from_setting(setting, module.path, CLASS, cls.name))
         for app_setting in facts.app_settings:
             setting = app_setting.setting
             if (
@@ -141,10 +150,10 @@ def _secret_values(project: ProjectFacts) -> list[SecretValue]:
                 and model.env.counts_secrets_under(setting.guards, tests)
             ):
                 app = (app_setting.receiver or "").rpartition(".")[2]
-                add(_from_setting(setting, module.path, f"the Flask app `{app}`"))
+                add(_from_setting(setting, module.path, APP, app))
         for read in facts.env_reads:
             if read.literal is not None and read.var and is_secret_key(read.var):
-                add(SecretValue(read.var, read.literal, module.path, "an environment read", read.var))
+                add(SecretValue(read.var, read.literal, module.path, ENV_READ, "", read.var))
     return sorted(found.values(), key=lambda v: (v.path, v.start))
 
 
@@ -169,7 +178,7 @@ def ignored_instance_keys(project: ProjectFacts) -> Iterator[SecretValue]:
                 value = evaluate(stmt.value)
                 literal = literal_of(stmt.value, value, "SECRET_KEY")
                 if literal is not None:
-                    yield SecretValue("SECRET_KEY", literal, rel, f"instance config `{rel}`", value.env)
+                    yield SecretValue("SECRET_KEY", literal, rel, INSTANCE_CONFIG, rel, value.env)
 
 
 def credential_uris(project: ProjectFacts) -> Iterator[tuple[str, Literal]]:
