@@ -101,7 +101,9 @@ def test_a_cycle_under_type_checking_is_found(tmp_path):
     (package / "model").mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "model" / "__init__.py").write_text("")
-    (package / "model" / "a.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..rule import R\n")
+    (package / "model" / "a.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..rule import R\n"
+    )
     (package / "rule.py").write_text("def f():\n    from .model import a\n")
     (package / "plain.py").write_text("from . import rule\n")
     assert cycles(import_graph(package)) == [{"pkg.model.a", "pkg.rule"}]

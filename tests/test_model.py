@@ -6,8 +6,8 @@ from test_environment import project_facts, write
 from flasklint.checks.production import unit_reason
 from flasklint.cli import main
 from flasklint.model.config import INHERITED, REGISTERED_AS, config_model, debug_flags
-from flasklint.model.environment import DEVELOPMENT, DEVELOPMENT_FILE, NAMED, PRODUCTION, REGISTERED, TESTS, environment
 from flasklint.model.envfiles import assignments
+from flasklint.model.environment import DEVELOPMENT, DEVELOPMENT_FILE, NAMED, PRODUCTION, REGISTERED, TESTS, environment
 from flasklint.model.secrets import secret_values
 
 APP = "from flask import Flask\n\napp = Flask(__name__)\n"
@@ -84,7 +84,9 @@ def test_app_settings_are_records_and_the_rule_words_them(tmp_path):
 
 
 def test_one_env_parser_for_secrets_and_debug_flags():
-    text = '# FLASK_DEBUG=1\nexport FLASK_DEBUG="1"  # on\nnot an assignment\nFLASK_ENV: development\nFLASK_DEBUG=${X}\n'
+    text = (
+        '# FLASK_DEBUG=1\nexport FLASK_DEBUG="1"  # on\nnot an assignment\nFLASK_ENV: development\nFLASK_DEBUG=${X}\n'
+    )
     assert [(a.line, a.key, a.key_column, a.value, a.value_column) for a in assignments(text)] == [
         (2, "FLASK_DEBUG", 8, "1", 21), (4, "FLASK_ENV", 1, "development", 12), (5, "FLASK_DEBUG", 1, "${X}", 13)
     ]
