@@ -41,9 +41,10 @@ from .facts import ModuleFacts, fact_collectors
 from .files import Boundary, TooLarge, read_bytes
 from .findings import PARSE_ERROR_CODE, Finding, parse_error
 from .fingerprint import flagged_lines
-from .flask_context import SymbolIndex, collect_module_facts
+from .flask_context import collect_module_facts
 from .lazy import cst
 from .model.project_facts import ProjectFacts
+from .model.symbols import SymbolIndex
 from .plugins import failure_messages, source_files
 from .project import Project, SourceFile, discover, relative_path
 from .rule import FileContext, FileRule, ProjectRule, Rule, RuleGuard

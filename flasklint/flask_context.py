@@ -1,4 +1,4 @@
-"""The one place that decides which objects are Flask's.
+"""Flask's names, and the bindings and imports the file pass records.
 
 The file pass records, for every module, where each name's value comes from
 (``bindings``), using CPython's ``ast`` so that every file pays only for a fast
@@ -13,7 +13,7 @@ parse. Binding values form a tiny language:
 ``def:QUALNAME``
     a function returning the value of QUALNAME (empty when unknown).
 
-After all files are done, :class:`SymbolIndex` resolves any qualified name
+After all files are done, :class:`~flasklint.model.symbols.SymbolIndex` resolves any qualified name
 across modules (``from . import app`` in ``views.py`` reaches
 ``app = Flask(__name__)`` in ``__init__.py``). When a chain cannot be followed,
 the answer is "unknown" and rules stay silent.
@@ -78,19 +78,12 @@ UNTIMED_SERIALIZERS = frozenset(
     {"itsdangerous.URLSafeSerializer", "itsdangerous.Serializer", "itsdangerous.JSONWebSignatureSerializer"}
 )
 
-#: Methods whose return value is a known Flask object.
-METHOD_RETURNS = {
-    (RESTX_API, "namespace"): RESTX_NAMESPACE,
-}
-
 #: Objects that accept ``@obj.route(...)``.
 ROUTE_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, RESTX_NAMESPACE, RESTX_API, SMOREST_BLUEPRINT})
 #: Objects that accept the Flask 2.0 shortcuts ``@obj.get(...)``, ``.post`` ...
 SHORTCUT_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, SMOREST_BLUEPRINT})
 #: The Flask 2.0 route shortcuts.
 ROUTE_SHORTCUTS = frozenset({"get", "post", "put", "patch", "delete"})
-#: Every class whose instances :class:`SymbolIndex` recognises.
-KNOWN_CLASSES = ROUTE_OWNERS | TIMED_SERIALIZERS | UNTIMED_SERIALIZERS
 
 
 def canonical(dotted: str) -> str:
@@ -176,7 +169,7 @@ def local_target(bindings: dict[str, str], module: str, scope: Iterable[str], do
     ``request.form`` after ``from flask import request`` gives
     ``flask.request.form``; a name the module defines gives its qualified
     name, as :func:`qualify` does. Only this file is read: names imported
-    from the project stay project names (:class:`SymbolIndex` follows those).
+    from the project stay project names (:class:`~flasklint.model.symbols.SymbolIndex` follows those).
     """
     head, _, rest = dotted.partition(".")
     scope = tuple(scope)
@@ -323,132 +316,6 @@ def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: b
 
 
 # --------------------------------------------------------------------------
-# The project step
-# --------------------------------------------------------------------------
-
-
-class SymbolIndex:
-    """Resolve qualified names across every module of the project."""
-
-    def __init__(self, modules: Iterable[ModuleFacts]):
-        self.modules: set[str] = set()
-        self.table: dict[str, str] = {}
-        self._instances: dict[str, Optional[str]] = {}
-        self._calls: dict[str, Optional[str]] = {}
-        self._expanded: dict[str, str] = {}
-        for facts in modules:
-            self.modules.add(facts.module)
-            prefix = f"{facts.module}." if facts.module else ""
-            for key, value in facts.bindings.items():
-                self.table[prefix + key] = value
-
-    def expand(self, dotted: str, _depth: int = 0) -> str:
-        """Return ``dotted`` with every alias followed (``yourapp.views.Flask`` -> ``flask.Flask``)."""
-        if _depth == 0:
-            if dotted not in self._expanded:
-                self._expanded[dotted] = self.expand(dotted, 1)
-            return self._expanded[dotted]
-        if _depth > 50:
-            return dotted
-        parts = dotted.split(".")
-        for i in range(len(parts), 0, -1):
-            value = self.table.get(".".join(parts[:i]))
-            if value is None:
-                continue
-            kind, _, target = value.partition(":")
-            if kind == "ref" and target:
-                return self.expand(".".join([target, *parts[i:]]), _depth + 1)
-            return dotted
-        return dotted
-
-    def is_class(self, dotted: str) -> bool:
-        """Return whether ``dotted`` names a class defined in the project."""
-        return self.table.get(self.expand(dotted), "").startswith("class:")
-
-    def is_project(self, dotted: str) -> bool:
-        """Return whether ``dotted`` lies inside a module of this project."""
-        parts = dotted.split(".")
-        return any(".".join(parts[:i]) in self.modules for i in range(1, len(parts) + 1))
-
-    def instance_of(self, qualname: str, _depth: int = 0) -> Optional[str]:
-        """Return the canonical class whose instance ``qualname`` holds, if known.
-
-        Answers to outermost questions are kept: the table never changes.
-        """
-        if _depth == 0:
-            if qualname not in self._instances:
-                self._instances[qualname] = self.instance_of(qualname, 1)
-            return self._instances[qualname]
-        if _depth > 50:
-            return None
-        value = self.table.get(self.expand(qualname))
-        if not value or not value.startswith("call:"):
-            return None
-        if _depth > 1:
-            return self.call_result(value[5:], _depth + 1)
-        return self.produces(value[5:])
-
-    def produces(self, callee: str) -> Optional[str]:
-        """Return the canonical class of what calling ``callee`` gives, worked out once per callee.
-
-        Thousands of bindings call the same few callees (``db.Column``),
-        under many names: answers are kept by name and by expanded name.
-        """
-        if callee not in self._calls:
-            expanded = self.expand(callee)
-            if expanded not in self._calls:
-                self._calls[expanded] = self.call_result(expanded, 2)
-            self._calls[callee] = self._calls[expanded]
-        return self._calls[callee]
-
-    def call_result(self, callee: str, _depth: int = 0) -> Optional[str]:
-        """Return the canonical class of what calling ``callee`` gives."""
-        callee = self.expand(callee)
-        cls = self.class_of(callee, _depth + 1)
-        if cls:
-            return cls
-        value = self.table.get(callee)
-        if value and value.startswith("def:") and value[4:]:
-            return self.instance_of(value[4:], _depth + 1)
-        owner, _, method = callee.rpartition(".")
-        if owner and value is None:
-            owner_class = self.instance_of(owner, _depth + 1)
-            if owner_class:
-                return METHOD_RETURNS.get((owner_class, method))
-        return None
-
-    def derives_from(self, dotted: str, names: frozenset, _depth: int = 0) -> bool:
-        """Return whether the class ``dotted`` is or derives from one of ``names`` (e.g. FORM_CLASSES)."""
-        if _depth > 50:
-            return False
-        dotted = self.expand(dotted)
-        if dotted in names:
-            return True
-        value = self.table.get(dotted)
-        return bool(
-            value
-            and value.startswith("class:")
-            and any(self.derives_from(base, names, _depth + 1) for base in filter(None, value[6:].split(",")))
-        )
-
-    def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
-        """Return the known class (:data:`KNOWN_CLASSES`) ``dotted`` is or derives from."""
-        if _depth > 50:
-            return None
-        dotted = self.expand(dotted)
-        name = canonical(dotted)
-        if name in KNOWN_CLASSES:
-            return name
-        value = self.table.get(dotted)
-        if value and value.startswith("class:"):
-            for base in filter(None, value[6:].split(",")):
-                found = self.class_of(base, _depth + 1)
-                if found:
-                    return found
-        return None
-
-
-# --------------------------------------------------------------------------
 # Helpers for LibCST rules
 # --------------------------------------------------------------------------
 
@@ -478,7 +345,7 @@ def route_receiver(decorator: cst.Decorator) -> Optional[tuple[str, frozenset]]:
 
     ``@bp.route("/")`` gives ``("bp", ROUTE_OWNERS)``; ``@app.get("/")`` gives
     ``("app", SHORTCUT_OWNERS)``. Whether the receiver really is such an object
-    is for :class:`SymbolIndex` to decide.
+    is for :class:`~flasklint.model.symbols.SymbolIndex` to decide.
     """
     expr = decorator.decorator
     if not isinstance(expr, cst.Call) or not isinstance(expr.func, cst.Attribute):

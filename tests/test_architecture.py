@@ -43,10 +43,16 @@ def imported(path: Path, package_folder: Path, modules: set) -> set:
 
 
 @cache
+def import_graph(package: Path = PACKAGE) -> dict:
+    """Return, for each module of ``package``, the modules of ``package`` it imports."""
+    paths = {module_name(path, package): path for path in package.rglob("*.py")}
+    return {name: imported(path, package, set(paths)) for name, path in paths.items()}
+
+
+@cache
 def cycles(package: Path = PACKAGE) -> list:
     """Return the sets of modules of ``package`` that import each other (strongly connected)."""
-    paths = {module_name(path, package): path for path in package.rglob("*.py")}
-    graph = {name: imported(path, package, set(paths)) for name, path in paths.items()}
+    graph = import_graph(package)
     reaches = {name: set() for name in graph}
     for start in graph:
         stack = [start]
@@ -76,3 +82,21 @@ def test_a_cycle_under_type_checking_or_in_a_function_is_found(tmp_path):
     (package / "sub" / "b.py").write_text("def f():\n    from .. import a\n")
     (package / "c.py").write_text("from flasklint.sub import b\n")
     assert cycles(package) == [frozenset({"flasklint.a", "flasklint.sub.b"})]
+
+
+def test_models_return_records_and_never_write_findings():
+    """Nothing in ``model/`` imports the rules or builds findings and fixes: rules write messages."""
+    forbidden = ("flasklint.findings", "flasklint.rule", "flasklint.checks", "flasklint.engine")
+    model = {name: targets for name, targets in import_graph().items() if name.startswith("flasklint.model.")}
+    assert model, "the model package is empty"
+    assert {name: sorted(t for t in targets if t.startswith(forbidden)) for name, targets in model.items()} == {
+        name: [] for name in model
+    }
+
+
+def test_facts_hold_only_per_file_collectors():
+    """``facts/`` never reads the project-level model: the model is built from the facts."""
+    facts = {name: targets for name, targets in import_graph().items() if name.startswith("flasklint.facts")}
+    assert {name: sorted(t for t in targets if t.startswith("flasklint.model")) for name, targets in facts.items()} == {
+        name: [] for name in facts
+    }

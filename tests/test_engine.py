@@ -214,7 +214,7 @@ class _ReadsTemplatesUndeclared(_Apart):
 
 def _facts(count=engine.POOL_THRESHOLD):
     from flasklint.facts import ModuleFacts
-    from flasklint.flask_context import SymbolIndex
+    from flasklint.model.symbols import SymbolIndex
     from flasklint.project import Project
     from flasklint.model.project_facts import ProjectFacts
 

@@ -11,7 +11,7 @@ from flasklint.checks import builtin_rules
 from flasklint.cli import main
 from flasklint.config import Config
 from flasklint.engine import analyse_files
-from flasklint.flask_context import SymbolIndex
+from flasklint.model.symbols import SymbolIndex
 from flasklint.model.environment import DEVELOPMENT, NEVER, PRODUCTION, TESTS, environment
 from flasklint.project import discover
 from flasklint.model.project_facts import ProjectFacts

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
-from ..facts.decorators import ClassFact, DecoratorIndex, Effect
-from ..facts.routes import RouteFact, registered_routes
+from ..facts.decorators import ClassFact
+from ..facts.routes import RouteFact
 from ..findings import Finding, Severity
+from ..model.decorators import DecoratorIndex, Effect
 from ..model.project_facts import ProjectFacts
+from ..model.routes import registered_routes
 from ..rule import ProjectRule
 
 #: Views named in a message before "and N more".

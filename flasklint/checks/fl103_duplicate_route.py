@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
-from ..facts.decorators import DecoratorIndex
-from ..facts.routes import RouteFact, registered_routes
+from ..facts.routes import RouteFact
 from ..findings import Finding, Severity
+from ..model.decorators import DecoratorIndex
 from ..model.environment import is_test_path
 from ..model.project_facts import ProjectFacts
+from ..model.routes import registered_routes
 from ..rule import ProjectRule
 
 #: Route options that change which requests a rule matches; rules with them are not compared.

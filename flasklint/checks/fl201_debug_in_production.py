@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model, debug_flags, environment_files, production_findings
 from ..findings import Finding, Severity
+from ..model.config import config_model, debug_flags, environment_files
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from .production import production_findings
 
 
 class DebugInProduction(ProjectRule):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model, production_server, where
 from ..findings import Finding, Severity
+from ..model.config import config_model, production_server
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from .production import where
 
 #: Hosts that expose the development server to other machines.
 PUBLIC_HOSTS = frozenset({"0.0.0.0", "::", "[::]"})

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model, production_findings
 from ..findings import Finding, Severity
 from ..flask_context import FORM_CLASSES
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from .production import production_findings
 
 #: Flask-WTF keys whose false value switches CSRF protection off.
 CSRF_KEYS = ("WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT")

@@ -6,8 +6,8 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from ..config_model import config_model
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 

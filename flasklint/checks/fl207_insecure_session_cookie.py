@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from .production import unit_label, unit_reason
 
 
 class InsecureSessionCookie(ProjectRule):
@@ -80,7 +81,7 @@ class InsecureSessionCookie(ProjectRule):
             if unit.qualname not in used:
                 continue
             missing = [key for key in keys if not self.secure(model, unit, key)]
-            reason = unit.reason
+            reason = unit_reason(unit)
             if model.runs_through_heirs(unit):  # a base class counts through the subclasses that keep its value
                 heirs = [
                     u.name
@@ -103,7 +104,7 @@ class InsecureSessionCookie(ProjectRule):
                 unit.path,
                 (unit.line, unit.column),
                 (unit.line, unit.column),
-                f"production {unit.label} ({reason}) leaves {shown} at False, so the "
+                f"production {unit_label(unit)} ({reason}) leaves {shown} at False, so the "
                 f"browser also sends the cookie over plain HTTP",
             )
 

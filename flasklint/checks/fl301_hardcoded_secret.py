@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import secret_values
 from ..rule import ProjectRule
-from ..secret_model import secret_values
+from .secret_phrases import described
 
 
 class HardcodedSecret(ProjectRule):
@@ -108,5 +109,5 @@ class HardcodedSecret(ProjectRule):
             if secret.literal.placeholder:
                 continue
             yield self.finding(
-                secret.path, secret.start, secret.end, f"`{secret.key}` is {secret.described(project)}", sensitive=True
+                secret.path, secret.start, secret.end, f"`{secret.key}` is {described(project, secret)}", sensitive=True
             )

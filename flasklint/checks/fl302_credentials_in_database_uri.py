@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import credential_uris
 from ..rule import ProjectRule
-from ..secret_model import credential_uris, tracked_phrase
+from .secret_phrases import tracked_phrase
 
 
 class CredentialsInDatabaseUri(ProjectRule):

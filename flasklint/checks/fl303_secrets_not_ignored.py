@@ -5,21 +5,19 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Iterator
 
-from ..config_model import config_model
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
-from ..rule import ProjectRule
-from ..secret_model import (
-    counted_path,
+from ..model.secrets import (
     env_secrets,
-    gitignore_fix,
     ini_credentials,
     instance_folders,
     is_env_file,
-    report_place,
     templates,
     uses_dotenv,
 )
+from ..rule import ProjectRule
+from .gitignore import gitignore_fix, report_place
 
 
 class SecretsNotIgnored(ProjectRule):
@@ -139,7 +137,7 @@ class SecretsNotIgnored(ProjectRule):
             for f in files
             if is_env_file(f)
             and posixpath.basename(f).startswith(".env")
-            and counted_path(model, f, project.config.include_tests)
+            and model.env.counts_secrets(f, project.config.include_tests)
         ]
         template = templates(project, env_files)
         env_files = [f for f in env_files if f not in template and next(env_secrets(project.read_text(f)), None)]

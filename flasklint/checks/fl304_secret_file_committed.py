@@ -5,23 +5,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 
-from ..config_model import config_model
 from ..facts.config import KEY as CONFIG
 from ..facts.credentials import KEY as CREDENTIALS
 from ..facts.secrets import Literal
 from ..findings import Finding, Severity
 from ..flask_context import split_path
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
-from ..rule import ProjectRule
-from ..secret_model import (
-    counted_path,
+from ..model.secrets import (
     env_secrets,
     is_committed,
     is_env_file,
     is_secret_key,
     templates,
-    tracked_phrase,
 )
+from ..rule import ProjectRule
+from .secret_phrases import tracked_phrase
 
 #: Instance files read for assignments (not databases, uploads or logs).
 TEXT_SUFFIXES = ("", ".py", ".cfg", ".conf", ".ini", ".env", ".toml", ".txt", ".sh")
@@ -128,7 +127,7 @@ class SecretFileCommitted(ProjectRule):
             if (
                 (in_instance or is_env_file(rel))
                 and is_committed(project, rel)
-                and counted_path(model, rel, project.config.include_tests)
+                and model.env.counts_secrets(rel, project.config.include_tests)
             ):
                 candidates.append(rel)
         template = templates(project, candidates)

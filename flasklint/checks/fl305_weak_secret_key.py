@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model
 from ..facts.secrets import MIN_SECRET_KEY_LENGTH
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import ignored_instance_keys, is_signing_key, secret_values
 from ..rule import ProjectRule
-from ..secret_model import ignored_instance_keys, is_signing_key, secret_values
+from .secret_phrases import described
 
 
 class WeakSecretKey(ProjectRule):
@@ -93,6 +94,6 @@ class WeakSecretKey(ProjectRule):
                     secret.path,
                     secret.start,
                     secret.end,
-                    f"`{secret.key}` is {why}: {secret.described(project)}",
+                    f"`{secret.key}` is {why}: {described(project, secret)}",
                     sensitive=True,
                 )

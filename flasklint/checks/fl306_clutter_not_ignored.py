@@ -6,11 +6,11 @@ import sys
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from ..config_model import config_model
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
-from ..secret_model import gitignore_fix, report_place
+from .gitignore import gitignore_fix, report_place
 
 #: The name Python gives a module's cached bytecode, for asking the ignore rules.
 CACHE_TAG = sys.implementation.cache_tag or "cpython"

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Optional
 
-from ..facts.models import ModelIndex
 from ..facts.password_flow import FlowEvent, Origin, events
 from ..findings import Finding, Severity
 from ..model.environment import environment
+from ..model.orm import ModelIndex
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 

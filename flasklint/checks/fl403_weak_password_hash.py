@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from ..facts.models import ModelIndex
 from ..facts.password_flow import FlowEvent, events
 from ..findings import Finding, Severity
 from ..model.environment import environment
+from ..model.orm import ModelIndex
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 

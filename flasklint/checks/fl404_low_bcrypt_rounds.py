@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..config_model import config_model, production_findings
 from ..facts.bcrypt_rounds import KEY
 from ..facts.config import Value
 from ..facts.passwords import MIN_BCRYPT_ROUNDS
 from ..findings import Finding, Severity
+from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from .production import production_findings
 
 SETTING = "BCRYPT_LOG_ROUNDS"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..facts.import_order import partial_reads
 from ..findings import Finding, Severity
+from ..model.import_order import partial_reads
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 

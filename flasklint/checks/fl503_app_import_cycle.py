@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..facts.import_order import partial_reads
 from ..findings import Finding, Severity
 from ..flask_context import FLASK_APP, FLASK_BLUEPRINT
+from ..model.import_order import partial_reads
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 

@@ -9,8 +9,9 @@ from typing import Optional, Union
 
 from ..facts import ImportFact, ModuleFacts
 from ..findings import SAFE, UNSAFE, Edit, Fix, Severity
-from ..flask_context import SymbolIndex, cst_dotted
+from ..flask_context import cst_dotted
 from ..lazy import cst
+from ..model.symbols import SymbolIndex
 from ..pins import Pin, proves_before, proves_from, version
 from ..rule import FileContext, FileRule
 

@@ -1,7 +1,7 @@
 """Configuration facts: every place a file sets or loads Flask configuration.
 
 Collected from every file's ``ast`` so that the project step
-(:mod:`flasklint.config_model`) can decide which configuration runs in
+(:mod:`flasklint.model.config`) can decide which configuration runs in
 production, and so that the debug, CSRF, cookie and secret rules share one
 view of it. Recorded here, as plain data:
 

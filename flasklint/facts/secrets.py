@@ -5,7 +5,7 @@ CI systems upload), so they never keep a secret: a literal that may be one is
 kept as a :class:`Literal` (its redacted form and the verdicts the secret
 rules need), and a configuration value given to a secret-looking key is kept
 redacted (:func:`conceal`). The judging functions live here so that the
-collectors can judge; :mod:`flasklint.secret_model` builds on them.
+collectors can judge; :mod:`flasklint.model.secrets` builds on them.
 """
 
 from __future__ import annotations

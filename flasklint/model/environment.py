@@ -24,22 +24,24 @@ under a ``tests``/``test``/``testing`` folder, ``test_*``, ``*_test``,
 ``*_tests``, ``tests``, ``conftest``. Development: a file, folder, class,
 guard or registration whose words are among ``dev-config-names``. Never: an
 Alembic revision script (Alembic loads it by path, outside the app).
-Production: everything else. Config units (:mod:`flasklint.config_model`)
-and secrets (:mod:`flasklint.secret_model`) ask here.
+Production: everything else. Config units (:mod:`flasklint.model.config`)
+and secrets (:mod:`flasklint.model.secrets`) ask here.
 
 Rules ask :func:`environment` for the shared instance, built once per run.
 """
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union, cast
 
 from ..facts import ModuleFacts
 from ..facts.config import KEY as CONFIG
+from ..facts.config import ConfigFacts
 from ..flask_context import ROUTE_OWNERS, split_path, words
 
 if TYPE_CHECKING:
@@ -49,11 +51,17 @@ PRODUCTION = "production"
 DEVELOPMENT = "development"
 TESTS = "tests"
 NEVER = "never"
+#: Why a configuration is not production, besides :data:`TESTS` (:meth:`Environment.config_not_production`).
+NAMED = "named"
+DEVELOPMENT_FILE = "development file"
+REGISTERED = "registered"
 
 #: Folders that hold tests.
 TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 #: Words that make a configuration, a guard or a folder a test one.
 TEST_WORDS = frozenset({"test", "tests", "testing", "unittest", "pytest"})
+#: Words in a name that say production.
+PRODUCTION_WORDS = frozenset({"production", "prod"})
 #: Top-level packages that are Flask, besides ``flask`` and ``flask_*`` extensions.
 FLASK_PACKAGES = frozenset({"flask", "apiflask"})
 
@@ -239,7 +247,7 @@ class Environment:
 
     def loaded(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
         """Yield the modules a module loads as configuration by a string (``from_object``, ``from_pyfile``)."""
-        config = facts.extra.get(CONFIG)
+        config = cast(Optional[ConfigFacts], facts.extra.get(CONFIG))
         for load in config.loads if config is not None else ():
             kind, _, text = load.argument.partition(":")
             if kind != "str":
@@ -305,6 +313,58 @@ class Environment:
         found = words(name)
         return bool(found & self.dev_words or {w[:-1] for w in found if w.endswith("s")} & self.dev_words)
 
+    def production_named(self, name: str) -> bool:
+        """Return whether a name says production (``ProductionConfig``, ``prod``)."""
+        return bool(words(name) & PRODUCTION_WORDS)
+
+    def side_of_name(self, name: str) -> Optional[str]:
+        """Return ``production`` or ``development`` when ``name`` says one of them (and not both), else None."""
+        production, development = self.production_named(name), self.dev_named(name)
+        if production != development:
+            return PRODUCTION if production else DEVELOPMENT
+        return None
+
+    def side_of_test(self, test: str) -> Optional[str]:
+        """Return the environment an ``if`` test selects: ``ENV == "production"``, ``not is_dev``, ``env != "dev"``.
+
+        A comparison with string literals (``os.getenv("ENV", "production") ==
+        "development"`` compares with ``"development"``: the arguments of a call
+        do not count), or a bare name, says production or development through
+        its words; ``not`` and ``!=`` turn production into
+        development (not production) and development into production (what
+        runs when development does not). None when the test says neither.
+        """
+        try:
+            node = ast.parse(test, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            return None
+        negated = False
+        while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            node, negated = node.operand, not negated
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            if isinstance(node.ops[0], (ast.NotEq, ast.NotIn, ast.IsNot)):
+                negated = not negated
+            elif not isinstance(node.ops[0], (ast.Eq, ast.In, ast.Is)):
+                return None
+            literals = [
+                n.value
+                for side in (node.left, node.comparators[0])
+                for n in (side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side])
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            ]
+            side = self.side_of_name(" ".join(literals)) if literals else None
+        elif isinstance(node, (ast.Name, ast.Attribute)):
+            side = self.side_of_name(ast.unparse(node))
+        else:
+            return None
+        if side is None or not negated:
+            return side
+        return DEVELOPMENT if side == PRODUCTION else PRODUCTION
+
+    def is_dev_guard(self, test: str) -> bool:
+        """Return whether an ``if`` test guards development or test code (its words, ``__main__``)."""
+        return self.dev_named(test) or "__main__" in test
+
     def is_dev_path(self, path: str) -> bool:
         """Return whether a file is a test or development file by its path (decided once per path)."""
         if path not in self._dev_paths:
@@ -320,6 +380,30 @@ class Environment:
         """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``)."""
         dev = self.is_dev_path(path) or self.dev_named(posixpath.basename(path).replace(".", " "))
         return not dev or (tests and (is_test_path(path) or test_named(path)))
+
+    def counts_secrets_under(self, guards: Iterable[str], tests: bool) -> bool:
+        """Return whether secrets set under the ``if`` tests ``guards`` count (test ones with ``tests``)."""
+        return all(not self.dev_named(g) or (tests and test_named(g)) for g in guards)
+
+    def config_not_production(
+        self, path: str, class_name: Optional[str], registered: list[str], loaded: bool
+    ) -> Optional[str]:
+        """Return why a configuration (a config module or class) does not run in production, or None.
+
+        :data:`TESTS` under tests; :data:`NAMED` when its class is named for
+        development or testing; :data:`DEVELOPMENT_FILE` in a development or
+        test file; :data:`REGISTERED` when the config dicts list it only
+        under such keys (``registered``) and no ``from_object`` loads it.
+        """
+        if is_test_path(path):
+            return TESTS
+        if class_name is not None and self.dev_named(class_name):
+            return NAMED
+        if self.is_dev_path(path):
+            return DEVELOPMENT_FILE
+        if registered and all(self.dev_named(key) for key in registered) and not loaded:
+            return REGISTERED
+        return None
 
     @staticmethod
     def is_test_config(path: str, class_name: Optional[str], registered: list[str], loaded: bool) -> bool:

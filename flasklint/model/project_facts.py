@@ -11,9 +11,9 @@ from ..files import read_bytes
 if TYPE_CHECKING:
     from ..config import Config
     from ..facts import ModuleFacts
-    from ..flask_context import SymbolIndex
     from ..project import Project
     from ..templates import TemplateRead
+    from .symbols import SymbolIndex
 
 
 class ProjectFacts:

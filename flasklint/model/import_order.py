@@ -26,10 +26,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Optional
+from typing import Optional, cast
 
-from . import ModuleFacts
-from .execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts
+from ..facts import ModuleFacts
+from ..facts.execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts
 
 #: Modules that start an application (``flask --app``, gunicorn, scripts).
 FACTORY = "create_app"
@@ -156,6 +156,11 @@ def defined_names(execution: ExecutionFacts, module: str) -> dict[str, int]:
     return lines
 
 
+def execution_of(facts: ModuleFacts) -> Optional[ExecutionFacts]:
+    """Return the execution facts the file pass recorded for a module, if any."""
+    return cast(Optional[ExecutionFacts], facts.extra.get(KEY))
+
+
 class Simulation:
     """Import each entry point in a fresh interpreter, on paper."""
 
@@ -260,7 +265,7 @@ class Simulation:
     def names_of(self, facts: ModuleFacts) -> dict[str, int]:
         """Return the names a module binds at module level, with lines (cached)."""
         if facts.path not in self._names:
-            execution = facts.extra.get(KEY)
+            execution = execution_of(facts)
             self._names[facts.path] = defined_names(execution, facts.module) if execution else {}
         return self._names[facts.path]
 
@@ -279,7 +284,7 @@ class Simulation:
         facts = self.lookup(name)
         if facts is None:
             return
-        execution = facts.extra.get(KEY)
+        execution = execution_of(facts)
         self.status[name] = _RUNNING
         self.defined[name] = set(_DUNDERS)
         if execution is None:
@@ -378,10 +383,10 @@ class Simulation:
 
     def read(self, kind: str, module: str, name: str) -> None:
         """Read ``name`` from project module ``module``; raise when it cannot exist yet."""
-        if self.status.get(module) != _RUNNING:
+        facts = self.lookup(module)
+        if facts is None or self.status.get(module) != _RUNNING:
             return
         sub = f"{module}.{name}"
-        facts = self.lookup(module)
         if name in self.defined[module] or module in self.anything or (kind == "import" and sub in self.status):
             self.reads.append(self.partial_read(kind, facts, module, name, False))
             return
@@ -442,9 +447,9 @@ class Simulation:
     def call(self, module: str, name: str) -> None:
         """Run the imports of function ``name`` of ``module``."""
         facts = self.lookup(module)
-        execution = facts.extra.get(KEY) if facts else None
+        execution = execution_of(facts) if facts else None
         steps = execution.functions.get(name) if execution else None
-        if not steps or (module, name) in self.calling:
+        if facts is None or not steps or (module, name) in self.calling:
             return
         frame = _Frame(module, facts.path, function=True)
         self.stack.append(frame)

@@ -14,7 +14,7 @@ and development code (see RULES.md, "Production configuration"):
   across modules);
 - a unit whose class name or file path says development or testing (the
   configurable ``dev-config-names``), or that lies under ``tests/``, is not
-  production; every other unit is, with a short reason the messages show;
+  production; every other unit is, and each unit records why;
 - a class inherits its bases' settings unless it overrides them; a base
   class nothing loads runs in production only through its subclasses;
 - ``app.config[...] =`` and friends on a Flask app count as production
@@ -27,25 +27,23 @@ become units. Rules ask :func:`config_model` for the shared instance.
 
 from __future__ import annotations
 
-import ast
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, cast
 
-from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
-from .flask_context import FLASK_APP, split_path, words
-from .model.environment import environment, is_test_path
+from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
+from ..flask_context import FLASK_APP, split_path, words
+from .envfiles import assignments
+from .environment import environment, is_test_path
 
 if TYPE_CHECKING:
-    from .facts import ModuleFacts
-    from .model.project_facts import ProjectFacts
+    from ..facts import ModuleFacts
+    from .project_facts import ProjectFacts
 
 #: File stems and folders that make a module a config module by convention.
 CONFIG_WORDS = frozenset({"config", "configs", "settings", "configuration"})
-#: Words in a name that say production.
-PRODUCTION_WORDS = frozenset({"production", "prod"})
 
 #: Keys and key prefixes of Flask and its common extensions: what makes a
 #: conventionally named module or class look like Flask configuration.
@@ -90,15 +88,18 @@ FLASK_KEY_PREFIXES = (
     "CORS_",
 )
 
+#: Why a unit runs in production (:attr:`Unit.why`); why not comes from
+#: :meth:`~flasklint.model.environment.Environment.config_not_production`.
+REGISTERED_AS = "registered as"
+PRODUCTION_NAMED = "named for production"
+LOADED = "loaded"
+INHERITED = "inherited"
+NOT_DEV_NAMED = "not named for development or testing"
+
 
 def flask_keys(settings: Iterable[Setting]) -> bool:
     """Return whether any of ``settings`` sets a key Flask or a common extension reads."""
     return any(s.key in FLASK_KEYS or s.key.startswith(FLASK_KEY_PREFIXES) for s in settings)
-
-
-def where(path: str, line: int) -> str:
-    """Return ``path:line`` for messages."""
-    return f"{path}:{line}"
 
 
 @dataclass
@@ -108,6 +109,9 @@ class Unit:
     ``settings`` are its own settings (the last unconditional assignment of
     each key; a later conditional one makes the key ``unsure``); ``bases``
     are the qualified names of its base classes that are units too.
+    ``why`` says why it runs in production or not (:data:`REGISTERED_AS`,
+    :data:`~flasklint.model.environment.NAMED` ...); ``why_name`` is the
+    registration or the heir that decided it, when one did.
     """
 
     qualname: str
@@ -120,15 +124,19 @@ class Unit:
     unsure: set[str] = field(default_factory=set)
     bases: tuple[str, ...] = ()
     production: bool = True
-    reason: str = ""
-    #: Why the unit is a config unit at all: registrations, loads.
+    why: str = ""
+    why_name: str = ""
+    #: Why the unit is a config unit at all: registrations, and the loads (method, path, line).
     registered: list[str] = field(default_factory=list)
-    loaded_at: list[str] = field(default_factory=list)
+    loaded_at: list[tuple[str, str, int]] = field(default_factory=list)
+
+    #: Whether it is a test configuration (counted for secrets with ``include-tests``).
+    test: bool = False
 
     @property
-    def label(self) -> str:
-        """Return how messages name the unit."""
-        return f"config {self.kind} `{self.name}`"
+    def registered_keys(self) -> list[str]:
+        """Return the keys the config dicts list the unit under (``'dev']`` of ``config['dev']``)."""
+        return [r.partition("[")[2] for r in self.registered]
 
 
 @dataclass(frozen=True)
@@ -142,13 +150,20 @@ class Resolved:
 
 @dataclass(frozen=True)
 class ProductionValue:
-    """A value that holds in production, where it comes from, and why it counts."""
+    """A value that holds in production, where it comes from, and why it counts.
+
+    ``owner`` is the unit that sets it; ``unit`` is the production unit judged; ``carriers`` are the production
+    units that inherit the value from it, and ``through_heirs`` says the unit
+    reaches production only through them.
+    """
 
     key: str
     setting: Setting
     path: str
-    owner: str
-    reason: str
+    owner: Unit
+    unit: Unit
+    carriers: tuple[str, ...] = ()
+    through_heirs: bool = False
     #: When the value is inherited: the production unit inheriting it (reported at its class line).
     heir: Optional[Unit] = None
 
@@ -169,7 +184,7 @@ class ConfigModel:
         for m in sorted((m for m in project.modules if KEY in m.extra), key=lambda m: (m.path.count("/"), m.path)):
             # config.py and a tracked instance/config.py both claim the name `config`:
             # the shallower file keeps it, the other is known by its path.
-            self.facts[m.path if m.module in self.facts else m.module] = (m, m.extra[KEY])
+            self.facts[m.path if m.module in self.facts else m.module] = (m, cast(ConfigFacts, m.extra[KEY]))
         #: The facts of the modules that belong to a Flask application: only they configure one.
         self.flask_facts = {key: found for key, found in self.facts.items() if self.env.is_flask(found[0])}
         self.uses_flask = self.env.uses_flask
@@ -270,7 +285,7 @@ class ConfigModel:
     def add_loaded(self, load: Load, module: ModuleFacts) -> None:
         """Make what ``from_object``/``from_pyfile`` loads a unit, noting where."""
         kind, _, target = load.argument.partition(":")
-        at = f"`{load.method}` at {where(module.path, load.line)}"
+        at = (load.method, module.path, load.line)
         units: list[Optional[Unit]] = []
         if load.method == "from_object" and kind == "str":
             units.append(self.add_module(target) if target in self.facts else self.add_class(self.index.expand(target)))
@@ -335,29 +350,23 @@ class ConfigModel:
         return bool(words(stem) & CONFIG_WORDS) or any(p in CONFIG_WORDS for p in folders)
 
     def decide(self, unit: Unit) -> None:
-        """Set ``unit.production`` and ``unit.reason``."""
-        if is_test_path(unit.path):
-            unit.production, unit.reason = False, "under tests"
-        elif unit.kind == "class" and self.env.dev_named(unit.name):
-            unit.production, unit.reason = False, "named for development or testing"
-        elif self.env.is_dev_path(unit.path):
-            unit.production, unit.reason = False, "in a development or testing file"
-        elif (
-            unit.registered
-            and all(self.env.dev_named(r.partition("[")[2]) for r in unit.registered)
-            and not unit.loaded_at
-        ):
-            unit.production, unit.reason = False, f"registered only as {', '.join(unit.registered)}"
-        elif unit.registered and any(not self.env.dev_named(r.partition("[")[2]) for r in unit.registered):
-            shown = [r for r in unit.registered if not self.env.dev_named(r.partition("[")[2])]
-            unit.reason = f"registered as `{shown[0]}`"
-        elif words(unit.name) & PRODUCTION_WORDS:
-            unit.reason = "named for production"
+        """Set ``unit.production``, ``unit.test`` and ``unit.why``, as the environment model decides."""
+        class_name = unit.name if unit.kind == "class" else None
+        keys = unit.registered_keys
+        unit.test = self.env.is_test_config(unit.path, class_name, keys, bool(unit.loaded_at))
+        why = self.env.config_not_production(unit.path, class_name, keys, bool(unit.loaded_at))
+        if why is not None:
+            unit.production, unit.why = False, why
+        elif unit.registered and any(not self.env.dev_named(key) for key in keys):
+            shown = [r for r, key in zip(unit.registered, keys) if not self.env.dev_named(key)]
+            unit.why, unit.why_name = REGISTERED_AS, shown[0]
+        elif self.env.production_named(unit.name):
+            unit.why = PRODUCTION_NAMED
         elif unit.loaded_at:
-            unit.reason = f"loaded by {unit.loaded_at[0]}"
+            unit.why = LOADED
         else:
-            heirs = [u.name for u in self.heirs(unit) if u.production and words(u.name) & PRODUCTION_WORDS]
-            unit.reason = f"inherited by `{heirs[0]}`" if heirs else "not named for development or testing"
+            heirs = [u.name for u in self.heirs(unit) if u.production and self.env.production_named(u.name)]
+            unit.why, unit.why_name = (INHERITED, heirs[0]) if heirs else (NOT_DEV_NAMED, "")
 
     def heirs(self, unit: Unit) -> list[Unit]:
         """Return the units that inherit from ``unit``, directly or not."""
@@ -422,16 +431,15 @@ class ConfigModel:
             through_heirs = self.runs_through_heirs(unit)
             if through_heirs and not carriers:
                 continue
-            shown = ", ".join(f"`{name}`" for name in carriers[:3]) + (" ..." if len(carriers) > 3 else "")
-            reason = (
-                f"inherited by {shown}"
-                if through_heirs
-                else f"{unit.reason}; inherited by {shown}"
-                if carriers
-                else unit.reason
-            )
             yield ProductionValue(
-                key, found.setting, owner.path, owner.label, reason, heir=None if owner is unit else unit
+                key,
+                found.setting,
+                owner.path,
+                owner,
+                unit,
+                tuple(carriers),
+                through_heirs,
+                heir=None if owner is unit else unit,
             )
 
     def takes(self, unit: Unit, key: str, owner: Unit) -> bool:
@@ -445,15 +453,15 @@ class ConfigModel:
         True for a base class that nothing loads, no config dict lists, and
         whose name does not say production.
         """
-        direct = unit.loaded_at or unit.registered or words(unit.name) & PRODUCTION_WORDS
+        direct = unit.loaded_at or unit.registered or self.env.production_named(unit.name)
         return not direct and bool(self.heirs(unit))
 
-    def app_settings(self, key: str) -> Iterator[tuple[str, AppSetting, str]]:
-        """Yield ``(path, setting, where)`` for production app-level settings of ``key`` on a Flask app.
+    def app_settings(self, key: str) -> Iterator[tuple[str, AppSetting, Optional[str]]]:
+        """Yield ``(path, setting, guard)`` for production app-level settings of ``key`` on a Flask app.
 
-        A setting counts when no ``if`` guards it, or when every ``if`` around
-        it takes its production branch (see :meth:`branch_side`); ``where``
-        says which, for messages.
+        A setting counts when no ``if`` guards it (``guard`` is None), or when
+        every ``if`` around it takes its production branch (see
+        :meth:`branch_side`; ``guard`` is the test of the innermost one).
         """
         for module, facts in self.flask_facts.values():
             if self.env.is_dev_path(module.path) or self.runs_dev_server(facts):
@@ -463,9 +471,9 @@ class ConfigModel:
                     continue
                 guards = app_setting.setting.guards
                 if not guards:
-                    yield module.path, app_setting, "outside any test or debug guard, so it holds in production"
+                    yield module.path, app_setting, None
                 elif all(self.branch_side(facts, guards[: depth + 1]) == "production" for depth in range(len(guards))):
-                    yield module.path, app_setting, f"in a branch that runs in production ({branch_phrase(guards[-1])})"
+                    yield module.path, app_setting, guards[-1]
 
     def branch_side(self, facts: ConfigFacts, guards: tuple[str, ...]) -> Optional[str]:
         """Return ``production`` or ``development`` for the branch the last of ``guards`` takes, or None.
@@ -477,10 +485,10 @@ class ConfigModel:
         that loads a production config.
         """
         test = guards[-1]
-        side = environment_side(test, self.env.dev_named)
+        side = self.env.side_of_test(test)
         if side is not None:
             return side
-        if self.env.dev_named(test) or "__main__" in test:
+        if self.env.is_dev_guard(test):
             return "development"
         own = self.configures(facts, guards)
         if own is not None:
@@ -499,7 +507,7 @@ class ConfigModel:
             and a.setting.value.literal
             and a.setting.guards[: len(guards)] == guards
         ]
-        found = {environment_of(str(name), self.env.dev_named) for name in said} - {None}
+        found = {self.env.side_of_name(str(name)) for name in said} - {None}
         return found.pop() if len(found) == 1 else None
 
     def is_flask_app(self, receiver: Optional[str]) -> bool:
@@ -524,7 +532,7 @@ class ConfigModel:
         return any(
             a.setting.key == key
             and not self.env.is_dev_path(m.path)
-            and not any(self.env.dev_named(g) or "__main__" in g for g in a.setting.guards)
+            and not any(self.env.is_dev_guard(g) for g in a.setting.guards)
             for m, facts in self.flask_facts.values()
             for a in facts.app_settings
         )
@@ -582,65 +590,11 @@ class ConfigModel:
                 yield module, facts
 
 
-def environment_of(name: str, dev_named) -> Optional[str]:
-    """Return ``production`` or ``development`` when ``name`` says one of them (and not both), else None."""
-    production, development = bool(words(name) & PRODUCTION_WORDS), dev_named(name)
-    if production != development:
-        return "production" if production else "development"
-    return None
-
-
-def environment_side(test: str, dev_named) -> Optional[str]:
-    """Return the environment an ``if`` test selects: ``ENV == "production"``, ``not is_dev``, ``env != "dev"``.
-
-    A comparison with string literals (``os.getenv("ENV", "production") ==
-    "development"`` compares with ``"development"``: the arguments of a call
-    do not count), or a bare name, says production or development through
-    its words; ``not`` and ``!=`` turn production into
-    development (not production) and development into production (what
-    runs when development does not). None when the test says neither.
-    """
-    try:
-        node = ast.parse(test, mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-    negated = False
-    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        node, negated = node.operand, not negated
-    if isinstance(node, ast.Compare) and len(node.ops) == 1:
-        if isinstance(node.ops[0], (ast.NotEq, ast.NotIn, ast.IsNot)):
-            negated = not negated
-        elif not isinstance(node.ops[0], (ast.Eq, ast.In, ast.Is)):
-            return None
-        literals = [
-            n.value
-            for side in (node.left, node.comparators[0])
-            for n in (side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side])
-            if isinstance(n, ast.Constant) and isinstance(n.value, str)
-        ]
-        side = environment_of(" ".join(literals), dev_named) if literals else None
-    elif isinstance(node, (ast.Name, ast.Attribute)):
-        side = environment_of(ast.unparse(node), dev_named)
-    else:
-        return None
-    if side is None or not negated:
-        return side
-    return "development" if side == "production" else "production"
-
-
 def opposite(test: str) -> str:
     """Return the guard text of the other branch of an ``if`` (the collector writes ``not (TEST)``)."""
     if test.startswith("not (") and test.endswith(")"):
         return test[5:-1]
     return f"not ({test})"
-
-
-def branch_phrase(test: str) -> str:
-    """Return ``if TEST`` or the ``else`` of ``if TEST`` for messages."""
-    in_else = test.startswith("not (") and test.endswith(")")
-    shown = opposite(test) if in_else else test
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return f"the `else` of `if {shown}`" if in_else else f"`if {shown}`"
 
 
 def config_model(project: ProjectFacts) -> ConfigModel:
@@ -660,6 +614,8 @@ _ENV_FILE = re.compile(
 )
 _ASSIGNMENT = re.compile(r"""(?:^|[\s"'\-])(?P<key>FLASK_DEBUG|FLASK_ENV)\s*(?:=|:|\s)\s*["']?(?P<value>[\w.-]*)""")
 _DEBUG_FLAG = re.compile(r"\bflask\b[^\n#]*\s--debug\b")
+#: Files that hold ``KEY=value`` lines only, read by the ``.env`` parser.
+DOTENV_FILES = frozenset({".env", ".flaskenv"})
 
 
 @dataclass(frozen=True)
@@ -687,29 +643,41 @@ def environment_files(project: ProjectFacts) -> list[str]:
 
 
 def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
-    """Yield the lines of a file that set ``FLASK_DEBUG`` on, ``FLASK_ENV=development`` or ``flask --debug``."""
+    """Yield the lines of a file that set ``FLASK_DEBUG`` on, ``FLASK_ENV=development`` or ``flask --debug``.
+
+    A ``.env`` or ``.flaskenv`` file is read by the ``.env`` parser
+    (:func:`.envfiles.assignments`); deployment files (``ENV FLASK_DEBUG=1``
+    in a Dockerfile, ``- FLASK_ENV=development`` in a compose file) are
+    searched for the two variables.
+    """
+    dotenv = {a.line: a for a in assignments(text)} if posixpath.basename(path) in DOTENV_FILES else None
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("#"):
+        if line.strip().startswith("#"):
             continue
-        for match in _ASSIGNMENT.finditer(line):
-            value = match.group("value").lower()
-            on = value in ("1", "true", "yes", "on") if match.group("key") == "FLASK_DEBUG" else value == "development"
-            if on:
-                yield EnvFlag(
-                    path,
-                    number,
-                    match.start("key") + 1,
-                    match.end("value") + 1,
-                    f"{match.group('key')}={match.group('value')}",
-                )
-        found = _DEBUG_FLAG.search(line)
-        if found:
-            yield EnvFlag(path, number, found.start() + 1, found.end() + 1, "flask --debug")
+        if dotenv is None:
+            found = [
+                (m.group("key"), m.start("key") + 1, m.group("value"), m.start("value") + 1)
+                for m in _ASSIGNMENT.finditer(line)
+            ]
+        else:
+            found = [(a.key, a.key_column, a.value, a.value_column) for a in filter(None, [dotenv.get(number)])]
+        for key, column, value, value_column in found:
+            if turns_debug_on(key, value):
+                yield EnvFlag(path, number, column, value_column + len(value), f"{key}={value}")
+        flag = _DEBUG_FLAG.search(line)
+        if flag:
+            yield EnvFlag(path, number, flag.start() + 1, flag.end() + 1, "flask --debug")
+
+
+def turns_debug_on(key: str, value: str) -> bool:
+    """Return whether ``key=value`` turns debug mode on (``FLASK_DEBUG=1``, ``FLASK_ENV=development``)."""
+    if key == "FLASK_DEBUG":
+        return value.lower() in ("1", "true", "yes", "on")
+    return key == "FLASK_ENV" and value.lower() == "development"
 
 
 # --------------------------------------------------------------------------
-# What rules report
+# Production servers
 # --------------------------------------------------------------------------
 
 #: Files and words that show the app is served by a production server.
@@ -732,73 +700,20 @@ _SERVER_MODULES = (
 
 
 def production_server(project: ProjectFacts) -> Optional[str]:
-    """Return what shows the project is served by a production server (a file, a word), or None."""
+    """Return the file that shows the project is served by a production server, or None.
+
+    A ``wsgi.py`` or ``.wsgi`` file, a module (not a test) that imports a
+    server (``gunicorn``, ``waitress``), or a Procfile, Dockerfile, script or
+    requirements file that names one.
+    """
     for rel in project.project.all_files:
         if posixpath.basename(rel) == "wsgi.py" or rel.endswith(".wsgi"):
-            return f"`{rel}`"
+            return rel
     for module in project.modules:
         for imp in () if is_test_path(module.path) else module.imports:
             if imp.module.startswith(_SERVER_MODULES):
-                return f"`{module.path}` imports `{imp.module}`"
+                return module.path
     for rel in project.project.all_files:
-        if _SERVER_FILES.search(rel) and not is_test_path(rel):
-            found = _SERVERS.search(project.read_text(rel) or "")
-            if found:
-                return f"`{rel}` runs {found.group(1).lower()}"
+        if _SERVER_FILES.search(rel) and not is_test_path(rel) and _SERVERS.search(project.read_text(rel) or ""):
+            return rel
     return None
-
-
-def value_phrase(key: str, value: Value, flag: bool = False) -> str:
-    """Return ``DEBUG = True`` or ``DEBUG`` defaulting to True when ``X`` is unset, for messages.
-
-    With ``flag`` (a key whose truth is what counts, never a secret) a
-    string literal is shown as the string it is, which is truthy:
-    ``DEBUG = "False"`` turns debug mode on.
-    """
-    if flag and value.literal and isinstance(value.value, str) and value.value:
-        return f"`{key}` set to the string `{value.value[:20]!r}`, which is truthy,"
-    if value.env is None:
-        return f"`{key} = {value.shown()}`"
-    return f"`{key}` defaulting to {value.shown()} when `{value.env}` is unset"
-
-
-def production_findings(rule, project: ProjectFacts, key: str, bad, note: str = "", flag: bool = False) -> Iterator:
-    """Yield findings of ``rule`` for each production value of ``key`` that ``bad(value)`` accepts.
-
-    Config units and app-level settings both count; messages say which
-    configuration was judged production and why, and show a string only for
-    a ``flag`` (see :func:`value_phrase`). ``note`` ends each message
-    (``, fewer than 12 rounds``).
-    """
-    model = config_model(project)
-    for found in model.production_values(key):
-        if not bad(found.value):
-            continue
-        setting = found.setting
-        what = value_phrase(key, found.value, flag)
-        if found.heir is not None:
-            heir = found.heir
-            yield rule.finding(
-                heir.path,
-                (heir.line, heir.column),
-                (heir.line, heir.column + 6 + len(heir.name)),
-                f"production {heir.label} ({found.reason}) inherits {what} from {found.owner} "
-                f"({where(found.path, setting.line)}){note}",
-            )
-        else:
-            yield rule.finding(
-                found.path,
-                (setting.line, setting.column),
-                (setting.end_line, setting.end_column),
-                f"{what} in production {found.owner} ({found.reason}){note}",
-            )
-    for path, app_setting, place in model.app_settings(key):
-        if bad(app_setting.setting.value):
-            setting = app_setting.setting
-            app = app_setting.receiver.rpartition(".")[2]
-            yield rule.finding(
-                path,
-                (setting.line, setting.column),
-                (setting.end_line, setting.end_column),
-                f"{value_phrase(key, setting.value, flag)} on the Flask app `{app}` {place}{note}",
-            )

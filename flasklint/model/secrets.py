@@ -5,7 +5,7 @@ and 2.5.2 "Instance folder"). Secret values are read from the configuration
 facts (:mod:`flasklint.facts.config`, :mod:`flasklint.facts.credentials`)
 and from a few non-Python files (``.env``, shell scripts, ``alembic.ini``),
 in the whole repository; which configuration is the Flask app's comes from
-the configuration model (:mod:`flasklint.config_model`), and which code is
+the configuration model (:mod:`flasklint.model.config`), and which code is
 test or development code from the environment model
 (:mod:`flasklint.model.environment`). Messages never show a secret: only
 :func:`flasklint.findings.redact` of it.
@@ -21,17 +21,16 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Optional
 
-from .config_model import ConfigModel, Unit, config_model
-from .facts.config import Setting, evaluate, literal_of
-from .facts.credentials import KEY as CREDENTIALS
-from .facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
-from .findings import Edit, Fix
-from .flask_context import FLASK_APP
-from .model.environment import Environment, is_test_path, test_named
-from .source import split_lines
+from ..facts.config import Setting, evaluate, literal_of
+from ..facts.credentials import KEY as CREDENTIALS
+from ..facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
+from ..flask_context import FLASK_APP
+from .config import ConfigModel, Unit, config_model
+from .envfiles import assignments
+from .environment import is_test_path
 
 if TYPE_CHECKING:
-    from .model.project_facts import ProjectFacts
+    from .project_facts import ProjectFacts
 
 #: Keys that sign what the app hands out (sessions, tokens, CSRF tokens): FL305 judges their strength.
 SIGNING_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"})
@@ -42,43 +41,19 @@ TEMPLATE_WORDS = frozenset(
 )
 #: Words of a file name that make a template one of environment settings (``env.template``).
 _ENV_WORDS = frozenset({"env", "flaskenv", "envrc"})
-_ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:]\s*(?P<value>.*?)\s*$""")
+#: What sets a secret (:attr:`SecretValue.owner`), besides ``config class``, ``config module``
+#: and ``settings module``: a class that is no config unit, a Flask app, an environment read
+#: with a literal fallback, a git-ignored instance config file.
+CLASS = "class"
+APP = "app"
+ENV_READ = "environment read"
+INSTANCE_CONFIG = "instance config"
 _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 
 
 def is_signing_key(name: str) -> bool:
     """Return whether a key signs sessions or tokens (``SECRET_KEY``, ``JWT_SECRET_KEY``, ``SECRET_KEY_HMAC``)."""
     return name in SIGNING_KEYS or (name.startswith("SECRET_KEY_") and is_secret_key(name))
-
-
-def counted_path(model: ConfigModel, path: str, tests: bool) -> bool:
-    """Return whether secrets in ``path`` count, as the environment model decides (see its ``counts_secrets``)."""
-    return model.env.counts_secrets(path, tests)
-
-
-def is_test_unit(unit: Unit) -> bool:
-    """Return whether a config unit is a test configuration, as the environment model decides."""
-    return Environment.is_test_config(
-        unit.path,
-        unit.name if unit.kind == "class" else None,
-        [r.partition("[")[2] for r in unit.registered],
-        bool(unit.loaded_at),
-    )
-
-
-def tracked_phrase(project: ProjectFacts, rel: str) -> str:
-    """Return ``which git tracks`` / ``which git does not ignore`` / ``which no .gitignore covers`` for ``rel``.
-
-    Without git, a file that an ignore rule re-includes on purpose
-    (``!config.example.py``) is said to be so, not left uncovered.
-    """
-    tracked = project.project.tracked
-    if rel in project.project.ignored_instance:
-        return "which `.gitignore` covers" if tracked is None else "which git ignores"
-    if tracked is None:
-        pattern = project.project.reincluded([rel]).get(rel)
-        return f"which `.gitignore` re-includes (`{pattern}`)" if pattern else "which no `.gitignore` covers"
-    return "which git tracks" if rel in tracked else "which git does not ignore"
 
 
 def is_committed(project: ProjectFacts, rel: str) -> bool:
@@ -96,14 +71,16 @@ def is_committed(project: ProjectFacts, rel: str) -> bool:
 class SecretValue:
     """A literal secret: the key it is given to, the literal, the file, and in what.
 
-    ``owner`` names what sets it (``config class `Config```, ``the Flask app
-    `app```); ``env`` is the variable it is the fallback of, if any.
+    ``owner`` is the kind of what sets it (``config class``, :data:`APP` ...) and ``owner_name``
+    its name (``Config``, the Flask app ``app``, a file's path); ``env`` is
+    the variable it is the fallback of, if any.
     """
 
     key: str
     literal: Literal
     path: str
     owner: str
+    owner_name: str
     env: Optional[str] = None
 
     @property
@@ -116,20 +93,12 @@ class SecretValue:
         """Return where the literal ends."""
         return self.literal.end_line, self.literal.end_column
 
-    def described(self, project: ProjectFacts) -> str:
-        """Return ``the literal `ab…(20 chars)` ... in config class `Config` in `config.py`, which git tracks``."""
-        fallback = f" (the fallback when `{self.env}` is unset)" if self.env else ""
-        where = "" if f"`{self.path}`" in self.owner else f" in `{self.path}`"
-        return (
-            f"the literal `{self.literal.shown}`{fallback} in {self.owner}{where}, {tracked_phrase(project, self.path)}"
-        )
 
-
-def _from_setting(setting: Setting, path: str, owner: str) -> Optional[SecretValue]:
+def _from_setting(setting: Setting, path: str, owner: str, name: str) -> Optional[SecretValue]:
     """Return the secret value a setting gives its key, if it is a literal."""
     if setting.literal is None:
         return None
-    return SecretValue(setting.key, setting.literal, path, owner, setting.value.env)
+    return SecretValue(setting.key, setting.literal, path, owner, name, setting.value.env)
 
 
 def secret_values(project: ProjectFacts) -> list[SecretValue]:
@@ -156,35 +125,35 @@ def _secret_values(project: ProjectFacts) -> list[SecretValue]:
             found.setdefault((value.path, value.start), value)
 
     for unit in model.units.values():
-        if unit.production or (tests and is_test_unit(unit)):
+        if unit.production or (tests and unit.test):
             for setting in _own_settings(model, unit):
                 if is_secret_key(setting.key):
-                    add(_from_setting(setting, unit.path, unit.label))
+                    add(_from_setting(setting, unit.path, f"config {unit.kind}", unit.name))
     for key, (module, facts) in model.facts.items():
-        if not counted_path(model, module.path, tests):
+        if not model.env.counts_secrets(module.path, tests):
             continue
         if model.is_config_module(module.path) and key not in model.units:
             kind = "config" if key in model.flask_facts else "settings"  # not the Flask app's configuration
             for setting in facts.module_settings:
                 if is_secret_key(setting.key):
-                    add(_from_setting(setting, module.path, f"{kind} module `{module.path}`"))
+                    add(_from_setting(setting, module.path, f"{kind} module", module.path))
         for cls in facts.classes if model.is_config_module(module.path) else ():
             if cls.qualname not in model.units and not model.env.dev_named(cls.name):  # a pydantic settings class
                 for setting in cls.settings:
                     if is_secret_key(setting.key):
-                        add(_from_setting(setting, module.path, f"class `{cls.name}`"))
+                        add(_from_setting(setting, module.path, CLASS, cls.name))
         for app_setting in facts.app_settings:
             setting = app_setting.setting
             if (
                 is_secret_key(setting.key)
                 and model.is_flask_app(app_setting.receiver)
-                and all(not model.env.dev_named(g) or (tests and test_named(g)) for g in setting.guards)
+                and model.env.counts_secrets_under(setting.guards, tests)
             ):
                 app = (app_setting.receiver or "").rpartition(".")[2]
-                add(_from_setting(setting, module.path, f"the Flask app `{app}`"))
+                add(_from_setting(setting, module.path, APP, app))
         for read in facts.env_reads:
             if read.literal is not None and read.var and is_secret_key(read.var):
-                add(SecretValue(read.var, read.literal, module.path, "an environment read", read.var))
+                add(SecretValue(read.var, read.literal, module.path, ENV_READ, "", read.var))
     return sorted(found.values(), key=lambda v: (v.path, v.start))
 
 
@@ -209,7 +178,7 @@ def ignored_instance_keys(project: ProjectFacts) -> Iterator[SecretValue]:
                 value = evaluate(stmt.value)
                 literal = literal_of(stmt.value, value, "SECRET_KEY")
                 if literal is not None:
-                    yield SecretValue("SECRET_KEY", literal, rel, f"instance config `{rel}`", value.env)
+                    yield SecretValue("SECRET_KEY", literal, rel, INSTANCE_CONFIG, rel, value.env)
 
 
 def credential_uris(project: ProjectFacts) -> Iterator[tuple[str, Literal]]:
@@ -289,33 +258,17 @@ def env_secrets(text: Optional[str]) -> Iterator[tuple[str, Literal]]:
     issues (``AKIA...``, ``ghp_...``; not a documented stand-in such as
     ``AKIAIOSFODNN7EXAMPLE``), counts whatever its key.
     """
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        match = _ENV_LINE.match(line)
-        if not match or line.lstrip().startswith("#"):
+    for found in assignments(text or ""):
+        key, value, start = found.key, found.value, found.value_column
+        if not value or not_a_secret(value, key):
             continue
-        value, start = _unquote(match.group("value"), match.start("value"))
-        if not value or not_a_secret(value, match.group("key")):
-            continue
-        if is_secret_key(match.group("key")) or credential_uri(value) or issued_key(value):
-            yield (
-                match.group("key"),
-                secret_literal(value, match.group("key"), number, start + 1, number, start + 1 + len(value)),
-            )
-
-
-def _unquote(value: str, start: int) -> tuple[str, int]:
-    """Return an env value without quotes or a trailing `` # comment``, and where it starts."""
-    if value[:1] in ("'", '"'):
-        closing = value.find(value[0], 1)
-        return (value[1:closing], start + 1) if closing > 0 else ("", start)
-    return re.split(r"\s+#", value, maxsplit=1)[0].strip(), start
+        if is_secret_key(key) or credential_uri(value) or issued_key(value):
+            yield key, secret_literal(value, key, found.line, start, found.line, start + len(value))
 
 
 # --------------------------------------------------------------------------
-# Ignore rules and their fix
+# Instance folders and python-dotenv
 # --------------------------------------------------------------------------
-
-GITIGNORE = ".gitignore"
 
 
 def instance_folders(project: ProjectFacts) -> list[tuple[str, str, tuple[int, int], bool]]:
@@ -365,36 +318,3 @@ def uses_dotenv(project: ProjectFacts) -> Optional[tuple[str, int]]:
             ):
                 return module.path, imp.line
     return None
-
-
-def gitignore_fix(project: ProjectFacts, patterns: Iterable[str]) -> Fix:
-    """Return the fix that appends ``patterns`` to the root ``.gitignore``, creating it if needed."""
-    text = project.read_text(GITIGNORE)
-    patterns = list(patterns)
-    current = text or ""
-    lines = split_lines(current)
-    if not current:
-        position = (1, 1)
-    elif current.endswith(("\n", "\r")):
-        position = (len(lines) + 1, 1)
-    else:
-        position = (len(lines), len(lines[-1]) + 1)
-    newline = "\r\n" if "\r\n" in current else "\n"
-    content = (newline if current and not current.endswith(("\n", "\r")) else "") + newline.join(patterns) + newline
-    digest = project.digest(GITIGNORE)
-    shown = ", ".join(f"`{p}`" for p in patterns)
-    return Fix(
-        f"Append {shown} to `{GITIGNORE}`", (Edit(*position, *position, content),), path=GITIGNORE, digest=digest
-    )
-
-
-def report_place(project: ProjectFacts, fallback: tuple[str, int]) -> tuple[str, int]:
-    """Return where an ignore finding goes: the root ``.gitignore`` when it exists, else ``fallback``.
-
-    In ``.gitignore`` the finding is about the whole file, so it goes on its
-    last line, where the fix appends the missing pattern, never under an
-    unrelated rule at the top.
-    """
-    if GITIGNORE not in set(project.project.all_files):
-        return fallback
-    return GITIGNORE, max(len(split_lines(project.read_text(GITIGNORE) or "")), 1)
