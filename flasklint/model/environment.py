@@ -23,8 +23,12 @@ Flask code; at the root, when the project has Flask code at all).
 under a ``tests``/``test``/``testing`` folder, ``test_*``, ``*_test``,
 ``*_tests``, ``tests``, ``conftest``. Development: a file, folder, class,
 guard or registration whose words are among ``dev-config-names``. Never: an
-Alembic revision script (Alembic loads it by path, outside the app).
-Production: everything else. Config units (:mod:`flasklint.config_model`)
+Alembic revision script (Alembic loads it by path, outside the app), and the
+examples and documentation shipped beside a project's own code (a file under
+an ``examples``/``example``/``docs``/``doc`` folder below the root, when
+packages or Flask code lie outside such folders); production rules treat them
+as they treat tests. A project that is all example (a tutorial linted as its
+own root) is linted as any other. Production: everything else. Config units (:mod:`flasklint.config_model`)
 and secrets (:mod:`flasklint.secret_model`) ask here.
 
 Rules ask :func:`environment` for the shared instance, built once per run.
@@ -54,6 +58,8 @@ NEVER = "never"
 TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 #: Words that make a configuration, a guard or a folder a test one.
 TEST_WORDS = frozenset({"test", "tests", "testing", "unittest", "pytest"})
+#: Folders that hold examples and documentation snippets shipped beside a project.
+EXAMPLE_FOLDERS = frozenset({"examples", "example", "docs", "doc"})
 #: Top-level packages that are Flask, besides ``flask`` and ``flask_*`` extensions.
 FLASK_PACKAGES = frozenset({"flask", "apiflask"})
 
@@ -138,6 +144,7 @@ class Environment:
         for facts in modules:
             self.by_name[facts.module].append(facts)
         self.django_roots = self._django_roots(modules)
+        self.example_folders = self._example_folders(modules)
         self.package_folders = {posixpath.dirname(facts.path) for facts in modules if facts.is_package}
         direct = [facts for facts in modules if imports_flask(facts)]
         #: Folders that hold Flask code: the package folder of each module that imports Flask, and the
@@ -163,6 +170,27 @@ class Environment:
             elif "INSTALLED_APPS" in facts.bindings and not imports_flask(facts):
                 roots.add(source_root(facts))
         return roots
+
+    @staticmethod
+    def _example_folders(modules: Iterable[ModuleFacts]) -> set[str]:
+        """Return the outermost example and documentation folders, when the project has its own code elsewhere.
+
+        Its own code is a package or a module importing Flask outside every
+        such folder (and outside the tests): without it, the examples are the
+        project.
+        """
+        folders = {folder for facts in modules if (folder := example_folder(facts.path))}
+        own_code = any(
+            (facts.is_package or imports_flask(facts))
+            and not is_test_path(facts.path)
+            and not any(within(facts.path, folder) for folder in folders)
+            for facts in modules
+        )
+        return folders if own_code else set()
+
+    def is_example(self, path: str) -> bool:
+        """Return whether a file is an example or documentation snippet beside the project's own code."""
+        return any(within(path, folder) for folder in self.example_folders)
 
     def in_django_tree(self, path: str) -> bool:
         """Return whether ``path`` lies in a Django project's tree, with no folder of Flask code as deep or deeper."""
@@ -293,9 +321,9 @@ class Environment:
 
     def stage(self, where: Union[ModuleFacts, str]) -> str:
         """Return where a module or file runs: ``production``, ``development``, ``tests`` or ``never``."""
-        if isinstance(where, ModuleFacts) and is_alembic_revision(where):
-            return NEVER
         path = where.path if isinstance(where, ModuleFacts) else where
+        if (isinstance(where, ModuleFacts) and is_alembic_revision(where)) or self.is_example(path):
+            return NEVER
         if is_test_path(path):
             return TESTS
         return DEVELOPMENT if self.is_dev_path(path) else PRODUCTION
@@ -306,10 +334,12 @@ class Environment:
         return bool(found & self.dev_words or {w[:-1] for w in found if w.endswith("s")} & self.dev_words)
 
     def is_dev_path(self, path: str) -> bool:
-        """Return whether a file is a test or development file by its path (decided once per path)."""
+        """Return whether a file is a test, development or example file by its path (decided once per path)."""
         if path not in self._dev_paths:
             folders, _, stem = split_path(path)
-            self._dev_paths[path] = is_test_path(path) or any(self.dev_named(p) for p in (*folders, stem))
+            self._dev_paths[path] = (
+                is_test_path(path) or self.is_example(path) or any(self.dev_named(p) for p in (*folders, stem))
+            )
         return self._dev_paths[path]
 
     def is_dev_code(self, path: str, places: Iterable[str]) -> bool:
@@ -332,6 +362,17 @@ class Environment:
         if is_test_path(path) or test_named(path) or (class_name is not None and test_named(class_name)):
             return True
         return bool(registered) and not loaded and all(test_named(key) for key in registered)
+
+
+def example_folder(path: str) -> str:
+    """Return the outermost folder of a root-relative path named as examples or docs, or ``''``."""
+    if path.startswith("/"):
+        return ""
+    parts = path.split("/")[:-1]
+    for end, part in enumerate(parts, 1):
+        if part.lower() in EXAMPLE_FOLDERS:
+            return "/".join(parts[:end])
+    return ""
 
 
 def folders_above(path: str) -> Iterator[str]:
