@@ -1,11 +1,14 @@
 """The versions a project pins: its dependencies and the Python it requires.
 
-Read once per run from the files at the project root that declare them:
-``requirements*.txt`` and ``requirements/*.txt``, ``pyproject.toml``
-(``[project]`` ``dependencies`` and ``requires-python``,
-``[tool.poetry.dependencies]``), ``setup.py`` (the literal
-``install_requires`` list, read with :mod:`ast`, never run), ``setup.cfg``,
-``Pipfile`` and ``poetry.lock``. Nothing is imported, installed or fetched.
+Read once per run from the files that declare them, at the project root
+and in the folders below it: ``requirements*.txt`` and
+``requirements/*.txt``, ``pyproject.toml`` (``[project]`` ``dependencies``
+and ``requires-python``, ``[tool.poetry.dependencies]``), ``setup.py`` (the
+literal ``install_requires`` list, read with :mod:`ast`, never run),
+``setup.cfg``, ``Pipfile`` and ``poetry.lock``. Nothing is imported,
+installed or fetched. A module follows the pins of the service it belongs to:
+the nearest folder above it, up to the root, that holds such files (a
+monorepo's ``services/api/requirements.txt``), see :func:`service_pins`.
 
 Versions are compared only when they are dotted numbers (``2.3.1``, ``2.*``);
 anything else (``1.0rc1``, a URL, an environment marker) leaves the package
@@ -15,6 +18,8 @@ anything else (``1.0rc1``, a URL, an environment marker) leaves the package
 from __future__ import annotations
 
 import ast
+import os
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -281,20 +286,63 @@ def _toml_pins(data: dict, name: str, rel: str) -> Iterator[Pin]:
         yield from filter(None, [poetry_pin(package, spec, rel)])
 
 
-#: Root files that declare pins, besides ``requirements*.txt`` and ``requirements/*.txt``.
+#: Files that declare pins, besides ``requirements*.txt`` and ``requirements/*.txt``.
 PIN_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "poetry.lock")
+#: Folders never searched for pin files: installed packages and caches (hidden folders neither).
+_NOT_SEARCHED = frozenset({"node_modules", "site-packages", "__pycache__"})
 
 
-def read_pins(root: Path) -> tuple[Pin, ...]:
-    """Return every pin the files at ``root`` declare, in a stable order."""
-    paths = [root / name for name in PIN_FILES]
-    paths += sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
+def find_pin_files(root: Path) -> list[Path]:
+    """Return the files that declare pins at ``root`` and in the folders below it, root first.
+
+    A Python package is not searched (its ``setup.py`` is a module, and a
+    distribution's root is never inside one), nor are hidden folders,
+    installed packages and virtual environments (a folder holding
+    ``pyvenv.cfg``); symbolic links are not followed.
+    """
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        if "__init__.py" in names or "pyvenv.cfg" in names:
+            subfolders.clear()
+            continue
+        here = Path(folder)
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in _NOT_SEARCHED)
+        found += [here / name for name in PIN_FILES if name in names]
+        requirements = here.name == "requirements" and here != root
+        found += sorted(
+            here / name for name in names if name.endswith(".txt") and (requirements or name.startswith("requirements"))
+        )
+    return found
+
+
+def read_pins(root: Path, files: Optional[Iterable[Path]] = None) -> tuple[Pin, ...]:
+    """Return every pin that ``files`` (default: :func:`find_pin_files`) declare, in a stable order."""
     pins: list[Pin] = []
-    for path in paths:
+    for path in find_pin_files(root) if files is None else files:
         text = _read(path) if path.is_file() else None
         if text is not None:
             pins.extend(_pins_of(root, path, text))
     return tuple(pins)
+
+
+def pin_folder(source: str) -> str:
+    """Return the folder whose code a pin file (root-relative) pins: ``requirements/*.txt`` pin the folder above."""
+    folder = posixpath.dirname(source)
+    return posixpath.dirname(folder) if posixpath.basename(folder) == "requirements" else folder
+
+
+def service_pins(pins: Iterable[Pin], pin_files: Iterable[str], folder: str) -> tuple[Pin, ...]:
+    """Return the pins of the code in ``folder`` (root-relative): those of the nearest folder above with pin files.
+
+    A folder with pin files that pin nothing still hides the pins of the
+    folders above it: its service pins nothing. Code outside the root follows
+    the root's pins.
+    """
+    owners = {pin_folder(source) for source in pin_files}
+    while folder and folder not in owners:
+        parent = posixpath.dirname(folder)
+        folder = "" if parent == folder else parent
+    return tuple(pin for pin in pins if pin_folder(pin.source) == folder)
 
 
 def pinned(pins: Iterable[Pin], name: str) -> list[Pin]:
