@@ -160,6 +160,7 @@ def test_examples_and_docs_beside_a_library_never_run(tmp_path):
     assert env.stage(by_path["docs/snippet.py"]) == NEVER
     assert env.stage("examples/blog/blog/templates/post.html") == NEVER
     assert env.stage(by_path["src/acme/__init__.py"]) == PRODUCTION
+    assert env.stage(by_path["src/acme/examples/__init__.py"]) == PRODUCTION  # a subpackage of the package
     alone = write(tmp_path / "tutorial", {"examples/todo/app.py": "from flask import Flask\n\napp = Flask(__name__)\n"})
     assert environment(project_facts(alone)).stage("examples/todo/app.py") == PRODUCTION
 

@@ -144,8 +144,8 @@ class Environment:
         for facts in modules:
             self.by_name[facts.module].append(facts)
         self.django_roots = self._django_roots(modules)
-        self.example_folders = self._example_folders(modules)
         self.package_folders = {posixpath.dirname(facts.path) for facts in modules if facts.is_package}
+        self.example_folders = self._example_folders(modules)
         direct = [facts for facts in modules if imports_flask(facts)]
         #: Folders that hold Flask code: the package folder of each module that imports Flask, and the
         #: folder its top-level package is imported from (``config.py`` and ``wsgi.py`` beside the package).
@@ -171,15 +171,18 @@ class Environment:
                 roots.add(source_root(facts))
         return roots
 
-    @staticmethod
-    def _example_folders(modules: Iterable[ModuleFacts]) -> set[str]:
+    def _example_folders(self, modules: Iterable[ModuleFacts]) -> set[str]:
         """Return the outermost example and documentation folders, when the project has its own code elsewhere.
 
         Its own code is a package or a module importing Flask outside every
         such folder (and outside the tests): without it, the examples are the
-        project.
+        project. An ``examples`` subpackage of a package is that package's code.
         """
-        folders = {folder for facts in modules if (folder := example_folder(facts.path))}
+        folders = {
+            folder
+            for facts in modules
+            if (folder := example_folder(facts.path)) and posixpath.dirname(folder) not in self.package_folders
+        }
         own_code = any(
             (facts.is_package or imports_flask(facts))
             and not is_test_path(facts.path)
