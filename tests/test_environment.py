@@ -165,13 +165,17 @@ def test_examples_and_docs_beside_a_library_never_run(tmp_path):
     assert environment(project_facts(alone)).stage("examples/todo/app.py") == PRODUCTION
 
 
-def test_examples_get_no_production_config_secret_or_style_findings(tmp_path):
-    """Only the template rule still reads the examples: FL601 stays, FL2xx, FL3xx and FL501 go."""
+def test_examples_get_no_production_config_or_style_findings(tmp_path):
+    """FL2xx and FL501 leave the examples alone; their templates and the secrets they ship still count."""
     root = build_project(EXAMPLES, tmp_path / "lib")
     result = CliRunner().invoke(main, [str(root), "--format", "json", "--select", "FL2,FL3,FL5,FL6"])
     findings = json.loads(result.stdout)["findings"]
     beside = {(f["code"], f["path"]) for f in findings if not f["path"].startswith("src/")}
-    assert beside == {("FL601", "examples/blog/blog/templates/post.html")}
+    assert beside == {
+        ("FL601", "examples/blog/blog/templates/post.html"),
+        ("FL305", "examples/blog/blog/__init__.py"),
+        ("FL305", "docs/snippet.py"),
+    }
 
 
 def test_folders_given_outside_the_root_end_at_slash(tmp_path):

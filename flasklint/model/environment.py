@@ -26,9 +26,10 @@ guard or registration whose words are among ``dev-config-names``. Never: an
 Alembic revision script (Alembic loads it by path, outside the app), and the
 examples and documentation shipped beside a project's own code (a file under
 an ``examples``/``example``/``docs``/``doc`` folder below the root, when
-packages or Flask code lie outside such folders); production rules treat them
-as they treat tests. A project that is all example (a tutorial linted as its
-own root) is linted as any other. Production: everything else. Config units (:mod:`flasklint.config_model`)
+packages or Flask code lie outside such folders): the production config rules
+and FL501 treat them as they treat tests, while a secret written there still
+counts (readers copy it). A project that is all example (a tutorial linted as
+its own root) is linted as any other. Production: everything else. Config units (:mod:`flasklint.config_model`)
 and secrets (:mod:`flasklint.secret_model`) ask here.
 
 Rules ask :func:`environment` for the shared instance, built once per run.
@@ -337,12 +338,14 @@ class Environment:
         return bool(found & self.dev_words or {w[:-1] for w in found if w.endswith("s")} & self.dev_words)
 
     def is_dev_path(self, path: str) -> bool:
-        """Return whether a file is a test, development or example file by its path (decided once per path)."""
+        """Return whether a file is a test, development or example file by its path."""
+        return self.named_dev_path(path) or self.is_example(path)
+
+    def named_dev_path(self, path: str) -> bool:
+        """Return whether a file is a test or development file by the names on its path (decided once per path)."""
         if path not in self._dev_paths:
             folders, _, stem = split_path(path)
-            self._dev_paths[path] = (
-                is_test_path(path) or self.is_example(path) or any(self.dev_named(p) for p in (*folders, stem))
-            )
+            self._dev_paths[path] = is_test_path(path) or any(self.dev_named(p) for p in (*folders, stem))
         return self._dev_paths[path]
 
     def is_dev_code(self, path: str, places: Iterable[str]) -> bool:
@@ -350,8 +353,11 @@ class Environment:
         return self.is_dev_path(path) or any(self.dev_named(place) for place in places)
 
     def counts_secrets(self, path: str, tests: bool) -> bool:
-        """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``)."""
-        dev = self.is_dev_path(path) or self.dev_named(posixpath.basename(path).replace(".", " "))
+        """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``).
+
+        Examples count: what an example ships is what its readers copy.
+        """
+        dev = self.named_dev_path(path) or self.dev_named(posixpath.basename(path).replace(".", " "))
         return not dev or (tests and (is_test_path(path) or test_named(path)))
 
     @staticmethod
