@@ -186,8 +186,8 @@ def _requirement_lines(text: str) -> Iterator[str]:
             yield line
 
 
-def _install_requires(tree: ast.Module) -> list[str]:
-    """Return the literal ``install_requires`` strings of a ``setup.py`` (a list or a name bound to one)."""
+def _setup_argument(tree: ast.Module, keyword_name: str) -> object:
+    """Return the literal value of a ``setup(...)`` keyword (given directly or as a name bound to it), or None."""
     literals = {
         target.id: node.value
         for node in tree.body
@@ -197,15 +197,44 @@ def _install_requires(tree: ast.Module) -> list[str]:
     }
     for node in ast.walk(tree):
         for keyword in node.keywords if isinstance(node, ast.Call) else ():
-            if keyword.arg != "install_requires":
+            if keyword.arg != keyword_name:
                 continue
             value = literals.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else keyword.value
             try:
-                found = ast.literal_eval(value) if value is not None else None
+                return ast.literal_eval(value) if value is not None else None
             except (ValueError, TypeError, SyntaxError, RecursionError):
-                return []
-            return [r for r in found if isinstance(r, str)] if isinstance(found, (list, tuple)) else []
-    return []
+                return None
+    return None
+
+
+def _strings(value: object) -> list[str]:
+    """Return the strings of a literal list or tuple; nothing for anything else."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, (list, tuple)) else []
+
+
+#: A trove classifier that names a Python version (``Programming Language :: Python :: 2.7``).
+_PYTHON_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (\d+)(?:\.\d+)?\s*$")
+
+
+def classifier_pin(classifiers: Iterable[str], source: str) -> Optional[Pin]:
+    """Return the pin that classifiers naming only Python 2 versions make (every version below 3), or None.
+
+    Classifiers that name any Python 3 say less than ``requires-python``
+    and pin nothing here.
+    """
+    majors = {int(found.group(1)) for found in map(_PYTHON_CLASSIFIER.match, classifiers) if found}
+    if majors != {2}:
+        return None
+    return Pin("python", "classifiers: Python 2 only", source, high=(3,))
+
+
+def _setup_py_pins(tree: ast.Module, rel: str) -> Iterator[Pin]:
+    """Yield the pins of a ``setup.py``: ``install_requires``, ``python_requires`` and Python 2-only classifiers."""
+    requirements = _strings(_setup_argument(tree, "install_requires"))
+    python = _setup_argument(tree, "python_requires")
+    requirements += [f"python{python}"] if isinstance(python, str) else []
+    yield from filter(None, (parse_requirement(r, rel) for r in requirements))
+    yield from filter(None, [classifier_pin(_strings(_setup_argument(tree, "classifiers")), rel)])
 
 
 def _read(path: Path) -> Optional[str]:
@@ -235,7 +264,7 @@ def _pins_of(root: Path, path: Path, text: str) -> Iterator[Pin]:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return
-        yield from filter(None, (parse_requirement(r, rel) for r in _install_requires(tree)))
+        yield from _setup_py_pins(tree, rel)
     elif name == "setup.cfg":
         import configparser  # only here: most projects have no setup.cfg, and it costs every run 10 ms
 
@@ -267,6 +296,7 @@ def _toml_pins(data: dict, name: str, rel: str) -> Iterator[Pin]:
         requirements = [f"python{python}"] if isinstance(python, str) else []
         dependencies = _get(data, "project", "dependencies")
         requirements += dependencies if isinstance(dependencies, list) else []
+        yield from filter(None, [classifier_pin(_strings(_get(data, "project", "classifiers")), rel)])
         table = _get(data, "tool", "poetry", "dependencies")
     elif name == "Pipfile":
         table = _get(data, "packages")
@@ -351,11 +381,18 @@ def pinned(pins: Iterable[Pin], name: str) -> list[Pin]:
     return [pin for pin in pins if pin.name == name]
 
 
+#: The target of a project that declares Python 2 only: flasklint cannot parse its code.
+PYTHON2 = "py27"
+
+
 def python_target(pins: Iterable[Pin], names: Iterable[str]) -> Optional[str]:
     """Return the oldest Python the project supports (``requires-python``) as one of ``names`` (``py312``).
 
-    None when nothing declares it or it is not among ``names``.
+    :data:`PYTHON2` when every Python it declares is below 3 (``python_requires``,
+    classifiers); None when nothing declares it or it is not among ``names``.
     """
+    if proves_before(pins, "python", (3,)):
+        return PYTHON2
     lows = [pin.low for pin in pinned(pins, "python") if pin.known and pin.low and len(pin.low) > 1]
     name = "py{}{}".format(*max(lows)) if lows else None
     return name if name in names else None

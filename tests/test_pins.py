@@ -169,3 +169,13 @@ def test_pin_files_are_not_searched_in_packages_dependencies_or_hidden_folders(t
         "svc/app/forms/setup.py": "setup(install_requires=['wtforms==1.0'])\n",  # a module of the app
     })
     assert [(pin.source, pin.text) for pin in read_pins(tmp_path)] == [("svc/requirements-dev.txt", "wtforms==2.3.1")]
+
+
+def test_python_2_only_classifiers_in_pyproject_make_the_target_python_2(tmp_path):
+    from flasklint.config import TARGET_VERSIONS
+    from flasklint.pins import PYTHON2, python_target
+
+    write(tmp_path, {"pyproject.toml": "[project]\nclassifiers = ['Programming Language :: Python :: 2.7']\n"})
+    assert python_target(read_pins(tmp_path), TARGET_VERSIONS) == PYTHON2
+    write(tmp_path, {"pyproject.toml": "[project]\nclassifiers = ['Programming Language :: Python :: 3.9']\n"})
+    assert python_target(read_pins(tmp_path), TARGET_VERSIONS) is None
