@@ -83,7 +83,7 @@ class Config:
 SETTING_KEYS = {
     f.name.replace("_", "-"): f.name
     for f in fields(Config)
-    if f.name not in ("source", "ruff_ban_relative_imports", "pins")
+    if f.name not in ("source", "ruff_ban_relative_imports", "pins", "pin_files")
 }
 _DEFAULTS = {f.name: f.default for f in fields(Config)}
 _CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES, "target_version": TARGET_VERSIONS}
