@@ -59,8 +59,10 @@ class Config:
     #: ``[tool.flasklint]`` key.
     ruff_ban_relative_imports: str = ""
     #: The versions the project's requirement files pin (:mod:`.pins`), read
-    #: at the root; not a ``[tool.flasklint]`` key.
+    #: at the root and below it; not a ``[tool.flasklint]`` key.
     pins: tuple = ()
+    #: The root-relative paths of those files, pinning or not (see :func:`.pins.service_pins`).
+    pin_files: tuple = ()
     #: Where the settings came from, for messages; not a setting itself.
     source: Optional[str] = field(default=None, compare=False)
 
@@ -75,7 +77,7 @@ class Config:
 SETTING_KEYS = {
     f.name.replace("_", "-"): f.name
     for f in fields(Config)
-    if f.name not in ("source", "ruff_ban_relative_imports", "pins")
+    if f.name not in ("source", "ruff_ban_relative_imports", "pins", "pin_files")
 }
 _DEFAULTS = {f.name: f.default for f in fields(Config)}
 _CHOICES = {"fail_on": SEVERITIES, "import_style": IMPORT_STYLES, "target_version": TARGET_VERSIONS}
@@ -207,12 +209,17 @@ def load_config(
     for attr, value in (overrides or {}).items():
         if value is not None:
             settings[attr] = value
-    from .pins import python_target, read_pins
+    from .pins import find_pin_files, python_target, read_pins, service_pins
 
-    pins = read_pins(root)
+    files = find_pin_files(root)
+    pins = read_pins(root, files)
+    pin_files = tuple(path.relative_to(root).as_posix() for path in files)
     if settings.get("target_version") is None:
-        settings["target_version"] = python_target(pins, TARGET_VERSIONS)
-    config = replace(Config(), source=source, ruff_ban_relative_imports=ruff_relative_ban(root), pins=pins, **settings)
+        settings["target_version"] = python_target(service_pins(pins, pin_files, ""), TARGET_VERSIONS)
+    ruff_ban = ruff_relative_ban(root)
+    config = replace(
+        Config(), source=source, ruff_ban_relative_imports=ruff_ban, pins=pins, pin_files=pin_files, **settings
+    )
     check_codes(config, known_codes, source or "command line")
     return config
 

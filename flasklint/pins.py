@@ -1,11 +1,14 @@
 """The versions a project pins: its dependencies and the Python it requires.
 
-Read once per run from the files at the project root that declare them:
-``requirements*.txt`` and ``requirements/*.txt``, ``pyproject.toml``
-(``[project]`` ``dependencies`` and ``requires-python``,
-``[tool.poetry.dependencies]``), ``setup.py`` (the literal
-``install_requires`` list, read with :mod:`ast`, never run), ``setup.cfg``,
-``Pipfile`` and ``poetry.lock``. Nothing is imported, installed or fetched.
+Read once per run from the files that declare them, at the project root
+and in the folders below it: ``requirements*.txt`` and
+``requirements/*.txt``, ``pyproject.toml`` (``[project]`` ``dependencies``
+and ``requires-python``, ``[tool.poetry.dependencies]``), ``setup.py`` (the
+literal ``install_requires`` list, read with :mod:`ast`, never run),
+``setup.cfg``, ``Pipfile`` and ``poetry.lock``. Nothing is imported,
+installed or fetched. A module follows the pins of the service it belongs to:
+the nearest folder above it, up to the root, that holds such files (a
+monorepo's ``services/api/requirements.txt``), see :func:`service_pins`.
 
 Versions are compared only when they are dotted numbers (``2.3.1``, ``2.*``);
 anything else (``1.0rc1``, a URL, an environment marker) leaves the package
@@ -15,6 +18,8 @@ anything else (``1.0rc1``, a URL, an environment marker) leaves the package
 from __future__ import annotations
 
 import ast
+import os
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -181,8 +186,8 @@ def _requirement_lines(text: str) -> Iterator[str]:
             yield line
 
 
-def _install_requires(tree: ast.Module) -> list[str]:
-    """Return the literal ``install_requires`` strings of a ``setup.py`` (a list or a name bound to one)."""
+def _setup_argument(tree: ast.Module, keyword_name: str) -> object:
+    """Return the literal value of a ``setup(...)`` keyword (given directly or as a name bound to it), or None."""
     literals = {
         target.id: node.value
         for node in tree.body
@@ -192,15 +197,44 @@ def _install_requires(tree: ast.Module) -> list[str]:
     }
     for node in ast.walk(tree):
         for keyword in node.keywords if isinstance(node, ast.Call) else ():
-            if keyword.arg != "install_requires":
+            if keyword.arg != keyword_name:
                 continue
             value = literals.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else keyword.value
             try:
-                found = ast.literal_eval(value) if value is not None else None
+                return ast.literal_eval(value) if value is not None else None
             except (ValueError, TypeError, SyntaxError, RecursionError):
-                return []
-            return [r for r in found if isinstance(r, str)] if isinstance(found, (list, tuple)) else []
-    return []
+                return None
+    return None
+
+
+def _strings(value: object) -> list[str]:
+    """Return the strings of a literal list or tuple; nothing for anything else."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, (list, tuple)) else []
+
+
+#: A trove classifier that names a Python version (``Programming Language :: Python :: 2.7``).
+_PYTHON_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (\d+)(?:\.\d+)?\s*$")
+
+
+def classifier_pin(classifiers: Iterable[str], source: str) -> Optional[Pin]:
+    """Return the pin that classifiers naming only Python 2 versions make (every version below 3), or None.
+
+    Classifiers that name any Python 3 say less than ``requires-python``
+    and pin nothing here.
+    """
+    majors = {int(found.group(1)) for found in map(_PYTHON_CLASSIFIER.match, classifiers) if found}
+    if majors != {2}:
+        return None
+    return Pin("python", "classifiers: Python 2 only", source, high=(3,))
+
+
+def _setup_py_pins(tree: ast.Module, rel: str) -> Iterator[Pin]:
+    """Yield the pins of a ``setup.py``: ``install_requires``, ``python_requires`` and Python 2-only classifiers."""
+    requirements = _strings(_setup_argument(tree, "install_requires"))
+    python = _setup_argument(tree, "python_requires")
+    requirements += [f"python{python}"] if isinstance(python, str) else []
+    yield from filter(None, (parse_requirement(r, rel) for r in requirements))
+    yield from filter(None, [classifier_pin(_strings(_setup_argument(tree, "classifiers")), rel)])
 
 
 def _read(path: Path) -> Optional[str]:
@@ -230,7 +264,7 @@ def _pins_of(root: Path, path: Path, text: str) -> Iterator[Pin]:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return
-        yield from filter(None, (parse_requirement(r, rel) for r in _install_requires(tree)))
+        yield from _setup_py_pins(tree, rel)
     elif name == "setup.cfg":
         import configparser  # only here: most projects have no setup.cfg, and it costs every run 10 ms
 
@@ -262,6 +296,7 @@ def _toml_pins(data: dict, name: str, rel: str) -> Iterator[Pin]:
         requirements = [f"python{python}"] if isinstance(python, str) else []
         dependencies = _get(data, "project", "dependencies")
         requirements += dependencies if isinstance(dependencies, list) else []
+        yield from filter(None, [classifier_pin(_strings(_get(data, "project", "classifiers")), rel)])
         table = _get(data, "tool", "poetry", "dependencies")
     elif name == "Pipfile":
         table = _get(data, "packages")
@@ -281,20 +316,63 @@ def _toml_pins(data: dict, name: str, rel: str) -> Iterator[Pin]:
         yield from filter(None, [poetry_pin(package, spec, rel)])
 
 
-#: Root files that declare pins, besides ``requirements*.txt`` and ``requirements/*.txt``.
+#: Files that declare pins, besides ``requirements*.txt`` and ``requirements/*.txt``.
 PIN_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "poetry.lock")
+#: Folders never searched for pin files: installed packages and caches (hidden folders neither).
+_NOT_SEARCHED = frozenset({"node_modules", "site-packages", "__pycache__"})
 
 
-def read_pins(root: Path) -> tuple[Pin, ...]:
-    """Return every pin the files at ``root`` declare, in a stable order."""
-    paths = [root / name for name in PIN_FILES]
-    paths += sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
+def find_pin_files(root: Path) -> list[Path]:
+    """Return the files that declare pins at ``root`` and in the folders below it, root first.
+
+    A Python package is not searched (its ``setup.py`` is a module, and a
+    distribution's root is never inside one), nor are hidden folders,
+    installed packages and virtual environments (a folder holding
+    ``pyvenv.cfg``); symbolic links are not followed.
+    """
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        if "__init__.py" in names or "pyvenv.cfg" in names:
+            subfolders.clear()
+            continue
+        here = Path(folder)
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in _NOT_SEARCHED)
+        found += [here / name for name in PIN_FILES if name in names]
+        requirements = here.name == "requirements" and here != root
+        found += sorted(
+            here / name for name in names if name.endswith(".txt") and (requirements or name.startswith("requirements"))
+        )
+    return found
+
+
+def read_pins(root: Path, files: Optional[Iterable[Path]] = None) -> tuple[Pin, ...]:
+    """Return every pin that ``files`` (default: :func:`find_pin_files`) declare, in a stable order."""
     pins: list[Pin] = []
-    for path in paths:
+    for path in find_pin_files(root) if files is None else files:
         text = _read(path) if path.is_file() else None
         if text is not None:
             pins.extend(_pins_of(root, path, text))
     return tuple(pins)
+
+
+def pin_folder(source: str) -> str:
+    """Return the folder whose code a pin file (root-relative) pins: ``requirements/*.txt`` pin the folder above."""
+    folder = posixpath.dirname(source)
+    return posixpath.dirname(folder) if posixpath.basename(folder) == "requirements" else folder
+
+
+def service_pins(pins: Iterable[Pin], pin_files: Iterable[str], folder: str) -> tuple[Pin, ...]:
+    """Return the pins of the code in ``folder`` (root-relative): those of the nearest folder above with pin files.
+
+    A folder with pin files that pin nothing still hides the pins of the
+    folders above it: its service pins nothing. Code outside the root follows
+    the root's pins.
+    """
+    owners = {pin_folder(source) for source in pin_files}
+    while folder and folder not in owners:
+        parent = posixpath.dirname(folder)
+        folder = "" if parent == folder else parent
+    return tuple(pin for pin in pins if pin_folder(pin.source) == folder)
 
 
 def pinned(pins: Iterable[Pin], name: str) -> list[Pin]:
@@ -303,11 +381,18 @@ def pinned(pins: Iterable[Pin], name: str) -> list[Pin]:
     return [pin for pin in pins if pin.name == name]
 
 
+#: The target of a project that declares Python 2 only: flasklint cannot parse its code.
+PYTHON2 = "py27"
+
+
 def python_target(pins: Iterable[Pin], names: Iterable[str]) -> Optional[str]:
     """Return the oldest Python the project supports (``requires-python``) as one of ``names`` (``py312``).
 
-    None when nothing declares it or it is not among ``names``.
+    :data:`PYTHON2` when every Python it declares is below 3 (``python_requires``,
+    classifiers); None when nothing declares it or it is not among ``names``.
     """
+    if proves_before(pins, "python", (3,)):
+        return PYTHON2
     lows = [pin.low for pin in pinned(pins, "python") if pin.known and pin.low and len(pin.low) > 1]
     name = "py{}{}".format(*max(lows)) if lows else None
     return name if name is not None and name in names else None

@@ -22,6 +22,7 @@ from typing import Optional, Protocol, Union
 
 from .findings import Finding, Severity, parse_error
 from .lazy import cst
+from .pins import PYTHON2
 
 
 class Located(Protocol):
@@ -150,8 +151,17 @@ def newer_syntax_notice(error: Finding, text: str, target_version: Optional[str]
     LibCST's grammar covers the newest Python syntax, and it rejects what
     every Python rejects, so a file it parses is not broken: flasklint only
     cannot analyse it here. The notice names the Python needed: the newest
-    of the syntax the file uses and of ``target_version`` (``py312``).
+    of the syntax the file uses and of ``target_version`` (``py312``). In a
+    project that declares Python 2 only (``py27``), every file CPython
+    rejects gets a notice that says so.
     """
+    if target_version == PYTHON2:
+        return replace(
+            error,
+            severity=Severity.INFO,
+            message="file not analysed: the project declares Python 2 only, and flasklint reads Python 3",
+            help="Declare the Python 3 versions the code runs on (`python_requires`) once it is ported.",
+        )
     if not _within_parser_limits(text):
         return None
     try:

@@ -149,6 +149,35 @@ def test_where_code_runs(tmp_path):
     assert environment(env.project) is env
 
 
+EXAMPLES = Path(__file__).parent / "fixtures" / "FL201" / "examples_beside_library"
+
+
+def test_examples_and_docs_beside_a_library_never_run(tmp_path):
+    """Examples and docs snippets beside the project's own package run never; an all-example project runs."""
+    env = environment(project_facts(build_project(EXAMPLES, tmp_path / "lib", git=False)))
+    by_path = {m.path: m for m in env.project.modules}
+    assert env.stage(by_path["examples/blog/blog/views.py"]) == NEVER
+    assert env.stage(by_path["docs/snippet.py"]) == NEVER
+    assert env.stage("examples/blog/blog/templates/post.html") == NEVER
+    assert env.stage(by_path["src/acme/__init__.py"]) == PRODUCTION
+    assert env.stage(by_path["src/acme/examples/__init__.py"]) == PRODUCTION  # a subpackage of the package
+    alone = write(tmp_path / "tutorial", {"examples/todo/app.py": "from flask import Flask\n\napp = Flask(__name__)\n"})
+    assert environment(project_facts(alone)).stage("examples/todo/app.py") == PRODUCTION
+
+
+def test_examples_get_no_production_config_or_style_findings(tmp_path):
+    """FL2xx and FL501 leave the examples alone; their templates and the secrets they ship still count."""
+    root = build_project(EXAMPLES, tmp_path / "lib")
+    result = CliRunner().invoke(main, [str(root), "--format", "json", "--select", "FL2,FL3,FL5,FL6"])
+    findings = json.loads(result.stdout)["findings"]
+    beside = {(f["code"], f["path"]) for f in findings if not f["path"].startswith("src/")}
+    assert beside == {
+        ("FL601", "examples/blog/blog/templates/post.html"),
+        ("FL305", "examples/blog/blog/__init__.py"),
+        ("FL305", "docs/snippet.py"),
+    }
+
+
 def test_folders_given_outside_the_root_end_at_slash(tmp_path):
     from flasklint.model.environment import folders_above
 

@@ -79,3 +79,29 @@ def test_newer_syntax_beside_pathological_code_stays_an_error_and_never_crashes(
     """CPython stops at the `type` statement; LibCST is not tried on what would crash or stall it."""
     code, report = lint_json(project(tmp_path, ">=3.12", generics=f"type X = int\n{tail}\n"))
     assert [(f["code"], f["severity"]) for f in report["findings"]] == [("FL000", "error")]
+
+
+PYTHON2 = "def main():\n    print \"hello\"\n"
+
+
+@pytest.mark.parametrize("setup", [
+    "setup(classifiers=['Programming Language :: Python :: 2', 'Programming Language :: Python :: 2.7'])\n",
+    "setup(python_requires='>=2.7, <3')\n",
+])
+def test_a_python_2_only_project_gets_a_notice_not_syntax_errors(tmp_path, setup):
+    (tmp_path / "setup.py").write_text(setup)
+    (tmp_path / "legacy.py").write_text(PYTHON2)
+    code, report = lint_json(tmp_path)
+    assert code == 0
+    assert [(f["code"], f["severity"], f["message"]) for f in report["findings"]] == [
+        ("FL000", "info", "file not analysed: the project declares Python 2 only, and flasklint reads Python 3")]
+
+
+def test_python_2_code_in_a_python_3_project_stays_a_syntax_error(tmp_path):
+    """Classifiers that name Python 3 as well declare nothing about Python 2."""
+    (tmp_path / "setup.py").write_text(
+        "setup(classifiers=['Programming Language :: Python :: 2.7', 'Programming Language :: Python :: 3.8'])\n")
+    (tmp_path / "legacy.py").write_text(PYTHON2)
+    code, report = lint_json(tmp_path)
+    assert code == 1
+    assert [(f["code"], f["severity"]) for f in report["findings"]] == [("FL000", "error")]

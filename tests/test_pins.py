@@ -137,3 +137,45 @@ def test_changed_pins_are_seen_by_a_cached_run(tmp_path):
 def test_malformed_pin_files_pin_nothing(tmp_path, files):
     write(tmp_path, files)
     assert [pin for pin in read_pins(tmp_path) if pin.known] == []
+
+
+def test_each_service_of_a_monorepo_follows_its_own_pins(tmp_path):
+    """A module takes the pins of the nearest folder above it with pin files, up to the root."""
+    write(tmp_path, {
+        "requirements.txt": "WTForms==3.0.1\n",
+        "services/legacy/requirements/base.txt": "WTForms==2.3.1\n",
+        "services/legacy/app/forms.py": FORMS,
+        "services/api/setup.py": "setup(install_requires=['wtforms'])\n",
+        "services/api/forms.py": FORMS,
+        "tools/forms.py": FORMS,
+    })
+    result = CliRunner().invoke(main, [str(tmp_path), "--select", "FL702", "--format", "json"])
+    html5 = {f["path"]: f for f in json.loads(result.output)["findings"] if f["line"] == 2}
+    legacy = html5["services/legacy/app/forms.py"]
+    assert (legacy["severity"], legacy["fix"]) == ("info", None)
+    assert "services/legacy/requirements/base.txt pins `WTForms==2.3.1`" in legacy["message"]
+    assert html5["services/api/forms.py"]["fix"]["applicability"] == "unsafe"  # its setup.py pins no version
+    assert html5["tools/forms.py"]["fix"]["applicability"] == "safe"  # the root's WTForms 3
+
+
+def test_pin_files_are_not_searched_in_packages_dependencies_or_hidden_folders(tmp_path):
+    write(tmp_path, {
+        "svc/requirements-dev.txt": "wtforms==2.3.1\n",
+        "node_modules/pkg/requirements.txt": "wtforms==1.0\n",
+        ".git/requirements.txt": "wtforms==1.0\n",
+        "env/pyvenv.cfg": "home = /usr\n",
+        "env/lib/setup.py": "setup(install_requires=['wtforms==1.0'])\n",
+        "svc/app/__init__.py": "",
+        "svc/app/forms/setup.py": "setup(install_requires=['wtforms==1.0'])\n",  # a module of the app
+    })
+    assert [(pin.source, pin.text) for pin in read_pins(tmp_path)] == [("svc/requirements-dev.txt", "wtforms==2.3.1")]
+
+
+def test_python_2_only_classifiers_in_pyproject_make_the_target_python_2(tmp_path):
+    from flasklint.config import TARGET_VERSIONS
+    from flasklint.pins import PYTHON2, python_target
+
+    write(tmp_path, {"pyproject.toml": "[project]\nclassifiers = ['Programming Language :: Python :: 2.7']\n"})
+    assert python_target(read_pins(tmp_path), TARGET_VERSIONS) == PYTHON2
+    write(tmp_path, {"pyproject.toml": "[project]\nclassifiers = ['Programming Language :: Python :: 3.9']\n"})
+    assert python_target(read_pins(tmp_path), TARGET_VERSIONS) is None

@@ -22,7 +22,9 @@ class ConfigLoadOrder(ProjectRule):
     - `app.config.from_pyfile("config.py")` (a relative file name) on an app created
       without `instance_relative_config=True` while the project has an `instance/`
       folder (on disk or in `.gitignore`): the file is then looked up next to the
-      app package, not in `instance/`.
+      app package, not in `instance/`. A file that is there, beside the module that
+      creates the app, and not in `instance/`, is the one meant (a package's own
+      `settings.py`): that load is left alone.
 
     ## Why is this bad?
     Later loads override earlier ones. *Explore Flask* 2.5.2 loads the defaults
@@ -102,6 +104,7 @@ class ConfigLoadOrder(ProjectRule):
                     and name
                     and not PurePosixPath(name).is_absolute()
                     and project.index.class_of(app.callee)
+                    and not self.meant_beside_app(project, model, app, name)
                 ):
                     yield self.finding(
                         module.path,
@@ -111,6 +114,19 @@ class ConfigLoadOrder(ProjectRule):
                         f"`{app.target.rpartition('.')[2]}` is created without `instance_relative_config=True` "
                         f"(line {app.line})",
                     )
+
+    @staticmethod
+    def meant_beside_app(project: ProjectFacts, model, app, name: str) -> bool:
+        """Return whether ``name`` exists beside the module that creates ``app`` and in no ``instance/`` folder."""
+        creator = next((module.path for module, facts in model.facts.values() if app in facts.apps), None)
+        if creator is None:
+            return False
+        files = set(project.project.all_files)
+        beside = posixpath.normpath(posixpath.join(posixpath.dirname(creator), name))
+        in_instance = (project.root / "instance" / name).is_file() or any(
+            rel == f"instance/{name}" or rel.endswith(f"/instance/{name}") for rel in files
+        )
+        return beside in files and not in_instance
 
     @staticmethod
     def has_instance_folder(project: ProjectFacts) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Union
@@ -12,7 +13,7 @@ from ..findings import SAFE, UNSAFE, Edit, Fix, Severity
 from ..flask_context import cst_dotted
 from ..lazy import cst
 from ..model.symbols import SymbolIndex
-from ..pins import Pin, proves_before, proves_from, version
+from ..pins import Pin, proves_before, proves_from, service_pins, version
 from ..rule import FileContext, FileRule
 
 #: ``flask.ext.X`` was Flask's alias for ``flask_X``; these X are spelled otherwise.
@@ -352,9 +353,11 @@ class RemovedExtensionImport(FileRule):
     `ProxyFix`'s defaults differ) or needs another distribution (`flask_caching`).
 
     ## Pinned versions and severity
-    flasklint reads the versions the project pins at its root (`requirements*.txt`,
+    flasklint reads the versions the project pins (`requirements*.txt`,
     `requirements/*.txt`, `pyproject.toml`, `setup.py`'s literal `install_requires`,
-    `setup.cfg`, `Pipfile`, `poetry.lock`; nothing is run or installed). A finding is:
+    `setup.cfg`, `Pipfile`, `poetry.lock`; nothing is run or installed). Each module
+    follows the pins of its service: the nearest folder above it, up to the root, that
+    holds such files (a monorepo's `services/api/requirements.txt`). A finding is:
 
     - `error` with an unsafe fix when nothing pins the distribution, or the pins allow
       versions on both sides of the release that removed the name (today's import may
@@ -552,7 +555,8 @@ class RemovedExtensionImport(FileRule):
         now) and the finding has no fix; the fix is safe when the pins show
         that every reason's release is installed and nothing else changes.
         """
-        pins = self.context.config.pins
+        config = self.context.config
+        pins = service_pins(config.pins, config.pin_files, posixpath.dirname(self.context.path))
         upgrades = {reason: pin for reason in reasons for pin in [_still_there(pins, reason)] if pin is not None}
         if upgrades:
             message = "; ".join(

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Optional, cast
 from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from ..flask_context import FLASK_APP, split_path, words
 from .envfiles import assignments
-from .environment import environment, is_test_path
+from .environment import NEVER, TESTS, environment, is_test_path
 
 if TYPE_CHECKING:
     from ..facts import ModuleFacts
@@ -557,9 +557,9 @@ class ConfigModel:
         return kind in ("str", "name") and (target in self.units or self.index.expand(target) in self.units)
 
     def calls(self, kind: str) -> Iterator[tuple[str, Call]]:
-        """Yield ``(path, call)`` for the recorded calls of ``kind`` outside tests."""
+        """Yield ``(path, call)`` for the recorded calls of ``kind`` outside tests and examples."""
         for module, facts in self.flask_facts.values():
-            if not is_test_path(module.path):
+            if self.env.stage(module.path) not in (TESTS, NEVER):
                 for call in facts.calls:
                     if call.kind == kind:
                         yield module.path, call
@@ -630,13 +630,16 @@ class EnvFlag:
 
 
 def environment_files(project: ProjectFacts) -> list[str]:
-    """Return the Flask app's ``.flaskenv``/``.env``/Procfile/Dockerfile/compose files outside tests and development."""
+    """Return the Flask app's ``.flaskenv``/``.env``/Procfile/Dockerfile/compose files where production may read them.
+
+    Not in tests, examples or development files.
+    """
     env = environment(project)
     return [
         rel
         for rel in project.project.all_files
         if _ENV_FILE.search(rel)
-        and not is_test_path(rel)
+        and env.stage(rel) not in (TESTS, NEVER)
         and not env.dev_named(posixpath.basename(rel).replace(".", " "))
         and env.is_flask(rel)
     ]

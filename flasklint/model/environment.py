@@ -23,8 +23,13 @@ Flask code; at the root, when the project has Flask code at all).
 under a ``tests``/``test``/``testing`` folder, ``test_*``, ``*_test``,
 ``*_tests``, ``tests``, ``conftest``. Development: a file, folder, class,
 guard or registration whose words are among ``dev-config-names``. Never: an
-Alembic revision script (Alembic loads it by path, outside the app).
-Production: everything else. Config units (:mod:`flasklint.model.config`)
+Alembic revision script (Alembic loads it by path, outside the app), and the
+examples and documentation shipped beside a project's own code (a file under
+an ``examples``/``example``/``docs``/``doc`` folder below the root, when
+packages or Flask code lie outside such folders): the production config rules
+and FL501 treat them as they treat tests, while a secret written there still
+counts (readers copy it). A project that is all example (a tutorial linted as
+its own root) is linted as any other. Production: everything else. Config units (:mod:`flasklint.model.config`)
 and secrets (:mod:`flasklint.model.secrets`) ask here.
 
 Rules ask :func:`environment` for the shared instance, built once per run.
@@ -62,6 +67,8 @@ TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 TEST_WORDS = frozenset({"test", "tests", "testing", "unittest", "pytest"})
 #: Words in a name that say production.
 PRODUCTION_WORDS = frozenset({"production", "prod"})
+#: Folders that hold examples and documentation snippets shipped beside a project.
+EXAMPLE_FOLDERS = frozenset({"examples", "example", "docs", "doc"})
 #: Top-level packages that are Flask, besides ``flask`` and ``flask_*`` extensions.
 FLASK_PACKAGES = frozenset({"flask", "apiflask"})
 
@@ -147,6 +154,7 @@ class Environment:
             self.by_name[facts.module].append(facts)
         self.django_roots = self._django_roots(modules)
         self.package_folders = {posixpath.dirname(facts.path) for facts in modules if facts.is_package}
+        self.example_folders = self._example_folders(modules)
         direct = [facts for facts in modules if imports_flask(facts)]
         #: Folders that hold Flask code: the package folder of each module that imports Flask, and the
         #: folder its top-level package is imported from (``config.py`` and ``wsgi.py`` beside the package).
@@ -171,6 +179,30 @@ class Environment:
             elif "INSTALLED_APPS" in facts.bindings and not imports_flask(facts):
                 roots.add(source_root(facts))
         return roots
+
+    def _example_folders(self, modules: Iterable[ModuleFacts]) -> set[str]:
+        """Return the outermost example and documentation folders, when the project has its own code elsewhere.
+
+        Its own code is a package or a module importing Flask outside every
+        such folder (and outside the tests): without it, the examples are the
+        project. An ``examples`` subpackage of a package is that package's code.
+        """
+        folders = {
+            folder
+            for facts in modules
+            if (folder := example_folder(facts.path)) and posixpath.dirname(folder) not in self.package_folders
+        }
+        own_code = any(
+            (facts.is_package or imports_flask(facts))
+            and not is_test_path(facts.path)
+            and not any(within(facts.path, folder) for folder in folders)
+            for facts in modules
+        )
+        return folders if own_code else set()
+
+    def is_example(self, path: str) -> bool:
+        """Return whether a file is an example or documentation snippet beside the project's own code."""
+        return any(within(path, folder) for folder in self.example_folders)
 
     def in_django_tree(self, path: str) -> bool:
         """Return whether ``path`` lies in a Django project's tree, with no folder of Flask code as deep or deeper."""
@@ -301,9 +333,9 @@ class Environment:
 
     def stage(self, where: Union[ModuleFacts, str]) -> str:
         """Return where a module or file runs: ``production``, ``development``, ``tests`` or ``never``."""
-        if isinstance(where, ModuleFacts) and is_alembic_revision(where):
-            return NEVER
         path = where.path if isinstance(where, ModuleFacts) else where
+        if (isinstance(where, ModuleFacts) and is_alembic_revision(where)) or self.is_example(path):
+            return NEVER
         if is_test_path(path):
             return TESTS
         return DEVELOPMENT if self.is_dev_path(path) else PRODUCTION
@@ -366,7 +398,11 @@ class Environment:
         return self.dev_named(test) or "__main__" in test
 
     def is_dev_path(self, path: str) -> bool:
-        """Return whether a file is a test or development file by its path (decided once per path)."""
+        """Return whether a file is a test, development or example file by its path."""
+        return self.named_dev_path(path) or self.is_example(path)
+
+    def named_dev_path(self, path: str) -> bool:
+        """Return whether a file is a test or development file by the names on its path (decided once per path)."""
         if path not in self._dev_paths:
             folders, _, stem = split_path(path)
             self._dev_paths[path] = is_test_path(path) or any(self.dev_named(p) for p in (*folders, stem))
@@ -377,8 +413,11 @@ class Environment:
         return self.is_dev_path(path) or any(self.dev_named(place) for place in places)
 
     def counts_secrets(self, path: str, tests: bool) -> bool:
-        """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``)."""
-        dev = self.is_dev_path(path) or self.dev_named(posixpath.basename(path).replace(".", " "))
+        """Return whether secrets in ``path`` count: not a development or test file (test ones with ``tests``).
+
+        Examples count: what an example ships is what its readers copy.
+        """
+        dev = self.named_dev_path(path) or self.dev_named(posixpath.basename(path).replace(".", " "))
         return not dev or (tests and (is_test_path(path) or test_named(path)))
 
     def counts_secrets_under(self, guards: Iterable[str], tests: bool) -> bool:
@@ -416,6 +455,17 @@ class Environment:
         if is_test_path(path) or test_named(path) or (class_name is not None and test_named(class_name)):
             return True
         return bool(registered) and not loaded and all(test_named(key) for key in registered)
+
+
+def example_folder(path: str) -> str:
+    """Return the outermost folder of a root-relative path named as examples or docs, or ``''``."""
+    if path.startswith("/"):
+        return ""
+    parts = path.split("/")[:-1]
+    for end, part in enumerate(parts, 1):
+        if part.lower() in EXAMPLE_FOLDERS:
+            return "/".join(parts[:end])
+    return ""
 
 
 def folders_above(path: str) -> Iterator[str]:
