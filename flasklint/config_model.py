@@ -32,8 +32,9 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
+from .facts.bindings import NO_BINDING, called_in
 from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from .flask_context import FLASK_APP, split_path, words
 from .model.environment import environment, is_test_path
@@ -101,6 +102,17 @@ def where(path: str, line: int) -> str:
     return f"{path}:{line}"
 
 
+class Registration(NamedTuple):
+    """A config dict entry naming a unit: ``config = {"production": ProdConfig}``."""
+
+    dict_name: str
+    key: str
+
+    def __str__(self) -> str:
+        """Return the entry as messages show it: ``config['production']``."""
+        return f"{self.dict_name}['{self.key}']"
+
+
 @dataclass
 class Unit:
     """A config module or config class.
@@ -122,7 +134,7 @@ class Unit:
     production: bool = True
     reason: str = ""
     #: Why the unit is a config unit at all: registrations, loads.
-    registered: list[str] = field(default_factory=list)
+    registered: list[Registration] = field(default_factory=list)
     loaded_at: list[str] = field(default_factory=list)
 
     @property
@@ -249,12 +261,10 @@ class ConfigModel:
         settings. Such a class is configuration only when it is used as one
         (loaded, listed in a config dict, or related to a class that is).
         """
-        value = self.index.table.get(self.index.expand(qualname), "")
-        if not value.startswith("class:") or _depth > 50:
+        value = self.index.table.get(self.index.expand(qualname), NO_BINDING)
+        if not value.is_class or _depth > 50:
             return False
-        return all(
-            base == "object" or self.config_shaped(base, _depth + 1) for base in filter(None, value[6:].split(","))
-        )
+        return all(base == "object" or self.config_shaped(base, _depth + 1) for base in value.bases)
 
     def register_dict(self, qualname: str) -> None:
         """Make every class a ``{"name": Class}`` dict lists a unit, noting its key."""
@@ -265,7 +275,7 @@ class ConfigModel:
         for key, target in named[0].entries:
             unit = self.add_class(self.index.expand(target))
             if unit is not None:
-                unit.registered.append(f"{short}['{key}']")
+                unit.registered.append(Registration(short, key))
 
     def add_loaded(self, load: Load, module: ModuleFacts) -> None:
         """Make what ``from_object``/``from_pyfile`` loads a unit, noting where."""
@@ -290,8 +300,8 @@ class ConfigModel:
 
     def class_of_instance(self, name: str) -> Optional[str]:
         """Return the project class whose instance ``name`` holds (``settings = Settings()``), if any."""
-        binding = self.index.table.get(name, "")
-        callee = self.index.expand(binding[5:]) if binding.startswith("call:") else ""
+        binding = self.index.table.get(name, NO_BINDING)
+        callee = self.index.expand(binding.callee) if binding.callee else ""
         return callee if callee in self.classes else None
 
     def pyfile_modules(self, load: Load) -> list[str]:
@@ -342,14 +352,10 @@ class ConfigModel:
             unit.production, unit.reason = False, "named for development or testing"
         elif self.env.is_dev_path(unit.path):
             unit.production, unit.reason = False, "in a development or testing file"
-        elif (
-            unit.registered
-            and all(self.env.dev_named(r.partition("[")[2]) for r in unit.registered)
-            and not unit.loaded_at
-        ):
-            unit.production, unit.reason = False, f"registered only as {', '.join(unit.registered)}"
-        elif unit.registered and any(not self.env.dev_named(r.partition("[")[2]) for r in unit.registered):
-            shown = [r for r in unit.registered if not self.env.dev_named(r.partition("[")[2])]
+        elif unit.registered and all(self.env.dev_named(r.key) for r in unit.registered) and not unit.loaded_at:
+            unit.production, unit.reason = False, f"registered only as {', '.join(map(str, unit.registered))}"
+        elif unit.registered and any(not self.env.dev_named(r.key) for r in unit.registered):
+            shown = [r for r in unit.registered if not self.env.dev_named(r.key)]
             unit.reason = f"registered as `{shown[0]}`"
         elif words(unit.name) & PRODUCTION_WORDS:
             unit.reason = "named for production"
@@ -506,8 +512,8 @@ class ConfigModel:
         """Return whether ``receiver`` (a qualified name or ``call:CALLEE``) is a Flask app."""
         if not receiver:
             return False
-        if receiver.startswith("call:"):
-            return self.index.call_result(receiver[5:]) == FLASK_APP
+        if called_in(receiver):
+            return self.index.call_result(called_in(receiver)) == FLASK_APP
         return self.index.instance_of(receiver) == FLASK_APP
 
     @staticmethod

@@ -2,16 +2,8 @@
 
 The file pass records, for every module, where each name's value comes from
 (``bindings``), using CPython's ``ast`` so that every file pays only for a fast
-parse. Binding values form a tiny language:
-
-``ref:DOTTED``
-    the name is another name (an import, or ``x = y.z``);
-``call:DOTTED``
-    the name holds the result of calling DOTTED (``app = Flask(__name__)``);
-``class:BASE,BASE``
-    a class with these (resolved) bases;
-``def:QUALNAME``
-    a function returning the value of QUALNAME (empty when unknown).
+parse. A binding is a typed value, :class:`~flasklint.facts.bindings.Binding`
+(a reference, a call, a class or a function).
 
 After all files are done, :class:`SymbolIndex` resolves any qualified name
 across modules (``from . import app`` in ``views.py`` reaches
@@ -27,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Callable, Optional
 
 from .facts import ImportFact, ModuleFacts
+from .facts.bindings import CALL, DEF, REF, Binding
 from .lazy import cst
 
 FLASK_APP = "flask.Flask"
@@ -153,7 +146,7 @@ def ast_dotted(node: ast.AST) -> Optional[str]:
     return ".".join(reversed(names))
 
 
-def qualify(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
+def qualify(bindings: dict[str, Binding], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
     """Return the project-wide name of ``dotted`` used in ``scope`` of ``module``.
 
     The innermost scope that binds the first name wins, as in Python; None
@@ -169,7 +162,7 @@ def qualify(bindings: dict[str, str], module: str, scope: Iterable[str], dotted:
     return None
 
 
-def local_target(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
+def local_target(bindings: dict[str, Binding], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
     """Return what ``dotted`` names once the file's own import of its first name is followed.
 
     ``md5`` after ``from hashlib import md5`` gives ``hashlib.md5``;
@@ -183,10 +176,14 @@ def local_target(bindings: dict[str, str], module: str, scope: Iterable[str], do
     for depth in range(len(scope), -1, -1):
         key = ".".join(scope[:depth] + (head,))
         if key in bindings:
-            kind, _, target = bindings[key].partition(":")
-            base = target if kind == "ref" and target else (f"{module}.{key}" if module else key)
+            target = bindings[key].ref
+            base = target or (f"{module}.{key}" if module else key)
             return f"{base}.{rest}" if rest else base
     return None
+
+
+#: What an unknown value binds: the name still shadows outer ones.
+_UNKNOWN = Binding(REF)
 
 
 class _BindingCollector:
@@ -195,26 +192,26 @@ class _BindingCollector:
     def __init__(self, module: str, is_package: bool):
         self.module = module
         self.is_package = is_package
-        self.bindings: dict[str, str] = {}
+        self.bindings: dict[str, Binding] = {}
         self.imports: list[ImportFact] = []
 
     def qualify(self, dotted: str, scope: tuple[str, ...]) -> Optional[str]:
         """Return the project-wide name for ``dotted`` as seen from ``scope``."""
         return qualify(self.bindings, self.module, scope, dotted)
 
-    def value_of(self, node: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
-        """Return the binding value an expression gives a name, if it is one we model."""
+    def value_of(self, node: ast.AST, scope: tuple[str, ...]) -> Optional[Binding]:
+        """Return the binding an expression gives a name, if it is one we model."""
         if isinstance(node, ast.Call):
             dotted = ast_dotted(node.func)
             target = dotted and self.qualify(dotted, scope)
-            return f"call:{target}" if target else None
+            return Binding(CALL, target) if target else None
         dotted = ast_dotted(node)
         target = dotted and self.qualify(dotted, scope)
-        return f"ref:{target}" if target else None
+        return Binding(REF, target) if target else None
 
-    def bind(self, scope: tuple[str, ...], name: str, value: Optional[str]) -> None:
+    def bind(self, scope: tuple[str, ...], name: str, value: Optional[Binding]) -> None:
         """Record ``name`` in ``scope``; an unknown value still shadows outer names."""
-        self.bindings[".".join(scope + (name,))] = value or "ref:"
+        self.bindings[".".join(scope + (name,))] = value or _UNKNOWN
 
     def visit_body(self, body: Iterable[ast.stmt], scope: tuple[str, ...]) -> None:
         """Walk the statements of one scope and of its nested blocks (:func:`statements`: no recursion)."""
@@ -226,17 +223,17 @@ class _BindingCollector:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:
-                    self.bind(scope, alias.asname, f"ref:{alias.name}")
+                    self.bind(scope, alias.asname, Binding(REF, alias.name))
                 else:
                     head = alias.name.split(".")[0]
-                    self.bind(scope, head, f"ref:{head}")
+                    self.bind(scope, head, Binding(REF, head))
                 self.imports.append(ImportFact(stmt.lineno, alias.name, (), 0, not scope))
         elif isinstance(stmt, ast.ImportFrom):
             base = resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
             pairs = tuple((a.name, a.asname or a.name) for a in stmt.names)
             for name, alias in pairs:
                 if name != "*":
-                    self.bind(scope, alias, f"ref:{base}.{name}" if base else f"ref:{name}")
+                    self.bind(scope, alias, Binding(REF, f"{base}.{name}" if base else name))
             self.imports.append(ImportFact(stmt.lineno, base, pairs, stmt.level, not scope))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -246,13 +243,13 @@ class _BindingCollector:
                     self.bind(scope, target.id, value)
         elif isinstance(stmt, ast.ClassDef):
             bases = [self.qualify(d, scope) or d for d in map(ast_dotted, stmt.bases) if d]
-            self.bind(scope, stmt.name, "class:" + ",".join(bases))
+            self.bind(scope, stmt.name, Binding.of_class(bases))
             self.visit_body(stmt.body, scope + (stmt.name,))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             inner = scope + (stmt.name,)
-            self.bind(scope, stmt.name, "def:")
+            self.bind(scope, stmt.name, Binding(DEF))
             self.visit_body(stmt.body, inner)
-            self.bind(scope, stmt.name, "def:" + (self.returned(stmt, inner) or ""))
+            self.bind(scope, stmt.name, Binding(DEF, self.returned(stmt, inner) or ""))
 
     def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
         """Return the qualified name a function returns, when it returns a plain name or call."""
@@ -332,7 +329,7 @@ class SymbolIndex:
 
     def __init__(self, modules: Iterable[ModuleFacts]):
         self.modules: set[str] = set()
-        self.table: dict[str, str] = {}
+        self.table: dict[str, Binding] = {}
         self._instances: dict[str, Optional[str]] = {}
         self._calls: dict[str, Optional[str]] = {}
         self._expanded: dict[str, str] = {}
@@ -355,15 +352,16 @@ class SymbolIndex:
             value = self.table.get(".".join(parts[:i]))
             if value is None:
                 continue
-            kind, _, target = value.partition(":")
-            if kind == "ref" and target:
+            target = value.ref
+            if target:
                 return self.expand(".".join([target, *parts[i:]]), _depth + 1)
             return dotted
         return dotted
 
     def is_class(self, dotted: str) -> bool:
         """Return whether ``dotted`` names a class defined in the project."""
-        return self.table.get(self.expand(dotted), "").startswith("class:")
+        binding = self.table.get(self.expand(dotted))
+        return binding is not None and binding.is_class
 
     def is_project(self, dotted: str) -> bool:
         """Return whether ``dotted`` lies inside a module of this project."""
@@ -382,11 +380,11 @@ class SymbolIndex:
         if _depth > 50:
             return None
         value = self.table.get(self.expand(qualname))
-        if not value or not value.startswith("call:"):
+        if not value or not value.callee:
             return None
         if _depth > 1:
-            return self.call_result(value[5:], _depth + 1)
-        return self.produces(value[5:])
+            return self.call_result(value.callee, _depth + 1)
+        return self.produces(value.callee)
 
     def produces(self, callee: str) -> Optional[str]:
         """Return the canonical class of what calling ``callee`` gives, worked out once per callee.
@@ -408,8 +406,8 @@ class SymbolIndex:
         if cls:
             return cls
         value = self.table.get(callee)
-        if value and value.startswith("def:") and value[4:]:
-            return self.instance_of(value[4:], _depth + 1)
+        if value and value.returns:
+            return self.instance_of(value.returns, _depth + 1)
         owner, _, method = callee.rpartition(".")
         if owner and value is None:
             owner_class = self.instance_of(owner, _depth + 1)
@@ -425,11 +423,7 @@ class SymbolIndex:
         if dotted in names:
             return True
         value = self.table.get(dotted)
-        return bool(
-            value
-            and value.startswith("class:")
-            and any(self.derives_from(base, names, _depth + 1) for base in filter(None, value[6:].split(",")))
-        )
+        return bool(value and any(self.derives_from(base, names, _depth + 1) for base in value.bases))
 
     def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
         """Return the known class (:data:`KNOWN_CLASSES`) ``dotted`` is or derives from."""
@@ -440,8 +434,8 @@ class SymbolIndex:
         if name in KNOWN_CLASSES:
             return name
         value = self.table.get(dotted)
-        if value and value.startswith("class:"):
-            for base in filter(None, value[6:].split(",")):
+        if value:
+            for base in value.bases:
                 found = self.class_of(base, _depth + 1)
                 if found:
                     return found

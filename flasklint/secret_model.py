@@ -61,7 +61,7 @@ def is_test_unit(unit: Unit) -> bool:
     return Environment.is_test_config(
         unit.path,
         unit.name if unit.kind == "class" else None,
-        [r.partition("[")[2] for r in unit.registered],
+        [r.key for r in unit.registered],
         bool(unit.loaded_at),
     )
 

@@ -24,6 +24,7 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.ext import Extension
 
+from .facts.bindings import NO_BINDING
 from .facts.routes import KEY as ROUTES_KEY
 from .facts.routes import VIEW_METHODS_KEY
 from .facts.templates import FOLDERS_KEY
@@ -554,7 +555,7 @@ class Templates:
                 folder not in found
                 and folder in among
                 and any(
-                    value.startswith("call:") and index.produces(value[5:]) in TEMPLATE_OWNERS
+                    value.callee and index.produces(value.callee) in TEMPLATE_OWNERS
                     for value in module.bindings.values()
                 )
             ):
@@ -812,18 +813,18 @@ class Templates:
         """
         index = self.facts.index
         view = index.expand(view)
-        value = index.table.get(view, "")
+        value = index.table.get(view, NO_BINDING)
         if depth > 10:
             return False
-        if value.startswith("call:") and value.endswith(".as_view"):
-            return self._class_changes_state(value[5 : -len(".as_view")], depth + 1)
-        if not value.startswith("class:"):
+        if value.callee.endswith(".as_view"):
+            return self._class_changes_state(value.callee[: -len(".as_view")], depth + 1)
+        if not value.is_class:
             return False
         if any(f"{view}.{method.lower()}" in index.table for method in STATE_CHANGING) or set(
             self._view_methods().get(view, ())
         ) & set(STATE_CHANGING):
             return True
-        return any(self._class_changes_state(base, depth + 1) for base in filter(None, value[6:].split(",")))
+        return any(self._class_changes_state(base, depth + 1) for base in value.bases)
 
     def _view_methods(self) -> dict[str, tuple[str, ...]]:
         """Return the literal ``methods`` list of each class that has one, by qualified name."""

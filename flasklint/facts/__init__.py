@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Callable, NamedTuple
 
+from .bindings import Binding
+
 
 class ImportFact(NamedTuple):
     """One import statement, resolved to absolute module names.
@@ -30,15 +32,15 @@ class ModuleFacts:
     """What the file pass learned about one Python module.
 
     ``bindings`` maps a scope-qualified local name (``app``,
-    ``create_app.app``) to where its value comes from, in the small language
-    flask_context defines (``ref:flask.Flask``, ``call:flask.Flask``, ...).
+    ``create_app.app``) to where its value comes from (a
+    :class:`~flasklint.facts.bindings.Binding`).
     ``extra`` carries rule-specific facts keyed by rule code.
     """
 
     path: str
     module: str
     is_package: bool
-    bindings: dict[str, str] = field(default_factory=dict)
+    bindings: dict[str, Binding] = field(default_factory=dict)
     imports: list[ImportFact] = field(default_factory=list)
     extra: dict[str, list] = field(default_factory=dict)
 

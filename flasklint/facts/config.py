@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..flask_context import ast_dotted, qualify
+from .bindings import call_text
 from .secrets import Literal, conceal, is_secret_key, secret_literal
 
 KEY = "config"
@@ -648,7 +649,7 @@ class _Collector:
         """Return the qualified name of an object, or ``call:CALLEE`` for ``create_app().run()``."""
         if isinstance(node, ast.Call):
             callee = self.qualified(ast_dotted(node.func), scope)
-            return f"call:{callee}" if callee else None
+            return call_text(callee) if callee else None
         return self.qualified(ast_dotted(node), scope)
 
     @staticmethod

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from ..flask_context import ast_dotted, qualify, statements
+from .bindings import DEF, Binding
 from .routes import ambiguous_modules
 
 if TYPE_CHECKING:
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from ..flask_context import SymbolIndex
 
 KEY = "decorators"
+#: What a ``return`` of a function's first argument gives (``return f``).
+PARAM = Binding("param")
+#: What any other ``return`` gives.
+OTHER = Binding("other")
 
 #: Functions that copy ``__name__`` from the wrapped function to the wrapper.
 WRAPS = frozenset({"functools.wraps", "functools.update_wrapper", "six.wraps"})
@@ -69,8 +74,8 @@ class FunctionFact:
     """A function that may be a decorator, or the inner function a decorator returns.
 
     ``returns`` describes each ``return`` of the function's own body:
-    ``param`` (its first argument, as ``return f`` does), ``def:QUALNAME``
-    (a function defined inside it) or ``other``. ``decorators`` are the
+    :data:`PARAM` (its first argument, as ``return f`` does), a function
+    binding (a function defined inside it) or :data:`OTHER`. ``decorators`` are the
     qualified names of the function's own decorators (calls by their
     callee). ``renamed`` is true when the enclosing function assigns the
     function's ``__name__``, rebinds it, or passes it to some call
@@ -82,7 +87,7 @@ class FunctionFact:
     path: str
     line: int
     column: int
-    returns: tuple[str, ...]
+    returns: tuple[Binding, ...]
     decorators: tuple[str, ...]
     renamed: bool
 
@@ -176,18 +181,18 @@ class _Collector:
         nodes = list(statements(func.body))
         nested = {n.name: n for n in nodes if isinstance(n, FUNCTIONS)}
         param = _first_param(func, is_method)
-        returns = []
+        returns: list[Binding] = []
         for node in nodes:
             if isinstance(node, ast.Return):
                 name = node.value.id if isinstance(node.value, ast.Name) else None
                 if name is not None and name == param:
-                    returns.append("param")
+                    returns.append(PARAM)
                 elif name in nested:
-                    returns.append("def:" + self.qualname(inner_scope, name))
+                    returns.append(Binding(DEF, self.qualname(inner_scope, name)))
                 else:
-                    returns.append("other")
-        returned = {r[4:] for r in returns if r.startswith("def:")}
-        if renamed is not None or "param" in returns or returned:
+                    returns.append(OTHER)
+        returned = {r.returns for r in returns if r.returns}
+        if renamed is not None or PARAM in returns or returned:
             self.found.append(
                 FunctionFact(
                     self.qualname(scope, func.name),
@@ -318,14 +323,14 @@ class DecoratorIndex:
     def function_effect(self, fact: FunctionFact, origin: Fact, depth: int = 0) -> Effect:
         """Return the effect of decorator ``fact``, reported as ``origin``."""
         kinds = set(fact.returns)
-        if kinds == {"param"}:
+        if kinds == {PARAM}:
             return KEEPS
-        if len(kinds) != 1 or not fact.returns[0].startswith("def:") or depth > 3:
+        if len(kinds) != 1 or not fact.returns[0].returns or depth > 3:
             return UNKNOWN
-        inner = self.facts.get(fact.returns[0][4:])
+        inner = self.facts.get(fact.returns[0].returns)
         if not isinstance(inner, FunctionFact):
             return UNKNOWN
-        if inner.returns and all(r == "param" or r.startswith("def:") for r in inner.returns):
+        if inner.returns and all(r == PARAM or r.is_function for r in inner.returns):
             # A factory: ``@check("admin")`` applies the function ``check`` returns.
             return self.function_effect(inner, origin, depth + 1)
         if inner.renamed:

@@ -29,6 +29,7 @@ from pathlib import PurePosixPath
 from typing import Optional
 
 from . import ModuleFacts
+from .bindings import NO_BINDING
 from .execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts
 
 #: Modules that start an application (``flask --app``, gunicorn, scripts).
@@ -195,7 +196,7 @@ class Simulation:
     @staticmethod
     def factory(facts: ModuleFacts) -> bool:
         """Return whether a module defines ``create_app`` at module level."""
-        return facts.bindings.get(FACTORY, "").startswith("def:")
+        return facts.bindings.get(FACTORY, NO_BINDING).is_function
 
     def run_all(self) -> list[PartialRead]:
         """Return every partial read found from any entry point, each once.

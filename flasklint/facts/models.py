@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..flask_context import ast_dotted, local_target
+from .bindings import NO_BINDING
 from .passwords import SAME_VALUE, is_hash_call, is_password_name
 
 KEY = "models"
@@ -203,8 +204,8 @@ class ModelIndex:
         """Return whether a base outside our class facts is a model base (``db.Model``, ``Base``)."""
         if dotted.rpartition(".")[2] in MODEL_BASES:
             return True
-        value = self.index.table.get(dotted, "")
-        return value.startswith("call:") and self.index.expand(value[5:]).endswith(BASE_FACTORIES)
+        callee = self.index.table.get(dotted, NO_BINDING).callee
+        return bool(callee) and self.index.expand(callee).endswith(BASE_FACTORIES)
 
     def is_model(self, fact: ClassFact) -> bool:
         """Return whether a class stores what it holds: a database model or a Flask-Login user.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ..flask_context import ROUTE_OWNERS, ROUTE_SHORTCUTS, ast_dotted, qualify
+from .bindings import NO_BINDING
 
 if TYPE_CHECKING:
     from ..facts import ModuleFacts
@@ -294,11 +295,10 @@ def _local_kind(module: ModuleFacts, receiver: str, index: SymbolIndex) -> Optio
     the same file can.
     """
     prefix = module.module + "."
-    value = module.bindings.get(receiver[len(prefix) :], "") if receiver.startswith(prefix) else ""
-    callee = value[5:] if value.startswith("call:") else ""
+    value = module.bindings.get(receiver[len(prefix) :], NO_BINDING) if receiver.startswith(prefix) else NO_BINDING
+    callee = value.callee
     if callee.startswith(prefix):
-        ref = module.bindings.get(callee[len(prefix) :], "")
-        callee = ref[4:] if ref.startswith("ref:") else ""
+        callee = module.bindings.get(callee[len(prefix) :], NO_BINDING).ref
     if not callee or index.is_project(callee):
         return None
     return index.class_of(callee)

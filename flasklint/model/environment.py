@@ -257,7 +257,7 @@ class Environment:
         """Return whether a module binds, at module level, a Flask app or blueprint it imports."""
         prefix = f"{facts.module}." if facts.module else ""
         return any(
-            value.startswith("ref:") and "." not in key and index.instance_of(prefix + key) in ROUTE_OWNERS
+            value.is_ref and "." not in key and index.instance_of(prefix + key) in ROUTE_OWNERS
             for key, value in facts.bindings.items()
         )
 
