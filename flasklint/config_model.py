@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, NamedTuple, Optional
 from .facts.bindings import NO_BINDING, called_in
 from .facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from .flask_context import FLASK_APP, split_path, words
+from .model.environment import NEEDS as ENVIRONMENT_NEEDS
 from .model.environment import environment, is_test_path
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
 CONFIG_WORDS = frozenset({"config", "configs", "settings", "configuration"})
 #: Words in a name that say production.
 PRODUCTION_WORDS = frozenset({"production", "prod"})
+
+#: The per-file facts this model reads, the environment's included.
+NEEDS = (KEY, *ENVIRONMENT_NEEDS)
 
 #: Keys and key prefixes of Flask and its common extensions: what makes a
 #: conventionally named module or class look like Flask configuration.
@@ -178,10 +182,11 @@ class ConfigModel:
         self.index = project.index
         self.env = environment(project)
         self.facts: dict[str, tuple[ModuleFacts, ConfigFacts]] = {}
-        for m in sorted((m for m in project.modules if KEY in m.extra), key=lambda m: (m.path.count("/"), m.path)):
+        configured = [(m, config) for m in project.modules if (config := m.get(KEY)) is not None]
+        for m, config in sorted(configured, key=lambda pair: (pair[0].path.count("/"), pair[0].path)):
             # config.py and a tracked instance/config.py both claim the name `config`:
             # the shallower file keeps it, the other is known by its path.
-            self.facts[m.path if m.module in self.facts else m.module] = (m, m.extra[KEY])
+            self.facts[m.path if m.module in self.facts else m.module] = (m, config)
         #: The facts of the modules that belong to a Flask application: only they configure one.
         self.flask_facts = {key: found for key, found in self.facts.items() if self.env.is_flask(found[0])}
         self.uses_flask = self.env.uses_flask

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Optional
 
+from .config_model import NEEDS as CONFIG_NEEDS
 from .config_model import ConfigModel, Unit, config_model
 from .facts.config import Setting, evaluate, literal_of
 from .facts.credentials import KEY as CREDENTIALS
@@ -42,6 +43,9 @@ TEMPLATE_WORDS = frozenset(
 )
 #: Words of a file name that make a template one of environment settings (``env.template``).
 _ENV_WORDS = frozenset({"env", "flaskenv", "envrc"})
+
+#: The per-file facts this model reads, the configuration model's included.
+NEEDS = (*CONFIG_NEEDS, CREDENTIALS)
 _ENV_LINE = re.compile(r"""^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.]*)\s*[=:]\s*(?P<value>.*?)\s*$""")
 _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 
@@ -217,7 +221,7 @@ def credential_uris(project: ProjectFacts) -> Iterator[tuple[str, Literal]]:
     tests = project.config.include_tests
     for module in project.modules:
         if tests or not is_test_path(module.path):
-            for literal in module.extra.get(CREDENTIALS, ()):
+            for literal in module.get(CREDENTIALS) or ():
                 yield module.path, literal
     for rel in project.project.all_files:
         if rel.endswith((".ini", ".cfg")) and (tests or not is_test_path(rel)):

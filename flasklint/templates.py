@@ -39,6 +39,8 @@ TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2")
 #: Objects that own a template folder.
 TEMPLATE_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, SMOREST_BLUEPRINT})
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+#: The per-file facts this model reads.
+NEEDS = (ROUTES_KEY, VIEW_METHODS_KEY, FOLDERS_KEY)
 #: Macros of form libraries that render a form with its hidden fields (Flask-Bootstrap, Bootstrap-Flask).
 LIBRARY_FORM_MACROS = frozenset({"quick_form", "render_form"})
 #: Jinja's own closing and middle tags: an unknown one is a real syntax error.
@@ -572,7 +574,7 @@ class Templates:
         found = {}
         templates = [rel for rel in self.facts.project.all_files if rel.endswith(TEMPLATE_SUFFIXES)]
         for module in self.facts.modules:
-            for fact in module.extra.get(FOLDERS_KEY, ()):
+            for fact in module.get(FOLDERS_KEY) or ():
                 if self.facts.index.class_of(fact.callee) not in TEMPLATE_OWNERS:
                     continue
                 home = posixpath.dirname(fact.path)
@@ -796,7 +798,7 @@ class Templates:
                 and (set(route.methods or ()) & set(STATE_CHANGING) or self._class_changes_state(route.view))
                 for module in self.facts.modules
                 if _under(module.path, scope)
-                for route in module.extra.get(ROUTES_KEY, ())
+                for route in module.get(ROUTES_KEY) or ()
             )
         return self._changes_state[scope]
 
@@ -831,8 +833,6 @@ class Templates:
         return self.facts.memo(
             "view_methods",
             lambda: {
-                name: methods
-                for module in self.facts.modules
-                for name, methods in module.extra.get(VIEW_METHODS_KEY, ())
+                name: methods for module in self.facts.modules for name, methods in module.get(VIEW_METHODS_KEY) or ()
             },
         )

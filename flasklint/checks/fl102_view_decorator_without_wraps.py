@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
+from ..facts.decorators import KEY as DECORATORS
 from ..facts.decorators import ClassFact, DecoratorIndex, Effect
+from ..facts.routes import KEY as ROUTES
 from ..facts.routes import RouteFact, registered_routes
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
@@ -134,6 +136,7 @@ class ViewDecoratorWithoutWraps(ProjectRule):
     """
 
     code = "FL102"
+    needs = (DECORATORS, ROUTES)
     name = "view-decorator-without-wraps"
     severity = Severity.ERROR
     help = "Decorate the inner function with `@functools.wraps(view)` so that it keeps the view's name."

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
+from ..facts.decorators import KEY as DECORATORS
 from ..facts.decorators import DecoratorIndex
+from ..facts.routes import KEY as ROUTES
 from ..facts.routes import RouteFact, registered_routes
 from ..findings import Finding, Severity
 from ..model.environment import is_test_path
@@ -124,6 +126,7 @@ class DuplicateRoute(ProjectRule):
     """
 
     code = "FL103"
+    needs = (DECORATORS, ROUTES)
     name = "duplicate-route"
     severity = Severity.ERROR
     help = "Rename one of the views (or give it its own `endpoint=`), or change its rule or methods."

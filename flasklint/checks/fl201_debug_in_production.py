@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..config_model import NEEDS as CONFIG_NEEDS
 from ..config_model import config_model, debug_flags, environment_files, production_findings
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
@@ -118,6 +119,7 @@ class DebugInProduction(ProjectRule):
     """
 
     code = "FL201"
+    needs = CONFIG_NEEDS
     name = "debug-in-production"
     severity = Severity.ERROR
     help = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..config_model import NEEDS as CONFIG_NEEDS
 from ..config_model import config_model, production_server, where
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
@@ -68,6 +69,7 @@ class DebugDevServer(ProjectRule):
     """
 
     code = "FL202"
+    needs = CONFIG_NEEDS
     name = "debug-dev-server"
     severity = Severity.WARNING
     help = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..config_model import NEEDS as CONFIG_NEEDS
 from ..config_model import config_model, production_findings
 from ..findings import Finding, Severity
 from ..flask_context import FORM_CLASSES
@@ -81,6 +82,7 @@ class CsrfDisabledInProduction(ProjectRule):
     """
 
     code = "FL203"
+    needs = CONFIG_NEEDS
     name = "csrf-disabled-in-production"
     severity = Severity.ERROR
     help = "Disable CSRF only in the testing configuration; keep `WTF_CSRF_ENABLED` true elsewhere."

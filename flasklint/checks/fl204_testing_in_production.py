@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..config_model import NEEDS as CONFIG_NEEDS
 from ..config_model import config_model, production_findings
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
@@ -73,6 +74,7 @@ class TestingInProduction(ProjectRule):
     """
 
     code = "FL204"
+    needs = CONFIG_NEEDS
     name = "testing-in-production"
     severity = Severity.WARNING
     help = "Set `TESTING = True` only in the testing configuration."

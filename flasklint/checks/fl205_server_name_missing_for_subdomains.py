@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..config_model import NEEDS as CONFIG_NEEDS
 from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..flask_context import FLASK_BLUEPRINT
@@ -71,6 +72,7 @@ class ServerNameMissingForSubdomains(ProjectRule):
     """
 
     code = "FL205"
+    needs = CONFIG_NEEDS
     name = "server-name-missing-for-subdomains"
     severity = Severity.WARNING
     help = "Set `SERVER_NAME` (the domain the app is served on) in the production configuration."

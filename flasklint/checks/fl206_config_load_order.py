@@ -6,6 +6,7 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from ..config_model import NEEDS as CONFIG_NEEDS
 from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
@@ -56,6 +57,7 @@ class ConfigLoadOrder(ProjectRule):
     """
 
     code = "FL206"
+    needs = CONFIG_NEEDS
     name = "config-load-order"
     severity = Severity.WARNING
     help = (

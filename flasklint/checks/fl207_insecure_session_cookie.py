@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..config_model import NEEDS as CONFIG_NEEDS
 from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
@@ -60,6 +61,7 @@ class InsecureSessionCookie(ProjectRule):
     """
 
     code = "FL207"
+    needs = CONFIG_NEEDS
     name = "insecure-session-cookie"
     severity = Severity.INFO
     help = "Set `SESSION_COOKIE_SECURE = True` (and `REMEMBER_COOKIE_SECURE = True`) in production."

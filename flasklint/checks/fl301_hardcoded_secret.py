@@ -8,6 +8,7 @@ from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from ..secret_model import NEEDS as SECRET_NEEDS
 from ..secret_model import secret_values
 
 
@@ -91,6 +92,7 @@ class HardcodedSecret(ProjectRule):
     """
 
     code = "FL301"
+    needs = SECRET_NEEDS
     name = "hardcoded-secret"
     severity = Severity.ERROR
     help = (

@@ -8,6 +8,7 @@ from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from ..secret_model import NEEDS as SECRET_NEEDS
 from ..secret_model import credential_uris, tracked_phrase
 
 
@@ -69,6 +70,7 @@ class CredentialsInDatabaseUri(ProjectRule):
     """
 
     code = "FL302"
+    needs = SECRET_NEEDS
     name = "credentials-in-database-uri"
     severity = Severity.ERROR
     help = (

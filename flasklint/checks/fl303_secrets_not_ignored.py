@@ -9,6 +9,7 @@ from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from ..secret_model import NEEDS as SECRET_NEEDS
 from ..secret_model import (
     counted_path,
     env_secrets,
@@ -94,6 +95,7 @@ class SecretsNotIgnored(ProjectRule):
     """
 
     code = "FL303"
+    needs = SECRET_NEEDS
     name = "secrets-not-ignored"
     severity = Severity.ERROR
     help = "Add the place to `.gitignore` (the book's starting point: `*.pyc` and `instance/`)."

@@ -9,6 +9,7 @@ from ..facts.secrets import MIN_SECRET_KEY_LENGTH
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from ..secret_model import NEEDS as SECRET_NEEDS
 from ..secret_model import ignored_instance_keys, is_signing_key, secret_values
 
 
@@ -72,6 +73,7 @@ class WeakSecretKey(ProjectRule):
     """
 
     code = "FL305"
+    needs = SECRET_NEEDS
     name = "weak-secret-key"
     severity = Severity.ERROR
     help = (

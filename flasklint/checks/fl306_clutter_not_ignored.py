@@ -10,6 +10,7 @@ from ..config_model import config_model
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from ..secret_model import NEEDS as SECRET_NEEDS
 from ..secret_model import gitignore_fix, report_place
 
 #: The name Python gives a module's cached bytecode, for asking the ignore rules.
@@ -68,6 +69,7 @@ class ClutterNotIgnored(ProjectRule):
     """
 
     code = "FL306"
+    needs = SECRET_NEEDS
     name = "clutter-not-ignored"
     severity = Severity.INFO
     help = "Ignore compiled files and virtualenvs in `.gitignore` (`*.pyc`, `__pycache__/`, `venv/`)."

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from ..facts.models import KEY as MODELS
 from ..facts.models import ModelIndex
+from ..facts.password_flow import KEY as PASSWORD_FLOW
 from ..facts.password_flow import FlowEvent, events
 from ..findings import Finding, Severity
+from ..model.environment import NEEDS as ENVIRONMENT_NEEDS
 from ..model.environment import environment
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -82,6 +85,7 @@ class WeakPasswordHash(ProjectRule):
     """
 
     code = "FL403"
+    needs = (MODELS, PASSWORD_FLOW, *ENVIRONMENT_NEEDS)
     name = "weak-password-hash"
     severity = Severity.ERROR
     help = "Use `generate_password_hash` with its default method, bcrypt, scrypt or argon2"

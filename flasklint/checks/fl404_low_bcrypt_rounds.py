@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..config_model import NEEDS as CONFIG_NEEDS
 from ..config_model import config_model, production_findings
 from ..facts.bcrypt_rounds import KEY
 from ..facts.config import Value
@@ -99,6 +100,7 @@ class LowBcryptRounds(ProjectRule):
     """
 
     code = "FL404"
+    needs = (KEY, *CONFIG_NEEDS)
     name = "low-bcrypt-rounds"
     severity = Severity.WARNING
     help = "Use at least 12 bcrypt rounds in production (Flask-Bcrypt's default is 12)"
@@ -109,7 +111,7 @@ class LowBcryptRounds(ProjectRule):
         yield from production_findings(self, project, SETTING, too_few, note=f", fewer than {MIN_BCRYPT_ROUNDS} rounds")
         model = config_model(project)
         for module in project.modules:
-            for call in module.extra.get(KEY, ()):
+            for call in module.get(KEY) or ():
                 if not model.env.is_dev_code(module.path, call.places):
                     yield self.finding(
                         module.path,

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..flask_context import ast_dotted, local_target, walk_with_state
+from . import FactKey
 from .passwords import low_rounds
 
-KEY = "bcrypt_rounds"
+KEY: FactKey[list[RoundsCall]] = FactKey("bcrypt_rounds", __name__)
 
 #: A file must contain one of these for the collector to walk it.
 TRIGGERS = ("gensalt", "rounds", "generate_password_hash")
@@ -107,10 +108,10 @@ def _below(node: ast.AST, state: tuple) -> list[tuple]:
 
 
 def collect(source, facts) -> None:
-    """Add the module's low-round bcrypt calls to ``facts.extra["bcrypt_rounds"]``."""
+    """Add the module's low-round bcrypt calls to ``facts``."""
     if not any(trigger in source.text for trigger in TRIGGERS):
         return
     collector = _Collector(facts)
     collector.visit(source.tree.body, (), ())
     if collector.found:
-        facts.extra[KEY] = collector.found
+        facts.put(KEY, collector.found)

@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..flask_context import ast_dotted, qualify
+from . import FactKey
 from .bindings import call_text
 from .secrets import Literal, conceal, is_secret_key, secret_literal
 
-KEY = "config"
+KEY: FactKey[ConfigFacts] = FactKey("config", __name__)
 
 #: Attributes of a Flask app that mirror a config key.
 APP_ATTRIBUTES = {
@@ -742,11 +743,11 @@ class _Collector:
 
 
 def collect(source, facts) -> None:
-    """Add the module's configuration facts to ``facts.extra["config"]``."""
+    """Add the module's configuration facts to ``facts``."""
     text = source.text
     if not any(marker in text for marker in MARKERS) and not _KEY_ASSIGNMENT.search(text):
         return
     collector = _Collector(facts)
     collector.visit(source.tree.body, (), (), {})
     if not collector.out.empty():
-        facts.extra[KEY] = collector.out
+        facts.put(KEY, collector.out)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import ast
 
-from .secrets import credential_uri, secret_literal
+from . import FactKey
+from .secrets import Literal, credential_uri, secret_literal
 
-KEY = "credentials"
+KEY: FactKey[list[Literal]] = FactKey("credentials", __name__)
 
 
 def collect(source, facts) -> None:
@@ -41,4 +42,4 @@ def collect(source, facts) -> None:
                 )
             )
     if found:
-        facts.extra[KEY] = found
+        facts.put(KEY, found)

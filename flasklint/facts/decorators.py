@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from ..flask_context import ast_dotted, qualify, statements
+from . import FactKey
 from .bindings import DEF, Binding
 from .routes import ambiguous_modules
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from ..facts import ModuleFacts
     from ..flask_context import SymbolIndex
 
-KEY = "decorators"
+KEY: FactKey[list[Fact]] = FactKey("decorators", __name__)
 #: What a ``return`` of a function's first argument gives (``return f``).
 PARAM = Binding("param")
 #: What any other ``return`` gives.
@@ -243,13 +244,13 @@ class _Collector:
 
 
 def collect(source, facts: ModuleFacts) -> None:
-    """Add the module's decorator-like functions and callable classes to ``facts.extra``."""
+    """Add the module's decorator-like functions and callable classes to ``facts``."""
     if "return" not in source.text and "__call__" not in source.text:
         return
     collector = _Collector(facts)
     collector.visit(source.tree.body, (), False)
     if collector.found:
-        facts.extra[KEY] = collector.found
+        facts.put(KEY, collector.found)
 
 
 # --------------------------------------------------------------------------
@@ -293,7 +294,7 @@ class DecoratorIndex:
         for module in modules:
             if module.module in ambiguous:
                 continue
-            for fact in module.extra.get(KEY, ()):
+            for fact in module.get(KEY) or ():
                 # A name defined twice (``if PY2: def deco...``) is ambiguous.
                 self.facts[fact.qualname] = None if fact.qualname in self.facts else fact
 

@@ -261,7 +261,7 @@ class Simulation:
     def names_of(self, facts: ModuleFacts) -> dict[str, int]:
         """Return the names a module binds at module level, with lines (cached)."""
         if facts.path not in self._names:
-            execution = facts.extra.get(KEY)
+            execution = facts.get(KEY)
             self._names[facts.path] = defined_names(execution, facts.module) if execution else {}
         return self._names[facts.path]
 
@@ -280,7 +280,7 @@ class Simulation:
         facts = self.lookup(name)
         if facts is None:
             return
-        execution = facts.extra.get(KEY)
+        execution = facts.get(KEY)
         self.status[name] = _RUNNING
         self.defined[name] = set(_DUNDERS)
         if execution is None:
@@ -443,7 +443,7 @@ class Simulation:
     def call(self, module: str, name: str) -> None:
         """Run the imports of function ``name`` of ``module``."""
         facts = self.lookup(module)
-        execution = facts.extra.get(KEY) if facts else None
+        execution = facts.get(KEY) if facts else None
         steps = execution.functions.get(name) if execution else None
         if not steps or (module, name) in self.calling:
             return

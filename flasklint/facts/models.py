@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..flask_context import ast_dotted, local_target
+from . import FactKey
 from .bindings import NO_BINDING
 from .passwords import SAME_VALUE, is_hash_call, is_password_name
 
-KEY = "models"
+KEY: FactKey[list[ClassFact]] = FactKey("models", __name__)
 
 #: Last names of base classes that make a class a database model.
 MODEL_BASES = frozenset({"Model", "DeclarativeBase", "DeclarativeBaseNoMeta", "Document", "DynamicDocument"})
@@ -164,13 +165,13 @@ class _Collector:
 
 
 def collect(source, facts) -> None:
-    """Add the module's model classes to ``facts.extra["models"]``."""
+    """Add the module's model classes to ``facts``."""
     if "class " not in source.text:
         return
     collector = _Collector(source, facts)
     collector.visit(source.tree.body, ())
     if collector.found:
-        facts.extra[KEY] = collector.found
+        facts.put(KEY, collector.found)
 
 
 class ModelIndex:
@@ -178,7 +179,7 @@ class ModelIndex:
 
     def __init__(self, modules, index):
         self.index = index
-        self.classes: dict[str, ClassFact] = {fact.name: fact for facts in modules for fact in facts.extra.get(KEY, ())}
+        self.classes: dict[str, ClassFact] = {fact.name: fact for facts in modules for fact in facts.get(KEY) or ()}
 
     def lookup(self, qualname: str) -> Optional[ClassFact]:
         """Return the class ``qualname`` refers to, following imports."""

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from ..flask_context import FLASK_REQUEST, ast_dotted, local_target, qualify, statements
+from . import FactKey
 from .passwords import (
     FIELD_GETTERS,
     REQUEST_DATA,
@@ -46,7 +47,7 @@ from .passwords import (
     weak_method,
 )
 
-KEY = "password_flow"
+KEY: FactKey[list[FlowEvent]] = FactKey("password_flow", __name__)
 
 #: A file must match this (a password-like word) for the collector to read it.
 TRIGGER = re.compile(r"passw|pwd|pswd|pw|['\"]pass", re.IGNORECASE)
@@ -767,16 +768,16 @@ def events(modules, kind: str) -> Iterator[tuple[str, FlowEvent]]:
     test code builds users with throwaway passwords and fakes password checks.
     """
     for facts in modules:
-        for event in facts.extra.get(KEY, ()):
+        for event in facts.get(KEY) or ():
             if event.kind == kind:
                 yield facts.path, event
 
 
 def collect(source, facts) -> None:
-    """Add the module's password flow events to ``facts.extra["password_flow"]``."""
+    """Add the module's password flow events to ``facts``."""
     if not TRIGGER.search(source.text):
         return
     module = _Module(facts)
     _Function(module, (), None).run(source.tree.body)
     if module.events:
-        facts.extra[KEY] = module.events
+        facts.put(KEY, module.events)

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ..flask_context import ROUTE_OWNERS, ROUTE_SHORTCUTS, ast_dotted, qualify
+from . import FactKey
 from .bindings import NO_BINDING
 
 if TYPE_CHECKING:
     from ..facts import ModuleFacts
     from ..flask_context import SymbolIndex
 
-KEY = "routes"
+KEY: FactKey[list[RouteFact]] = FactKey("routes", __name__)
 #: Classes that list the HTTP methods of their views (``methods = ["GET", "POST"]``).
-VIEW_METHODS_KEY = "view_methods"
+VIEW_METHODS_KEY: FactKey[list[tuple[str, tuple[str, ...]]]] = FactKey("view_methods", __name__)
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class _Collector:
 
 
 def collect(source, facts) -> None:
-    """Add the module's route registrations to ``facts.extra["routes"]``."""
+    """Add the module's route registrations to ``facts``."""
     if not any(word in source.text for word in ("route", "add_url_rule", "methods")) and not any(
         f".{m}(" in source.text for m in ROUTE_SHORTCUTS
     ):
@@ -267,14 +268,14 @@ def collect(source, facts) -> None:
     collector = _Collector(source, facts)
     collector.visit(source.tree.body, (), False)
     if collector.routes:
-        facts.extra[KEY] = collector.routes
+        facts.put(KEY, collector.routes)
     if collector.view_methods:
-        facts.extra[VIEW_METHODS_KEY] = collector.view_methods
+        facts.put(VIEW_METHODS_KEY, collector.view_methods)
 
 
 def module_routes(facts: ModuleFacts) -> list[RouteFact]:
     """Return the route registrations of one module, whoever's they turn out to be."""
-    return facts.extra.get(KEY, [])
+    return facts.get(KEY) or []
 
 
 def ambiguous_modules(modules: Iterable[ModuleFacts]) -> set[str]:
@@ -318,7 +319,7 @@ def registered_routes(
     modules = list(modules)
     ambiguous = ambiguous_modules(modules)
     for module in modules:
-        for route in module.extra.get(KEY, ()):
+        for route in module.get(KEY) or ():
             if module.module in ambiguous:
                 kind = _local_kind(module, route.receiver, index)
                 owner = f"{module.path}::{route.receiver}"

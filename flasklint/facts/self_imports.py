@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from ..flask_context import resolve_relative, statements
+from . import FactKey
 
-KEY = "self_imports"
+KEY: FactKey[PackageModule] = FactKey("self_imports", __name__)
 
 #: Modules meant to be run as scripts (``python yourapp/cli.py``), where
 #: relative imports fail.
@@ -114,15 +115,18 @@ def _sites(source, module: str, is_package: bool) -> list[ImportSite]:
 
 
 def collect(source, facts) -> None:
-    """Add what FL501 needs of a module inside a package to ``facts.extra["self_imports"]``."""
+    """Add what FL501 needs of a module inside a package to ``facts``."""
     if not facts.is_package and "." not in facts.module:
         return
     top = top_name(facts.module)
     namespace = facts.is_package and _NAMESPACE_DECLARATION.search(source.text) is not None
     if not namespace and not any(imp.level or top_name(imp.module) == top for imp in facts.imports):
         return
-    facts.extra[KEY] = PackageModule(
-        runs_as_script=_MAIN_GUARD.search(source.text) is not None,
-        declares_namespace=namespace,
-        sites=tuple(_sites(source, facts.module, facts.is_package)),
+    facts.put(
+        KEY,
+        PackageModule(
+            runs_as_script=_MAIN_GUARD.search(source.text) is not None,
+            declares_namespace=namespace,
+            sites=tuple(_sites(source, facts.module, facts.is_package)),
+        ),
     )

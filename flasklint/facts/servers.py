@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..flask_context import ast_dotted, qualify, walk_with_state
+from . import FactKey
 
-KEY = "servers"
+KEY: FactKey[list[ServerFact]] = FactKey("servers", __name__)
 
 #: A listening address that means every interface: ``0.0.0.0``, ``::``, ``[::]``,
 #: with or without a port, or a bare ``:port`` (gunicorn binds ``("", port)``).
@@ -112,7 +113,7 @@ def _below(node: ast.AST, scope: tuple[str, ...]) -> list[tuple]:
 
 
 def collect(source, facts) -> None:
-    """Add the module's servers on every interface to ``facts.extra["servers"]``."""
+    """Add the module's servers on every interface to ``facts``."""
     text = source.text
     gunicorn = "gunicorn" in facts.path.rsplit("/", 1)[-1].lower() and "bind" in text
     if ".run(" not in text and not gunicorn:
@@ -123,4 +124,4 @@ def collect(source, facts) -> None:
     if gunicorn:
         collector.gunicorn_bind(source.tree)
     if collector.found:
-        facts.extra[KEY] = collector.found
+        facts.put(KEY, collector.found)

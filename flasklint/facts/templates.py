@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..flask_context import ast_dotted, local_target, qualify
+from . import FactKey
 from .request_data import RequestFlow, Taint, url_variables
 
-FOLDERS_KEY = "template_folders"
-RENDERS_KEY = "template_renders"
-UNSAFE_KEY = "unsafe_html"
+FOLDERS_KEY: FactKey[list[TemplateFolderFact]] = FactKey("template_folders", __name__)
+RENDERS_KEY: FactKey[list[RenderFact]] = FactKey("template_renders", __name__)
+UNSAFE_KEY: FactKey[list[UnsafeHtmlFact]] = FactKey("unsafe_html", __name__)
 
 RENDER_TEMPLATE = frozenset({"flask.render_template", "flask.templating.render_template"})
 RENDER_TEMPLATE_STRING = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
@@ -261,17 +262,16 @@ class _Collector:
 
 
 def collect(source, facts) -> None:
-    """Add template folders and request data sent to HTML to ``facts.extra``."""
+    """Store template folders and request data sent to HTML in ``facts``."""
     text = source.text
     collector = _Collector(facts)
     if "template_folder" in text:
         collector.folder_calls(source.tree)
     if ("request" in text or "<" in text) and any(word in text for word in ("render_template", "Markup")):
         collector.functions(source.tree.body, ())
-    for key, found in (
-        (FOLDERS_KEY, collector.folders),
-        (RENDERS_KEY, collector.renders),
-        (UNSAFE_KEY, collector.unsafe),
-    ):
-        if found:
-            facts.extra[key] = found
+    if collector.folders:
+        facts.put(FOLDERS_KEY, collector.folders)
+    if collector.renders:
+        facts.put(RENDERS_KEY, collector.renders)
+    if collector.unsafe:
+        facts.put(UNSAFE_KEY, collector.unsafe)

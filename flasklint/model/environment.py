@@ -50,6 +50,9 @@ DEVELOPMENT = "development"
 TESTS = "tests"
 NEVER = "never"
 
+#: The per-file facts this model reads (configuration loads follow ``from_object``).
+NEEDS = (CONFIG,)
+
 #: Folders that hold tests.
 TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 #: Words that make a configuration, a guard or a folder a test one.
@@ -239,7 +242,7 @@ class Environment:
 
     def loaded(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
         """Yield the modules a module loads as configuration by a string (``from_object``, ``from_pyfile``)."""
-        config = facts.extra.get(CONFIG)
+        config = facts.get(CONFIG)
         for load in config.loads if config is not None else ():
             kind, _, text = load.argument.partition(":")
             if kind != "str":
