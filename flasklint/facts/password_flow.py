@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -46,6 +46,7 @@ from .passwords import (
     is_password_name,
     weak_method,
 )
+from .request_data import ExpressionFlow
 
 KEY: FactKey[list[FlowEvent]] = FactKey("password_flow", __name__)
 
@@ -236,17 +237,19 @@ def _position(node: ast.AST) -> tuple[int, int, int, int]:
     )
 
 
-class _Function:
+class _Function(ExpressionFlow[Value]):
     """The flow through one function body (or the module body)."""
 
+    JOINING_OPERATORS = (ast.Add, ast.Mod)
+
     def __init__(self, module: _Module, scope: tuple[str, ...], owner: Optional[str]):
+        super().__init__({})
         self.module = module
         self.scope = scope
         #: The qualified name of the function (empty for the module body).
         self.name = ".".join(filter(None, (module.name, *scope))) if scope else ""
         #: The qualified class ``self`` belongs to, inside a method.
         self.owner = owner
-        self.env: dict[str, Value] = {}
         #: Local names holding a model instance (qualified class) or a hashlib object.
         self.classes: dict[str, str] = {}
 
@@ -270,35 +273,31 @@ class _Function:
 
     # -- values -----------------------------------------------------------
 
-    def value(self, node: Optional[ast.AST]) -> Value:
-        """Return where the value of an expression comes from."""
-        if isinstance(node, ast.Name):
-            return self.env.get(node.id)
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, str) and node.value.strip():
-                return Origin("literal", "", node.lineno, False)
-            return None
-        if isinstance(node, ast.Attribute):
-            return self.attribute_value(node)
-        if isinstance(node, ast.Subscript):
-            return self.member(self.value(node.value), _const(node.slice), node)
-        if isinstance(node, ast.Call):
-            return self.call_value(node)
-        if isinstance(node, ast.JoinedStr):
-            return _first(self.value(v.value) for v in node.values if isinstance(v, ast.FormattedValue))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-            return _first((self.value(node.left), self.value(node.right)))
-        if isinstance(node, ast.BoolOp):
-            return _first(map(self.value, node.values))
-        if isinstance(node, ast.IfExp):
-            return _first((self.value(node.body), self.value(node.orelse)))
+    # The expression cases are :class:`~.request_data.ExpressionFlow`'s; these say what each gives.
+
+    def join(self, values: Iterable[Value]) -> Value:
+        """Return the value of an expression made of parts: see :func:`_first`."""
+        return _first(values)
+
+    def constant_value(self, node: ast.Constant) -> Value:
+        """Return a non-blank string literal's origin."""
+        if isinstance(node.value, str) and node.value.strip():
+            return Origin("literal", "", node.lineno, False)
+        return None
+
+    def subscript_value(self, node: ast.Subscript) -> Value:
+        """Return the value of ``base[key]``."""
+        return self.member(self.value(node.value), _const(node.slice), node)
+
+    def container_value(self, node: ast.AST) -> Value:
+        """Return a dict, list or tuple literal with the values of its items that carry data."""
         if isinstance(node, (ast.Tuple, ast.List)):
             parts = tuple((None, v) for v in map(self.value, node.elts) if _first((v,)))
-            return Container(parts) if parts else None
-        if isinstance(node, ast.Dict):
+        elif isinstance(node, ast.Dict):
             parts = tuple((_const(k), v) for k, v in zip(node.keys, map(self.value, node.values)) if _first((v,)))
-            return Container(parts) if parts else None
-        return None
+        else:
+            return None
+        return Container(parts) if parts else None
 
     def attribute_value(self, node: ast.Attribute) -> Value:
         """Return the origin of ``request.form`` and of a WTForms ``form.password.data``."""

@@ -228,7 +228,7 @@ class _Collector:
             argument = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "source"), None)
         else:
             return
-        taint = flow.source(argument)
+        taint = flow.value(argument)
         if taint:
             self.unsafe.append(
                 UnsafeHtmlFact(
@@ -254,7 +254,7 @@ class _Collector:
             return
         variables = []
         for keyword in call.keywords:
-            taint: Optional[Taint] = flow.source(keyword.value) if keyword.arg else None
+            taint: Optional[Taint] = flow.value(keyword.value) if keyword.arg else None
             if taint:
                 variables.append((keyword.arg, taint[0], taint[1]))
         if variables:
