@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
-from typing import Callable, Optional
+from typing import NamedTuple, Optional
 
 from .facts import ImportFact, ModuleFacts
 from .facts.bindings import CALL, DEF, REF, Binding
@@ -291,15 +291,27 @@ def statements(body: Iterable[ast.stmt], into_scopes: bool = False) -> Iterator[
             stack.extend(reversed(block))
 
 
-def walk_with_state(nodes: Iterable[ast.AST], state, below: Callable) -> Iterator[tuple[ast.AST, object]]:
-    """Yield ``(node, state)`` for ``nodes`` and every node under them, parents first, in source order.
+class Place(NamedTuple):
+    """Where a node stands: its enclosing functions and classes, and its guards.
 
-    ``below(node, state)`` returns the ``(children, state)`` groups to walk
-    under ``node``, so a walker can change its state (the enclosing scope, an
-    ``if`` test) on the way down. The walk keeps its own stack: trees as deep
-    as a 1,400-term sum cost no recursion.
+    ``guards`` are the names of the enclosing definitions and the unparsed
+    tests of the enclosing ``if`` statements (``not (TEST)`` in an ``else``),
+    outermost first: what tells development and test code from the rest.
     """
-    stack = [(iter(nodes), state)]
+
+    scope: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+
+
+def scoped_walk(nodes: Iterable[ast.AST], guards: bool = True) -> Iterator[tuple[ast.AST, Place]]:
+    """Yield ``(node, place)`` for ``nodes`` and every node under them, parents first, in source order.
+
+    A function's or class's children are in its scope. With ``guards``,
+    ``if`` bodies add their test to :attr:`Place.guards` (unparsed, which
+    costs: walkers that need only the scope leave it off). The walk keeps its
+    own stack: trees as deep as a 1,400-term sum cost no recursion.
+    """
+    stack: list[tuple[Iterator[ast.AST], Place]] = [(iter(nodes), Place())]
     while stack:
         children, current = stack[-1]
         node = next(children, None)
@@ -307,7 +319,21 @@ def walk_with_state(nodes: Iterable[ast.AST], state, below: Callable) -> Iterato
             stack.pop()
             continue
         yield node, current
-        stack.extend((iter(group), inner) for group, inner in reversed(list(below(node, current))))
+        stack.extend((iter(group), inner) for group, inner in reversed(_below(node, current, guards)))
+
+
+def _below(node: ast.AST, place: Place, guards: bool) -> list[tuple[Iterable[ast.AST], Place]]:
+    """Return the groups of children of ``node`` with their place."""
+    if isinstance(node, _SCOPE_STATEMENTS):
+        return [(ast.iter_child_nodes(node), Place(place.scope + (node.name,), place.guards + (node.name,)))]
+    if guards and isinstance(node, ast.If):
+        test = ast.unparse(node.test)
+        return [
+            ([node.test], place),
+            (node.body, place._replace(guards=place.guards + (test,))),
+            (node.orelse, place._replace(guards=place.guards + (f"not ({test})",))),
+        ]
+    return [(ast.iter_child_nodes(node), place)]
 
 
 def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:
