@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Union
 
 from .facts import ImportFact, ModuleFacts
 from .facts.bindings import CALL, DEF, REF, Binding
@@ -231,9 +231,9 @@ class _BindingCollector:
         elif isinstance(stmt, ast.ImportFrom):
             base = resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
             pairs = tuple((a.name, a.asname or a.name) for a in stmt.names)
-            for name, alias in pairs:
+            for name, bound in pairs:
                 if name != "*":
-                    self.bind(scope, alias, Binding(REF, f"{base}.{name}" if base else name))
+                    self.bind(scope, bound, Binding(REF, f"{base}.{name}" if base else name))
             self.imports.append(ImportFact(stmt.lineno, base, pairs, stmt.level, not scope))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -251,7 +251,7 @@ class _BindingCollector:
             self.visit_body(stmt.body, inner)
             self.bind(scope, stmt.name, Binding(DEF, self.returned(stmt, inner) or ""))
 
-    def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
+    def returned(self, func: FunctionNode, scope: tuple[str, ...]) -> Optional[str]:
         """Return the qualified name a function returns, when it returns a plain name or call."""
         for node in statements(func.body):
             if isinstance(node, ast.Return) and node.value is not None:
@@ -267,6 +267,8 @@ class _BindingCollector:
         return None
 
 
+#: A function definition, sync or async.
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 #: Statements whose bodies are scopes of their own.
 _SCOPE_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 

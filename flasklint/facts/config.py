@@ -31,7 +31,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from ..flask_context import ast_dotted, qualify
 from . import FactKey
@@ -395,7 +395,7 @@ def _guard_text(test: ast.AST) -> str:
         return "?"
 
 
-def _mark(node: ast.AST) -> dict:
+def _mark(node: Union[ast.stmt, ast.expr]) -> dict:
     """Return a node's position as Setting/Load keyword arguments (1-based columns)."""
     return {
         "line": node.lineno,

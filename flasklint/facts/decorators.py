@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from ..flask_context import ast_dotted, qualify, statements
+from ..flask_context import FunctionNode, ast_dotted, qualify, statements
 from . import FactKey
 from .bindings import DEF, Binding
 from .routes import ambiguous_modules
@@ -117,7 +117,7 @@ class ClassFact:
 Fact = Union[FunctionFact, ClassFact]
 
 
-def _first_param(func: ast.AST, is_method: bool) -> Optional[str]:
+def _first_param(func: FunctionNode, is_method: bool) -> Optional[str]:
     """Return the name of the first argument of a function (after ``self`` for methods)."""
     params = [*func.args.posonlyargs, *func.args.args][1 if is_method else 0 :]
     return params[0].arg if params else None
@@ -154,7 +154,7 @@ class _Collector:
         """Return the project-wide name of ``name`` defined in ``scope``."""
         return ".".join(filter(None, (self.facts.module, *scope, name)))
 
-    def decorator_names(self, node: ast.AST, scope: tuple) -> tuple[str, ...]:
+    def decorator_names(self, node: Union[FunctionNode, ast.ClassDef], scope: tuple) -> tuple[str, ...]:
         """Return the qualified names of a definition's decorators."""
         names = []
         for decorator in node.decorator_list:
@@ -176,7 +176,7 @@ class _Collector:
                 for handler in getattr(stmt, "handlers", ()) or ():
                     self.visit(handler.body, scope, in_class)
 
-    def function(self, func: ast.AST, scope: tuple, is_method: bool, renamed: Optional[bool] = None) -> None:
+    def function(self, func: FunctionNode, scope: tuple, is_method: bool, renamed: Optional[bool] = None) -> None:
         """Record ``func`` if it may be a decorator or is returned by one, then its nested functions."""
         inner_scope = scope + (func.name,)
         nodes = list(statements(func.body))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Union
 
 from ..flask_context import ast_dotted, resolve_relative
 from . import FactKey
@@ -60,7 +60,7 @@ class Step(NamedTuple):
     span: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
-def _span(node: ast.AST) -> tuple[int, int, int, int]:
+def _span(node: Union[ast.stmt, ast.expr]) -> tuple[int, int, int, int]:
     """Return the 1-based source range of a statement or expression."""
     return (
         node.lineno,

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
-from ..flask_context import ast_dotted, local_target
+from ..flask_context import FunctionNode, ast_dotted, local_target
 from . import FactKey
 from .bindings import NO_BINDING
 from .passwords import SAME_VALUE, is_hash_call, is_password_name
@@ -70,7 +70,7 @@ def _verdict(function: ast.AST, resolve) -> str:
 def _is_field(value: Optional[ast.AST]) -> bool:
     """Return whether a class attribute's value is a form or schema field (``PasswordField()``)."""
     dotted = ast_dotted(value.func) if isinstance(value, ast.Call) else None
-    return bool(dotted) and (dotted.endswith("Field") or dotted.startswith("fields."))
+    return dotted is not None and (dotted.endswith("Field") or dotted.startswith("fields."))
 
 
 class _Collector:
@@ -151,7 +151,7 @@ class _Collector:
         )
 
     @staticmethod
-    def assigned_by(function: ast.AST, resolve) -> list[str]:
+    def assigned_by(function: FunctionNode, resolve) -> list[str]:
         """Return the attributes a method sets when assigned: property setters and validators."""
         found = []
         for decorator in function.decorator_list:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Callable, Generic, Optional, TypeVar
 
-from ..flask_context import FLASK_REQUEST, ROUTE_SHORTCUTS, ast_dotted, qualify
+from ..flask_context import FLASK_REQUEST, ROUTE_SHORTCUTS, FunctionNode, ast_dotted, qualify
 from .bindings import Binding
 from .passwords import REQUEST_DATA, REQUEST_METHODS
 
@@ -53,7 +53,7 @@ _URL_VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 Taint = tuple[str, str]
 
 
-def url_variables(func: ast.AST, bindings: dict[str, Binding], module: str, scope: tuple) -> dict[str, Taint]:
+def url_variables(func: FunctionNode, bindings: dict[str, Binding], module: str, scope: tuple) -> dict[str, Taint]:
     """Return the text URL variables of a view's route decorators, keyed by parameter name."""
     found: dict[str, Taint] = {}
     params = {a.arg for a in func.args.args + func.args.kwonlyargs}

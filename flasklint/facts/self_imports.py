@@ -109,7 +109,9 @@ def _sites(source, module: str, is_package: bool) -> list[ImportSite]:
             if "." in alias.name and top_name(alias.name) == top:
                 single = alias.asname is not None and len(stmt.names) == 1
                 found.append(
-                    ImportSite(span, alias.name, 0, False, span if single else None, alias.asname if single else "")
+                    ImportSite(
+                        span, alias.name, 0, False, span if single else None, (alias.asname or "") if single else ""
+                    )
                 )
     return found
 

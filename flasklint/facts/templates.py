@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import ast
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Optional
 
 from ..flask_context import ast_dotted, local_target, qualify
 from . import FactKey
-from .request_data import RequestFlow, Taint, url_variables
+from .request_data import RequestFlow, url_variables
 
 FOLDERS_KEY: FactKey[list[TemplateFolderFact]] = FactKey("template_folders", __name__)
 RENDERS_KEY: FactKey[list[RenderFact]] = FactKey("template_renders", __name__)
@@ -83,7 +85,7 @@ def _literal_str(node: Optional[ast.AST]) -> Optional[str]:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _literal_tail(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int = 0) -> str:
+def _literal_tail(node: Optional[ast.AST], names: Mapping[str, ast.AST], depth: int = 0) -> str:
     """Return the literal folders a path expression ends with.
 
     ``os.path.join(BASE, "web", "templates")`` gives ``web/templates``; ``""`` when it ends with no literal.
@@ -114,7 +116,7 @@ def _literal_tail(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int
     return ""
 
 
-def _path_value(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int = 0) -> Optional[str]:
+def _path_value(node: Optional[ast.AST], names: Mapping[str, ast.AST], depth: int = 0) -> Optional[str]:
     """Return the folder an expression names, relative to the module's folder.
 
     Understands literals, ``__file__`` and the usual ways of building a path
@@ -206,11 +208,9 @@ class _Collector:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = scope + (stmt.name,)
                 tainted = url_variables(stmt, self.facts.bindings, self.facts.module, scope)
-                flow = RequestFlow(
-                    lambda dotted, s=inner: local_target(self.facts.bindings, self.facts.module, s, dotted), tainted
-                )
+                flow = RequestFlow(partial(local_target, self.facts.bindings, self.facts.module, inner), tainted)
                 view = ".".join(filter(None, (self.facts.module, *inner)))
-                flow.run(stmt.body, lambda call, f=flow, v=view, s=inner: self.call(call, f, v, s))
+                flow.run(stmt.body, partial(self.call, flow=flow, view=view, scope=inner))
                 self.functions(stmt.body, inner)
             elif isinstance(stmt, ast.ClassDef):
                 self.functions(stmt.body, scope + (stmt.name,))
@@ -237,7 +237,7 @@ class _Collector:
                     call.col_offset + 1,
                     call.end_lineno or call.lineno,
                     (call.end_col_offset or call.col_offset) + 1,
-                    dotted,
+                    dotted or "",
                     taint[0],
                     taint[1],
                 )
@@ -254,7 +254,9 @@ class _Collector:
             return
         variables = []
         for keyword in call.keywords:
-            taint: Optional[Taint] = flow.value(keyword.value) if keyword.arg else None
+            if keyword.arg is None:
+                continue
+            taint = flow.value(keyword.value)
             if taint:
                 variables.append((keyword.arg, taint[0], taint[1]))
         if variables:
