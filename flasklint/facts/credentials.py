@@ -21,10 +21,12 @@ def collect(source, facts) -> None:
     """Record the string constants of a module that are URIs with a password."""
     if "://" not in source.text or "@" not in source.text:
         return
-    parts = {id(v) for node in ast.walk(source.tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    parts: set[int] = set()  # the literal pieces of f-strings: ast.walk meets an f-string before its pieces
     found = []
     for node in ast.walk(source.tree):
-        if (
+        if isinstance(node, ast.JoinedStr):
+            parts.update(id(v) for v in node.values)
+        elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
             and id(node) not in parts
