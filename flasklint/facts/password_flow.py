@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from ..flask_context import FLASK_REQUEST, ast_dotted, local_target, qualify, statements
+from ..flask_context import FLASK_REQUEST, FunctionNode, ast_dotted, local_target, qualify, statements
 from . import FactKey
 from .passwords import (
     FIELD_GETTERS,
@@ -134,6 +134,8 @@ class Result:
 
 
 Value = Union[Origin, Container, Digest, Result, None]
+#: A node with a position in the source.
+Located = Union[ast.stmt, ast.expr, ast.keyword]
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ def _sql_text(node: ast.AST) -> str:
     return ""
 
 
-def _position(node: ast.AST) -> tuple[int, int, int, int]:
+def _position(node: Located) -> tuple[int, int, int, int]:
     """Return the 1-based range of a node."""
     return (
         node.lineno,
@@ -312,7 +314,7 @@ class _Function(ExpressionFlow[Value]):
             return Origin("request", ast.unparse(node), node.lineno, True)
         return None
 
-    def member(self, base: Value, key: Optional[str], node: ast.AST) -> Value:
+    def member(self, base: Value, key: Optional[str], node: ast.expr) -> Value:
         """Return the value of ``base[key]`` (or ``base.get(key)``)."""
         if isinstance(base, Origin) and base.kind == "request":
             return Origin("request", ast.unparse(node), node.lineno, is_password_name(key))
@@ -453,7 +455,7 @@ class _Function(ExpressionFlow[Value]):
         self,
         kind: str,
         how: str,
-        node: ast.AST,
+        node: Located,
         origin: Origin,
         sink: str,
         model: Optional[str] = None,
@@ -468,7 +470,7 @@ class _Function(ExpressionFlow[Value]):
         via: Optional[str] = None,
         store: str = "",
         model: Optional[str] = None,
-        node: Optional[ast.AST] = None,
+        node: Optional[Located] = None,
     ) -> bool:
         """Report a digest, or a call's result, that reaches a sink or a ``return``; return whether one did.
 
@@ -677,7 +679,7 @@ class _Function(ExpressionFlow[Value]):
         if origin:
             self.env[holder] = Digest(f"hashlib.{digest}", "digest", _position(node), origin)
 
-    def password_value(self, node: ast.AST) -> Optional[Origin]:
+    def password_value(self, node: ast.expr) -> Optional[Origin]:
         """Return the origin of a password: a password from the flow, or a password-named value."""
         while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SAME_VALUE:
             node = node.func.value
@@ -692,11 +694,11 @@ class _Function(ExpressionFlow[Value]):
         return None
 
 
-def _header(stmt: ast.stmt) -> list[ast.AST]:
+def _header(stmt: ast.stmt) -> list[Union[ast.stmt, ast.expr]]:
     """Return the expressions a statement evaluates itself (not those of its nested blocks)."""
     if not hasattr(stmt, "body") and not hasattr(stmt, "cases"):
         return [stmt]
-    found = []
+    found: list[Union[ast.stmt, ast.expr]] = []
     for name, value in ast.iter_fields(stmt):
         if name in ("body", "orelse", "finalbody", "handlers", "cases", "target"):
             continue
@@ -733,7 +735,9 @@ class _Module:
         self.bindings = facts.bindings
         self.events: list[FlowEvent] = []
 
-    def definition(self, node: ast.stmt, scope: tuple[str, ...], owner: Optional[str] = None) -> None:
+    def definition(
+        self, node: Union[FunctionNode, ast.ClassDef], scope: tuple[str, ...], owner: Optional[str] = None
+    ) -> None:
         """Read a function or the methods of a class."""
         if isinstance(node, ast.ClassDef):
             inner = scope + (node.name,)
