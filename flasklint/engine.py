@@ -37,7 +37,7 @@ from .cache import Cache, entry_key, settings_key
 from .checks import all_rules
 from .checks.fl001_unused_suppression import UnusedSuppression
 from .config import Config
-from .facts import ModuleFacts, fact_collectors
+from .facts import ModuleFacts, collectors_for
 from .files import Boundary, TooLarge, read_bytes
 from .findings import PARSE_ERROR_CODE, Finding, parse_error
 from .fingerprint import flagged_lines
@@ -234,7 +234,7 @@ def _analyse(
 ) -> None:
     """Collect facts and run the file rules that may fire on a parsed file."""
     result.facts = collect_module_facts(source.tree, source_file.rel, source_file.module, source_file.is_package)
-    for collect in fact_collectors():
+    for collect in _collectors(config, rule_codes):
         collect(source, result.facts)
     result.suppressions = find_suppressions(source.text)
     if UnusedSuppression.code in rule_codes:
@@ -259,6 +259,13 @@ def _analyse(
             instances = (guard.wrap(rule, rule)(context) for rule in walkers)
             run_rules(context.module, context, [instance for instance in instances if instance is not None])
     result.findings.extend(context.findings)
+
+
+@cache
+def _collectors(config: Config, codes: tuple[str, ...]) -> tuple[Callable, ...]:
+    """Return the fact collectors that the selected rules, and the rules with ``codes``, need."""
+    rules = [rule for rule in all_rules() if rule.code in codes] + select_rules(all_rules(), config)
+    return collectors_for(rule.needs for rule in rules)
 
 
 @cache

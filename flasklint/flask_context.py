@@ -2,16 +2,8 @@
 
 The file pass records, for every module, where each name's value comes from
 (``bindings``), using CPython's ``ast`` so that every file pays only for a fast
-parse. Binding values form a tiny language:
-
-``ref:DOTTED``
-    the name is another name (an import, or ``x = y.z``);
-``call:DOTTED``
-    the name holds the result of calling DOTTED (``app = Flask(__name__)``);
-``class:BASE,BASE``
-    a class with these (resolved) bases;
-``def:QUALNAME``
-    a function returning the value of QUALNAME (empty when unknown).
+parse. A binding is a typed value, :class:`~flasklint.facts.bindings.Binding`
+(a reference, a call, a class or a function).
 
 After all files are done, :class:`~flasklint.model.symbols.SymbolIndex` resolves any qualified name
 across modules (``from . import app`` in ``views.py`` reaches
@@ -24,9 +16,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
-from typing import Callable, Optional
+from typing import NamedTuple, Optional, Union
 
 from .facts import ImportFact, ModuleFacts
+from .facts.bindings import CALL, DEF, REF, Binding
 from .lazy import cst
 
 FLASK_APP = "flask.Flask"
@@ -146,7 +139,7 @@ def ast_dotted(node: ast.AST) -> Optional[str]:
     return ".".join(reversed(names))
 
 
-def qualify(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
+def qualify(bindings: dict[str, Binding], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
     """Return the project-wide name of ``dotted`` used in ``scope`` of ``module``.
 
     The innermost scope that binds the first name wins, as in Python; None
@@ -162,7 +155,7 @@ def qualify(bindings: dict[str, str], module: str, scope: Iterable[str], dotted:
     return None
 
 
-def local_target(bindings: dict[str, str], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
+def local_target(bindings: dict[str, Binding], module: str, scope: Iterable[str], dotted: str) -> Optional[str]:
     """Return what ``dotted`` names once the file's own import of its first name is followed.
 
     ``md5`` after ``from hashlib import md5`` gives ``hashlib.md5``;
@@ -176,10 +169,14 @@ def local_target(bindings: dict[str, str], module: str, scope: Iterable[str], do
     for depth in range(len(scope), -1, -1):
         key = ".".join(scope[:depth] + (head,))
         if key in bindings:
-            kind, _, target = bindings[key].partition(":")
-            base = target if kind == "ref" and target else (f"{module}.{key}" if module else key)
+            target = bindings[key].ref
+            base = target or (f"{module}.{key}" if module else key)
             return f"{base}.{rest}" if rest else base
     return None
+
+
+#: What an unknown value binds: the name still shadows outer ones.
+_UNKNOWN = Binding(REF)
 
 
 class _BindingCollector:
@@ -188,26 +185,26 @@ class _BindingCollector:
     def __init__(self, module: str, is_package: bool):
         self.module = module
         self.is_package = is_package
-        self.bindings: dict[str, str] = {}
+        self.bindings: dict[str, Binding] = {}
         self.imports: list[ImportFact] = []
 
     def qualify(self, dotted: str, scope: tuple[str, ...]) -> Optional[str]:
         """Return the project-wide name for ``dotted`` as seen from ``scope``."""
         return qualify(self.bindings, self.module, scope, dotted)
 
-    def value_of(self, node: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
-        """Return the binding value an expression gives a name, if it is one we model."""
+    def value_of(self, node: ast.AST, scope: tuple[str, ...]) -> Optional[Binding]:
+        """Return the binding an expression gives a name, if it is one we model."""
         if isinstance(node, ast.Call):
             dotted = ast_dotted(node.func)
             target = dotted and self.qualify(dotted, scope)
-            return f"call:{target}" if target else None
+            return Binding(CALL, target) if target else None
         dotted = ast_dotted(node)
         target = dotted and self.qualify(dotted, scope)
-        return f"ref:{target}" if target else None
+        return Binding(REF, target) if target else None
 
-    def bind(self, scope: tuple[str, ...], name: str, value: Optional[str]) -> None:
+    def bind(self, scope: tuple[str, ...], name: str, value: Optional[Binding]) -> None:
         """Record ``name`` in ``scope``; an unknown value still shadows outer names."""
-        self.bindings[".".join(scope + (name,))] = value or "ref:"
+        self.bindings[".".join(scope + (name,))] = value or _UNKNOWN
 
     def visit_body(self, body: Iterable[ast.stmt], scope: tuple[str, ...]) -> None:
         """Walk the statements of one scope and of its nested blocks (:func:`statements`: no recursion)."""
@@ -219,17 +216,17 @@ class _BindingCollector:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:
-                    self.bind(scope, alias.asname, f"ref:{alias.name}")
+                    self.bind(scope, alias.asname, Binding(REF, alias.name))
                 else:
                     head = alias.name.split(".")[0]
-                    self.bind(scope, head, f"ref:{head}")
+                    self.bind(scope, head, Binding(REF, head))
                 self.imports.append(ImportFact(stmt.lineno, alias.name, (), 0, not scope))
         elif isinstance(stmt, ast.ImportFrom):
             base = resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
             pairs = tuple((a.name, a.asname or a.name) for a in stmt.names)
-            for name, alias in pairs:
+            for name, bound in pairs:
                 if name != "*":
-                    self.bind(scope, alias, f"ref:{base}.{name}" if base else f"ref:{name}")
+                    self.bind(scope, bound, Binding(REF, f"{base}.{name}" if base else name))
             self.imports.append(ImportFact(stmt.lineno, base, pairs, stmt.level, not scope))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -239,15 +236,15 @@ class _BindingCollector:
                     self.bind(scope, target.id, value)
         elif isinstance(stmt, ast.ClassDef):
             bases = [self.qualify(d, scope) or d for d in map(ast_dotted, stmt.bases) if d]
-            self.bind(scope, stmt.name, "class:" + ",".join(bases))
+            self.bind(scope, stmt.name, Binding.of_class(bases))
             self.visit_body(stmt.body, scope + (stmt.name,))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             inner = scope + (stmt.name,)
-            self.bind(scope, stmt.name, "def:")
+            self.bind(scope, stmt.name, Binding(DEF))
             self.visit_body(stmt.body, inner)
-            self.bind(scope, stmt.name, "def:" + (self.returned(stmt, inner) or ""))
+            self.bind(scope, stmt.name, Binding(DEF, self.returned(stmt, inner) or ""))
 
-    def returned(self, func: ast.AST, scope: tuple[str, ...]) -> Optional[str]:
+    def returned(self, func: FunctionNode, scope: tuple[str, ...]) -> Optional[str]:
         """Return the qualified name a function returns, when it returns a plain name or call."""
         for node in statements(func.body):
             if isinstance(node, ast.Return) and node.value is not None:
@@ -263,6 +260,8 @@ class _BindingCollector:
         return None
 
 
+#: A function definition, sync or async.
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 #: Statements whose bodies are scopes of their own.
 _SCOPE_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -287,15 +286,27 @@ def statements(body: Iterable[ast.stmt], into_scopes: bool = False) -> Iterator[
             stack.extend(reversed(block))
 
 
-def walk_with_state(nodes: Iterable[ast.AST], state, below: Callable) -> Iterator[tuple[ast.AST, object]]:
-    """Yield ``(node, state)`` for ``nodes`` and every node under them, parents first, in source order.
+class Place(NamedTuple):
+    """Where a node stands: its enclosing functions and classes, and its guards.
 
-    ``below(node, state)`` returns the ``(children, state)`` groups to walk
-    under ``node``, so a walker can change its state (the enclosing scope, an
-    ``if`` test) on the way down. The walk keeps its own stack: trees as deep
-    as a 1,400-term sum cost no recursion.
+    ``guards`` are the names of the enclosing definitions and the unparsed
+    tests of the enclosing ``if`` statements (``not (TEST)`` in an ``else``),
+    outermost first: what tells development and test code from the rest.
     """
-    stack = [(iter(nodes), state)]
+
+    scope: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+
+
+def scoped_walk(nodes: Iterable[ast.AST], guards: bool = True) -> Iterator[tuple[ast.AST, Place]]:
+    """Yield ``(node, place)`` for ``nodes`` and every node under them, parents first, in source order.
+
+    A function's or class's children are in its scope. With ``guards``,
+    ``if`` bodies add their test to :attr:`Place.guards` (unparsed, which
+    costs: walkers that need only the scope leave it off). The walk keeps its
+    own stack: trees as deep as a 1,400-term sum cost no recursion.
+    """
+    stack: list[tuple[Iterator[ast.AST], Place]] = [(iter(nodes), Place())]
     while stack:
         children, current = stack[-1]
         node = next(children, None)
@@ -303,7 +314,21 @@ def walk_with_state(nodes: Iterable[ast.AST], state, below: Callable) -> Iterato
             stack.pop()
             continue
         yield node, current
-        stack.extend((iter(group), inner) for group, inner in reversed(list(below(node, current))))
+        stack.extend((iter(group), inner) for group, inner in reversed(_below(node, current, guards)))
+
+
+def _below(node: ast.AST, place: Place, guards: bool) -> list[tuple[Iterable[ast.AST], Place]]:
+    """Return the groups of children of ``node`` with their place."""
+    if isinstance(node, _SCOPE_STATEMENTS):
+        return [(ast.iter_child_nodes(node), Place(place.scope + (node.name,), place.guards + (node.name,)))]
+    if guards and isinstance(node, ast.If):
+        test = ast.unparse(node.test)
+        return [
+            ([node.test], place),
+            (node.body, place._replace(guards=place.guards + (test,))),
+            (node.orelse, place._replace(guards=place.guards + (f"not ({test})",))),
+        ]
+    return [(ast.iter_child_nodes(node), place)]
 
 
 def collect_module_facts(tree: ast.Module, path: str, module: str, is_package: bool) -> ModuleFacts:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from libcst.metadata import CodeRange
 
     from .config import Config
-    from .facts import ModuleFacts
+    from .facts import FactKey, ModuleFacts
     from .model.project_facts import ProjectFacts
     from .source import Located, Source
 
@@ -57,6 +57,9 @@ class Rule:
     plugin: ClassVar[Optional[str]] = None
     #: Set by flasklint on plugin rules: where the rule is documented, or "".
     url: ClassVar[str] = ""
+    #: The keys of the per-file facts the rule reads (its models' too), so
+    #: that the file pass runs only their collectors. None: every collector.
+    needs: ClassVar[Optional[tuple[FactKey, ...]]] = None
 
     @classmethod
     def summary(cls) -> str:

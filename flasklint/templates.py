@@ -24,6 +24,7 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.ext import Extension
 
+from .facts.bindings import NO_BINDING
 from .facts.routes import KEY as ROUTES_KEY
 from .facts.routes import VIEW_METHODS_KEY
 from .facts.templates import FOLDERS_KEY
@@ -38,6 +39,8 @@ TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2")
 #: Objects that own a template folder.
 TEMPLATE_OWNERS = frozenset({FLASK_APP, FLASK_BLUEPRINT, SMOREST_BLUEPRINT})
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+#: The per-file facts this model reads.
+NEEDS = (ROUTES_KEY, VIEW_METHODS_KEY, FOLDERS_KEY)
 #: Macros of form libraries that render a form with its hidden fields (Flask-Bootstrap, Bootstrap-Flask).
 LIBRARY_FORM_MACROS = frozenset({"quick_form", "render_form"})
 #: Jinja's own closing and middle tags: an unknown one is a real syntax error.
@@ -554,7 +557,7 @@ class Templates:
                 folder not in found
                 and folder in among
                 and any(
-                    value.startswith("call:") and index.produces(value[5:]) in TEMPLATE_OWNERS
+                    value.callee and index.produces(value.callee) in TEMPLATE_OWNERS
                     for value in module.bindings.values()
                 )
             ):
@@ -571,7 +574,7 @@ class Templates:
         found = {}
         templates = [rel for rel in self.facts.project.all_files if rel.endswith(TEMPLATE_SUFFIXES)]
         for module in self.facts.modules:
-            for fact in module.extra.get(FOLDERS_KEY, ()):
+            for fact in module.get(FOLDERS_KEY) or ():
                 if self.facts.index.class_of(fact.callee) not in TEMPLATE_OWNERS:
                     continue
                 home = posixpath.dirname(fact.path)
@@ -795,7 +798,7 @@ class Templates:
                 and (set(route.methods or ()) & set(STATE_CHANGING) or self._class_changes_state(route.view))
                 for module in self.facts.modules
                 if _under(module.path, scope)
-                for route in module.extra.get(ROUTES_KEY, ())
+                for route in module.get(ROUTES_KEY) or ()
             )
         return self._changes_state[scope]
 
@@ -812,26 +815,24 @@ class Templates:
         """
         index = self.facts.index
         view = index.expand(view)
-        value = index.table.get(view, "")
+        value = index.table.get(view, NO_BINDING)
         if depth > 10:
             return False
-        if value.startswith("call:") and value.endswith(".as_view"):
-            return self._class_changes_state(value[5 : -len(".as_view")], depth + 1)
-        if not value.startswith("class:"):
+        if value.callee.endswith(".as_view"):
+            return self._class_changes_state(value.callee[: -len(".as_view")], depth + 1)
+        if not value.is_class:
             return False
         if any(f"{view}.{method.lower()}" in index.table for method in STATE_CHANGING) or set(
             self._view_methods().get(view, ())
         ) & set(STATE_CHANGING):
             return True
-        return any(self._class_changes_state(base, depth + 1) for base in filter(None, value[6:].split(",")))
+        return any(self._class_changes_state(base, depth + 1) for base in value.bases)
 
     def _view_methods(self) -> dict[str, tuple[str, ...]]:
         """Return the literal ``methods`` list of each class that has one, by qualified name."""
         return self.facts.memo(
             "view_methods",
             lambda: {
-                name: methods
-                for module in self.facts.modules
-                for name, methods in module.extra.get(VIEW_METHODS_KEY, ())
+                name: methods for module in self.facts.modules for name, methods in module.get(VIEW_METHODS_KEY) or ()
             },
         )

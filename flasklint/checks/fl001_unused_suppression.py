@@ -65,6 +65,7 @@ class UnusedSuppression(ProjectRule):
     """
 
     code = "FL001"
+    needs = ()
     name = "unused-suppression"
     severity = Severity.WARNING
     help = "Remove the unused codes from the comment (`--fix` does), so that a future finding is not hidden."

@@ -92,6 +92,7 @@ class RouteNotOutermost(FileRule):
     """
 
     code = "FL101"
+    needs = (ROUTES,)
     name = "route-not-outermost"
     severity = Severity.ERROR
     help = "Move the route decorator to the top of the stack, above every other decorator."
@@ -104,7 +105,7 @@ class RouteNotOutermost(FileRule):
         """Return whether some route decorator of the file is not the topmost decorator."""
         return any(
             route.decorators[:1] != (f"{route.receiver}.{route.call}",)
-            for route in facts.extra.get(ROUTES, ())
+            for route in facts.get(ROUTES) or ()
             if route.decorators
         )
 

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
+from ..facts.decorators import KEY as DECORATORS
 from ..facts.decorators import ClassFact
+from ..facts.routes import KEY as ROUTES
 from ..facts.routes import RouteFact
 from ..findings import Finding, Severity
 from ..model.decorators import DecoratorIndex, Effect
@@ -136,6 +138,7 @@ class ViewDecoratorWithoutWraps(ProjectRule):
     """
 
     code = "FL102"
+    needs = (DECORATORS, ROUTES)
     name = "view-decorator-without-wraps"
     severity = Severity.ERROR
     help = "Decorate the inner function with `@functools.wraps(view)` so that it keeps the view's name."

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
+from ..facts.decorators import KEY as DECORATORS
+from ..facts.routes import KEY as ROUTES
 from ..facts.routes import RouteFact
 from ..findings import Finding, Severity
 from ..model.decorators import DecoratorIndex
@@ -125,6 +127,7 @@ class DuplicateRoute(ProjectRule):
     """
 
     code = "FL103"
+    needs = (DECORATORS, ROUTES)
     name = "duplicate-route"
     severity = Severity.ERROR
     help = "Rename one of the views (or give it its own `endpoint=`), or change its rule or methods."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Finding, Severity
+from ..model.config import NEEDS as CONFIG_NEEDS
 from ..model.config import config_model, debug_flags, environment_files
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -119,6 +120,7 @@ class DebugInProduction(ProjectRule):
     """
 
     code = "FL201"
+    needs = CONFIG_NEEDS
     name = "debug-in-production"
     severity = Severity.ERROR
     help = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Finding, Severity
+from ..model.config import NEEDS as CONFIG_NEEDS
 from ..model.config import config_model, production_server
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -69,6 +70,7 @@ class DebugDevServer(ProjectRule):
     """
 
     code = "FL202"
+    needs = CONFIG_NEEDS
     name = "debug-dev-server"
     severity = Severity.WARNING
     help = (

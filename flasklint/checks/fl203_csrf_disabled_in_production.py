@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from ..findings import Finding, Severity
 from ..flask_context import FORM_CLASSES
+from ..model.config import NEEDS as CONFIG_NEEDS
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -82,6 +83,7 @@ class CsrfDisabledInProduction(ProjectRule):
     """
 
     code = "FL203"
+    needs = CONFIG_NEEDS
     name = "csrf-disabled-in-production"
     severity = Severity.ERROR
     help = "Disable CSRF only in the testing configuration; keep `WTF_CSRF_ENABLED` true elsewhere."

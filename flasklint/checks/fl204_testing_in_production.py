@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Finding, Severity
+from ..model.config import NEEDS as CONFIG_NEEDS
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -74,6 +75,7 @@ class TestingInProduction(ProjectRule):
     """
 
     code = "FL204"
+    needs = CONFIG_NEEDS
     name = "testing-in-production"
     severity = Severity.WARNING
     help = "Set `TESTING = True` only in the testing configuration."

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from ..findings import Finding, Severity
 from ..flask_context import FLASK_BLUEPRINT
+from ..model.config import NEEDS as CONFIG_NEEDS
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -71,6 +72,7 @@ class ServerNameMissingForSubdomains(ProjectRule):
     """
 
     code = "FL205"
+    needs = CONFIG_NEEDS
     name = "server-name-missing-for-subdomains"
     severity = Severity.WARNING
     help = "Set `SERVER_NAME` (the domain the app is served on) in the production configuration."

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from ..findings import Finding, Severity
+from ..model.config import NEEDS as CONFIG_NEEDS
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -58,6 +59,7 @@ class ConfigLoadOrder(ProjectRule):
     """
 
     code = "FL206"
+    needs = CONFIG_NEEDS
     name = "config-load-order"
     severity = Severity.WARNING
     help = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Finding, Severity
+from ..model.config import NEEDS as CONFIG_NEEDS
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -61,6 +62,7 @@ class InsecureSessionCookie(ProjectRule):
     """
 
     code = "FL207"
+    needs = CONFIG_NEEDS
     name = "insecure-session-cookie"
     severity = Severity.INFO
     help = "Set `SESSION_COOKIE_SECURE = True` (and `REMEMBER_COOKIE_SECURE = True`) in production."

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import NEEDS as SECRET_NEEDS
 from ..model.secrets import secret_values
 from ..rule import ProjectRule
 from .secret_phrases import described
@@ -92,6 +93,7 @@ class HardcodedSecret(ProjectRule):
     """
 
     code = "FL301"
+    needs = SECRET_NEEDS
     name = "hardcoded-secret"
     severity = Severity.ERROR
     help = (

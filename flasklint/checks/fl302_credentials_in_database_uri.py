@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import NEEDS as SECRET_NEEDS
 from ..model.secrets import credential_uris
 from ..rule import ProjectRule
 from .secret_phrases import tracked_phrase
@@ -70,6 +71,7 @@ class CredentialsInDatabaseUri(ProjectRule):
     """
 
     code = "FL302"
+    needs = SECRET_NEEDS
     name = "credentials-in-database-uri"
     severity = Severity.ERROR
     help = (

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import NEEDS as SECRET_NEEDS
 from ..model.secrets import (
     env_secrets,
     ini_credentials,
@@ -92,6 +93,7 @@ class SecretsNotIgnored(ProjectRule):
     """
 
     code = "FL303"
+    needs = SECRET_NEEDS
     name = "secrets-not-ignored"
     severity = Severity.ERROR
     help = "Add the place to `.gitignore` (the book's starting point: `*.pyc` and `instance/`)."

@@ -12,6 +12,7 @@ from ..findings import Finding, Severity
 from ..flask_context import split_path
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import NEEDS as SECRET_NEEDS
 from ..model.secrets import (
     env_secrets,
     is_committed,
@@ -105,6 +106,7 @@ class SecretFileCommitted(ProjectRule):
     """
 
     code = "FL304"
+    needs = SECRET_NEEDS
     name = "secret-file-committed"
     severity = Severity.ERROR
     help = (
@@ -171,13 +173,13 @@ class SecretFileCommitted(ProjectRule):
         if module is None:
             yield from env_secrets(project.read_text(rel))
             return
-        settings = module.extra[CONFIG].module_settings if CONFIG in module.extra else []
+        settings = config.module_settings if (config := module.get(CONFIG)) is not None else []
         found = [
             (s.key, s.literal)
             for s in settings
             if s.literal is not None and is_secret_key(s.key) and not s.literal.placeholder
         ]
-        for literal in module.extra.get(CREDENTIALS, ()):
+        for literal in module.get(CREDENTIALS) or ():
             owner = next((s.key for s in settings if s.line <= literal.line <= s.end_line), "a URI")
             found.append((owner, literal))
         yield from sorted(found, key=lambda item: (item[1].line, item[1].column))

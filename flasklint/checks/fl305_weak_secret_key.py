@@ -8,6 +8,7 @@ from ..facts.secrets import MIN_SECRET_KEY_LENGTH
 from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import NEEDS as SECRET_NEEDS
 from ..model.secrets import ignored_instance_keys, is_signing_key, secret_values
 from ..rule import ProjectRule
 from .secret_phrases import described
@@ -73,6 +74,7 @@ class WeakSecretKey(ProjectRule):
     """
 
     code = "FL305"
+    needs = SECRET_NEEDS
     name = "weak-secret-key"
     severity = Severity.ERROR
     help = (

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from ..findings import Finding, Severity
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
+from ..model.secrets import NEEDS as SECRET_NEEDS
 from ..rule import ProjectRule
 from .gitignore import gitignore_fix, report_place
 
@@ -68,6 +69,7 @@ class ClutterNotIgnored(ProjectRule):
     """
 
     code = "FL306"
+    needs = SECRET_NEEDS
     name = "clutter-not-ignored"
     severity = Severity.INFO
     help = "Ignore compiled files and virtualenvs in `.gitignore` (`*.pyc`, `__pycache__/`, `venv/`)."

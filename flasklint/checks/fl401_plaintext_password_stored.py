@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Optional
 
+from ..facts.models import KEY as MODELS
+from ..facts.password_flow import KEY as PASSWORD_FLOW
 from ..facts.password_flow import FlowEvent, Origin, events
 from ..findings import Finding, Severity
+from ..model.environment import NEEDS as ENVIRONMENT_NEEDS
 from ..model.environment import environment
 from ..model.orm import ModelIndex
 from ..model.project_facts import ProjectFacts
@@ -134,6 +137,7 @@ class PlaintextPasswordStored(ProjectRule):
     """
 
     code = "FL401"
+    needs = (MODELS, PASSWORD_FLOW, *ENVIRONMENT_NEEDS)
     name = "plaintext-password-stored"
     severity = Severity.ERROR
     help = (

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from ..facts.models import KEY as MODELS
+from ..facts.password_flow import KEY as PASSWORD_FLOW
 from ..facts.password_flow import events
 from ..findings import Finding, Severity
+from ..model.environment import NEEDS as ENVIRONMENT_NEEDS
 from ..model.environment import environment
 from ..model.orm import ModelIndex
 from ..model.project_facts import ProjectFacts
@@ -80,6 +83,7 @@ class PlaintextPasswordCompare(ProjectRule):
     """
 
     code = "FL402"
+    needs = (MODELS, PASSWORD_FLOW, *ENVIRONMENT_NEEDS)
     name = "plaintext-password-compare"
     severity = Severity.ERROR
     help = "Store a hash and check it with `check_password_hash` (werkzeug or Flask-Bcrypt)"

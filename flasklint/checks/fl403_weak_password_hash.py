@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from ..facts.models import KEY as MODELS
+from ..facts.password_flow import KEY as PASSWORD_FLOW
 from ..facts.password_flow import FlowEvent, events
 from ..findings import Finding, Severity
+from ..model.environment import NEEDS as ENVIRONMENT_NEEDS
 from ..model.environment import environment
 from ..model.orm import ModelIndex
 from ..model.project_facts import ProjectFacts
@@ -82,6 +85,7 @@ class WeakPasswordHash(ProjectRule):
     """
 
     code = "FL403"
+    needs = (MODELS, PASSWORD_FLOW, *ENVIRONMENT_NEEDS)
     name = "weak-password-hash"
     severity = Severity.ERROR
     help = "Use `generate_password_hash` with its default method, bcrypt, scrypt or argon2"

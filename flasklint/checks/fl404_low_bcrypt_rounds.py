@@ -8,6 +8,7 @@ from ..facts.bcrypt_rounds import KEY
 from ..facts.config import Value
 from ..facts.passwords import MIN_BCRYPT_ROUNDS
 from ..findings import Finding, Severity
+from ..model.config import NEEDS as CONFIG_NEEDS
 from ..model.config import config_model
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -100,6 +101,7 @@ class LowBcryptRounds(ProjectRule):
     """
 
     code = "FL404"
+    needs = (KEY, *CONFIG_NEEDS)
     name = "low-bcrypt-rounds"
     severity = Severity.WARNING
     help = "Use at least 12 bcrypt rounds in production (Flask-Bcrypt's default is 12)"
@@ -110,7 +112,7 @@ class LowBcryptRounds(ProjectRule):
         yield from production_findings(self, project, SETTING, too_few, note=f", fewer than {MIN_BCRYPT_ROUNDS} rounds")
         model = config_model(project)
         for module in project.modules:
-            for call in module.extra.get(KEY, ()):
+            for call in module.get(KEY) or ():
                 if not model.env.is_dev_code(module.path, call.places):
                     yield self.finding(
                         module.path,

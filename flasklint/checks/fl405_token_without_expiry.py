@@ -83,6 +83,7 @@ class TokenWithoutExpiry(FileRule):
     """
 
     code = "FL405"
+    needs = ()
     name = "token-without-expiry"
     severity = Severity.WARNING
     help = "Create tokens with `URLSafeTimedSerializer` and pass `max_age` to `loads()`"

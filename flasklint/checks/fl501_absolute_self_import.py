@@ -11,6 +11,7 @@ from typing import Optional
 from ..facts import ModuleFacts
 from ..facts.self_imports import KEY, ImportSite, PackageModule, Span
 from ..findings import UNSAFE, Edit, Finding, Fix, Severity
+from ..model.environment import NEEDS as ENVIRONMENT_NEEDS
 from ..model.environment import NEVER, TESTS, Environment, environment
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
@@ -97,8 +98,8 @@ class PackageLayout:
         init = self.inits.get((where, package))
         if init is None:
             return False
-        known = init.extra.get(KEY)
-        if isinstance(known, PackageModule) and known.declares_namespace:
+        known = init.get(KEY)
+        if known is not None and known.declares_namespace:
             return True
         return not init.bindings and not init.imports and bool(self.spread[package] - {where})
 
@@ -238,6 +239,7 @@ class AbsoluteSelfImport(ProjectRule):
     """
 
     code = "FL501"
+    needs = (KEY, *ENVIRONMENT_NEEDS)
     name = "absolute-self-import"
     severity = Severity.WARNING
     help = (
@@ -258,12 +260,8 @@ class AbsoluteSelfImport(ProjectRule):
         env = environment(project)
         packages: dict[tuple[str, str, str], list[tuple[ModuleFacts, PackageModule]]] = defaultdict(list)
         for facts in env.flask_modules(tests=True):
-            known = facts.extra.get(KEY)
-            if (
-                not isinstance(known, PackageModule)
-                or not package_of(facts)
-                or self.left_alone(facts, known, layout, env)
-            ):
+            known = facts.get(KEY)
+            if known is None or not package_of(facts) or self.left_alone(facts, known, layout, env):
                 continue
             key = (layout.distribution(facts.path), *layout.own_package(facts))
             packages[key].append((facts, known))

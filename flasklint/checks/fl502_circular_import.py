@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..facts.execution import KEY as EXECUTION
 from ..findings import Finding, Severity
 from ..model.import_order import partial_reads
 from ..model.project_facts import ProjectFacts
@@ -85,6 +86,7 @@ class CircularImport(ProjectRule):
     """
 
     code = "FL502"
+    needs = (EXECUTION,)
     name = "circular-import"
     severity = Severity.ERROR
     main_process = True  # the import-order replay, the longest model

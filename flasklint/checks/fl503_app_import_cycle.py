@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..facts.execution import KEY as EXECUTION
 from ..findings import Finding, Severity
 from ..flask_context import FLASK_APP, FLASK_BLUEPRINT
 from ..model.import_order import partial_reads
@@ -83,6 +84,7 @@ class AppImportCycle(ProjectRule):
     """
 
     code = "FL503"
+    needs = (EXECUTION,)
     name = "app-import-cycle"
     severity = Severity.INFO
     main_process = True  # the import-order replay, the longest model

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from ..templates import NEEDS as TEMPLATE_NEEDS
 from ..templates import STATE_CHANGING, Templates, is_external_url
 
 
@@ -95,6 +96,7 @@ class FormWithoutCsrfToken(ProjectRule):
     """
 
     code = "FL601"
+    needs = TEMPLATE_NEEDS
     name = "form-without-csrf-token"
     severity = Severity.ERROR
     help = (

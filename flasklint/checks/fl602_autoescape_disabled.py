@@ -10,6 +10,7 @@ from ..findings import Finding, Severity
 from ..flask_context import ROUTE_OWNERS
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
+from ..templates import NEEDS as TEMPLATE_NEEDS
 from ..templates import Templates, UnescapedOutput
 
 
@@ -86,6 +87,7 @@ class AutoescapeDisabled(ProjectRule):
     """
 
     code = "FL602"
+    needs = (RENDERS_KEY, UNSAFE_KEY, *TEMPLATE_NEEDS)
     name = "autoescape-disabled"
     severity = Severity.WARNING
     help = "Let Jinja escape request data: drop `|safe`, `Markup()` and `autoescape false` around it."
@@ -102,9 +104,9 @@ class AutoescapeDisabled(ProjectRule):
                 if output.variable == "request" and len(parts) > 1 and parts[1] in DATA_ATTRIBUTES:
                     yield self.unescaped(rel, output, f"`request.{parts[1]}`")
         for module in project.modules:
-            for render in module.extra.get(RENDERS_KEY, ()):
+            for render in module.get(RENDERS_KEY) or ():
                 yield from self.rendered(project, templates, render)
-            for sink in module.extra.get(UNSAFE_KEY, ()):
+            for sink in module.get(UNSAFE_KEY) or ():
                 if not templates.reportable(sink.path) or (
                     sink.receiver and project.index.instance_of(sink.receiver) not in ROUTE_OWNERS
                 ):

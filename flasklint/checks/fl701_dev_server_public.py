@@ -122,6 +122,7 @@ class DevServerPublic(ProjectRule):
     """
 
     code = "FL701"
+    needs = (KEY,)
     name = "dev-server-public"
     severity = Severity.WARNING
     help = (
@@ -144,7 +145,7 @@ class DevServerPublic(ProjectRule):
             return any(name in text for text in container_texts)
 
         for module in project.modules:
-            for fact in module.extra.get(KEY, ()):
+            for fact in module.get(KEY) or ():
                 if in_container(fact.path):
                     continue
                 if fact.kind == "run" and project.index.instance_of(fact.receiver) == FLASK_APP:

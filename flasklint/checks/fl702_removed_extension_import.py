@@ -388,6 +388,7 @@ class RemovedExtensionImport(FileRule):
     """
 
     code = "FL702"
+    needs = ()
     name = "removed-extension-import"
     severity = Severity.ERROR
     help = "Import from the module that provides the name today (`flask_X`, `werkzeug.middleware`, `FlaskForm`)."

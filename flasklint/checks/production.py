@@ -56,7 +56,7 @@ def unit_label(unit: Unit) -> str:
 def unit_reason(unit: Unit) -> str:
     """Return why a config unit runs in production or not, for messages (``loaded by `from_object` at app.py:5``)."""
     loaded = f"`{unit.loaded_at[0][0]}` at {where(*unit.loaded_at[0][1:])}" if unit.loaded_at else ""
-    return REASONS[unit.why].format(registered=", ".join(unit.registered), name=unit.why_name, loaded=loaded)
+    return REASONS[unit.why].format(registered=", ".join(map(str, unit.registered)), name=unit.why_name, loaded=loaded)
 
 
 def inherited_by(names: Iterable[str], limit: int = 3) -> str:

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
-from ..flask_context import ast_dotted, local_target, walk_with_state
+from ..flask_context import ast_dotted, local_target, scoped_walk
+from . import FactKey
 from .passwords import low_rounds
 
-KEY = "bcrypt_rounds"
+KEY: FactKey[list[RoundsCall]] = FactKey("bcrypt_rounds", __name__)
 
 #: A file must contain one of these for the collector to walk it.
 TRIGGERS = ("gensalt", "rounds", "generate_password_hash")
@@ -63,11 +64,11 @@ class _Collector:
         self.facts = facts
         self.found: list[RoundsCall] = []
 
-    def visit(self, nodes: Iterable[ast.AST], scope: tuple[str, ...], places: tuple[str, ...]) -> None:
+    def visit(self, nodes: Iterable[ast.AST]) -> None:
         """Record the low-round bcrypt calls in and under ``nodes``."""
-        for node, (inner, where) in walk_with_state(nodes, (scope, places), _below):
+        for node, place in scoped_walk(nodes):
             if isinstance(node, ast.Call):
-                self.call(node, inner, where)
+                self.call(node, place.scope, place.guards)
 
     def call(self, call: ast.Call, scope: tuple[str, ...], places: tuple[str, ...]) -> None:
         """Record ``call`` when it is a bcrypt call with a literal round count below the minimum."""
@@ -91,26 +92,11 @@ class _Collector:
             )
 
 
-def _below(node: ast.AST, state: tuple) -> list[tuple]:
-    """Return the children of ``node`` with their ``(scope, places)``: definitions and ``if`` tests add to them."""
-    scope, places = state
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return [(ast.iter_child_nodes(node), (scope + (node.name,), places + (node.name,)))]
-    if isinstance(node, ast.If):
-        test = ast.unparse(node.test)
-        return [
-            ([node.test], state),
-            (node.body, (scope, places + (test,))),
-            (node.orelse, (scope, places + (f"not ({test})",))),
-        ]
-    return [(ast.iter_child_nodes(node), state)]
-
-
 def collect(source, facts) -> None:
-    """Add the module's low-round bcrypt calls to ``facts.extra["bcrypt_rounds"]``."""
+    """Add the module's low-round bcrypt calls to ``facts``."""
     if not any(trigger in source.text for trigger in TRIGGERS):
         return
     collector = _Collector(facts)
-    collector.visit(source.tree.body, (), ())
+    collector.visit(source.tree.body)
     if collector.found:
-        facts.extra[KEY] = collector.found
+        facts.put(KEY, collector.found)

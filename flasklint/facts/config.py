@@ -31,12 +31,14 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from ..flask_context import ast_dotted, qualify
+from . import FactKey
+from .bindings import call_text
 from .secrets import Literal, conceal, is_secret_key, secret_literal
 
-KEY = "config"
+KEY: FactKey[ConfigFacts] = FactKey("config", __name__)
 
 #: Attributes of a Flask app that mirror a config key.
 APP_ATTRIBUTES = {
@@ -393,7 +395,7 @@ def _guard_text(test: ast.AST) -> str:
         return "?"
 
 
-def _mark(node: ast.AST) -> dict:
+def _mark(node: Union[ast.stmt, ast.expr]) -> dict:
     """Return a node's position as Setting/Load keyword arguments (1-based columns)."""
     return {
         "line": node.lineno,
@@ -648,7 +650,7 @@ class _Collector:
         """Return the qualified name of an object, or ``call:CALLEE`` for ``create_app().run()``."""
         if isinstance(node, ast.Call):
             callee = self.qualified(ast_dotted(node.func), scope)
-            return f"call:{callee}" if callee else None
+            return call_text(callee) if callee else None
         return self.qualified(ast_dotted(node), scope)
 
     @staticmethod
@@ -741,11 +743,11 @@ class _Collector:
 
 
 def collect(source, facts) -> None:
-    """Add the module's configuration facts to ``facts.extra["config"]``."""
+    """Add the module's configuration facts to ``facts``."""
     text = source.text
     if not any(marker in text for marker in MARKERS) and not _KEY_ASSIGNMENT.search(text):
         return
     collector = _Collector(facts)
     collector.visit(source.tree.body, (), (), {})
     if not collector.out.empty():
-        facts.extra[KEY] = collector.out
+        facts.put(KEY, collector.out)

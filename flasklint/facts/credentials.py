@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import ast
 
-from .secrets import credential_uri, secret_literal
+from . import FactKey
+from .secrets import Literal, credential_uri, secret_literal
 
-KEY = "credentials"
+KEY: FactKey[list[Literal]] = FactKey("credentials", __name__)
 
 
 def collect(source, facts) -> None:
     """Record the string constants of a module that are URIs with a password."""
     if "://" not in source.text or "@" not in source.text:
         return
-    parts = {id(v) for node in ast.walk(source.tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    parts: set[int] = set()  # the literal pieces of f-strings: ast.walk meets an f-string before its pieces
     found = []
     for node in ast.walk(source.tree):
-        if (
+        if isinstance(node, ast.JoinedStr):
+            parts.update(id(v) for v in node.values)
+        elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
             and id(node) not in parts
@@ -41,4 +44,4 @@ def collect(source, facts) -> None:
                 )
             )
     if found:
-        facts.extra[KEY] = found
+        facts.put(KEY, found)

@@ -19,12 +19,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from ..flask_context import ast_dotted, qualify, statements
+from ..flask_context import FunctionNode, ast_dotted, qualify, statements
+from . import FactKey
+from .bindings import DEF, Binding
 
 if TYPE_CHECKING:
     from ..facts import ModuleFacts
 
-KEY = "decorators"
+KEY: FactKey[list[Fact]] = FactKey("decorators", __name__)
+#: What a ``return`` of a function's first argument gives (``return f``).
+PARAM = Binding("param")
+#: What any other ``return`` gives.
+OTHER = Binding("other")
 
 #: Names whose presence in a class means it may give its instances a ``__name__``.
 NAMING_MARKERS = frozenset(
@@ -48,8 +54,8 @@ class FunctionFact:
     """A function that may be a decorator, or the inner function a decorator returns.
 
     ``returns`` describes each ``return`` of the function's own body:
-    ``param`` (its first argument, as ``return f`` does), ``def:QUALNAME``
-    (a function defined inside it) or ``other``. ``decorators`` are the
+    :data:`PARAM` (its first argument, as ``return f`` does), a function
+    binding (a function defined inside it) or :data:`OTHER`. ``decorators`` are the
     qualified names of the function's own decorators (calls by their
     callee). ``renamed`` is true when the enclosing function assigns the
     function's ``__name__``, rebinds it, or passes it to some call
@@ -61,7 +67,7 @@ class FunctionFact:
     path: str
     line: int
     column: int
-    returns: tuple[str, ...]
+    returns: tuple[Binding, ...]
     decorators: tuple[str, ...]
     renamed: bool
 
@@ -90,7 +96,7 @@ class ClassFact:
 Fact = Union[FunctionFact, ClassFact]
 
 
-def _first_param(func: ast.AST, is_method: bool) -> Optional[str]:
+def _first_param(func: FunctionNode, is_method: bool) -> Optional[str]:
     """Return the name of the first argument of a function (after ``self`` for methods)."""
     params = [*func.args.posonlyargs, *func.args.args][1 if is_method else 0 :]
     return params[0].arg if params else None
@@ -127,7 +133,7 @@ class _Collector:
         """Return the project-wide name of ``name`` defined in ``scope``."""
         return ".".join(filter(None, (self.facts.module, *scope, name)))
 
-    def decorator_names(self, node: ast.AST, scope: tuple) -> tuple[str, ...]:
+    def decorator_names(self, node: Union[FunctionNode, ast.ClassDef], scope: tuple) -> tuple[str, ...]:
         """Return the qualified names of a definition's decorators."""
         names = []
         for decorator in node.decorator_list:
@@ -149,24 +155,24 @@ class _Collector:
                 for handler in getattr(stmt, "handlers", ()) or ():
                     self.visit(handler.body, scope, in_class)
 
-    def function(self, func: ast.AST, scope: tuple, is_method: bool, renamed: Optional[bool] = None) -> None:
+    def function(self, func: FunctionNode, scope: tuple, is_method: bool, renamed: Optional[bool] = None) -> None:
         """Record ``func`` if it may be a decorator or is returned by one, then its nested functions."""
         inner_scope = scope + (func.name,)
         nodes = list(statements(func.body))
         nested = {n.name: n for n in nodes if isinstance(n, FUNCTIONS)}
         param = _first_param(func, is_method)
-        returns = []
+        returns: list[Binding] = []
         for node in nodes:
             if isinstance(node, ast.Return):
                 name = node.value.id if isinstance(node.value, ast.Name) else None
                 if name is not None and name == param:
-                    returns.append("param")
+                    returns.append(PARAM)
                 elif name in nested:
-                    returns.append("def:" + self.qualname(inner_scope, name))
+                    returns.append(Binding(DEF, self.qualname(inner_scope, name)))
                 else:
-                    returns.append("other")
-        returned = {r[4:] for r in returns if r.startswith("def:")}
-        if renamed is not None or "param" in returns or returned:
+                    returns.append(OTHER)
+        returned = {r.returns for r in returns if r.returns}
+        if renamed is not None or PARAM in returns or returned:
             self.found.append(
                 FunctionFact(
                     self.qualname(scope, func.name),
@@ -217,10 +223,10 @@ class _Collector:
 
 
 def collect(source, facts: ModuleFacts) -> None:
-    """Add the module's decorator-like functions and callable classes to ``facts.extra``."""
+    """Add the module's decorator-like functions and callable classes to ``facts``."""
     if "return" not in source.text and "__call__" not in source.text:
         return
     collector = _Collector(facts)
     collector.visit(source.tree.body, (), False)
     if collector.found:
-        facts.extra[KEY] = collector.found
+        facts.put(KEY, collector.found)

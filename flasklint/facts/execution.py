@@ -19,11 +19,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Union
 
 from ..flask_context import ast_dotted, resolve_relative
+from . import FactKey
 
-KEY = "execution"
+KEY: FactKey[ExecutionFacts] = FactKey("execution", __name__)
 
 IMPORT = "import"
 FROM = "from"
@@ -59,7 +60,7 @@ class Step(NamedTuple):
     span: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
-def _span(node: ast.AST) -> tuple[int, int, int, int]:
+def _span(node: Union[ast.stmt, ast.expr]) -> tuple[int, int, int, int]:
     """Return the 1-based source range of a statement or expression."""
     return (
         node.lineno,
@@ -347,7 +348,7 @@ def _if_chain(stmt: ast.If) -> tuple[list[ast.If], list[ast.stmt]]:
 
 
 def collect(source, facts) -> None:
-    """Add the module's execution steps to ``facts.extra["execution"]``.
+    """Add the module's execution steps to ``facts``.
 
     A module without imports cannot take part in a cycle; it gets no entry,
     and readers treat it as a module that may define any name.
@@ -357,4 +358,4 @@ def collect(source, facts) -> None:
     collector = _Collector(facts.module, facts.is_package)
     collector.block(source.tree.body, True, ())
     collector.facts.globals = frozenset(collector.globals)
-    facts.extra[KEY] = collector.facts
+    facts.put(KEY, collector.facts)

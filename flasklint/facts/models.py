@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
-from ..flask_context import ast_dotted, local_target
+from ..flask_context import FunctionNode, ast_dotted, local_target
+from . import FactKey
 from .passwords import SAME_VALUE, is_hash_call, is_password_name
 
-KEY = "models"
+KEY: FactKey[list[ClassFact]] = FactKey("models", __name__)
 
 #: Last names of base classes that make a class a database model.
 MODEL_BASES = frozenset({"Model", "DeclarativeBase", "DeclarativeBaseNoMeta", "Document", "DynamicDocument"})
@@ -64,7 +65,7 @@ def _verdict(function: ast.AST, resolve) -> str:
 def _is_field(value: Optional[ast.AST]) -> bool:
     """Return whether a class attribute's value is a form or schema field (``PasswordField()``)."""
     dotted = ast_dotted(value.func) if isinstance(value, ast.Call) else None
-    return bool(dotted) and (dotted.endswith("Field") or dotted.startswith("fields."))
+    return dotted is not None and (dotted.endswith("Field") or dotted.startswith("fields."))
 
 
 class _Collector:
@@ -145,7 +146,7 @@ class _Collector:
         )
 
     @staticmethod
-    def assigned_by(function: ast.AST, resolve) -> list[str]:
+    def assigned_by(function: FunctionNode, resolve) -> list[str]:
         """Return the attributes a method sets when assigned: property setters and validators."""
         found = []
         for decorator in function.decorator_list:
@@ -159,10 +160,10 @@ class _Collector:
 
 
 def collect(source, facts) -> None:
-    """Add the module's model classes to ``facts.extra["models"]``."""
+    """Add the module's model classes to ``facts``."""
     if "class " not in source.text:
         return
     collector = _Collector(source, facts)
     collector.visit(source.tree.body, ())
     if collector.found:
-        facts.extra[KEY] = collector.found
+        facts.put(KEY, collector.found)

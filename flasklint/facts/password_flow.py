@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from ..flask_context import FLASK_REQUEST, ast_dotted, local_target, qualify, statements
+from ..flask_context import FLASK_REQUEST, FunctionNode, ast_dotted, local_target, qualify, statements
+from . import FactKey
 from .passwords import (
     FIELD_GETTERS,
     REQUEST_DATA,
@@ -45,8 +46,9 @@ from .passwords import (
     is_password_name,
     weak_method,
 )
+from .request_data import ExpressionFlow
 
-KEY = "password_flow"
+KEY: FactKey[list[FlowEvent]] = FactKey("password_flow", __name__)
 
 #: A file must match this (a password-like word) for the collector to read it.
 TRIGGER = re.compile(r"passw|pwd|pswd|pw|['\"]pass", re.IGNORECASE)
@@ -132,6 +134,8 @@ class Result:
 
 
 Value = Union[Origin, Container, Digest, Result, None]
+#: A node with a position in the source.
+Located = Union[ast.stmt, ast.expr, ast.keyword]
 
 
 @dataclass(frozen=True)
@@ -225,7 +229,7 @@ def _sql_text(node: ast.AST) -> str:
     return ""
 
 
-def _position(node: ast.AST) -> tuple[int, int, int, int]:
+def _position(node: Located) -> tuple[int, int, int, int]:
     """Return the 1-based range of a node."""
     return (
         node.lineno,
@@ -235,17 +239,19 @@ def _position(node: ast.AST) -> tuple[int, int, int, int]:
     )
 
 
-class _Function:
+class _Function(ExpressionFlow[Value]):
     """The flow through one function body (or the module body)."""
 
+    JOINING_OPERATORS = (ast.Add, ast.Mod)
+
     def __init__(self, module: _Module, scope: tuple[str, ...], owner: Optional[str]):
+        super().__init__({})
         self.module = module
         self.scope = scope
         #: The qualified name of the function (empty for the module body).
         self.name = ".".join(filter(None, (module.name, *scope))) if scope else ""
         #: The qualified class ``self`` belongs to, inside a method.
         self.owner = owner
-        self.env: dict[str, Value] = {}
         #: Local names holding a model instance (qualified class) or a hashlib object.
         self.classes: dict[str, str] = {}
 
@@ -269,35 +275,31 @@ class _Function:
 
     # -- values -----------------------------------------------------------
 
-    def value(self, node: Optional[ast.AST]) -> Value:
-        """Return where the value of an expression comes from."""
-        if isinstance(node, ast.Name):
-            return self.env.get(node.id)
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, str) and node.value.strip():
-                return Origin("literal", "", node.lineno, False)
-            return None
-        if isinstance(node, ast.Attribute):
-            return self.attribute_value(node)
-        if isinstance(node, ast.Subscript):
-            return self.member(self.value(node.value), _const(node.slice), node)
-        if isinstance(node, ast.Call):
-            return self.call_value(node)
-        if isinstance(node, ast.JoinedStr):
-            return _first(self.value(v.value) for v in node.values if isinstance(v, ast.FormattedValue))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-            return _first((self.value(node.left), self.value(node.right)))
-        if isinstance(node, ast.BoolOp):
-            return _first(map(self.value, node.values))
-        if isinstance(node, ast.IfExp):
-            return _first((self.value(node.body), self.value(node.orelse)))
+    # The expression cases are :class:`~.request_data.ExpressionFlow`'s; these say what each gives.
+
+    def join(self, values: Iterable[Value]) -> Value:
+        """Return the value of an expression made of parts: see :func:`_first`."""
+        return _first(values)
+
+    def constant_value(self, node: ast.Constant) -> Value:
+        """Return a non-blank string literal's origin."""
+        if isinstance(node.value, str) and node.value.strip():
+            return Origin("literal", "", node.lineno, False)
+        return None
+
+    def subscript_value(self, node: ast.Subscript) -> Value:
+        """Return the value of ``base[key]``."""
+        return self.member(self.value(node.value), _const(node.slice), node)
+
+    def container_value(self, node: ast.AST) -> Value:
+        """Return a dict, list or tuple literal with the values of its items that carry data."""
         if isinstance(node, (ast.Tuple, ast.List)):
             parts = tuple((None, v) for v in map(self.value, node.elts) if _first((v,)))
-            return Container(parts) if parts else None
-        if isinstance(node, ast.Dict):
+        elif isinstance(node, ast.Dict):
             parts = tuple((_const(k), v) for k, v in zip(node.keys, map(self.value, node.values)) if _first((v,)))
-            return Container(parts) if parts else None
-        return None
+        else:
+            return None
+        return Container(parts) if parts else None
 
     def attribute_value(self, node: ast.Attribute) -> Value:
         """Return the origin of ``request.form`` and of a WTForms ``form.password.data``."""
@@ -312,7 +314,7 @@ class _Function:
             return Origin("request", ast.unparse(node), node.lineno, True)
         return None
 
-    def member(self, base: Value, key: Optional[str], node: ast.AST) -> Value:
+    def member(self, base: Value, key: Optional[str], node: ast.expr) -> Value:
         """Return the value of ``base[key]`` (or ``base.get(key)``)."""
         if isinstance(base, Origin) and base.kind == "request":
             return Origin("request", ast.unparse(node), node.lineno, is_password_name(key))
@@ -453,7 +455,7 @@ class _Function:
         self,
         kind: str,
         how: str,
-        node: ast.AST,
+        node: Located,
         origin: Origin,
         sink: str,
         model: Optional[str] = None,
@@ -468,7 +470,7 @@ class _Function:
         via: Optional[str] = None,
         store: str = "",
         model: Optional[str] = None,
-        node: Optional[ast.AST] = None,
+        node: Optional[Located] = None,
     ) -> bool:
         """Report a digest, or a call's result, that reaches a sink or a ``return``; return whether one did.
 
@@ -677,7 +679,7 @@ class _Function:
         if origin:
             self.env[holder] = Digest(f"hashlib.{digest}", "digest", _position(node), origin)
 
-    def password_value(self, node: ast.AST) -> Optional[Origin]:
+    def password_value(self, node: ast.expr) -> Optional[Origin]:
         """Return the origin of a password: a password from the flow, or a password-named value."""
         while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SAME_VALUE:
             node = node.func.value
@@ -692,11 +694,11 @@ class _Function:
         return None
 
 
-def _header(stmt: ast.stmt) -> list[ast.AST]:
+def _header(stmt: ast.stmt) -> list[Union[ast.stmt, ast.expr]]:
     """Return the expressions a statement evaluates itself (not those of its nested blocks)."""
     if not hasattr(stmt, "body") and not hasattr(stmt, "cases"):
         return [stmt]
-    found = []
+    found: list[Union[ast.stmt, ast.expr]] = []
     for name, value in ast.iter_fields(stmt):
         if name in ("body", "orelse", "finalbody", "handlers", "cases", "target"):
             continue
@@ -733,7 +735,9 @@ class _Module:
         self.bindings = facts.bindings
         self.events: list[FlowEvent] = []
 
-    def definition(self, node: ast.stmt, scope: tuple[str, ...], owner: Optional[str] = None) -> None:
+    def definition(
+        self, node: Union[FunctionNode, ast.ClassDef], scope: tuple[str, ...], owner: Optional[str] = None
+    ) -> None:
         """Read a function or the methods of a class."""
         if isinstance(node, ast.ClassDef):
             inner = scope + (node.name,)
@@ -767,16 +771,16 @@ def events(modules, kind: str) -> Iterator[tuple[str, FlowEvent]]:
     test code builds users with throwaway passwords and fakes password checks.
     """
     for facts in modules:
-        for event in facts.extra.get(KEY, ()):
+        for event in facts.get(KEY) or ():
             if event.kind == kind:
                 yield facts.path, event
 
 
 def collect(source, facts) -> None:
-    """Add the module's password flow events to ``facts.extra["password_flow"]``."""
+    """Add the module's password flow events to ``facts``."""
     if not TRIGGER.search(source.text):
         return
     module = _Module(facts)
     _Function(module, (), None).run(source.tree.body)
     if module.events:
-        facts.extra[KEY] = module.events
+        facts.put(KEY, module.events)

@@ -1,6 +1,11 @@
-"""Which expressions inside a view carry data from the HTTP request.
+"""Which expressions inside a function carry data from the HTTP request.
 
-A small, flow-sensitive look inside one function, on CPython's ``ast``:
+:class:`ExpressionFlow` holds the expression cases every request-data flow
+shares (names, attributes, subscripts, calls, f-strings, operators,
+conditionals, containers); the password flow (:mod:`.password_flow`) and
+FL602's :class:`RequestFlow` say what each case gives.
+
+:class:`RequestFlow` is a small, flow-sensitive look inside one view:
 statements run in order, an assignment from request data taints its names
 and a later clean assignment clears them. Only what is provably request data
 counts: ``request.args``/``.form``/``.get_json()``..., a URL variable of the
@@ -14,9 +19,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from typing import Callable, Optional
+from typing import Callable, Generic, Optional, TypeVar
 
-from ..flask_context import FLASK_REQUEST, ROUTE_SHORTCUTS, ast_dotted, qualify
+from ..flask_context import FLASK_REQUEST, ROUTE_SHORTCUTS, FunctionNode, ast_dotted, qualify
+from .bindings import Binding
 from .passwords import REQUEST_DATA, REQUEST_METHODS
 
 REQUEST = frozenset({FLASK_REQUEST, "flask.globals.request"})
@@ -47,7 +53,7 @@ _URL_VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 Taint = tuple[str, str]
 
 
-def url_variables(func: ast.AST, bindings: dict[str, str], module: str, scope: tuple) -> dict[str, Taint]:
+def url_variables(func: FunctionNode, bindings: dict[str, Binding], module: str, scope: tuple) -> dict[str, Taint]:
     """Return the text URL variables of a view's route decorators, keyed by parameter name."""
     found: dict[str, Taint] = {}
     params = {a.arg for a in func.args.args + func.args.kwonlyargs}
@@ -71,53 +77,103 @@ def url_variables(func: ast.AST, bindings: dict[str, str], module: str, scope: t
     return found
 
 
-class RequestFlow:
+V = TypeVar("V")
+
+
+class ExpressionFlow(Generic[V]):
+    """Where the value of an expression comes from: the cases every request-data flow shares.
+
+    ``env`` maps the local names to what they hold now. A subclass says what
+    a constant, an attribute, a subscript, a call and a container literal
+    give, and how the values of an expression's parts join (:meth:`join`);
+    a binary operation joins its operands when its operator is one of
+    :attr:`JOINING_OPERATORS`. Anything else gives None (no data).
+    """
+
+    #: Binary operators whose result carries its operands' data.
+    JOINING_OPERATORS: tuple[type[ast.operator], ...] = (ast.operator,)
+
+    def __init__(self, env: dict[str, V]):
+        self.env = env
+
+    def value(self, node: Optional[ast.AST]) -> Optional[V]:
+        """Return where the value of ``node`` comes from, None when it carries no data we follow."""
+        if isinstance(node, ast.Name):
+            return self.env.get(node.id)
+        if isinstance(node, ast.Constant):
+            return self.constant_value(node)
+        if isinstance(node, ast.Attribute):
+            return self.attribute_value(node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript_value(node)
+        if isinstance(node, ast.Call):
+            return self.call_value(node)
+        if isinstance(node, ast.JoinedStr):
+            return self.join(self.value(v.value) for v in node.values if isinstance(v, ast.FormattedValue))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, self.JOINING_OPERATORS):
+            return self.join(map(self.value, (node.left, node.right)))
+        if isinstance(node, ast.BoolOp):
+            return self.join(map(self.value, node.values))
+        if isinstance(node, ast.IfExp):
+            return self.join(map(self.value, (node.body, node.orelse)))
+        if isinstance(node, (ast.Tuple, ast.List, ast.Dict)):
+            return self.container_value(node)
+        return None
+
+    def join(self, values: Iterable[Optional[V]]) -> Optional[V]:
+        """Return the value of an expression made of parts with these values: the first with data."""
+        return next(filter(None, values), None)
+
+    def constant_value(self, node: ast.Constant) -> Optional[V]:
+        """Return what a constant gives: nothing, unless a flow follows literals."""
+        return None
+
+    def container_value(self, node: ast.AST) -> Optional[V]:
+        """Return what a tuple, list or dict literal gives: nothing, unless a flow follows containers."""
+        return None
+
+    def attribute_value(self, node: ast.Attribute) -> Optional[V]:
+        """Return what ``x.attr`` gives."""
+        raise NotImplementedError
+
+    def subscript_value(self, node: ast.Subscript) -> Optional[V]:
+        """Return what ``x[key]`` gives."""
+        raise NotImplementedError
+
+    def call_value(self, node: ast.Call) -> Optional[V]:
+        """Return what a call gives."""
+        raise NotImplementedError
+
+
+class RequestFlow(ExpressionFlow[Taint]):
     """Follow request data through the statements of one function, in order."""
 
     def __init__(self, resolve: Callable[[str], Optional[str]], tainted: dict[str, Taint]):
+        super().__init__(dict(tainted))
         self.resolve = resolve
-        self.tainted = dict(tainted)
 
-    def source(self, node: Optional[ast.AST]) -> Optional[Taint]:
-        """Return where the value of ``node`` comes from if it is request data."""
-        if node is None:
-            return None
-        if isinstance(node, ast.Name):
-            return self.tainted.get(node.id)
-        if isinstance(node, ast.Attribute):
-            dotted = ast_dotted(node.value)
-            if node.attr in DATA_ATTRIBUTES and dotted and self.resolve(dotted) in REQUEST:
-                return (f"`{dotted}.{node.attr}`", "")
-            return self.source(node.value)
-        if isinstance(node, ast.Subscript):
-            return self.source(node.value)
-        if isinstance(node, ast.Call):
-            return self.call_source(node)
-        if isinstance(node, ast.BinOp):
-            return self.source(node.left) or self.source(node.right)
-        if isinstance(node, ast.JoinedStr):
-            return self.first(v.value for v in node.values if isinstance(v, ast.FormattedValue))
-        if isinstance(node, ast.IfExp):
-            return self.source(node.body) or self.source(node.orelse)
-        if isinstance(node, ast.BoolOp):
-            return self.first(node.values)
-        return None
+    def attribute_value(self, node: ast.Attribute) -> Optional[Taint]:
+        """Return the taint of ``request.form`` and of any attribute of tainted data."""
+        dotted = ast_dotted(node.value)
+        if node.attr in DATA_ATTRIBUTES and dotted and self.resolve(dotted) in REQUEST:
+            return (f"`{dotted}.{node.attr}`", "")
+        return self.value(node.value)
 
-    def first(self, nodes: Iterable[ast.AST]) -> Optional[Taint]:
-        """Return the taint of the first tainted node."""
-        return next(filter(None, map(self.source, nodes)), None)
+    def subscript_value(self, node: ast.Subscript) -> Optional[Taint]:
+        """Return the taint of an item of tainted data."""
+        return self.value(node.value)
 
-    def call_source(self, call: ast.Call) -> Optional[Taint]:
+    def call_value(self, node: ast.Call) -> Optional[Taint]:
         """Return the taint of a call: methods of request data, string building."""
-        if isinstance(call.func, ast.Attribute):
-            receiver = self.source(call.func)
+        if isinstance(node.func, ast.Attribute):
+            receiver = self.value(node.func)
             if receiver:
                 return receiver
-            if isinstance(call.func.value, ast.Constant) and isinstance(call.func.value.value, str):
-                return self.first(call.args)  # "<b>{}</b>".format(x), "".join(x)
+            if isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
+                return self.join(map(self.value, node.args))  # "<b>{}</b>".format(x), "".join(x)
             return None
-        if isinstance(call.func, ast.Name) and call.func.id in PASS_THROUGH:
-            return self.first(call.args)
+        if isinstance(node.func, ast.Name) and node.func.id in PASS_THROUGH:
+            return self.join(map(self.value, node.args))
         return None
 
     def run(self, body: list, on_call: Callable[[ast.Call], None]) -> None:
@@ -156,16 +212,16 @@ class RequestFlow:
             targets, value = [stmt.target], stmt.value
         elif isinstance(stmt, ast.AugAssign):
             targets, value = [stmt.target], stmt.value
-            if isinstance(stmt.target, ast.Name) and stmt.target.id in self.tainted:
+            if isinstance(stmt.target, ast.Name) and stmt.target.id in self.env:
                 return
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             targets, value = [stmt.target], stmt.iter
         else:
             return
-        taint = self.source(value)
+        taint = self.value(value)
         for target in targets:
             for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
                 if taint:
-                    self.tainted[name] = taint
+                    self.env[name] = taint
                 else:
-                    self.tainted.pop(name, None)
+                    self.env.pop(name, None)

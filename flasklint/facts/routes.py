@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ..flask_context import ROUTE_SHORTCUTS, ast_dotted, qualify
+from . import FactKey
 
 if TYPE_CHECKING:
     from ..facts import ModuleFacts
 
-KEY = "routes"
+KEY: FactKey[list[RouteFact]] = FactKey("routes", __name__)
 #: Classes that list the HTTP methods of their views (``methods = ["GET", "POST"]``).
-VIEW_METHODS_KEY = "view_methods"
+VIEW_METHODS_KEY: FactKey[list[tuple[str, tuple[str, ...]]]] = FactKey("view_methods", __name__)
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ class _Collector:
 
 
 def collect(source, facts) -> None:
-    """Add the module's route registrations to ``facts.extra["routes"]``."""
+    """Add the module's route registrations to ``facts``."""
     if not any(word in source.text for word in ("route", "add_url_rule", "methods")) and not any(
         f".{m}(" in source.text for m in ROUTE_SHORTCUTS
     ):
@@ -263,11 +264,11 @@ def collect(source, facts) -> None:
     collector = _Collector(source, facts)
     collector.visit(source.tree.body, (), False)
     if collector.routes:
-        facts.extra[KEY] = collector.routes
+        facts.put(KEY, collector.routes)
     if collector.view_methods:
-        facts.extra[VIEW_METHODS_KEY] = collector.view_methods
+        facts.put(VIEW_METHODS_KEY, collector.view_methods)
 
 
 def module_routes(facts: ModuleFacts) -> list[RouteFact]:
     """Return the route registrations of one module, whoever's they turn out to be."""
-    return facts.extra.get(KEY, [])
+    return facts.get(KEY) or []

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from ..flask_context import resolve_relative, statements
+from . import FactKey
 
-KEY = "self_imports"
+KEY: FactKey[PackageModule] = FactKey("self_imports", __name__)
 
 #: Modules meant to be run as scripts (``python yourapp/cli.py``), where
 #: relative imports fail.
@@ -108,21 +109,26 @@ def _sites(source, module: str, is_package: bool) -> list[ImportSite]:
             if "." in alias.name and top_name(alias.name) == top:
                 single = alias.asname is not None and len(stmt.names) == 1
                 found.append(
-                    ImportSite(span, alias.name, 0, False, span if single else None, alias.asname if single else "")
+                    ImportSite(
+                        span, alias.name, 0, False, span if single else None, (alias.asname or "") if single else ""
+                    )
                 )
     return found
 
 
 def collect(source, facts) -> None:
-    """Add what FL501 needs of a module inside a package to ``facts.extra["self_imports"]``."""
+    """Add what FL501 needs of a module inside a package to ``facts``."""
     if not facts.is_package and "." not in facts.module:
         return
     top = top_name(facts.module)
     namespace = facts.is_package and _NAMESPACE_DECLARATION.search(source.text) is not None
     if not namespace and not any(imp.level or top_name(imp.module) == top for imp in facts.imports):
         return
-    facts.extra[KEY] = PackageModule(
-        runs_as_script=_MAIN_GUARD.search(source.text) is not None,
-        declares_namespace=namespace,
-        sites=tuple(_sites(source, facts.module, facts.is_package)),
+    facts.put(
+        KEY,
+        PackageModule(
+            runs_as_script=_MAIN_GUARD.search(source.text) is not None,
+            declares_namespace=namespace,
+            sites=tuple(_sites(source, facts.module, facts.is_package)),
+        ),
     )

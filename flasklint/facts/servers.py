@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..flask_context import ast_dotted, qualify, walk_with_state
+from ..flask_context import ast_dotted, qualify, scoped_walk
+from . import FactKey
 
-KEY = "servers"
+KEY: FactKey[list[ServerFact]] = FactKey("servers", __name__)
 
 #: A listening address that means every interface: ``0.0.0.0``, ``::``, ``[::]``,
 #: with or without a port, or a bare ``:port`` (gunicorn binds ``("", port)``).
@@ -69,11 +70,11 @@ class _Collector:
         (line, column), (end_line, end_column) = self.source.span(node)
         self.found.append(ServerFact(kind, self.facts.path, line, column, end_line, end_column, receiver, address))
 
-    def visit(self, node: ast.AST, scope: tuple[str, ...]) -> None:
+    def visit(self, node: ast.AST) -> None:
         """Record ``.run(host=...)`` calls under ``node``."""
-        for child, inner in walk_with_state(ast.iter_child_nodes(node), scope, _below):
+        for child, place in scoped_walk(ast.iter_child_nodes(node), guards=False):
             if isinstance(child, ast.Call):
-                self.run_call(child, inner)
+                self.run_call(child, place.scope)
 
     def run_call(self, call: ast.Call, scope: tuple[str, ...]) -> None:
         """Record ``receiver.run(host=ADDRESS)`` when ADDRESS binds every interface."""
@@ -104,23 +105,16 @@ class _Collector:
                     break
 
 
-def _below(node: ast.AST, scope: tuple[str, ...]) -> list[tuple]:
-    """Return the children of ``node`` with their scope (a definition's name is added under it)."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        scope = scope + (node.name,)
-    return [(ast.iter_child_nodes(node), scope)]
-
-
 def collect(source, facts) -> None:
-    """Add the module's servers on every interface to ``facts.extra["servers"]``."""
+    """Add the module's servers on every interface to ``facts``."""
     text = source.text
     gunicorn = "gunicorn" in facts.path.rsplit("/", 1)[-1].lower() and "bind" in text
     if ".run(" not in text and not gunicorn:
         return
     collector = _Collector(source, facts)
     if ".run(" in text:
-        collector.visit(source.tree, ())
+        collector.visit(source.tree)
     if gunicorn:
         collector.gunicorn_bind(source.tree)
     if collector.found:
-        facts.extra[KEY] = collector.found
+        facts.put(KEY, collector.found)

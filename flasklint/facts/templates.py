@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import ast
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Optional
 
 from ..flask_context import ast_dotted, local_target, qualify
-from .request_data import RequestFlow, Taint, url_variables
+from . import FactKey
+from .request_data import RequestFlow, url_variables
 
-FOLDERS_KEY = "template_folders"
-RENDERS_KEY = "template_renders"
-UNSAFE_KEY = "unsafe_html"
+FOLDERS_KEY: FactKey[list[TemplateFolderFact]] = FactKey("template_folders", __name__)
+RENDERS_KEY: FactKey[list[RenderFact]] = FactKey("template_renders", __name__)
+UNSAFE_KEY: FactKey[list[UnsafeHtmlFact]] = FactKey("unsafe_html", __name__)
 
 RENDER_TEMPLATE = frozenset({"flask.render_template", "flask.templating.render_template"})
 RENDER_TEMPLATE_STRING = frozenset({"flask.render_template_string", "flask.templating.render_template_string"})
@@ -82,7 +85,7 @@ def _literal_str(node: Optional[ast.AST]) -> Optional[str]:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _literal_tail(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int = 0) -> str:
+def _literal_tail(node: Optional[ast.AST], names: Mapping[str, ast.AST], depth: int = 0) -> str:
     """Return the literal folders a path expression ends with.
 
     ``os.path.join(BASE, "web", "templates")`` gives ``web/templates``; ``""`` when it ends with no literal.
@@ -113,7 +116,7 @@ def _literal_tail(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int
     return ""
 
 
-def _path_value(node: Optional[ast.AST], names: dict[str, ast.AST], depth: int = 0) -> Optional[str]:
+def _path_value(node: Optional[ast.AST], names: Mapping[str, ast.AST], depth: int = 0) -> Optional[str]:
     """Return the folder an expression names, relative to the module's folder.
 
     Understands literals, ``__file__`` and the usual ways of building a path
@@ -205,11 +208,9 @@ class _Collector:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 inner = scope + (stmt.name,)
                 tainted = url_variables(stmt, self.facts.bindings, self.facts.module, scope)
-                flow = RequestFlow(
-                    lambda dotted, s=inner: local_target(self.facts.bindings, self.facts.module, s, dotted), tainted
-                )
+                flow = RequestFlow(partial(local_target, self.facts.bindings, self.facts.module, inner), tainted)
                 view = ".".join(filter(None, (self.facts.module, *inner)))
-                flow.run(stmt.body, lambda call, f=flow, v=view, s=inner: self.call(call, f, v, s))
+                flow.run(stmt.body, partial(self.call, flow=flow, view=view, scope=inner))
                 self.functions(stmt.body, inner)
             elif isinstance(stmt, ast.ClassDef):
                 self.functions(stmt.body, scope + (stmt.name,))
@@ -227,7 +228,7 @@ class _Collector:
             argument = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "source"), None)
         else:
             return
-        taint = flow.source(argument)
+        taint = flow.value(argument)
         if taint:
             self.unsafe.append(
                 UnsafeHtmlFact(
@@ -236,7 +237,7 @@ class _Collector:
                     call.col_offset + 1,
                     call.end_lineno or call.lineno,
                     (call.end_col_offset or call.col_offset) + 1,
-                    dotted,
+                    dotted or "",
                     taint[0],
                     taint[1],
                 )
@@ -253,7 +254,9 @@ class _Collector:
             return
         variables = []
         for keyword in call.keywords:
-            taint: Optional[Taint] = flow.source(keyword.value) if keyword.arg else None
+            if keyword.arg is None:
+                continue
+            taint = flow.value(keyword.value)
             if taint:
                 variables.append((keyword.arg, taint[0], taint[1]))
         if variables:
@@ -261,17 +264,16 @@ class _Collector:
 
 
 def collect(source, facts) -> None:
-    """Add template folders and request data sent to HTML to ``facts.extra``."""
+    """Store template folders and request data sent to HTML in ``facts``."""
     text = source.text
     collector = _Collector(facts)
     if "template_folder" in text:
         collector.folder_calls(source.tree)
     if ("request" in text or "<" in text) and any(word in text for word in ("render_template", "Markup")):
         collector.functions(source.tree.body, ())
-    for key, found in (
-        (FOLDERS_KEY, collector.folders),
-        (RENDERS_KEY, collector.renders),
-        (UNSAFE_KEY, collector.unsafe),
-    ):
-        if found:
-            facts.extra[key] = found
+    if collector.folders:
+        facts.put(FOLDERS_KEY, collector.folders)
+    if collector.renders:
+        facts.put(RENDERS_KEY, collector.renders)
+    if collector.unsafe:
+        facts.put(UNSAFE_KEY, collector.unsafe)

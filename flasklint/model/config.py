@@ -31,11 +31,13 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional, cast
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
+from ..facts.bindings import NO_BINDING, called_in
 from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from ..flask_context import FLASK_APP, split_path, words
 from .envfiles import assignments
+from .environment import NEEDS as ENVIRONMENT_NEEDS
 from .environment import NEVER, TESTS, environment, is_test_path
 
 if TYPE_CHECKING:
@@ -44,6 +46,9 @@ if TYPE_CHECKING:
 
 #: File stems and folders that make a module a config module by convention.
 CONFIG_WORDS = frozenset({"config", "configs", "settings", "configuration"})
+
+#: The per-file facts this model reads, the environment's included.
+NEEDS = (KEY, *ENVIRONMENT_NEEDS)
 
 #: Keys and key prefixes of Flask and its common extensions: what makes a
 #: conventionally named module or class look like Flask configuration.
@@ -102,6 +107,17 @@ def flask_keys(settings: Iterable[Setting]) -> bool:
     return any(s.key in FLASK_KEYS or s.key.startswith(FLASK_KEY_PREFIXES) for s in settings)
 
 
+class Registration(NamedTuple):
+    """A config dict entry naming a unit: ``config = {"production": ProdConfig}``."""
+
+    dict_name: str
+    key: str
+
+    def __str__(self) -> str:
+        """Return the entry as messages show it: ``config['production']``."""
+        return f"{self.dict_name}['{self.key}']"
+
+
 @dataclass
 class Unit:
     """A config module or config class.
@@ -127,7 +143,7 @@ class Unit:
     why: str = ""
     why_name: str = ""
     #: Why the unit is a config unit at all: registrations, and the loads (method, path, line).
-    registered: list[str] = field(default_factory=list)
+    registered: list[Registration] = field(default_factory=list)
     loaded_at: list[tuple[str, str, int]] = field(default_factory=list)
 
     #: Whether it is a test configuration (counted for secrets with ``include-tests``).
@@ -136,7 +152,7 @@ class Unit:
     @property
     def registered_keys(self) -> list[str]:
         """Return the keys the config dicts list the unit under (``'dev']`` of ``config['dev']``)."""
-        return [r.partition("[")[2] for r in self.registered]
+        return [r.key for r in self.registered]
 
 
 @dataclass(frozen=True)
@@ -181,10 +197,11 @@ class ConfigModel:
         self.index = project.index
         self.env = environment(project)
         self.facts: dict[str, tuple[ModuleFacts, ConfigFacts]] = {}
-        for m in sorted((m for m in project.modules if KEY in m.extra), key=lambda m: (m.path.count("/"), m.path)):
+        configured = [(m, config) for m in project.modules if (config := m.get(KEY)) is not None]
+        for m, config in sorted(configured, key=lambda pair: (pair[0].path.count("/"), pair[0].path)):
             # config.py and a tracked instance/config.py both claim the name `config`:
             # the shallower file keeps it, the other is known by its path.
-            self.facts[m.path if m.module in self.facts else m.module] = (m, cast(ConfigFacts, m.extra[KEY]))
+            self.facts[m.path if m.module in self.facts else m.module] = (m, config)
         #: The facts of the modules that belong to a Flask application: only they configure one.
         self.flask_facts = {key: found for key, found in self.facts.items() if self.env.is_flask(found[0])}
         self.uses_flask = self.env.uses_flask
@@ -264,12 +281,10 @@ class ConfigModel:
         settings. Such a class is configuration only when it is used as one
         (loaded, listed in a config dict, or related to a class that is).
         """
-        value = self.index.table.get(self.index.expand(qualname), "")
-        if not value.startswith("class:") or _depth > 50:
+        value = self.index.table.get(self.index.expand(qualname), NO_BINDING)
+        if not value.is_class or _depth > 50:
             return False
-        return all(
-            base == "object" or self.config_shaped(base, _depth + 1) for base in filter(None, value[6:].split(","))
-        )
+        return all(base == "object" or self.config_shaped(base, _depth + 1) for base in value.bases)
 
     def register_dict(self, qualname: str) -> None:
         """Make every class a ``{"name": Class}`` dict lists a unit, noting its key."""
@@ -280,7 +295,7 @@ class ConfigModel:
         for key, target in named[0].entries:
             unit = self.add_class(self.index.expand(target))
             if unit is not None:
-                unit.registered.append(f"{short}['{key}']")
+                unit.registered.append(Registration(short, key))
 
     def add_loaded(self, load: Load, module: ModuleFacts) -> None:
         """Make what ``from_object``/``from_pyfile`` loads a unit, noting where."""
@@ -305,8 +320,8 @@ class ConfigModel:
 
     def class_of_instance(self, name: str) -> Optional[str]:
         """Return the project class whose instance ``name`` holds (``settings = Settings()``), if any."""
-        binding = self.index.table.get(name, "")
-        callee = self.index.expand(binding[5:]) if binding.startswith("call:") else ""
+        binding = self.index.table.get(name, NO_BINDING)
+        callee = self.index.expand(binding.callee) if binding.callee else ""
         return callee if callee in self.classes else None
 
     def pyfile_modules(self, load: Load) -> list[str]:
@@ -359,7 +374,7 @@ class ConfigModel:
             unit.production, unit.why = False, why
         elif unit.registered and any(not self.env.dev_named(key) for key in keys):
             shown = [r for r, key in zip(unit.registered, keys) if not self.env.dev_named(key)]
-            unit.why, unit.why_name = REGISTERED_AS, shown[0]
+            unit.why, unit.why_name = REGISTERED_AS, str(shown[0])
         elif self.env.production_named(unit.name):
             unit.why = PRODUCTION_NAMED
         elif unit.loaded_at:
@@ -514,8 +529,8 @@ class ConfigModel:
         """Return whether ``receiver`` (a qualified name or ``call:CALLEE``) is a Flask app."""
         if not receiver:
             return False
-        if receiver.startswith("call:"):
-            return self.index.call_result(receiver[5:]) == FLASK_APP
+        if called_in(receiver):
+            return self.index.call_result(called_in(receiver)) == FLASK_APP
         return self.index.instance_of(receiver) == FLASK_APP
 
     @staticmethod

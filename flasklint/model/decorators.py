@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..facts import ModuleFacts
-from ..facts.decorators import KEY, ClassFact, Fact, FunctionFact
+from ..facts.decorators import KEY, PARAM, ClassFact, Fact, FunctionFact
 from .routes import ambiguous_modules
 from .symbols import SymbolIndex
 
@@ -75,7 +75,7 @@ class DecoratorIndex:
         for module in modules:
             if module.module in ambiguous:
                 continue
-            for fact in module.extra.get(KEY, ()):
+            for fact in module.get(KEY) or ():
                 # A name defined twice (``if PY2: def deco...``) is ambiguous.
                 self.facts[fact.qualname] = None if fact.qualname in self.facts else fact
 
@@ -105,14 +105,14 @@ class DecoratorIndex:
     def function_effect(self, fact: FunctionFact, origin: Fact, depth: int = 0) -> Effect:
         """Return the effect of decorator ``fact``, reported as ``origin``."""
         kinds = set(fact.returns)
-        if kinds == {"param"}:
+        if kinds == {PARAM}:
             return KEEPS
-        if len(kinds) != 1 or not fact.returns[0].startswith("def:") or depth > 3:
+        if len(kinds) != 1 or not fact.returns[0].returns or depth > 3:
             return UNKNOWN
-        inner = self.facts.get(fact.returns[0][4:])
+        inner = self.facts.get(fact.returns[0].returns)
         if not isinstance(inner, FunctionFact):
             return UNKNOWN
-        if inner.returns and all(r == "param" or r.startswith("def:") for r in inner.returns):
+        if inner.returns and all(r == PARAM or r.is_function for r in inner.returns):
             # A factory: ``@check("admin")`` applies the function ``check`` returns.
             return self.function_effect(inner, origin, depth + 1)
         if inner.renamed:

@@ -42,11 +42,10 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Optional, Union, cast
+from typing import TYPE_CHECKING, Optional, Union
 
 from ..facts import ModuleFacts
 from ..facts.config import KEY as CONFIG
-from ..facts.config import ConfigFacts
 from ..flask_context import ROUTE_OWNERS, split_path, words
 
 if TYPE_CHECKING:
@@ -60,6 +59,9 @@ NEVER = "never"
 NAMED = "named"
 DEVELOPMENT_FILE = "development file"
 REGISTERED = "registered"
+
+#: The per-file facts this model reads (configuration loads follow ``from_object``).
+NEEDS = (CONFIG,)
 
 #: Folders that hold tests.
 TEST_FOLDERS = frozenset({"tests", "test", "testing"})
@@ -279,7 +281,7 @@ class Environment:
 
     def loaded(self, facts: ModuleFacts) -> Iterator[ModuleFacts]:
         """Yield the modules a module loads as configuration by a string (``from_object``, ``from_pyfile``)."""
-        config = cast(Optional[ConfigFacts], facts.extra.get(CONFIG))
+        config = facts.get(CONFIG)
         for load in config.loads if config is not None else ():
             kind, _, text = load.argument.partition(":")
             if kind != "str":
@@ -297,7 +299,7 @@ class Environment:
         """Return whether a module binds, at module level, a Flask app or blueprint it imports."""
         prefix = f"{facts.module}." if facts.module else ""
         return any(
-            value.startswith("ref:") and "." not in key and index.instance_of(prefix + key) in ROUTE_OWNERS
+            value.is_ref and "." not in key and index.instance_of(prefix + key) in ROUTE_OWNERS
             for key, value in facts.bindings.items()
         )
 

@@ -26,9 +26,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Optional, cast
+from typing import Optional
 
 from ..facts import ModuleFacts
+from ..facts.bindings import NO_BINDING
 from ..facts.execution import ANYTHING, CALL, DEFINE, FROM, IMPORT, KEY, USE, ExecutionFacts
 
 #: Modules that start an application (``flask --app``, gunicorn, scripts).
@@ -158,7 +159,7 @@ def defined_names(execution: ExecutionFacts, module: str) -> dict[str, int]:
 
 def execution_of(facts: ModuleFacts) -> Optional[ExecutionFacts]:
     """Return the execution facts the file pass recorded for a module, if any."""
-    return cast(Optional[ExecutionFacts], facts.extra.get(KEY))
+    return facts.get(KEY)
 
 
 class Simulation:
@@ -200,7 +201,7 @@ class Simulation:
     @staticmethod
     def factory(facts: ModuleFacts) -> bool:
         """Return whether a module defines ``create_app`` at module level."""
-        return facts.bindings.get(FACTORY, "").startswith("def:")
+        return facts.bindings.get(FACTORY, NO_BINDING).is_function
 
     def run_all(self) -> list[PartialRead]:
         """Return every partial read found from any entry point, each once.
@@ -265,7 +266,7 @@ class Simulation:
     def names_of(self, facts: ModuleFacts) -> dict[str, int]:
         """Return the names a module binds at module level, with lines (cached)."""
         if facts.path not in self._names:
-            execution = execution_of(facts)
+            execution = facts.get(KEY)
             self._names[facts.path] = defined_names(execution, facts.module) if execution else {}
         return self._names[facts.path]
 
@@ -284,7 +285,7 @@ class Simulation:
         facts = self.lookup(name)
         if facts is None:
             return
-        execution = execution_of(facts)
+        execution = facts.get(KEY)
         self.status[name] = _RUNNING
         self.defined[name] = set(_DUNDERS)
         if execution is None:
@@ -447,7 +448,7 @@ class Simulation:
     def call(self, module: str, name: str) -> None:
         """Run the imports of function ``name`` of ``module``."""
         facts = self.lookup(module)
-        execution = execution_of(facts) if facts else None
+        execution = facts.get(KEY) if facts else None
         steps = execution.functions.get(name) if execution else None
         if facts is None or not steps or (module, name) in self.calling:
             return

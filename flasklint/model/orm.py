@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Optional
 
 from ..facts import ModuleFacts
+from ..facts.bindings import NO_BINDING
 from ..facts.models import KEY, MODEL_BASES, ClassFact
 from .symbols import SymbolIndex
 
@@ -25,7 +26,7 @@ class ModelIndex:
 
     def __init__(self, modules: Iterable[ModuleFacts], index: SymbolIndex):
         self.index = index
-        self.classes: dict[str, ClassFact] = {fact.name: fact for facts in modules for fact in facts.extra.get(KEY, ())}
+        self.classes: dict[str, ClassFact] = {fact.name: fact for facts in modules for fact in facts.get(KEY) or ()}
 
     def lookup(self, qualname: str) -> Optional[ClassFact]:
         """Return the class ``qualname`` refers to, following imports."""
@@ -53,8 +54,8 @@ class ModelIndex:
         """Return whether a base outside our class facts is a model base (``db.Model``, ``Base``)."""
         if dotted.rpartition(".")[2] in MODEL_BASES:
             return True
-        value = self.index.table.get(dotted, "")
-        return value.startswith("call:") and self.index.expand(value[5:]).endswith(BASE_FACTORIES)
+        callee = self.index.table.get(dotted, NO_BINDING).callee
+        return bool(callee) and self.index.expand(callee).endswith(BASE_FACTORIES)
 
     def is_model(self, fact: ClassFact) -> bool:
         """Return whether a class stores what it holds: a database model or a Flask-Login user.

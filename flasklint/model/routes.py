@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Optional
 
 from ..facts import ModuleFacts
+from ..facts.bindings import NO_BINDING
 from ..facts.routes import KEY, RouteFact
 from ..flask_context import ROUTE_OWNERS
 from .symbols import SymbolIndex
@@ -34,11 +35,10 @@ def _local_kind(module: ModuleFacts, receiver: str, index: SymbolIndex) -> Optio
     the same file can.
     """
     prefix = module.module + "."
-    value = module.bindings.get(receiver[len(prefix) :], "") if receiver.startswith(prefix) else ""
-    callee = value[5:] if value.startswith("call:") else ""
+    value = module.bindings.get(receiver[len(prefix) :], NO_BINDING) if receiver.startswith(prefix) else NO_BINDING
+    callee = value.callee
     if callee.startswith(prefix):
-        ref = module.bindings.get(callee[len(prefix) :], "")
-        callee = ref[4:] if ref.startswith("ref:") else ""
+        callee = module.bindings.get(callee[len(prefix) :], NO_BINDING).ref
     if not callee or index.is_project(callee):
         return None
     return index.class_of(callee)
@@ -58,7 +58,7 @@ def registered_routes(
     modules = list(modules)
     ambiguous = ambiguous_modules(modules)
     for module in modules:
-        for route in module.extra.get(KEY, ()):
+        for route in module.get(KEY) or ():
             if module.module in ambiguous:
                 kind = _local_kind(module, route.receiver, index)
                 owner = f"{module.path}::{route.receiver}"

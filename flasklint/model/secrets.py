@@ -25,6 +25,7 @@ from ..facts.config import Setting, evaluate, literal_of
 from ..facts.credentials import KEY as CREDENTIALS
 from ..facts.secrets import Literal, credential_uri, is_secret_key, issued_key, not_a_secret, secret_literal
 from ..flask_context import FLASK_APP
+from .config import NEEDS as CONFIG_NEEDS
 from .config import ConfigModel, Unit, config_model
 from .envfiles import assignments
 from .environment import is_test_path
@@ -48,6 +49,9 @@ CLASS = "class"
 APP = "app"
 ENV_READ = "environment read"
 INSTANCE_CONFIG = "instance config"
+
+#: The per-file facts this model reads, the configuration model's included.
+NEEDS = (*CONFIG_NEEDS, CREDENTIALS)
 _INI_URL = re.compile(r"^\s*[\w.-]+\s*[=:]\s*(?P<value>\S+)\s*$")
 
 
@@ -186,7 +190,7 @@ def credential_uris(project: ProjectFacts) -> Iterator[tuple[str, Literal]]:
     tests = project.config.include_tests
     for module in project.modules:
         if tests or not is_test_path(module.path):
-            for literal in module.extra.get(CREDENTIALS, ()):
+            for literal in module.get(CREDENTIALS) or ():
                 yield module.path, literal
     for rel in project.project.all_files:
         if rel.endswith((".ini", ".cfg")) and (tests or not is_test_path(rel)):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Optional
 
 from ..facts import ModuleFacts
+from ..facts.bindings import Binding
 from ..flask_context import (
     RESTX_API,
     RESTX_NAMESPACE,
@@ -36,7 +37,7 @@ class SymbolIndex:
 
     def __init__(self, modules: Iterable[ModuleFacts]):
         self.modules: set[str] = set()
-        self.table: dict[str, str] = {}
+        self.table: dict[str, Binding] = {}
         self._instances: dict[str, Optional[str]] = {}
         self._calls: dict[str, Optional[str]] = {}
         self._expanded: dict[str, str] = {}
@@ -59,15 +60,16 @@ class SymbolIndex:
             value = self.table.get(".".join(parts[:i]))
             if value is None:
                 continue
-            kind, _, target = value.partition(":")
-            if kind == "ref" and target:
+            target = value.ref
+            if target:
                 return self.expand(".".join([target, *parts[i:]]), _depth + 1)
             return dotted
         return dotted
 
     def is_class(self, dotted: str) -> bool:
         """Return whether ``dotted`` names a class defined in the project."""
-        return self.table.get(self.expand(dotted), "").startswith("class:")
+        binding = self.table.get(self.expand(dotted))
+        return binding is not None and binding.is_class
 
     def is_project(self, dotted: str) -> bool:
         """Return whether ``dotted`` lies inside a module of this project."""
@@ -86,11 +88,11 @@ class SymbolIndex:
         if _depth > 50:
             return None
         value = self.table.get(self.expand(qualname))
-        if not value or not value.startswith("call:"):
+        if not value or not value.callee:
             return None
         if _depth > 1:
-            return self.call_result(value[5:], _depth + 1)
-        return self.produces(value[5:])
+            return self.call_result(value.callee, _depth + 1)
+        return self.produces(value.callee)
 
     def produces(self, callee: str) -> Optional[str]:
         """Return the canonical class of what calling ``callee`` gives, worked out once per callee.
@@ -112,8 +114,8 @@ class SymbolIndex:
         if cls:
             return cls
         value = self.table.get(callee)
-        if value and value.startswith("def:") and value[4:]:
-            return self.instance_of(value[4:], _depth + 1)
+        if value and value.returns:
+            return self.instance_of(value.returns, _depth + 1)
         owner, _, method = callee.rpartition(".")
         if owner and value is None:
             owner_class = self.instance_of(owner, _depth + 1)
@@ -129,11 +131,7 @@ class SymbolIndex:
         if dotted in names:
             return True
         value = self.table.get(dotted)
-        return bool(
-            value
-            and value.startswith("class:")
-            and any(self.derives_from(base, names, _depth + 1) for base in filter(None, value[6:].split(",")))
-        )
+        return bool(value and any(self.derives_from(base, names, _depth + 1) for base in value.bases))
 
     def class_of(self, dotted: str, _depth: int = 0) -> Optional[str]:
         """Return the known class (:data:`KNOWN_CLASSES`) ``dotted`` is or derives from."""
@@ -144,8 +142,8 @@ class SymbolIndex:
         if name in KNOWN_CLASSES:
             return name
         value = self.table.get(dotted)
-        if value and value.startswith("class:"):
-            for base in filter(None, value[6:].split(",")):
+        if value:
+            for base in value.bases:
                 found = self.class_of(base, _depth + 1)
                 if found:
                     return found
