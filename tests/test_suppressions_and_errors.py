@@ -110,13 +110,13 @@ def test_with_suppression_adds_the_code_to_the_line(line, expected):
 
 def test_an_internal_error_is_no_parse_error_and_exits_3(tmp_path, monkeypatch):
     """A bug in flasklint (here: a facts collector that raises) is told apart from a file it cannot parse."""
-    from flasklint import engine
+    from flasklint.engine import filepass
 
     def broken_collector(source, facts):
         raise ZeroDivisionError("division by zero")
 
-    collectors = engine.fact_collectors()
-    monkeypatch.setattr(engine, "fact_collectors", lambda: (*collectors, broken_collector))
+    collectors = filepass.fact_collectors()
+    monkeypatch.setattr(filepass, "fact_collectors", lambda: (*collectors, broken_collector))
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "views.py").write_text("x = 1\n")
     (tmp_path / "broken.py").write_text("def broken(:\n")
