@@ -259,20 +259,41 @@ class FilePass:
 
 
 class _Reader:
-    """Read files once, through ``buffers`` first, and answer from the cache what it holds."""
+    """Read a run's files once, from ``buffers`` when they hold them, and ask the cache about each."""
 
     def __init__(self, project: Project, config: Config, cache: Optional[Cache], buffers: Mapping[str, bytes]):
         self.root, self.boundary = project.root, project.boundary
         self.config, self.cache, self.buffers = config, cache, buffers
 
-    def source(self, source_file: SourceFile) -> tuple[Optional[bytes], Optional[Finding]]:
-        """Return a Python file's bytes, or the FL000 finding saying why it cannot be read."""
-        if source_file.rel in self.buffers:
-            return self.buffers[source_file.rel], None
-        return read_file(source_file, self.config.max_file_size, self.boundary)
+    def python(
+        self, source_file: SourceFile, codes: tuple[str, ...], is_target: bool
+    ) -> tuple[Optional[FileResult], Optional[PythonTask]]:
+        """Return a Python file's cached or final result, or the task that lints it.
+
+        A file that cannot be read is an FL000. Context files (outside the
+        given paths) only need facts: a cached full result serves them too.
+        """
+        rel = source_file.rel
+        raw, error = (
+            (self.buffers[rel], None)
+            if rel in self.buffers
+            else read_file(source_file, self.config.max_file_size, self.boundary)
+        )
+        if raw is None:
+            return FileResult(rel, "", findings=[error] if error else []), None
+        digest = hashlib.sha256(raw).hexdigest()
+        key = entry_key(digest, source_file.module, source_file.is_package)
+        cached = self.cache and (
+            self.cache.get(rel, f"{key}:full", FileResult)
+            or (not is_target and self.cache.get(rel, f"{key}:facts", FileResult))
+        )
+        return (cached, None) if cached else (None, PythonTask(source_file, raw, codes, digest))
 
     def template(self, rel: str) -> tuple[Optional[TemplateRead], Optional[TemplateTask]]:
-        """Return a template's cached or final outcome, or the task that parses it; neither when unreadable."""
+        """Return a template's cached or final outcome, or the task that parses it; neither when unreadable.
+
+        A template larger than ``max-file-size`` is not read; it is an FL000.
+        """
         try:
             raw = (
                 self.buffers[rel]
@@ -300,12 +321,11 @@ def analyse_files(
 ) -> FilePass:
     """Lint the project's Python files and parse the ``templates`` (root-relative), in one pool.
 
-    Each file is read once, here; its hash decides whether the cache answers.
-    Context files (outside the given paths) only need facts: a cached full
-    result serves them too. ``buffers`` holds the text of files, by
+    Each file is read once, here; its hash decides whether the cache answers
+    (see :class:`_Reader`). ``buffers`` holds the text of files, by
     root-relative path, that stands in for what is on disk (an editor's
-    unsaved buffer, standard input). A template larger than ``max-file-size``
-    is not read; it is an FL000.
+    unsaved buffer, standard input). ``progress(count)`` hears about every
+    file done, linted or not.
     """
     reader = _Reader(project, config, cache, buffers)
     work = [(f, codes, True) for f in project.files] + [(f, (), False) for f in project.context_files]
@@ -313,23 +333,12 @@ def analyse_files(
     tasks: list[Union[PythonTask, TemplateTask]] = []
     positions: list[int] = []
     for position, (source_file, file_codes, is_target) in enumerate(work):
-        raw, error = reader.source(source_file)
-        if raw is None:
-            slots[position] = FileResult(source_file.rel, "", findings=[error] if error else [])
-            continue
-        digest = hashlib.sha256(raw).hexdigest()
-        key = entry_key(digest, source_file.module, source_file.is_package)
-        cached = cache and (
-            cache.get(source_file.rel, f"{key}:full", FileResult)
-            or (not is_target and cache.get(source_file.rel, f"{key}:facts", FileResult))
-        )
-        if cached:
-            slots[position] = cached
-            if progress:
-                progress(1)
-            continue
-        tasks.append(PythonTask(source_file, raw, file_codes, digest))
-        positions.append(position)
+        result, lint = reader.python(source_file, file_codes, is_target)
+        if lint:
+            tasks.append(lint)
+            positions.append(position)
+        else:
+            slots[position] = result
     read: dict[str, TemplateRead] = {}
     for rel in templates:
         outcome, parse = reader.template(rel)
@@ -337,8 +346,8 @@ def analyse_files(
             tasks.append(parse)
         elif outcome:
             read[rel] = outcome
-            if progress:
-                progress(1)
+    if progress:
+        progress(len(work) + len(templates) - len(tasks))
     linted = iter(positions)
     for task, done in zip(tasks, in_pool(tasks, config, jobs, progress)):
         if isinstance(done, TemplateRead) and isinstance(task, TemplateTask):
