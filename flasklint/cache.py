@@ -3,7 +3,8 @@
 One file per flasklint version and configuration under
 ``.flasklint_cache/`` at the project root (which gets its own ``.gitignore``).
 Each entry maps a root-relative path to the key of what was linted (content
-hash, module name, selected rules) and its :class:`~flasklint.engine.FileResult`.
+hash, module name, selected rules) and its :class:`~flasklint.engine.FileResult` (or, for a template, its
+:class:`~flasklint.templates.TemplateRead`).
 Project rules always rerun, on cached facts.
 
 The cache lives in the project folder, so it is not trusted: it is read with
@@ -30,7 +31,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from stat import S_ISREG
-from typing import Optional
+from typing import Optional, TypeVar
 
 from . import __version__
 
@@ -38,10 +39,11 @@ FOLDER = ".flasklint_cache"
 #: Cache files (configurations) kept per flasklint version.
 KEEP = 4
 _MAGIC = b"flasklint-cache-1\n"
+_Entry = TypeVar("_Entry")
 #: Temporary files older than this (seconds) were left by a run that died: pruned.
 STALE = 3600
 #: The modules whose data classes (dataclasses, named tuples, enums) cache entries hold.
-DATA_MODULES = ("flasklint.engine", "flasklint.findings", "flasklint.templates", "flasklint.facts")
+DATA_MODULES = ("flasklint.engine.filepass", "flasklint.findings", "flasklint.templates", "flasklint.facts")
 _SAFE_BUILTINS = {
     ("builtins", cls.__name__): cls for cls in (set, frozenset, dict, list, tuple, str, int, bool, type(None))
 }
@@ -145,7 +147,7 @@ class Cache:
             }
         return self
 
-    def get(self, rel: str, key: str, kind: type) -> Optional[object]:
+    def get(self, rel: str, key: str, kind: type[_Entry]) -> Optional[_Entry]:
         """Return the cached result for ``rel`` if it was made from ``key``."""
         entry = self.entries.get(rel)
         if entry and entry[0] == key and isinstance(entry[1], kind):

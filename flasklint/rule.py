@@ -221,13 +221,6 @@ class FileRule(Rule):
 class ProjectRule(Rule):
     """A rule that decides over the facts of every file of the project."""
 
-    #: Whether the rule runs in the main process when the engine runs project
-    #: rules in two (see :func:`~flasklint.engine.project_findings`). Rules
-    #: that read templates must: templates are read through the pool and the
-    #: cache, which live there. The import-order replay (FL502, FL503) does
-    #: too, so that the two processes take about as long.
-    main_process: ClassVar[bool] = False
-
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield the findings of this rule."""
         raise NotImplementedError

@@ -6,15 +6,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "flasklint"
 
-#: Today's cycles, each to be removed from this list when the task that breaks it lands.
-ALLOWED_CYCLES = [
-    # templates.py (the project-level template model) asks the environment whether a file is
-    # a test, and ProjectFacts holds its TemplateRead: gone when templates are parsed in the
-    # file pass and their model moves into model/ (issue 17, item 4).
-    {"flasklint.templates", "flasklint.model.environment", "flasklint.model.project_facts"},
-]
-
-
 def module_name(path: Path, package: Path) -> str:
     """Return the dotted name of a module of ``package``."""
     parts = path.relative_to(package.parent).with_suffix("").parts
@@ -64,13 +55,8 @@ def cycles(package: Path = PACKAGE) -> list:
     return sorted(found, key=sorted)
 
 
-def test_no_import_cycle_beyond_the_allowed_ones():
-    assert [set(cycle) for cycle in cycles() if set(cycle) not in ALLOWED_CYCLES] == []
-
-
-def test_every_allowed_cycle_still_exists():
-    """An allowed cycle that is gone comes off the list, so that it cannot come back."""
-    assert [cycle for cycle in ALLOWED_CYCLES if cycle not in [set(c) for c in cycles()]] == []
+def test_no_import_cycle():
+    assert [sorted(cycle) for cycle in cycles()] == []
 
 
 def test_a_cycle_under_type_checking_or_in_a_function_is_found(tmp_path):

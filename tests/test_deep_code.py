@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from flasklint.checks import all_rules
 from flasklint.cli import main
 from flasklint.config import Config
-from flasklint.engine import SourceFile, lint_source
+from flasklint.engine import lint_source
+from flasklint.project import SourceFile
 
 BRANCHES, TERMS = 600, 1400
 CODES = tuple(rule.code for rule in all_rules())

@@ -1,18 +1,21 @@
 """The pipeline: the process pool, the cache, worker crashes."""
 
+import json
 import multiprocessing
 import os
 import pickle
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from flasklint import engine
+from click.testing import CliRunner
+
 from flasklint.cache import FOLDER
+from flasklint.cli import main
 from flasklint.config import Config
-from flasklint.engine import run
+from flasklint.engine import filepass, open_cache, run
+from flasklint.engine.pool import POOL_THRESHOLD
 
 VIEW = '''from flask import Blueprint
 from flask_login import login_required
@@ -33,7 +36,7 @@ def many(tmp_path) -> Path:
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    for n in range(engine.POOL_THRESHOLD + 10):
+    for n in range(POOL_THRESHOLD + 10):
         (package / f"views{n}.py").write_text(VIEW.format(n=n))
     (package / "broken.py").write_text("def (:\n")
     return tmp_path
@@ -45,7 +48,7 @@ def lint(root, **kwargs):
 
 def test_two_jobs_give_exactly_what_one_job_gives(many):
     one, two = lint(many, jobs=1), lint(many, jobs=2)
-    assert len(one.findings) == engine.POOL_THRESHOLD + 11
+    assert len(one.findings) == POOL_THRESHOLD + 11
     assert two.findings == one.findings
     assert two.snippets == one.snippets and two.digests == one.digests
 
@@ -55,8 +58,8 @@ def test_warm_run_reuses_the_cache_and_sees_changes(many, monkeypatch):
     cold = lint(many, jobs=1, cache_dir=cache)
     assert (cache / ".gitignore").read_text().endswith("*\n")
     linted = []
-    real = engine.lint_source
-    monkeypatch.setattr(engine, "lint_source", lambda f, *a: linted.append(f.rel) or real(f, *a))
+    real = filepass.lint_source
+    monkeypatch.setattr(filepass, "lint_source", lambda f, *a: linted.append(f.rel) or real(f, *a))
     warm = lint(many, jobs=1, cache_dir=cache)
     assert linted == [] and warm.findings == cold.findings
     (many / "pkg" / "views3.py").write_text("x = 1\n")
@@ -102,19 +105,19 @@ def test_hostile_pickle_is_never_executed(many, tmp_path):
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs fork to inject the crash")
 def test_a_dying_worker_is_reported_with_its_file(many, monkeypatch):
-    real = engine.lint_source
+    real = filepass.lint_source
 
     def crash_on_views7(source_file, *args):
         if source_file.rel == "pkg/views7.py" and multiprocessing.parent_process() is not None:
             os._exit(1)
         return real(source_file, *args)
 
-    monkeypatch.setattr(engine, "lint_source", crash_on_views7)
+    monkeypatch.setattr(filepass, "lint_source", crash_on_views7)
     result = lint(many, jobs=2)
     crashed = [f for f in result.findings if f.path == "pkg/views7.py"]
     assert [(f.code, f.message) for f in crashed] == [
         ("FL000", "flasklint's worker process crashed while linting this file; it was skipped")]
-    assert sum(f.code == "FL101" for f in result.findings) == engine.POOL_THRESHOLD + 9
+    assert sum(f.code == "FL101" for f in result.findings) == POOL_THRESHOLD + 9
 
 
 IGNORE_LINES = ["*.pyc", "/build/", "node_modules", "!keep.pyc", "docs/_build", "**/logs/**", "\\#notes",
@@ -155,136 +158,76 @@ def test_old_cache_files_are_pruned(many):
 
 
 # --------------------------------------------------------------------------
-# Project rules in two processes
+# Templates in the file pass
 # --------------------------------------------------------------------------
 
-MAIN_PID = os.getpid()
+APP = """from flask import Flask
+
+app = Flask(__name__)
 
 
-class _Here(engine.ProjectRule):
-    """A test rule of the main process: one finding naming the process it ran in."""
-
-    code, name = "FL991", "here"
-    main_process = True
-
-    def check(self, project):
-        yield self.finding("a.py", (1, 1), (1, 2), "main" if os.getpid() == MAIN_PID else "child")
+@app.route("/save", methods=["POST"])
+def save():
+    return "saved"
+"""
+BROKEN_TEMPLATE = "<p>{% if user %}hello</p>\n"
 
 
-class _Apart(engine.ProjectRule):
-    """A test rule that may run in the forked child."""
-
-    code, name = "FL992", "apart"
-
-    def check(self, project):
-        yield self.finding("a.py", (2, 1), (2, 2), "main" if os.getpid() == MAIN_PID else "child")
-
-
-class _FailsInChild(_Apart):
-    """Raises when it runs in the child."""
-
-    code = "FL993"
-
-    def check(self, project):
-        if os.getpid() != MAIN_PID:
-            raise ValueError("only in the child")
-        yield from super().check(project)
+@pytest.fixture
+def templated(tmp_path) -> Path:
+    """Return an app with more templates than the pool threshold, one of them broken, one with an FL601 form."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "yourapp" / "templates").mkdir(parents=True)
+    (tmp_path / "yourapp" / "__init__.py").write_text(APP)
+    for n in range(POOL_THRESHOLD):
+        (tmp_path / "yourapp" / "templates" / f"page{n}.html").write_text(f"<p>{{{{ n{n} }}}}</p>\n")
+    (tmp_path / "yourapp" / "templates" / "broken.html").write_text(BROKEN_TEMPLATE)
+    (tmp_path / "yourapp" / "templates" / "form.html").write_text('<form method="post"></form>\n')
+    return tmp_path
 
 
-class _DiesInChild(_Apart):
-    """Kills the child process."""
-
-    code = "FL994"
-
-    def check(self, project):
-        if os.getpid() != MAIN_PID:
-            os._exit(3)
-        yield from super().check(project)
+def _codes(result):
+    return sorted((f.code, f.path) for f in result.findings)
 
 
-class _ReadsTemplatesUndeclared(_Apart):
-    """Reads templates without saying so (``main_process`` unset)."""
-
-    code = "FL995"
-
-    def check(self, project):
-        project.read_templates(["templates/index.html"])
-        yield from super().check(project)
-
-
-def _facts(count=engine.POOL_THRESHOLD):
-    from flasklint.facts import ModuleFacts
-    from flasklint.model.symbols import SymbolIndex
-    from flasklint.project import Project
-    from flasklint.model.project_facts import ProjectFacts
-
-    modules = [ModuleFacts(f"m{n}.py", f"m{n}", False) for n in range(count)]
-    return ProjectFacts(Project(root=Path(".")), modules, SymbolIndex(modules), Config(), lambda rels: {})
+def test_a_broken_template_is_reported_whatever_rules_are_selected(templated):
+    """FL000 of a template comes from the engine, once, also when no template rule is selected."""
+    fl000 = ("FL000", "yourapp/templates/broken.html")
+    for select in ("FL101", "FL601,FL602"):
+        outcome = CliRunner().invoke(main, [str(templated), "--no-cache", "--format", "json", "--select", select])
+        found = sorted((f["code"], f["path"]) for f in json.loads(outcome.stdout)["findings"])
+        assert found.count(fl000) == 1
+    assert ("FL601", "yourapp/templates/form.html") in found
 
 
-fork_only = pytest.mark.skipif(sys.platform != "linux",
-                               reason="project rules run in two processes only on Linux")
+def test_templates_are_parsed_in_the_pool_and_read_from_the_cache(templated, monkeypatch):
+    """Two jobs parse templates as one does; a warm run parses none, and an edited one again."""
+    cache = templated / FOLDER
+    one = lint(templated, jobs=1, cache_dir=cache)
+    assert ("FL000", "yourapp/templates/broken.html") in _codes(one)
+    assert _codes(lint(templated, jobs=2)) == _codes(one)
+    parsed = []
+    real = filepass.read_template_file
+    monkeypatch.setattr(filepass, "read_template_file", lambda text, words: parsed.append(text) or real(text, words))
+    assert lint(templated, jobs=1, cache_dir=cache).findings == one.findings and parsed == []
+    (templated / "yourapp" / "templates" / "broken.html").write_text("<p>fixed</p>\n")
+    assert ("FL000", "yourapp/templates/broken.html") not in _codes(lint(templated, jobs=1, cache_dir=cache))
+    assert parsed == ["<p>fixed</p>\n"]
 
 
-def _where(findings):
-    return sorted((f.code, f.message) for f in findings)
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs fork to inject the crash")
+def test_a_worker_dying_on_a_template_is_reported_with_the_template(templated, monkeypatch):
+    real = filepass.read_template_file
 
+    def crash_on_broken(text, words):
+        if text == BROKEN_TEMPLATE and multiprocessing.parent_process() is not None:
+            os._exit(1)
+        return real(text, words)
 
-@fork_only
-def test_project_rules_split_over_two_processes():
-    """The rules without main_process run in the child; the result is what one process gives."""
-    two = engine.project_findings([_Here, _Apart], _facts(), jobs=2)
-    assert _where(two) == [("FL991", "main"), ("FL992", "child")]
-    one = engine.project_findings([_Here, _Apart], _facts(), jobs=1)
-    assert _where(one) == [("FL991", "main"), ("FL992", "main")]
-
-
-def test_small_projects_run_project_rules_in_one_process():
-    found = engine.project_findings([_Here, _Apart], _facts(engine.POOL_THRESHOLD - 1), jobs=2)
-    assert _where(found) == [("FL991", "main"), ("FL992", "main")]
-
-
-@fork_only
-@pytest.mark.parametrize("rule", [_FailsInChild, _DiesInChild, _ReadsTemplatesUndeclared])
-def test_a_failing_child_leaves_its_rules_to_the_main_process(rule):
-    """Whatever goes wrong in the child, its rules run here and nothing is lost."""
-    found = engine.project_findings([_Here, _Apart, rule], _facts(), jobs=2)
-    assert _where(found) == [("FL991", "main"), ("FL992", "main"), (rule.code, "main")]
-
-
-def test_a_rule_that_raises_in_the_main_process_still_raises():
-    """Errors of project rules are not swallowed by the split."""
-
-    class Raises(_Here):
-        def check(self, project):
-            raise ValueError("boom")
-            yield
-
-    with pytest.raises(ValueError, match="boom"):
-        engine.project_findings([Raises, _Apart], _facts(), jobs=2)
-
-
-@fork_only
-def test_discovery_beside_the_cache_load_finds_what_one_process_finds(many, monkeypatch):
-    """With a cache file to load, discovery runs in a forked child; nothing changes, even if the child fails."""
-    cache = many / FOLDER
-    expected = lint(many, jobs=1, cache_dir=cache)
-    calls = []
-    real_forked = engine.forked
-    monkeypatch.setattr(engine, "forked", lambda work: calls.append(work) or real_forked(work))
-    warm = lint(many, jobs=2, cache_dir=cache)
-    assert len(calls) == 2  # discovery, then the project rules
-    assert warm.findings == expected.findings and warm.digests == expected.digests
-
-    real_discover = engine.discover
-
-    def fails_in_child(*args):
-        if os.getpid() != MAIN_PID:
-            raise OSError("only in the child")
-        return real_discover(*args)
-
-    monkeypatch.setattr(engine, "discover", fails_in_child)
-    assert lint(many, jobs=2, cache_dir=cache).findings == expected.findings
+    monkeypatch.setattr(filepass, "read_template_file", crash_on_broken)
+    broken = [f for f in lint(templated, jobs=2).findings if f.path == "yourapp/templates/broken.html"]
+    assert [(f.code, f.message) for f in broken] == [
+        ("FL000", "flasklint's worker process crashed while parsing this template; it was skipped")]
 
 
 @pytest.mark.parametrize("path", ["app.py", "yourapp/config.py", ".env", "instance/.env.local", "a/b/c.tar.gz",
@@ -313,7 +256,7 @@ def test_a_cache_held_by_the_caller_is_filled_reused_and_left_to_the_caller_to_s
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "a.py").write_text(VIEW.format(n=1))
     (tmp_path / "b.py").write_text("x = 1\n")
-    cache = engine.open_cache(tmp_path / FOLDER, Config()).load()
+    cache = open_cache(tmp_path / FOLDER, Config()).load()
     assert [f.code for f in run([tmp_path], Config(), tmp_path, jobs=1, cache=cache).findings] == ["FL101"]
     assert set(cache.entries) == {"a.py", "b.py"} and not cache.path.exists()
     unchanged = cache.entries["b.py"]

@@ -25,9 +25,9 @@ def project_facts(root: Path) -> ProjectFacts:
     """Return the facts of every Python file under ``root``, as a run builds them."""
     config = Config()
     project = discover([root], config, root)
-    results, context = analyse_files(project, config, (), jobs=1)
-    modules = [r.facts for r in results + context if r.facts is not None]
-    return ProjectFacts(project, modules, SymbolIndex(modules), config, lambda rels: {})
+    passed = analyse_files(project, config, (), jobs=1)
+    modules = [r.facts for r in passed.results + passed.context if r.facts is not None]
+    return ProjectFacts(project, modules, SymbolIndex(modules), config)
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -98,12 +98,12 @@ def test_fix_reads_spacing_continuations_and_non_ascii_columns(tmp_path):
 
 def test_decided_without_libcst(tmp_path, monkeypatch):
     """FL501 reads CPython's tree: a file only it applies to is never parsed by LibCST."""
-    from flasklint import engine
+    from flasklint.engine import filepass
 
     def refuse(text):
         raise AssertionError("LibCST parse for a rule that does not walk its tree")
 
-    monkeypatch.setattr(engine.cst, "parse_module", refuse)
+    monkeypatch.setattr(filepass.cst, "parse_module", refuse)
     found = lint(FIXTURES / "package_imports", select=["FL501"]).findings
     assert found and all(f.code == "FL501" for f in found)
 

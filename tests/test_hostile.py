@@ -127,9 +127,10 @@ def test_non_utf8_file_names(project, git):
 def test_pathological_files_are_fl000_in_the_pool_too(tmp_path):
     """The LibCST-crashing inputs never reach LibCST, also when workers lint them."""
     from flasklint import engine
+    from flasklint.engine.pool import POOL_THRESHOLD
     from flasklint.config import Config
 
-    for n in range(engine.POOL_THRESHOLD):
+    for n in range(POOL_THRESHOLD):
         (tmp_path / f"views{n}.py").write_text(GOOD)
     (tmp_path / "parens.py").write_bytes(b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n")
     (tmp_path / "minus.py").write_bytes(b"x = " + b"-" * 20000 + b"1\n")
@@ -137,4 +138,4 @@ def test_pathological_files_are_fl000_in_the_pool_too(tmp_path):
     result = engine.run([tmp_path], Config(), tmp_path, jobs=2)
     codes = {f.path: f.code for f in result.findings}
     assert [codes[name] for name in ("literal.py", "minus.py", "parens.py")] == ["FL000"] * 3
-    assert sum(code == "FL101" for code in codes.values()) == engine.POOL_THRESHOLD
+    assert sum(code == "FL101" for code in codes.values()) == POOL_THRESHOLD

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from test_sarif import validate
 
-from flasklint import checks, engine
+from flasklint import checks
+from flasklint.engine import filepass
 from flasklint.plugins import LoadedPlugins, Plugin, PluginError, checked_rules
 from flasklint.rule import FileRule
 from flasklint.testing import lint
@@ -308,10 +309,10 @@ class _CheckRaises(FileRule):
 def zed_plugin(monkeypatch):
     """Make ``_AppliesRaises`` and ``_CheckRaises`` the rules of an installed plugin, in this process."""
     monkeypatch.setattr(checks, "load_plugins", lambda: LoadedPlugins((_AppliesRaises, _CheckRaises)))
-    for cached in (checks.all_rules, engine._file_rules):
+    for cached in (checks.all_rules, filepass._file_rules):
         cached.cache_clear()
     yield
-    for cached in (checks.all_rules, engine._file_rules):
+    for cached in (checks.all_rules, filepass._file_rules):
         cached.cache_clear()
 
 

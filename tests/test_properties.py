@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flasklint.config import Config
-from flasklint.engine import SourceFile, lint_source
+from flasklint.engine import lint_source
+from flasklint.project import SourceFile
 from flasklint.checks import all_rules
 from flasklint.fixes import apply_edits, parses
 from flasklint.report import REPORTERS

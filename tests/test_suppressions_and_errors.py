@@ -110,14 +110,14 @@ def test_with_suppression_adds_the_code_to_the_line(line, expected):
 
 def test_an_internal_error_is_no_parse_error_and_exits_3(tmp_path, monkeypatch):
     """A bug in flasklint (here: a facts collector that raises) is told apart from a file it cannot parse."""
-    from flasklint import engine
+    from flasklint.engine import filepass
     from flasklint.facts import fact_collectors
 
     def broken_collector(source, facts):
         raise ZeroDivisionError("division by zero")
 
     collectors = fact_collectors()
-    monkeypatch.setattr(engine, "_collectors", lambda config, codes: (*collectors, broken_collector))
+    monkeypatch.setattr(filepass, "_collectors", lambda config, codes: (*collectors, broken_collector))
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "views.py").write_text("x = 1\n")
     (tmp_path / "broken.py").write_text("def broken(:\n")

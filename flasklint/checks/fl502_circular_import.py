@@ -89,7 +89,6 @@ class CircularImport(ProjectRule):
     needs = (EXECUTION,)
     name = "circular-import"
     severity = Severity.ERROR
-    main_process = True  # the import-order replay, the longest model
     help = (
         "Move the import below the definitions it needs, into the function that uses it, "
         "or build the app in an application factory."

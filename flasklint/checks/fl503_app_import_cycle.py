@@ -87,7 +87,6 @@ class AppImportCycle(ProjectRule):
     needs = (EXECUTION,)
     name = "app-import-cycle"
     severity = Severity.INFO
-    main_process = True  # the import-order replay, the longest model
     default_enabled = False
     help = "Build the app in an application factory and register blueprints there, so no module imports the app."
     tags = ("design",)

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 
 from ..findings import Finding, Severity
 from ..model.project_facts import ProjectFacts
+from ..model.templates import NEEDS as TEMPLATE_NEEDS
+from ..model.templates import STATE_CHANGING, Templates
 from ..rule import ProjectRule
-from ..templates import NEEDS as TEMPLATE_NEEDS
-from ..templates import STATE_CHANGING, Templates, is_external_url
+from ..templates import is_external_url
 
 
 class FormWithoutCsrfToken(ProjectRule):
@@ -104,12 +105,10 @@ class FormWithoutCsrfToken(ProjectRule):
     )
     tags = ("security",)
     precision = "medium"  # a macro or script flasklint does not follow may render the token
-    main_process = True  # reads templates
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield a finding for each unprotected POST form of a state-changing app."""
         templates = Templates.of(project)
-        yield from templates.errors
         for rel, parsed in templates.reported():
             for form in parsed.forms:
                 if (

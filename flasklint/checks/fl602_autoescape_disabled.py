@@ -9,9 +9,10 @@ from ..facts.templates import RENDERS_KEY, UNSAFE_KEY
 from ..findings import Finding, Severity
 from ..flask_context import ROUTE_OWNERS
 from ..model.project_facts import ProjectFacts
+from ..model.templates import NEEDS as TEMPLATE_NEEDS
+from ..model.templates import Templates
 from ..rule import ProjectRule
-from ..templates import NEEDS as TEMPLATE_NEEDS
-from ..templates import Templates, UnescapedOutput
+from ..templates import UnescapedOutput
 
 
 class AutoescapeDisabled(ProjectRule):
@@ -92,12 +93,10 @@ class AutoescapeDisabled(ProjectRule):
     severity = Severity.WARNING
     help = "Let Jinja escape request data: drop `|safe`, `Markup()` and `autoescape false` around it."
     tags = ("security",)
-    main_process = True  # reads templates
 
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield the template and Python places where request data escapes autoescaping."""
         templates = Templates.of(project)
-        yield from templates.errors
         for rel, parsed in templates.reported():
             for output in parsed.unescaped:
                 parts = output.expression.split(".")

@@ -21,8 +21,10 @@ class ProjectFacts:
 
     ``modules`` are the facts of every Python file linted; ``index`` resolves
     names across them; ``project`` knows the root, every non-ignored file and
-    which files git tracks. Project rules read other files (templates, ``.env``)
-    through :meth:`read_text`, never by walking the disk themselves.
+    which files git tracks; ``templates`` holds what the file pass read of
+    each Flask template (:class:`.model.templates.TemplateLayout`). Project
+    rules read other files (``.env``) through :meth:`read_text`, never by
+    walking the disk themselves.
     """
 
     def __init__(
@@ -31,15 +33,15 @@ class ProjectFacts:
         modules: list[ModuleFacts],
         index: SymbolIndex,
         config: Config,
-        template_reader: Callable[[list[str]], dict[str, TemplateRead]],
+        templates: Optional[dict[str, TemplateRead]] = None,
     ):
         self.project = project
         self.root = project.root
         self.modules = modules
         self.index = index
         self.config = config
-        #: Parses root-relative template files (the engine's pool and cache).
-        self.read_templates = template_reader
+        #: Each Flask template, by root-relative path: what parsing it gave.
+        self.templates: dict[str, TemplateRead] = templates or {}
         self._memo: dict = {}
 
     def memo(self, key: str, build: Callable[[], object]):
