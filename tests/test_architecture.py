@@ -86,3 +86,34 @@ def test_facts_hold_only_per_file_collectors():
     assert {name: sorted(t for t in targets if t.startswith("flasklint.model")) for name, targets in facts.items()} == {
         name: [] for name in facts
     }
+
+
+#: The layers of ARCHITECTURE.md, bottom up: a module imports only from its own layer or an earlier one.
+LAYERS = [
+    {"__init__", "findings", "files", "lazy", "source", "fingerprint", "config", "settings_schema", "pins",
+     "project", "suppressions", "baseline", "fixes"},
+    {"facts", "flask_context", "templates"},
+    {"model"},
+    {"rule", "walk", "checks", "plugins", "selection", "docs"},
+    {"engine", "cache", "progress"},
+    {"report"},
+    {"cli", "server", "flask_command", "api", "testing", "__main__"},
+]
+
+
+def layer_of(module: str) -> int:
+    """Return the layer of a module of the package (its first name below ``flasklint``)."""
+    top = (module.split(".") + ["__init__"])[1]
+    return next(number for number, names in enumerate(LAYERS) if top in names)
+
+
+def test_every_module_has_a_layer():
+    assert [name for name in import_graph() if not any(
+        (name.split(".") + ["__init__"])[1] in names for names in LAYERS)] == []
+
+
+def test_modules_import_only_from_their_layer_or_earlier_ones():
+    graph = import_graph()
+    upward = sorted((name, target) for name, targets in graph.items() for target in targets
+                    if layer_of(target) > layer_of(name))
+    assert upward == []

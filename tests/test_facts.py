@@ -6,7 +6,8 @@ import pickle
 from flasklint.cache import _SafeUnpickler
 from flasklint.checks import builtin_rules
 from flasklint.config import Config
-from flasklint.engine import SourceFile, lint_source
+from flasklint.engine import lint_source
+from flasklint.project import SourceFile
 from flasklint.facts import collectors_for, fact_collectors
 from flasklint.facts.bindings import CALL, DEF, REF, Binding
 from flasklint.facts.routes import KEY as ROUTES
