@@ -116,6 +116,15 @@ def test_absolute_style_package_gets_one_info_note_naming_the_count_and_setting(
     assert 'import-style = "relative"' in found[0].help and found[0].fix is None
 
 
+def test_a_project_of_several_absolute_style_packages_gets_one_note_for_all():
+    found = lint(FIXTURES / "flat_project_packages", select=["FL501"]).findings
+    assert [(f.path, f.line, f.severity.value) for f in found] == [("billing/__init__.py", 2, "info")]
+    assert found[0].message == ("3 packages (`billing`, `shipping`, `webapp`) import their own modules by absolute "
+                                "name: 7 imports in 6 modules, none relative")
+    relative = lint(FIXTURES / "flat_project_packages", select=["FL501"], import_style="relative").findings
+    assert len(relative) == 7 and {f.path.partition("/")[0] for f in relative} == {"billing", "shipping", "webapp"}
+
+
 def test_relative_style_setting_reports_each_import_of_an_absolute_style_package():
     found = lint(FIXTURES / "absolute_style_package", select=["FL501"],
                  import_style="relative").findings

@@ -169,7 +169,8 @@ class AbsoluteSelfImport(ProjectRule):
     package (mostly relative, or only a few absolute self-imports, as in a
     tutorial's `from app import db`) gets one warning per absolute
     self-import: the minority style is reported. Relative imports are never
-    reported by default.
+    reported by default. A project of several absolute-style top-level packages
+    (one distribution) gets one note for all of them.
 
     ## Why is this bad?
     *Explore Flask* 2.2.2: with relative imports "you can rename your package and
@@ -283,6 +284,8 @@ class AbsoluteSelfImport(ProjectRule):
         for (where, _, _), (relative, absolute) in styles.items():
             if len(absolute) > len(relative):
                 evidence[where] += len(absolute)
+        #: Per distribution, its absolute-style packages: one note for all of them.
+        noted: dict[str, list[tuple[str, list[tuple[ModuleFacts, ImportSite]], int]]] = defaultdict(list)
         for (where, package, _), (relative, absolute) in sorted(styles.items()):
             if style == "absolute":
                 yield from (
@@ -291,9 +294,11 @@ class AbsoluteSelfImport(ProjectRule):
                     if site.level <= len(package_of(facts).split("."))
                 )
             elif style == "detect" and len(absolute) > len(relative) and evidence[where] >= ABSOLUTE_STYLE_MIN:
-                yield self.style_note(package, absolute, len(relative))
+                noted[where].append((package, absolute, len(relative)))
             else:
                 yield from (self.absolute_import(facts, site, package) for facts, site in absolute)
+        for where in sorted(noted):
+            yield self.style_note(noted[where])
 
     @staticmethod
     def left_alone(facts: ModuleFacts, known: PackageModule, layout: PackageLayout, env: Environment) -> bool:
@@ -340,17 +345,28 @@ class AbsoluteSelfImport(ProjectRule):
             fix=self.replace(site.written, site.target),
         )
 
-    def style_note(self, package: str, absolute: list[tuple[ModuleFacts, ImportSite]], relative: int) -> Finding:
-        """Return the one note of an absolute-style package, at the first absolute self-import of its ``__init__``."""
-        facts, site = min(absolute, key=lambda pair: (pair[0].module != package, pair[0].path, pair[1].statement))
+    def style_note(self, packages: list[tuple[str, list[tuple[ModuleFacts, ImportSite]], int]]) -> Finding:
+        """Return the one note of a distribution's absolute-style packages.
+
+        It stands at the first absolute self-import of the first package's
+        ``__init__`` (or first module), and counts the imports of them all.
+        """
+        package, first, _ = packages[0]
+        facts, site = min(first, key=lambda pair: (pair[0].module != package, pair[0].path, pair[1].statement))
+        absolute = [pair for _, imports, _ in packages for pair in imports]
+        relative = sum(count for _, _, count in packages)
         modules = len({facts.path for facts, _ in absolute})
         others = f"{relative} relative" if relative else "none relative"
+        if len(packages) == 1:
+            who = f"Package `{package}` imports its own modules"
+        else:
+            names = [f"`{name}`" for name, _, _ in packages]
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            who = f"{len(packages)} packages ({shown}) import their own modules"
         note = self.at(
             facts,
             site.statement,
-            f"Package `{package}` imports its own modules by absolute name: "
-            f"{_count(len(absolute), 'import')} in {_count(modules, 'module')}, "
-            f"{others}",
+            f"{who} by absolute name: {_count(len(absolute), 'import')} in {_count(modules, 'module')}, {others}",
         )
         return dataclasses.replace(note, severity=Severity.INFO, help=NOTE_HELP)
 
