@@ -12,7 +12,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
-from typing import Callable
+from typing import Callable, Union, cast
 
 from .lazy import cst
 from .rule import FileContext, FileRule
@@ -77,7 +77,8 @@ def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule
     visit: dict[str, list[Callable]] = defaultdict(list)
     leave: dict[str, list[Callable]] = defaultdict(list)
     for rule in rules:
-        for attr, node_type, leaving in _callbacks(type(rule)):
+        rule_class: type = type(rule)
+        for attr, node_type, leaving in _callbacks(rule_class):
             (leave if leaving else visit)[node_type].append(context.guard.wrap(type(rule), getattr(rule, attr)))
     scopes = (cst.FunctionDef, cst.ClassDef)
     stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
@@ -93,6 +94,6 @@ def run_rules(module: cst.Module, context: FileContext, rules: Iterable[FileRule
         for callback in visit.get(type_name, ()):
             callback(node)
         if type(node) in scopes:
-            context.scope.append(node.name.value)
+            context.scope.append(cast(Union[cst.FunctionDef, cst.ClassDef], node).name.value)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(children(node)))

@@ -31,7 +31,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union, cast
 
 from ..flask_context import ast_dotted, qualify
 from . import FactKey
@@ -57,7 +57,12 @@ MARKERS = ("config", "environ", "getenv", "debug", "testing", "secret_key", ".ru
 ENVIRON = frozenset({"os.environ", "environ"})
 ENV_GETTERS = frozenset({"os.environ.get", "environ.get", "os.getenv", "getenv"})
 _KEY_ASSIGNMENT = re.compile(r"^[ \t]*[A-Z][A-Z0-9_]*[ \t]*[:=]", re.MULTILINE)
-_STRING_METHODS = {"lower": str.lower, "upper": str.upper, "strip": str.strip, "casefold": str.casefold}
+_STRING_METHODS: dict[str, Callable[[str], str]] = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "strip": str.strip,
+    "casefold": str.casefold,
+}
 _CONVERSIONS = {"bool": bool, "int": int, "str": str, "float": float}
 
 
@@ -395,7 +400,7 @@ def _guard_text(test: ast.AST) -> str:
         return "?"
 
 
-def _mark(node: Union[ast.stmt, ast.expr]) -> dict:
+def _mark(node: Union[ast.stmt, ast.expr, ast.keyword]) -> dict:
     """Return a node's position as Setting/Load keyword arguments (1-based columns)."""
     return {
         "line": node.lineno,
@@ -536,7 +541,7 @@ class _Collector:
         via: str,
         key: str,
         expression: ast.AST,
-        node: ast.AST,
+        node: Union[ast.stmt, ast.expr, ast.keyword],
         scope: tuple,
         guards: tuple,
     ) -> None:
@@ -602,6 +607,7 @@ class _Collector:
                     self.call(node, scope, guards, defaults)
                 read = env_read(node)
                 if read is not None:
+                    at = cast(ast.expr, node)  # an environment read is a call or a subscript
                     var, fallback, _ = read
                     value = evaluate(fallback) if fallback else Value(True, None)
                     self.out.env_reads.append(
@@ -609,8 +615,8 @@ class _Collector:
                             var,
                             conceal(value, var or ""),
                             fallback is not None,
-                            node.lineno,
-                            node.col_offset + 1,
+                            at.lineno,
+                            at.col_offset + 1,
                             literal_of(fallback, value, var or ""),
                         )
                     )

@@ -216,7 +216,7 @@ class _Collector:
                 node.lineno,
                 node.col_offset + 1,
                 bases + (("?",) if len(bases) < len(node.bases) or node.keywords else ()),
-                required == 1 and not init.args.vararg,
+                required == 1 and init is not None and not init.args.vararg,
                 bool(markers & NAMING_MARKERS),
             )
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional, Union
+from typing import NamedTuple, Optional, Union, cast
 
 from ..flask_context import ast_dotted, resolve_relative
 from . import FactKey
@@ -119,7 +119,7 @@ def _is_main_guard(test: ast.AST) -> bool:
 
 def _may_exit(stmt: ast.stmt) -> bool:
     """Return whether a statement holds a ``return`` or ``raise`` (outside nested functions)."""
-    stack = [stmt]
+    stack: list[ast.AST] = [stmt]
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Return, ast.Raise)):
@@ -145,7 +145,7 @@ class _Collector:
 
     # -- imports, shared by module level and function bodies ---------------
 
-    def import_steps(self, stmt: ast.stmt, certain: bool, caught: tuple) -> list[Step]:
+    def import_steps(self, stmt: Union[ast.Import, ast.ImportFrom], certain: bool, caught: tuple) -> list[Step]:
         """Return the steps of an ``import`` or ``from`` statement."""
         if isinstance(stmt, ast.Import):
             return [
@@ -179,9 +179,9 @@ class _Collector:
 
     def define(self, line: int, names: Iterable[str], certain: bool, in_class: bool) -> None:
         """Record that a statement binds ``names`` (class attributes bind nothing global)."""
-        names = tuple((n, n) for n in names)
-        if names and not in_class:
-            self.add(Step(DEFINE, line, names=names, certain=certain))
+        pairs = tuple((n, n) for n in names)
+        if pairs and not in_class:
+            self.add(Step(DEFINE, line, names=pairs, certain=certain))
 
     def statement(self, stmt: ast.stmt, certain: bool, caught: tuple, in_class: bool) -> None:
         """Record the steps of one statement."""
@@ -206,13 +206,14 @@ class _Collector:
         elif isinstance(stmt, ast.If):
             self.if_chain(stmt, certain, caught, in_class)
         elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            self.block(stmt.body, certain, caught + _caught(stmt.handlers), in_class)
-            for handler in stmt.handlers:
+            try_stmt = cast(ast.Try, stmt)  # or an ast.TryStar (3.11+): the same fields
+            self.block(try_stmt.body, certain, caught + _caught(try_stmt.handlers), in_class)
+            for handler in try_stmt.handlers:
                 if handler.name:
                     self.define(handler.lineno, [handler.name], False, in_class)
                 self.block(handler.body, False, caught, in_class)
-            self.block(stmt.orelse, False, caught, in_class)
-            self.block(stmt.finalbody, certain, caught, in_class)
+            self.block(try_stmt.orelse, False, caught, in_class)
+            self.block(try_stmt.finalbody, certain, caught, in_class)
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
             self.expressions([getattr(stmt, "iter", None) or getattr(stmt, "test", None)], certain, caught)
             target = getattr(stmt, "target", None)
@@ -229,9 +230,11 @@ class _Collector:
             )
             self.block(stmt.body, certain, caught, in_class)
         elif isinstance(stmt, getattr(ast, "Match", ())):
-            self.expressions([stmt.subject], certain, caught)
-            for case in stmt.cases:
-                self.define(line, [n.name for n in ast.walk(case.pattern) if getattr(n, "name", None)], False, in_class)
+            match_stmt = cast("ast.Match", stmt)  # ast.Match exists from 3.10 on
+            self.expressions([match_stmt.subject], certain, caught)
+            for case in match_stmt.cases:
+                names = [name for n in ast.walk(case.pattern) if (name := getattr(n, "name", None))]
+                self.define(line, names, False, in_class)
                 self.block(case.body, False, caught, in_class)
         else:
             self.simple(stmt, certain, caught, in_class)
@@ -277,8 +280,11 @@ class _Collector:
         while stack:
             node, evaluated = stack.pop()
             if evaluated:
-                kind = ANYTHING if node.func.id in _DYNAMIC_CALLS else CALL
-                self.add(Step(kind, node.lineno, node.func.id, certain=certain, caught=caught))
+                # only calls of plain names are pushed as evaluated (below)
+                call = cast(ast.Call, node)
+                callee = cast(ast.Name, call.func).id
+                kind = ANYTHING if callee in _DYNAMIC_CALLS else CALL
+                self.add(Step(kind, call.lineno, callee, certain=certain, caught=caught))
                 continue
             if isinstance(node, ast.Lambda):
                 continue
@@ -312,10 +318,11 @@ class _Collector:
             elif isinstance(stmt, (ast.Return, ast.Raise)):
                 return
             elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-                self._function_block(stmt.body, certain, caught + _caught(stmt.handlers), out)
-                for handler in stmt.handlers:
+                try_stmt = cast(ast.Try, stmt)  # or an ast.TryStar (3.11+): the same fields
+                self._function_block(try_stmt.body, certain, caught + _caught(try_stmt.handlers), out)
+                for handler in try_stmt.handlers:
                     self._function_block(handler.body, False, caught, out)
-                self._function_block(stmt.orelse + stmt.finalbody, False, caught, out)
+                self._function_block(try_stmt.orelse + try_stmt.finalbody, False, caught, out)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 self._function_block(stmt.body, certain, caught, out)
             elif isinstance(stmt, ast.If):

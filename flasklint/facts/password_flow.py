@@ -32,7 +32,7 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional, Union, cast
 
 from ..flask_context import FLASK_REQUEST, FunctionNode, ast_dotted, local_target, qualify, statements
 from . import FactKey
@@ -293,6 +293,7 @@ class _Function(ExpressionFlow[Value]):
 
     def container_value(self, node: ast.AST) -> Value:
         """Return a dict, list or tuple literal with the values of its items that carry data."""
+        parts: tuple[tuple[Optional[str], Value], ...]
         if isinstance(node, (ast.Tuple, ast.List)):
             parts = tuple((None, v) for v in map(self.value, node.elts) if _first((v,)))
         elif isinstance(node, ast.Dict):
@@ -412,11 +413,14 @@ class _Function(ExpressionFlow[Value]):
         """Record what a plain name now holds."""
         if not isinstance(target, ast.Name):
             return
-        for table, item in ((self.env, value), (self.classes, cls)):
-            if item is None:
-                table.pop(target.id, None)
-            else:
-                table[target.id] = item
+        if value is None:
+            self.env.pop(target.id, None)
+        else:
+            self.env[target.id] = value
+        if cls is None:
+            self.classes.pop(target.id, None)
+        else:
+            self.classes[target.id] = cls
 
     def class_of(self, node: ast.AST) -> Optional[str]:
         """Return the class of the object an expression gives, for model and hashlib objects.
@@ -597,7 +601,7 @@ class _Function(ExpressionFlow[Value]):
         for value in values:
             if self.digested(value, node=node):
                 continue
-            origin = next((o for _, o in _flatten(value) if _raw(o) and o.password), None)
+            origin = next((raw for _, o in _flatten(value) if (raw := _raw(o)) and raw.password), None)
             if origin:
                 article = "an" if verb[0] in "AEIOU" else "a"
                 self.event(kind, "sql", node, origin, f"{article} `{verb}` statement")
@@ -608,8 +612,9 @@ class _Function(ExpressionFlow[Value]):
         for arg in [*node.args, *(k.value for k in node.keywords)]:
             if self.digested(self.value(arg), node=arg):
                 continue
-            for key, origin in _flatten(self.value(arg)):
-                if _raw(origin) and is_password_name(key, hashed=True):
+            for key, part in _flatten(self.value(arg)):
+                origin = _raw(part)
+                if origin and is_password_name(key, hashed=True):
                     kind = "store" if method in MONGO_WRITES else "compare"
                     where = next(
                         (
@@ -647,6 +652,7 @@ class _Function(ExpressionFlow[Value]):
 
     def is_stored_password(self, node: ast.AST) -> bool:
         """Return whether ``node`` reads a stored password (``user.password``, ``row["password"]``)."""
+        name: Optional[str]
         if isinstance(node, ast.Attribute):
             name, base = node.attr, node.value
         elif isinstance(node, ast.Subscript):
@@ -677,7 +683,8 @@ class _Function(ExpressionFlow[Value]):
         digest = self.classes.get(holder or "", "").partition("hashlib.")[2]
         origin = self.password_value(node.args[0]) if digest and node.args else None
         if origin:
-            self.env[holder] = Digest(f"hashlib.{digest}", "digest", _position(node), origin)
+            # a hashlib object is kept under a plain name: ``holder`` is set (names are never empty)
+            self.env[cast(str, holder)] = Digest(f"hashlib.{digest}", "digest", _position(node), origin)
 
     def password_value(self, node: ast.expr) -> Optional[Origin]:
         """Return the origin of a password: a password from the flow, or a password-named value."""
@@ -713,7 +720,7 @@ def _header(stmt: ast.stmt) -> list[Union[ast.stmt, ast.expr]]:
 def _is_class(node: ast.AST) -> bool:
     """Return whether a name or attribute chain looks like a class (``User``, ``models.User``)."""
     dotted = ast_dotted(node)
-    return bool(dotted) and dotted.rpartition(".")[2][:1].isupper()
+    return bool(dotted and dotted.rpartition(".")[2][:1].isupper())
 
 
 def _walk(node: ast.AST) -> Iterator[ast.AST]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, cast
 
 from ..flask_context import ROUTE_SHORTCUTS, ast_dotted, qualify
 from . import FactKey
@@ -225,7 +225,8 @@ class _Collector:
         self, call: ast.Call, method: str, rule, endpoint, view: Optional[ast.AST], scope: tuple, conditional: bool
     ) -> None:
         """Record a registration whose view is given by reference (a function, ``SomeView.as_view("name")``)."""
-        receiver = self.qualified(ast_dotted(call.func.value), scope)
+        # both callers have checked that ``call.func`` is an attribute (``x.route``, ``x.add_url_rule``)
+        receiver = self.qualified(ast_dotted(cast(ast.Attribute, call.func).value), scope)
         if receiver is None:
             return
         view_dotted = (
