@@ -60,7 +60,7 @@ def _given_rounds(call: ast.Call, target: str) -> Optional[ast.AST]:
 class _Collector:
     """Walk one module, tracking the enclosing scopes and ``if`` tests."""
 
-    def __init__(self, facts):
+    def __init__(self, facts) -> None:
         self.facts = facts
         self.found: list[RoundsCall] = []
 

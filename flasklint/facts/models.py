@@ -71,7 +71,7 @@ def _is_field(value: Optional[ast.AST]) -> bool:
 class _Collector:
     """Read one module's classes."""
 
-    def __init__(self, source, facts):
+    def __init__(self, source, facts) -> None:
         self.facts = facts
         self.found: list[ClassFact] = []
 

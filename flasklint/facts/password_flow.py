@@ -737,7 +737,7 @@ def _walk(node: ast.AST) -> Iterator[ast.AST]:
 class _Module:
     """Every function of one module, each read with its own flow."""
 
-    def __init__(self, facts):
+    def __init__(self, facts) -> None:
         self.name = facts.module
         self.bindings = facts.bindings
         self.events: list[FlowEvent] = []

@@ -112,7 +112,7 @@ def _methods(call: ast.Call, method: str) -> Optional[tuple[str, ...]]:
 class _Collector:
     """Walk one module's statements, tracking scope and ``if`` nesting."""
 
-    def __init__(self, source, facts):
+    def __init__(self, source, facts) -> None:
         self.path = facts.path
         self.module = facts.module
         self.bindings = facts.bindings

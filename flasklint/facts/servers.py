@@ -59,7 +59,7 @@ def _literal_str(node: Optional[ast.AST]) -> Optional[str]:
 class _Collector:
     """Walk one module, tracking the enclosing functions and classes."""
 
-    def __init__(self, source, facts):
+    def __init__(self, source, facts) -> None:
         self.facts = facts
         self.source = source
         self.text = source.text

@@ -172,7 +172,7 @@ def _join(left: Optional[str], right: Optional[str]) -> Optional[str]:
 class _Collector:
     """Walk the functions of one module and record the calls of interest."""
 
-    def __init__(self, facts):
+    def __init__(self, facts) -> None:
         self.facts = facts
         self.folders: list[TemplateFolderFact] = []
         self.renders: list[RenderFact] = []
