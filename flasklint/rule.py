@@ -221,6 +221,12 @@ class FileRule(Rule):
 class ProjectRule(Rule):
     """A rule that decides over the facts of every file of the project."""
 
+    #: Run beside the other project rules, in a forked child, when the run has
+    #: two processes to give. Set it on rules whose models no rule without it
+    #: reads (the import-order replay of FL502 and FL503), so that each side
+    #: builds its models once. Only a matter of speed: the findings are the same.
+    apart: ClassVar[bool] = False
+
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield the findings of this rule."""
         raise NotImplementedError

@@ -1,9 +1,11 @@
 """The pipeline: the process pool, the cache, worker crashes."""
 
+import importlib
 import json
 import multiprocessing
 import os
 import pickle
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +18,15 @@ from flasklint.cli import main
 from flasklint.config import Config
 from flasklint.engine import filepass, open_cache, run
 from flasklint.engine.pool import POOL_THRESHOLD
+from flasklint.engine.run import project_findings
+from flasklint.facts import ModuleFacts
+from flasklint.model.project_facts import ProjectFacts
+from flasklint.model.symbols import SymbolIndex
+from flasklint.project import Project
+from flasklint.rule import ProjectRule
+
+#: The module ``flasklint.engine.run`` (the package's ``run`` is its function of that name).
+engine_run = importlib.import_module("flasklint.engine.run")
 
 VIEW = '''from flask import Blueprint
 from flask_login import login_required
@@ -228,6 +239,135 @@ def test_a_worker_dying_on_a_template_is_reported_with_the_template(templated, m
     broken = [f for f in lint(templated, jobs=2).findings if f.path == "yourapp/templates/broken.html"]
     assert [(f.code, f.message) for f in broken] == [
         ("FL000", "flasklint's worker process crashed while parsing this template; it was skipped")]
+
+
+# --------------------------------------------------------------------------
+# Project rules, and discovery beside the cache load, in two processes
+# --------------------------------------------------------------------------
+
+MAIN_PID = os.getpid()
+
+
+class _Here(ProjectRule):
+    """A test rule of this process: one finding naming the process it ran in."""
+
+    code, name = "FL991", "here"
+
+    def check(self, project):
+        yield self.finding("a.py", (1, 1), (1, 2), "main" if os.getpid() == MAIN_PID else "child")
+
+
+class _Apart(ProjectRule):
+    """A test rule that may run in the forked child."""
+
+    code, name = "FL992", "apart"
+    apart = True
+
+    def check(self, project):
+        yield self.finding("a.py", (2, 1), (2, 2), "main" if os.getpid() == MAIN_PID else "child")
+
+
+class _FailsInChild(_Apart):
+    """Raises when it runs in the child."""
+
+    code = "FL993"
+
+    def check(self, project):
+        if os.getpid() != MAIN_PID:
+            raise ValueError("only in the child")
+        yield from super().check(project)
+
+
+class _DiesInChild(_Apart):
+    """Kills the child process."""
+
+    code = "FL994"
+
+    def check(self, project):
+        if os.getpid() != MAIN_PID:
+            os._exit(3)
+        yield from super().check(project)
+
+
+class _Unpicklable(_Apart):
+    """Gives the child a result that does not pickle."""
+
+    code = "FL995"
+
+    def check(self, project):
+        finding = next(super().check(project))
+        if os.getpid() != MAIN_PID:
+            finding = replace(finding, fix=lambda: None)
+        yield finding
+
+
+def _facts(count=POOL_THRESHOLD):
+    modules = [ModuleFacts(f"m{n}.py", f"m{n}", False) for n in range(count)]
+    return ProjectFacts(Project(root=Path(".")), modules, SymbolIndex(modules), Config())
+
+
+fork_only = pytest.mark.skipif(sys.platform != "linux", reason="project rules run in two processes only on Linux")
+
+
+def _where(findings):
+    return sorted((f.code, f.message) for f in findings)
+
+
+@fork_only
+def test_project_rules_split_over_two_processes():
+    """The rules marked apart run in the child; the result is what one process gives."""
+    two = project_findings([_Here, _Apart], _facts(), jobs=2)
+    assert _where(two) == [("FL991", "main"), ("FL992", "child")]
+    one = project_findings([_Here, _Apart], _facts(), jobs=1)
+    assert _where(one) == [("FL991", "main"), ("FL992", "main")]
+
+
+def test_small_projects_run_project_rules_in_one_process():
+    found = project_findings([_Here, _Apart], _facts(POOL_THRESHOLD - 1), jobs=2)
+    assert _where(found) == [("FL991", "main"), ("FL992", "main")]
+
+
+@fork_only
+@pytest.mark.parametrize("rule", [_FailsInChild, _DiesInChild, _Unpicklable])
+def test_a_failing_child_leaves_its_rules_to_this_process(rule):
+    """Whatever goes wrong in the child, its rules run here and nothing is lost."""
+    found = project_findings([_Here, _Apart, rule], _facts(), jobs=2)
+    assert _where(found) == [("FL991", "main"), ("FL992", "main"), (rule.code, "main")]
+
+
+def test_a_rule_that_raises_in_this_process_still_raises():
+    """Errors of project rules are not swallowed by the split."""
+
+    class Raises(_Here):
+        def check(self, project):
+            raise ValueError("boom")
+            yield
+
+    with pytest.raises(ValueError, match="boom"):
+        project_findings([Raises, _Apart], _facts(), jobs=2)
+
+
+@fork_only
+def test_discovery_beside_the_cache_load_finds_what_one_process_finds(many, monkeypatch):
+    """With a cache file to load, discovery runs in a forked child; nothing changes, even if the child fails."""
+    cache = many / FOLDER
+    expected = lint(many, jobs=1, cache_dir=cache)
+    calls = []
+    real_forked = engine_run.forked
+    monkeypatch.setattr(engine_run, "forked", lambda work: calls.append(work) or real_forked(work))
+    warm = lint(many, jobs=2, cache_dir=cache)
+    assert len(calls) == 2  # discovery, then the rules marked apart
+    assert warm.findings == expected.findings and warm.digests == expected.digests
+
+    real_discover = engine_run.discover
+
+    def fails_in_child(*args, **kwargs):
+        if os.getpid() != MAIN_PID:
+            raise OSError("only in the child")
+        return real_discover(*args, **kwargs)
+
+    monkeypatch.setattr(engine_run, "discover", fails_in_child)
+    assert lint(many, jobs=2, cache_dir=cache).findings == expected.findings
 
 
 @pytest.mark.parametrize("path", ["app.py", "yourapp/config.py", ".env", "instance/.env.local", "a/b/c.tar.gz",

@@ -87,6 +87,7 @@ class CircularImport(ProjectRule):
 
     code = "FL502"
     needs = (EXECUTION,)
+    apart = True  # the import-order replay is read by no other rule
     name = "circular-import"
     severity = Severity.ERROR
     help = (

@@ -85,6 +85,7 @@ class AppImportCycle(ProjectRule):
 
     code = "FL503"
     needs = (EXECUTION,)
+    apart = True  # the import-order replay is read by no other rule
     name = "app-import-cycle"
     severity = Severity.INFO
     default_enabled = False

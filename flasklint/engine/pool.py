@@ -3,14 +3,20 @@
 Work items are picklable objects with two methods: ``run(config)`` gives
 the item's result and ``crashed()`` the result that stands for an item
 whose worker process died. :func:`in_pool` runs them in ``jobs``
-processes, or here when that does not pay off.
+processes, or here when that does not pay off. :func:`forked` runs one
+piece of work in a forked child beside this process (the engine uses it
+for discovery beside the cache load, and for half of the project rules).
 """
 
 from __future__ import annotations
 
 import gc
 import itertools
+import os
+import pickle
 import signal
+import sys
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -143,3 +149,50 @@ def in_pool(
     for number in broken:
         done[number] = _isolate(chunks[number], config)
     return [result for number in range(len(chunks)) for result in done[number]]
+
+
+def can_fork(jobs: int) -> bool:
+    """Return whether work may go to a forked child: ``jobs > 1``, on Linux, with no other thread running."""
+    return jobs > 1 and sys.platform == "linux" and threading.active_count() == 1
+
+
+def forked(work: Callable[[], object]) -> Callable[[], Optional[object]]:
+    """Start ``work()`` in a forked child; return a function that waits for its result.
+
+    The child inherits everything, so only the result is pickled, down a
+    pipe. The waiting function returns None when the child failed in any way
+    (``work`` raised, the child died, the result would not pickle): callers
+    then do the work themselves, so the outcome is always that of one process.
+    """
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read_end)
+        _send_to_parent(write_end, work)
+    os.close(write_end)
+
+    def result() -> Optional[object]:
+        with os.fdopen(read_end, "rb") as stream:
+            payload = stream.read()
+        os.waitpid(child, 0)
+        try:
+            return pickle.loads(payload)[0]
+        except Exception:  # nothing, or half a message
+            return None
+
+    return result
+
+
+def _send_to_parent(write_end: int, work: Callable[[], object]) -> None:
+    """In a forked child: send ``(work(),)`` pickled down the pipe (nothing on failure) and exit."""
+    payload = b""
+    try:
+        payload = pickle.dumps((work(),), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        pass
+    finally:
+        try:
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(payload)
+        finally:
+            os._exit(0)

@@ -35,7 +35,7 @@ from ..source import decode, split_lines
 from ..suppressions import suppressing
 from ..templates import in_template_folder
 from .filepass import FilePass, FileResult, analyse_files, parse_templates, record_snippets
-from .pool import cyclic_gc_paused
+from .pool import POOL_THRESHOLD, can_fork, cyclic_gc_paused, forked
 
 
 @dataclass
@@ -119,9 +119,11 @@ def run(
     with cyclic_gc_paused():
         rules = select_rules(all_rules(), config)
         codes = tuple(rule.code for rule in rules)
-        if owned is not None:
-            owned.load()
-        project = discover(paths, config, root, frozenset(held), alone=alone)
+        project = (
+            discover(paths, config, root, frozenset(held), alone=True)
+            if alone
+            else _discover_and_load(paths, config, root, owned, jobs, frozenset(held))
+        )
         cache = None if alone else cache or owned
         templates = [rel for rel in project.all_files if in_template_folder(rel)]
         total = len(project.files) + len(project.context_files) + len(templates)
@@ -130,7 +132,7 @@ def run(
         results = passed.results + passed.context
         facts = _project_facts(project, config, passed, jobs, cache, held)
         guard = RuleGuard()
-        findings, secrets = decide(facts, results, rules, guard)
+        findings, secrets = decide(facts, results, rules, guard, jobs)
         if owned is not None:
             owned.save()
     snippets = {r.rel: r.snippets for r in passed.results}
@@ -152,6 +154,27 @@ def run(
         secrets=secrets,
         internal_errors=[(r.rel, r.internal_error) for r in results if r.internal_error],
     )
+
+
+def _discover_and_load(
+    paths: list[Path], config: Config, root: Path, cache: Optional[Cache], jobs: int, unsaved: frozenset = frozenset()
+) -> Project:
+    """Return the project's files, loading ``cache`` meanwhile; side by side when there is a cache file to load.
+
+    Neither depends on the other: discovery walks the disk (or asks git)
+    while unpickling the cache keeps this process busy. ``unsaved`` names
+    files that are linted from a buffer (see :func:`.project.discover`).
+    """
+    if cache is None or not can_fork(jobs) or not cache.path.is_file():
+        if cache is not None:
+            cache.load()
+        return discover(paths, config, root, unsaved)
+    discovered = forked(lambda: discover(paths, config, root, unsaved))
+    try:
+        cache.load()
+    finally:
+        project = discovered()
+    return project if isinstance(project, Project) else discover(paths, config, root, unsaved)
 
 
 def _project_facts(
@@ -194,21 +217,23 @@ def _add_missing_snippets(
 
 
 def decide(
-    facts: ProjectFacts, results: list[FileResult], rules: Sequence[type[Rule]], guard: Optional[RuleGuard] = None
+    facts: ProjectFacts,
+    results: list[FileResult],
+    rules: Sequence[type[Rule]],
+    guard: Optional[RuleGuard] = None,
+    jobs: int = 1,
 ) -> tuple[list[Finding], list[Finding]]:
     """Resolve cross-module conditions, report templates Jinja cannot parse, run project rules, filter and sort.
 
     Return the findings kept, and every sensitive finding before filtering.
     ``results`` are the file pass's, of target and context files. Plugin
-    project rules that raise are recorded in ``guard``.
+    project rules that raise are recorded in ``guard``; with ``jobs > 1``
+    the project rules may run in two processes (:func:`project_findings`).
     """
     project, config = facts.project, facts.config
     findings = _keep_imported_names([f for r in results for f in r.findings if _holds(f, facts.index)], facts.modules)
     findings.extend(filter(None, (read.parse_error(rel) for rel, read in facts.templates.items())))
-    guard = guard or RuleGuard()
-    for rule in rules:
-        if issubclass(rule, ProjectRule):
-            findings.extend(guard.wrap(rule, lambda rule=rule: list(rule().check(facts)))() or ())
+    findings.extend(project_findings([r for r in rules if issubclass(r, ProjectRule)], facts, jobs, guard))
     suppressions = {r.rel: r.suppressions for r in results}
     per_file = PerFileIgnores(config.per_file_ignores)
     kept = []
@@ -228,6 +253,38 @@ def decide(
     if UnusedSuppression in rules:
         kept += _unused_suppressions(project, results, rules, config, per_file, used)
     return sorted(set(_share_secrecy(kept)), key=lambda f: f.sort_key), [f for f in findings if f.sensitive]
+
+
+def project_findings(
+    rules: Sequence[type[ProjectRule]], facts: ProjectFacts, jobs: int = 1, guard: Optional[RuleGuard] = None
+) -> list[Finding]:
+    """Return the findings of the project ``rules``.
+
+    When :func:`.pool.can_fork` and the project has at least
+    :data:`.pool.POOL_THRESHOLD` modules, flasklint's own rules marked
+    :attr:`~.ProjectRule.apart` run in a forked child while this process
+    runs the others (plugin rules run here, so that ``guard`` hears of their
+    failures); should the child fail in any way, its rules run here instead.
+    """
+    guard = guard or RuleGuard()
+    apart = [rule for rule in rules if rule.apart and rule.plugin is None]
+    here = [rule for rule in rules if rule not in apart]
+    if not apart or not here or len(facts.modules) < POOL_THRESHOLD or not can_fork(jobs):
+        return _check_rules(rules, facts, guard)
+    found_apart = forked(lambda: _check_rules(apart, facts, guard))
+    try:
+        found = _check_rules(here, facts, guard)
+    finally:
+        found_elsewhere = found_apart()
+    return found + (found_elsewhere if isinstance(found_elsewhere, list) else _check_rules(apart, facts, guard))
+
+
+def _check_rules(rules: Sequence[type[ProjectRule]], facts: ProjectFacts, guard: RuleGuard) -> list[Finding]:
+    """Return the findings of ``rules``, run one after the other in this process."""
+    found: list[Finding] = []
+    for rule in rules:
+        found.extend(guard.wrap(rule, lambda rule=rule: list(rule().check(facts)))() or ())
+    return found
 
 
 def _unused_suppressions(
