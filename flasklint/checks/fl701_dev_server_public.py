@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from ..facts.servers import ALL_INTERFACES, KEY, ServerFact
 from ..findings import Finding, Severity
 from ..flask_context import FLASK_APP
+from ..model.environment import PRODUCTION, environment
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 
@@ -73,6 +74,10 @@ class DevServerPublic(ProjectRule):
     compose files, Kubernetes and Helm manifests, files under a folder named for
     them, entrypoint scripts and any file a Dockerfile or compose file names. A bind
     to the platform's `$PORT` (Heroku, Render, Cloud Run) is such a contract too.
+    gunicorn is judged only where it is deployed: a gunicorn config or command in a
+    file for development or tests (`gunicorn_local.py`, `scripts/dev.sh`) is a
+    developer's own machine, not the deployment. The development server is judged
+    wherever it is started, since it belongs on no network at all.
 
     ## Why is this bad?
     `app.run` starts Werkzeug's development server: single-process, not hardened, and
@@ -135,6 +140,7 @@ class DevServerPublic(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield servers on every interface, outside container contexts."""
         files = project.project.all_files
+        deployed = environment(project).stage
         container_texts = [project.read_text(rel) or "" for rel in files if is_container_file(rel)]
 
         def in_container(rel: str) -> bool:
@@ -155,22 +161,22 @@ class DevServerPublic(ProjectRule):
                         f'`{receiver}.run(host="{fact.address}")` exposes Flask\'s '
                         f"development server on every network interface",
                     )
-                elif fact.kind == "gunicorn-bind":
+                elif fact.kind == "gunicorn-bind" and deployed(module) == PRODUCTION:
                     yield self.from_fact(
                         fact, f'`bind = "{fact.address}"` makes gunicorn listen on every network interface'
                     )
         for rel in files:
             if is_script(rel) and not in_container(rel):
-                yield from self.scan_script(rel, project.read_text(rel) or "")
+                yield from self.scan_script(rel, project.read_text(rel) or "", deployed(rel) == PRODUCTION)
 
-    def scan_script(self, rel: str, text: str) -> Iterator[Finding]:
-        """Yield gunicorn and ``flask run`` commands of a script that bind every interface."""
+    def scan_script(self, rel: str, text: str, deployed: bool) -> Iterator[Finding]:
+        """Yield the commands of a script that bind every interface (gunicorn ones only when ``deployed``)."""
+        servers = [(FLASK_RUN, FLASK_HOST, "exposes Flask's development server")]
+        if deployed:
+            servers.append((GUNICORN, GUNICORN_BIND, "makes gunicorn listen"))
         for command in commands(text):
             joined = " ".join(line for _, line in command)
-            for program, option, what in (
-                (GUNICORN, GUNICORN_BIND, "makes gunicorn listen"),
-                (FLASK_RUN, FLASK_HOST, "exposes Flask's development server"),
-            ):
+            for program, option, what in servers:
                 if not program.search(joined):
                     continue
                 for number, line in command:
