@@ -78,7 +78,9 @@ class Pin:
     ``low`` is the lowest allowed version (inclusive), ``high`` the first
     version no longer allowed (exclusive); either is None when unbounded.
     ``known`` is False when a clause could not be read: the pin then says
-    nothing.
+    nothing. ``implied`` is empty for a pin a file declares; for one that
+    another pin implies (:func:`implied_pins`), ``text`` is that pin and
+    ``implied`` says what it implies.
     """
 
     name: str
@@ -87,6 +89,7 @@ class Pin:
     low: Optional[Version] = None
     high: Optional[Version] = None
     known: bool = True
+    implied: str = ""
 
     def all_below(self, release: Version) -> bool:
         """Return whether every version this pin allows is lower than ``release``."""
@@ -352,7 +355,27 @@ def read_pins(root: Path, files: Optional[Iterable[Path]] = None) -> tuple[Pin, 
         text = _read(path) if path.is_file() else None
         if text is not None:
             pins.extend(_pins_of(root, path, text))
-    return tuple(pins)
+    return tuple(pins) + tuple(implied_pins(pins))
+
+
+def implied_pins(pins: list[Pin]) -> Iterator[Pin]:
+    """Yield the Werkzeug range that a service's Flask pins imply, where the service pins no Werkzeug itself.
+
+    Flask's own requirements bound Werkzeug: Flask 0.12.5 pins
+    ``Werkzeug<1.0`` (no Flask 0.x runs on Werkzeug 1.0), and Flask 2.0
+    requires ``Werkzeug>=2.0``. Every Flask pin of the service must agree.
+    """
+    services: dict[str, list[Pin]] = {}
+    for pin in pins:
+        services.setdefault(pin_folder(pin.source), []).append(pin)
+    for service in services.values():
+        flask = pinned(service, "flask")
+        if not flask or pinned(service, "werkzeug"):
+            continue
+        if all(pin.all_below((1, 0)) for pin in flask):
+            yield Pin("werkzeug", flask[0].text, flask[0].source, high=(1, 0), implied="and so Werkzeug below 1.0")
+        elif all(pin.none_below((2, 0)) for pin in flask):
+            yield Pin("werkzeug", flask[0].text, flask[0].source, low=(2, 0), implied="and so Werkzeug 2.0 or later")
 
 
 def pin_folder(source: str) -> str:

@@ -179,3 +179,24 @@ def test_python_2_only_classifiers_in_pyproject_make_the_target_python_2(tmp_pat
     assert python_target(read_pins(tmp_path), TARGET_VERSIONS) == PYTHON2
     write(tmp_path, {"pyproject.toml": "[project]\nclassifiers = ['Programming Language :: Python :: 3.9']\n"})
     assert python_target(read_pins(tmp_path), TARGET_VERSIONS) is None
+
+
+UPLOADS = "from werkzeug import FileStorage  # [FL702]\n"
+
+
+@pytest.mark.parametrize(("pin_files", "severity", "fix"), [
+    ({"requirements.txt": "Flask==0.12.2\n"}, "info", None),  # Flask 0.x runs only on Werkzeug < 1.0
+    ({"requirements.txt": "Flask>=2.0.1\n"}, "error", "safe"),  # Flask 2 needs Werkzeug 2
+    ({"requirements.txt": "Flask==0.12.2\nWerkzeug>=1.0\n"}, "error", "safe"),  # its own Werkzeug pin wins
+    ({"requirements.txt": "Flask==0.12.2\n", "pyproject.toml": "[project]\ndependencies = ['flask>=0.10']\n"},
+     "error", "unsafe"),  # the Flask pins disagree: nothing implied
+    ({"requirements.txt": "Flask>=1.0\n"}, "error", "unsafe"),  # Flask 1 spans Werkzeug 0.15 to 1.x
+], ids=["flask-0", "flask-2", "werkzeug-pinned", "flask-pins-disagree", "flask-1"])
+def test_a_flask_pin_bounds_werkzeug_as_flask_itself_does(tmp_path, pin_files, severity, fix):
+    write(tmp_path, {"uploads.py": UPLOADS, **pin_files})
+    result = CliRunner().invoke(main, [str(tmp_path), "--select", "FL702", "--format", "json"])
+    (finding,) = json.loads(result.output)["findings"]
+    assert (finding["severity"], finding["fix"] and finding["fix"]["applicability"]) == (severity, fix)
+    if severity == "info":
+        assert finding["message"].endswith(
+            "once you upgrade: requirements.txt pins `Flask==0.12.2` and so Werkzeug below 1.0, which still has it")

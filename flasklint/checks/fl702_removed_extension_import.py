@@ -357,7 +357,10 @@ class RemovedExtensionImport(FileRule):
     `requirements/*.txt`, `pyproject.toml`, `setup.py`'s literal `install_requires`,
     `setup.cfg`, `Pipfile`, `poetry.lock`; nothing is run or installed). Each module
     follows the pins of its service: the nearest folder above it, up to the root, that
-    holds such files (a monorepo's `services/api/requirements.txt`). A finding is:
+    holds such files (a monorepo's `services/api/requirements.txt`). Where a service
+    pins Flask but not Werkzeug, its Flask pins bound Werkzeug as Flask's own
+    requirements do: Flask 0.x runs only on Werkzeug below 1.0 (Flask 0.12.5 pins it),
+    Flask 2.0 and later need Werkzeug 2.0 or later. A finding is:
 
     - `error` with an unsafe fix when nothing pins the distribution, or the pins allow
       versions on both sides of the release that removed the name (today's import may
@@ -563,8 +566,7 @@ class RemovedExtensionImport(FileRule):
             message = "; ".join(
                 reason
                 if reason not in upgrades
-                else f"{reason} once you upgrade: {upgrades[reason].source} pins "
-                f"`{upgrades[reason].text}`, which still has it"
+                else f"{reason} once you upgrade: {pinned_as(upgrades[reason])}, which still has it"
                 for reason in reasons
             )
             if any(reason not in upgrades for reason in reasons):
@@ -698,6 +700,11 @@ def _releases(reason: str) -> list[tuple[str, tuple[int, ...]]]:
         for release in [version(m.group(2))]
         if release is not None  # always: the reasons are this module's own text
     ]
+
+
+def pinned_as(pin: Pin) -> str:
+    """Return how the message names a pin: ``requirements.txt pins `Flask==0.12.2` and so Werkzeug below 1.0``."""
+    return " ".join(filter(None, (f"{pin.source} pins `{pin.text}`", pin.implied)))
 
 
 def _still_there(pins: tuple[Pin, ...], reason: str) -> Optional[Pin]:
