@@ -24,6 +24,15 @@ MATCHING_OPTIONS = frozenset({"subdomain", "host", "redirect_to", "**"})
 SHARED_METHODS = frozenset({"OPTIONS"})
 
 
+def same_behaviour(first: RouteFact, second: RouteFact) -> bool:
+    """Return whether two view functions do the same thing: equal bodies, parameters and applied decorators.
+
+    The second of two such views serving one rule is a second name to build
+    the URL with (``url_for``), not a view that never runs.
+    """
+    return bool(first.behaviour) and first.behaviour == second.behaviour and first.applied == second.applied
+
+
 @dataclass(frozen=True)
 class _Registration:
     """One route as FL103 compares it: which view object, which endpoint, which requests."""
@@ -56,6 +65,9 @@ class DuplicateRoute(ProjectRule):
     CORS API lists for the preflight, does not count). Registrations under an `if` are
     left alone: which of them runs depends on configuration. So are the
     registrations in tests (`tests/`, `test_*.py`), unless `include-tests` is on.
+    A second view of the same rule that does exactly what the first does (the same
+    parameters, body and decorators; only its name and docstring differ) is a second
+    name to build the URL with `url_for`, and is left alone too.
 
     ## Why is this bad?
     Two views with one endpoint name stop the app at start-up with
@@ -188,6 +200,7 @@ class DuplicateRoute(ProjectRule):
         """Return the message when ``current`` serves a rule and method ``earlier`` serves, else None."""
         if (
             earlier.view == current.view
+            or same_behaviour(earlier.route, current.route)
             or not current.methods
             or not earlier.methods
             or MATCHING_OPTIONS & set(current.route.keywords + earlier.route.keywords)

@@ -9,6 +9,7 @@ Blueprint is decided later by :class:`~flasklint.model.symbols.SymbolIndex`.
 from __future__ import annotations
 
 import ast
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, cast
 
@@ -39,6 +40,9 @@ class RouteFact:
     ``keywords`` names every keyword argument of the registering call
     (``**`` for ``**options``), so that rules know when an option they do not
     model (``subdomain=``, ``host=``, an unreadable ``methods=``) is present.
+    ``behaviour`` is a digest of a view function's parameters and body,
+    docstring left out ('' for a class or a view given by reference): two
+    views with the same digest do the same thing.
     """
 
     path: str
@@ -55,6 +59,7 @@ class RouteFact:
     conditional: bool
     view_line: int = 0
     keywords: tuple[str, ...] = ()
+    behaviour: str = ""
 
     @property
     def label(self) -> str:
@@ -77,6 +82,15 @@ class RouteFact:
             return None
         routes = [i for i, name in enumerate(self.decorators) if name.rpartition(".")[2] in ROUTE_SHORTCUTS | {"route"}]
         return self.decorators[max(routes) + 1 :] if routes else None
+
+
+def _behaviour(node: ast.AST) -> str:
+    """Return a digest of a function's parameters and body without its docstring ('' for a class)."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ""
+    body = node.body[1:] if ast.get_docstring(node, clean=False) is not None else node.body
+    dump = ast.dump(node.args) + "".join(ast.dump(stmt) for stmt in body)
+    return hashlib.blake2b(dump.encode(), digest_size=12).hexdigest()
 
 
 def _literal(node: Optional[ast.AST]):
@@ -191,6 +205,7 @@ class _Collector:
                     conditional,
                     node.lineno,
                     _keywords(decorator),
+                    _behaviour(node),
                 )
             )
 
