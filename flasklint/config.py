@@ -209,19 +209,25 @@ def load_config(
     for attr, value in (overrides or {}).items():
         if value is not None:
             settings[attr] = value
+    pinned = project_pins(root)
+    target = pinned.pop("target_version")
+    if settings.get("target_version") is None:
+        settings["target_version"] = target
+    ruff_ban = ruff_relative_ban(root)
+    config = replace(Config(), source=source, ruff_ban_relative_imports=ruff_ban, **pinned, **settings)
+    check_codes(config, known_codes, source or "command line")
+    return config
+
+
+def project_pins(root: Path) -> dict:
+    """Return the settings the project at ``root`` pins: ``pins``, ``pin_files`` and its ``target_version``."""
     from .pins import find_pin_files, python_target, read_pins, service_pins
 
     files = find_pin_files(root)
     pins = read_pins(root, files)
     pin_files = tuple(path.relative_to(root).as_posix() for path in files)
-    if settings.get("target_version") is None:
-        settings["target_version"] = python_target(service_pins(pins, pin_files, ""), TARGET_VERSIONS)
-    ruff_ban = ruff_relative_ban(root)
-    config = replace(
-        Config(), source=source, ruff_ban_relative_imports=ruff_ban, pins=pins, pin_files=pin_files, **settings
-    )
-    check_codes(config, known_codes, source or "command line")
-    return config
+    target = python_target(service_pins(pins, pin_files, ""), TARGET_VERSIONS)
+    return {"pins": pins, "pin_files": pin_files, "target_version": target}
 
 
 def ruff_relative_ban(root: Path) -> str:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
-from .config import Config
+from .config import Config, project_pins
 from .engine import Result, run
 
 MARKER = re.compile(r"#\s*\[([A-Z]+\d{3}(?:\s*,\s*[A-Z]+\d{3})*)\]")
@@ -34,11 +34,13 @@ def lint(path: Path, select: Optional[Iterable[str]] = None, root: Optional[Path
     """Lint a fixture file or folder with default settings plus ``settings``.
 
     The root is the fixture folder (or the file's folder), never the
-    repository's own pyproject.toml.
+    repository's own pyproject.toml. A folder's pin files are read as for
+    any project (:func:`.config.project_pins`).
     """
     path = Path(path)
     root = root or (path if path.is_dir() else path.parent)
-    config = replace(Config(), **settings)
+    pinned = project_pins(root) if path.is_dir() else {}
+    config = replace(Config(), **{**pinned, **settings})
     if select is not None:
         config = replace(config, select=tuple(select))
     return run([path], config, root, jobs=1)

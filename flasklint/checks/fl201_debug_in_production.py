@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ..findings import Finding, Severity
 from ..model.config import NEEDS as CONFIG_NEEDS
-from ..model.config import config_model, debug_flags, environment_files
+from ..model.config import config_model, debug_flags, environment_files, flask_env_ignored
 from ..model.project_facts import ProjectFacts
 from ..rule import ProjectRule
 from .production import production_findings
@@ -28,7 +28,9 @@ class DebugInProduction(ProjectRule):
     is truthy: `DEBUG = "False"` turns debug mode on, and the message says so.
     It also reads the committed `.flaskenv`, `.env`, `Procfile`, `Dockerfile*` and
     `docker-compose*.yml`/`compose*.yml` files for `FLASK_DEBUG=1`,
-    `FLASK_ENV=development` and `flask run --debug`.
+    `FLASK_ENV=development` and `flask run --debug`. Flask 2.3 removed `FLASK_ENV` and
+    the `ENV` key: where the project pins Flask 2.3 or later (see FL702 for the pin
+    files read), they switch nothing on and are not reported.
 
     A class is configuration when it is used as one (loaded with
     `from_object`, listed in a config dict, a base or subclass of such a class)
@@ -135,9 +137,11 @@ class DebugInProduction(ProjectRule):
         if not model.uses_flask:
             return
         yield from production_findings(self, project, "DEBUG", lambda value: value.truthy(), flag=True)
-        yield from production_findings(self, project, "ENV", lambda value: value.value == "development")
+        for finding in production_findings(self, project, "ENV", lambda value: value.value == "development"):
+            if not flask_env_ignored(project, finding.path):
+                yield finding
         for rel in environment_files(project):
-            for flag in debug_flags(rel, project.read_text(rel) or ""):
+            for flag in debug_flags(rel, project.read_text(rel) or "", not flask_env_ignored(project, rel)):
                 yield self.finding(
                     rel,
                     (flag.line, flag.column),

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, NamedTuple, Optional
 from ..facts.bindings import NO_BINDING, called_in
 from ..facts.config import KEY, AppSetting, Call, ConfigFacts, Load, Setting, Value
 from ..flask_context import FLASK_APP, split_path, words
+from ..pins import proves_from, service_pins
 from .envfiles import assignments
 from .environment import NEEDS as ENVIRONMENT_NEEDS
 from .environment import NEVER, TESTS, environment, is_test_path
@@ -660,13 +661,25 @@ def environment_files(project: ProjectFacts) -> list[str]:
     ]
 
 
-def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
+#: The Flask release that removed ``FLASK_ENV`` and the ``ENV`` config key (deprecated in 2.2).
+ENV_REMOVED = (2, 3)
+
+
+def flask_env_ignored(project: ProjectFacts, path: str) -> bool:
+    """Return whether the Flask that runs ``path`` ignores ``FLASK_ENV`` and ``ENV`` (its service pins Flask 2.3+)."""
+    pins = service_pins(project.config.pins, project.config.pin_files, posixpath.dirname(path))
+    return proves_from(pins, "flask", ENV_REMOVED) is not None
+
+
+def debug_flags(path: str, text: str, flask_env: bool = True) -> Iterator[EnvFlag]:
     """Yield the lines of a file that set ``FLASK_DEBUG`` on, ``FLASK_ENV=development`` or ``flask --debug``.
 
     A ``.env`` or ``.flaskenv`` file is read by the ``.env`` parser
     (:func:`.envfiles.assignments`); deployment files (``ENV FLASK_DEBUG=1``
     in a Dockerfile, ``- FLASK_ENV=development`` in a compose file) are
-    searched for the two variables.
+    searched for the two variables. ``FLASK_ENV`` counts only with
+    ``flask_env`` (the Flask that runs the file still reads it, see
+    :func:`flask_env_ignored`).
     """
     dotenv = {a.line: a for a in assignments(text)} if posixpath.basename(path) in DOTENV_FILES else None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -680,7 +693,7 @@ def debug_flags(path: str, text: str) -> Iterator[EnvFlag]:
         else:
             found = [(a.key, a.key_column, a.value, a.value_column) for a in filter(None, [dotenv.get(number)])]
         for key, column, value, value_column in found:
-            if turns_debug_on(key, value):
+            if turns_debug_on(key, value) and (flask_env or key != "FLASK_ENV"):
                 yield EnvFlag(path, number, column, value_column + len(value), f"{key}={value}")
         flag = _DEBUG_FLAG.search(line)
         if flag:
