@@ -27,7 +27,9 @@ class CredentialsInDatabaseUri(ProjectRule):
     Not flagged: URIs without a password, `sqlite://` URIs, passwords that are
     templates or stand-ins (`${DB_PASSWORD}`, `%(password)s`, `<password>`,
     `password`), URIs inside longer text (docstrings, messages) or built with
-    f-strings, files git ignores, and files under `tests/` (reported with
+    f-strings, files git ignores, development files (`config_local.py`,
+    `settings/development.py`: their URIs point at a developer's own database, as
+    FL301 leaves their keys alone) and files under `tests/` (reported with
     `--include-tests`).
 
     ## Why is this bad?

@@ -28,7 +28,7 @@ from ..flask_context import FLASK_APP
 from .config import NEEDS as CONFIG_NEEDS
 from .config import ConfigModel, Unit, config_model
 from .envfiles import assignments
-from .environment import is_test_path
+from .environment import environment, is_test_path
 
 if TYPE_CHECKING:
     from .project_facts import ProjectFacts
@@ -186,14 +186,19 @@ def ignored_instance_keys(project: ProjectFacts) -> Iterator[SecretValue]:
 
 
 def credential_uris(project: ProjectFacts) -> Iterator[tuple[str, Literal]]:
-    """Yield ``(path, literal)`` for each URI with a password in Python files and ``.ini``/``.cfg`` files."""
+    """Yield ``(path, literal)`` for each URI with a password in Python files and ``.ini``/``.cfg`` files.
+
+    Development and test files are left out as for every secret
+    (:meth:`.Environment.counts_secrets`): their URIs point at local databases.
+    """
     tests = project.config.include_tests
+    env = environment(project)
     for module in project.modules:
-        if tests or not is_test_path(module.path):
+        if env.counts_secrets(module.path, tests):
             for literal in module.get(CREDENTIALS) or ():
                 yield module.path, literal
     for rel in project.project.all_files:
-        if rel.endswith((".ini", ".cfg")) and (tests or not is_test_path(rel)):
+        if rel.endswith((".ini", ".cfg")) and env.counts_secrets(rel, tests):
             yield from ((rel, literal) for literal in ini_credentials(project.read_text(rel)))
 
 
