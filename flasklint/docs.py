@@ -119,7 +119,7 @@ PARSE_ERROR_PAGE = """# FL000 parse-error
 
 A file flasklint cannot read, decode or parse.
 
-- Severity: `error` (`info` for syntax newer than the Python flasklint runs on)
+- Severity: `error` (`info` for syntax newer than the Python flasklint runs on, and for a project generator's template)
 - Enabled by default: always (it cannot be deselected; `--ignore FL000`, `FL0`, `FL` or `ALL` hides it)
 - Autofix: no
 
@@ -137,8 +137,10 @@ syntax; flasklint runs on Python 3.11", which does not fail the run with the def
 `fail-on`. LibCST's grammar, which knows the newest syntax and rejects what every
 Python rejects, decides; the Python named is the newest of the syntax the file uses
 and of the project's target version (`target-version`, else `requires-python`).
-Run flasklint on that Python to analyse the file. Such files still count in the JSON
-summary's `parse_errors`: flasklint checked nothing in them.
+Run flasklint on that Python to analyse the file. A file under a folder whose name holds a Jinja
+tag (`{{cookiecutter.app_name}}/app.py`, a cookiecutter or copier template) that does
+not parse gets the same kind of notice: it is Python only once rendered. Such files
+still count in the JSON summary's `parse_errors`: flasklint checked nothing in them.
 
 ## Why is this bad?
 Every other rule is silent on a file it cannot parse, so a clean report would be a

@@ -108,12 +108,34 @@ def _parse(path: str, text: str, target_version: Optional[str] = None) -> Union[
         error = parse_error(
             path, f"syntax error: {exc.msg} (parsed as Python {version})", exc.lineno or 1, exc.offset or 1
         )
-        return newer_syntax_notice(error, text, target_version) or error
+        return generator_template_notice(error, path) or newer_syntax_notice(error, text, target_version) or error
     except (ValueError, RecursionError, MemoryError) as exc:
         reason = str(exc) or type(exc).__name__
         if isinstance(exc, (RecursionError, MemoryError)):
             reason = "file is too deeply nested to parse"
         return parse_error(path, f"cannot parse file: {reason}")
+
+
+#: A file or folder name holding a Jinja tag: a project generator's template (cookiecutter, copier).
+_TEMPLATED_NAME = re.compile(r"\{\{.*\}\}|\{%.*%\}")
+
+
+def generator_template_notice(error: Finding, path: str) -> Optional[Finding]:
+    """Return FL000 ``error`` as an info notice when ``path`` lies in a project generator's template.
+
+    Under a folder named ``{{cookiecutter.app_name}}`` the code holds Jinja
+    tags until cookiecutter or copier renders it: it is not broken, only not
+    Python yet.
+    """
+    name = next((part for part in path.split("/") if _TEMPLATED_NAME.search(part)), None)
+    if name is None:
+        return None
+    return replace(
+        error,
+        severity=Severity.INFO,
+        message=f"file not analysed: `{name}` makes it a project generator's template, Python only once rendered",
+        help="Lint a project generated from the template; flasklint reads Python, not Jinja.",
+    )
 
 
 #: LibCST nodes of syntax that CPython accepts only from a given version on.

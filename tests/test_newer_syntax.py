@@ -105,3 +105,22 @@ def test_python_2_code_in_a_python_3_project_stays_a_syntax_error(tmp_path):
     code, report = lint_json(tmp_path)
     assert code == 1
     assert [(f["code"], f["severity"]) for f in report["findings"]] == [("FL000", "error")]
+
+
+def test_a_project_generators_template_is_a_notice_and_real_code_beside_it_is_still_checked(tmp_path):
+    """cookiecutter's ``{{cookiecutter.app_name}}/`` holds Jinja tags until rendered: not Python yet."""
+    template = tmp_path / "{{cookiecutter.app_name}}"
+    (template / "{{cookiecutter.app_name}}").mkdir(parents=True)
+    (template / "autoapp.py").write_text("from {{cookiecutter.app_name}}.app import create_app\n")
+    (template / "{{cookiecutter.app_name}}" / "settings.py").write_text("{% if cookiecutter.use_mail %}import mail{% endif %}\n")
+    (template / "plain.py").write_text("import os\n")
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks" / "post_gen_project.py").write_text("def f(:\n    pass\n")
+    code, report = lint_json(tmp_path)
+    found = {f["path"]: (f["severity"], f["message"]) for f in report["findings"]}
+    assert found["{{cookiecutter.app_name}}/autoapp.py"] == (
+        "info", "file not analysed: `{{cookiecutter.app_name}}` makes it a project generator's template, "
+                "Python only once rendered")
+    assert found["{{cookiecutter.app_name}}/{{cookiecutter.app_name}}/settings.py"][0] == "info"
+    assert found["hooks/post_gen_project.py"][0] == "error"  # outside the template: a real syntax error
+    assert len(found) == 3 and code == 1
