@@ -140,7 +140,7 @@ class DevServerPublic(ProjectRule):
     def check(self, project: ProjectFacts) -> Iterable[Finding]:
         """Yield servers on every interface, outside container contexts."""
         files = project.project.all_files
-        deployed = environment(project).stage
+        stage = environment(project).stage
         container_texts = [project.read_text(rel) or "" for rel in files if is_container_file(rel)]
 
         def in_container(rel: str) -> bool:
@@ -161,13 +161,13 @@ class DevServerPublic(ProjectRule):
                         f'`{receiver}.run(host="{fact.address}")` exposes Flask\'s '
                         f"development server on every network interface",
                     )
-                elif fact.kind == "gunicorn-bind" and deployed(module) == PRODUCTION:
+                elif fact.kind == "gunicorn-bind" and stage(module) == PRODUCTION:
                     yield self.from_fact(
                         fact, f'`bind = "{fact.address}"` makes gunicorn listen on every network interface'
                     )
         for rel in files:
             if is_script(rel) and not in_container(rel):
-                yield from self.scan_script(rel, project.read_text(rel) or "", deployed(rel) == PRODUCTION)
+                yield from self.scan_script(rel, project.read_text(rel) or "", stage(rel) == PRODUCTION)
 
     def scan_script(self, rel: str, text: str, deployed: bool) -> Iterator[Finding]:
         """Yield the commands of a script that bind every interface (gunicorn ones only when ``deployed``)."""
